@@ -1,0 +1,468 @@
+"""The ``wardaudit`` command: the desktop app with no command, scriptable commands otherwise.
+
+This is where the layers are wired together. Qt, the exporters, reportlab and openpyxl
+are imported only inside the commands that need them, so ``wardaudit audits list``
+starts quickly and never loads a GUI toolkit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from wardaudit import __version__, backups, clock, paths, views
+from wardaudit.checklist import DESIGNATIONS, ChecklistLibrary, load_library, validate_file
+from wardaudit.errors import AuditIncomplete, WardAuditError
+from wardaudit.identifiers import identifier_warning
+from wardaudit.model import AUDIT_STATUS_WORDS
+from wardaudit.scoring import ANSWER_VALUES, ANSWER_WORDS, RATING_WORDS, display_score
+from wardaudit.store import Store
+
+PROG = "wardaudit"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 2 with the contract's prefix."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{PROG}: error: {message}\n")
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    if args.db:
+        return Path(args.db).expanduser()
+    path = paths.default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _open(args: argparse.Namespace, *, write: bool) -> Store:
+    path = _db_path(args)
+    if not write and path.exists() and path.stat().st_size > 0:
+        try:
+            store = Store.open(path, readonly=True)
+        except WardAuditError as error:
+            if "needs upgrading" not in str(error):
+                raise
+            store = Store.open(path)
+    else:
+        store = Store.open(path)
+    for warning in store.warnings:
+        _warn(warning)
+    return store
+
+
+def _library() -> ChecklistLibrary:
+    library = load_library()
+    for problem in library.problems:
+        _warn(f"a checklist file was skipped: {problem.problems[0]}")
+    return library
+
+
+def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def cmd_checklists_list(args: argparse.Namespace) -> int:
+    library = _library()
+    latest = library.all_latest()
+    if args.json:
+        _print_json([views.checklist_summary_json(c) for c in latest])
+    else:
+        _table(
+            [(c.id, str(c.version), c.title, str(sum(1 for _ in c.items()))) for c in latest],
+            ("ID", "VERSION", "TITLE", "ITEMS"),
+        )
+    return 0
+
+
+def cmd_checklists_show(args: argparse.Namespace) -> int:
+    checklist = _library().latest(args.id)
+    if args.json:
+        _print_json(views.checklist_json(checklist))
+        return 0
+    print(f"{checklist.title} — {checklist.id} version {checklist.version}")
+    print(
+        f"Green at {checklist.thresholds.green:g} or more, amber at {checklist.thresholds.amber:g} or more"
+    )
+    for section in checklist.sections:
+        print(f"\n{section.title} ({len(section.items)} items)")
+        for item in section.items:
+            flag = " [critical]" if item.critical else ""
+            applies = "" if len(item.applies_to) == 3 else f" ({', '.join(item.applies_to)} wards)"
+            print(f"  {item.id}  {item.question}{flag}{applies}")
+    return 0
+
+
+def cmd_checklists_validate(args: argparse.Namespace) -> int:
+    status = 0
+    for name in args.files:
+        problems = validate_file(name)
+        if problems:
+            status = 1
+            for problem in problems:
+                print(problem)
+        else:
+            print(f"{name}: valid")
+    return status
+
+
+def cmd_wards_list(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as store:
+        wards = store.wards()
+    if args.json:
+        _print_json([views.ward_json(w) for w in wards])
+    else:
+        _table(
+            [
+                (
+                    w.name,
+                    w.site,
+                    w.designation,
+                    w.service,
+                    "" if w.beds is None else str(w.beds),
+                    w.id,
+                )
+                for w in wards
+            ],
+            ("WARD", "SITE", "DESIGNATION", "SERVICE", "BEDS", "ID"),
+        )
+    return 0
+
+
+def cmd_wards_add(args: argparse.Namespace) -> int:
+    areas = [a for a in (args.areas or "").split(",") if a.strip()]
+    with _open(args, write=True) as store:
+        ward = store.add_ward(
+            site=args.site,
+            name=args.name,
+            sex=args.sex,
+            service=args.service or "",
+            beds=args.beds,
+            areas=areas,
+        )
+    print(ward.id)
+    return 0
+
+
+def cmd_audit_start(args: argparse.Namespace) -> int:
+    checklist = _library().latest(args.checklist)
+    with _open(args, write=True) as store:
+        audit = store.start_audit(args.ward, checklist, by=args.by or "")
+    print(audit.id)
+    return 0
+
+
+def cmd_audit_answer(args: argparse.Namespace) -> int:
+    if args.note:
+        warning = identifier_warning(args.note)
+        if warning:
+            _warn(warning)
+    with _open(args, write=True) as store:
+        answer = store.record_answer(
+            args.audit, args.item, args.value, note=args.note, location=args.location
+        )
+        record = store.audit(args.audit)
+    action = next((a for a in record.actions if a.item == answer.item), None)
+    line = f"saved: {answer.item} {ANSWER_WORDS[answer.value]}"
+    if action is not None and answer.value in ("no", "partial"):
+        line += (
+            f"; action {action.risk.band_word} risk, due {clock.uk_date(action.due)}"
+            f" ({action.owner})"
+        )
+    print(line)
+    return 0
+
+
+def cmd_audit_complete(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as store:
+        try:
+            record = store.complete_audit(args.audit, by=args.by, role=args.role)
+        except AuditIncomplete as error:
+            print(f"{PROG}: error: {error}", file=sys.stderr)
+            return 1
+    score = record.score
+    breach = " — CRITICAL BREACH" if score.critical_breach else ""
+    print(
+        f"signed off: {record.audit.ward.name} {display_score(score.overall)}% "
+        f"{RATING_WORDS.get(score.rating or '', '')}{breach}; {len(record.actions)} action(s)"
+    )
+    return 0
+
+
+def cmd_audit_amend(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as store:
+        answer = store.amend_answer(
+            args.audit,
+            args.item,
+            args.value,
+            reason=args.reason,
+            by=args.by,
+            note=args.note,
+            location=args.location,
+        )
+    print(f"amended: {answer.item} {ANSWER_WORDS[answer.value]}")
+    return 0
+
+
+def cmd_audits_list(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as store:
+        audits = store.audits(ward=args.ward, status=args.status)
+    if args.json:
+        _print_json([views.audit_summary_json(a) for a in audits])
+        return 0
+    _table(
+        [
+            (
+                a.ward,
+                a.site,
+                AUDIT_STATUS_WORDS[a.status],
+                clock.uk_date(a.completed_at or a.started_at),
+                display_score(a.overall),
+                RATING_WORDS.get(a.rating or "", "–"),
+                "yes" if a.critical_breach else "",
+                f"{a.answered}/{a.applicable}",
+                a.id,
+            )
+            for a in audits
+        ],
+        ("WARD", "SITE", "STATUS", "DATE", "SCORE", "RATING", "BREACH", "ANSWERED", "ID"),
+    )
+    return 0
+
+
+def cmd_audits_show(args: argparse.Namespace) -> int:
+    with _open(args, write=False) as store:
+        record = store.audit(args.audit)
+    data = views.audit_json(record)
+    if args.json:
+        _print_json(data)
+        return 0
+    audit, score = record.audit, record.score
+    print(
+        f"{audit.ward.name}, {audit.ward.site} — {audit.checklist_title} v{audit.checklist_version}"
+    )
+    print(
+        f"{AUDIT_STATUS_WORDS[audit.status]}; started {clock.uk_datetime(audit.started_at)}"
+        + (
+            f", signed off {clock.uk_datetime(audit.completed_at)} by {audit.signed_by}"
+            f" ({audit.signed_role})"
+            if audit.completed_at
+            else ""
+        )
+    )
+    print(
+        f"Score {display_score(score.overall)}% — {RATING_WORDS.get(score.rating or '', 'not rated')}"
+        f"; {score.answered} of {score.applicable} answered"
+    )
+    if score.critical_breach:
+        print("CRITICAL BREACH: " + ", ".join(score.critical_items))
+    for section in score.sections:
+        print(
+            f"  {section.title}: {display_score(section.score)}% ({section.answered}/{section.applicable})"
+        )
+    for action in record.actions:
+        print(
+            f"  action {action.item}: {action.risk.band_word} ({action.risk.score}), due "
+            f"{clock.uk_date(action.due)}, {action.owner}, {action.status_word}"
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from wardaudit.demo import build_demo_trust
+
+    library = _library()
+    with _open(args, write=True) as store:
+        summary = build_demo_trust(store, library, seed=args.seed)
+    print(summary)
+    return 0
+
+
+def cmd_backups_list(args: argparse.Namespace) -> int:
+    path = _db_path(args)
+    found = backups.list_backups(path.absolute())
+    if not found:
+        print(f"no backups of {path} yet")
+    for backup in found:
+        print(backup)
+    return 0
+
+
+def cmd_backups_make(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as store:
+        print(store.backup_now("manual"))
+    return 0
+
+
+def cmd_backups_restore(args: argparse.Namespace) -> int:
+    kept = backups.restore(_db_path(args).absolute(), Path(args.file))
+    print(f"restored; the previous database was kept as {kept}")
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from ui.app import run_app
+
+    return int(run_app(db_path=Path(args.db).expanduser() if args.db else None))
+
+
+def cmd_self_check(args: argparse.Namespace) -> int:
+    from ui.selfcheck import run_self_check
+
+    return int(run_self_check())
+
+
+# --- parser --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG, description="WardAudit: ward environment audits for mental health wards."
+    )
+    parser.add_argument("--version", action="version", version=f"WardAudit {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="the database to use (default: your data folder)"
+    )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check this installation headless (temporary database) and exit",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    def command(
+        group: Any, name: str, func: Callable[[argparse.Namespace], int], help_text: str
+    ) -> Any:
+        p = group.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    demo = command(sub, "demo", cmd_demo, "fill an empty database with a fictional trust")
+    demo.add_argument("--seed", type=int, default=2018)
+
+    checklists = sub.add_parser("checklists", help="list, show and validate checklists")
+    csub = checklists.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
+    )
+    p = command(csub, "list", cmd_checklists_list, "the checklists available")
+    p.add_argument("--json", action="store_true")
+    p = command(
+        csub, "show", cmd_checklists_show, "sections and items of a checklist's latest version"
+    )
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p = command(
+        csub, "validate", cmd_checklists_validate, "check checklist files; one line per problem"
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    wards = sub.add_parser("wards", help="the register of sites and wards")
+    wsub = wards.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
+    )
+    p = command(wsub, "list", cmd_wards_list, "list the wards")
+    p.add_argument("--json", action="store_true")
+    p = command(wsub, "add", cmd_wards_add, "add a ward (and its site if new)")
+    p.add_argument("--site", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--sex", required=True, choices=DESIGNATIONS)
+    p.add_argument("--service", default="")
+    p.add_argument("--beds", type=int)
+    p.add_argument("--areas", help="the ward's areas, separated by commas")
+
+    audit = sub.add_parser("audit", help="run an audit")
+    asub = audit.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
+    )
+    p = command(asub, "start", cmd_audit_start, "start an audit; prints its id")
+    p.add_argument("--ward", required=True)
+    p.add_argument("--checklist", required=True)
+    p.add_argument("--by", default="")
+    p = command(asub, "answer", cmd_audit_answer, "record one answer (durable when this returns)")
+    p.add_argument("audit")
+    p.add_argument("item")
+    p.add_argument("value", choices=ANSWER_VALUES)
+    p.add_argument("--note")
+    p.add_argument("--location")
+    p = command(asub, "complete", cmd_audit_complete, "sign off and lock an audit")
+    p.add_argument("audit")
+    p.add_argument("--by", required=True)
+    p.add_argument("--role", required=True)
+    p = command(asub, "amend", cmd_audit_amend, "correct an answer of a signed-off audit")
+    p.add_argument("audit")
+    p.add_argument("item")
+    p.add_argument("value", choices=ANSWER_VALUES)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--by", required=True)
+    p.add_argument("--note")
+    p.add_argument("--location")
+
+    audits = sub.add_parser("audits", help="list and show audits")
+    lsub = audits.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
+    )
+    p = command(lsub, "list", cmd_audits_list, "list audits, newest first")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--ward")
+    p.add_argument("--status", choices=("in_progress", "completed"))
+    p = command(lsub, "show", cmd_audits_show, "one audit with its answers, score and actions")
+    p.add_argument("audit")
+    p.add_argument("--json", action="store_true")
+
+    bk = sub.add_parser("backups", help="list, make and restore backups of the database")
+    bsub = bk.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
+    )
+    command(bsub, "list", cmd_backups_list, "list backups, newest first")
+    command(bsub, "make", cmd_backups_make, "make a backup now")
+    p = command(
+        bsub,
+        "restore",
+        cmd_backups_restore,
+        "put a backup in place of the database (the current file is kept)",
+    )
+    p.add_argument("file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.self_check:
+            return cmd_self_check(args)
+        if args.command is None:
+            return cmd_app(args)
+        func: Callable[[argparse.Namespace], int] = args.func
+        return func(args)
+    except WardAuditError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (``| head``); nothing to report
+        return 0
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; everything already saved is safe", file=sys.stderr)
+        return 130

@@ -1,0 +1,286 @@
+"""A believable fictional trust for trying WardAudit: three sites, twelve wards, two years.
+
+Wards have their own story: some improve, some slip, one has a door that keeps being
+propped open. Actions move through every status, some are overdue, and one audit is in
+progress. Every name here is invented.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from wardaudit import clock
+from wardaudit.checklist import Checklist, ChecklistLibrary
+from wardaudit.errors import InvalidInput
+from wardaudit.model import TeamMember
+from wardaudit.scoring import allowed_answers
+from wardaudit.store import Store
+
+DEMO_CHECKLIST = "sexual-safety-environment"
+MONTHS = 24
+
+
+@dataclass(frozen=True)
+class DemoWard:
+    site: str
+    name: str
+    sex: str
+    service: str
+    beds: int
+    start_quality: float  # chance an item is fully met at the start of the two years
+    end_quality: float  # ... and at the end
+    trouble: tuple[str, ...] = ()  # items that fail more often on this ward
+
+
+SITES = ("Ashcombe Hospital", "Millbrook Centre", "Fenwick House")
+WARDS = (
+    DemoWard("Ashcombe Hospital", "Juniper Ward", "mixed", "Acute adult", 20, 0.78, 0.93),
+    DemoWard("Ashcombe Hospital", "Rowan Ward", "female", "Acute adult", 18, 0.90, 0.95),
+    DemoWard(
+        "Ashcombe Hospital",
+        "Hawthorn Ward",
+        "male",
+        "Psychiatric intensive care",
+        10,
+        0.86,
+        0.74,
+        ("B02", "B04", "D02"),
+    ),
+    DemoWard(
+        "Ashcombe Hospital", "Willow Ward", "mixed", "Older adult", 16, 0.80, 0.82, ("A03", "C03")
+    ),
+    DemoWard("Millbrook Centre", "Alder Ward", "female", "Rehabilitation", 14, 0.92, 0.97),
+    DemoWard("Millbrook Centre", "Birch Ward", "male", "Acute adult", 20, 0.70, 0.88),
+    DemoWard(
+        "Millbrook Centre",
+        "Cedar Ward",
+        "mixed",
+        "Acute adult",
+        22,
+        0.88,
+        0.72,
+        ("A03", "A07", "B05"),
+    ),
+    DemoWard("Millbrook Centre", "Elm Ward", "female", "Psychiatric intensive care", 8, 0.85, 0.91),
+    DemoWard("Fenwick House", "Hazel Ward", "male", "Rehabilitation", 15, 0.93, 0.96),
+    DemoWard(
+        "Fenwick House",
+        "Linden Ward",
+        "mixed",
+        "Older adult",
+        18,
+        0.74,
+        0.80,
+        ("C04", "D05", "D06"),
+    ),
+    DemoWard("Fenwick House", "Maple Ward", "female", "Eating disorders", 12, 0.89, 0.93),
+    DemoWard("Fenwick House", "Sycamore Ward", "male", "Forensic low secure", 16, 0.82, 0.90),
+)
+
+AREAS = {
+    "male": (
+        "Bedroom corridor",
+        "Main lounge",
+        "Dining room",
+        "Garden",
+        "Bathroom 1",
+        "Bathroom 2",
+        "Staff base",
+        "Activity room",
+        "Laundry",
+    ),
+    "female": (
+        "Bedroom corridor",
+        "Main lounge",
+        "Quiet room",
+        "Dining room",
+        "Garden",
+        "Bathroom 1",
+        "Bathroom 2",
+        "Staff base",
+        "Laundry",
+    ),
+    "mixed": (
+        "Female bedroom corridor",
+        "Male bedroom corridor",
+        "Women's lounge",
+        "Main lounge",
+        "Dining room",
+        "Garden",
+        "Female bathrooms",
+        "Male bathrooms",
+        "Zone door",
+        "Staff base",
+        "Laundry",
+    ),
+}
+
+AUDITORS = (
+    ("Ward manager", "Ward manager"),
+    ("Modern matron", "Matron"),
+    ("Deputy ward manager", "Deputy ward manager"),
+    ("Quality lead", "Quality and safety lead"),
+)
+
+NOTES = {
+    "no": (
+        "Seen on the walk-round at {time}.",
+        "Staff aware; reported to the nurse in charge.",
+        "Estates job logged on the helpdesk.",
+        "Third time this quarter.",
+        "Raised at the safety huddle.",
+    ),
+    "partial": (
+        "Mostly in place; gaps noted.",
+        "Improving since last month but not yet complete.",
+        "Partly met: see location.",
+    ),
+}
+
+
+def _quality(ward: DemoWard, month_index: int, rng: random.Random) -> float:
+    share = month_index / max(1, MONTHS - 1)
+    base = ward.start_quality + (ward.end_quality - ward.start_quality) * share
+    return min(0.99, max(0.4, base + rng.uniform(-0.04, 0.04)))
+
+
+def _answer_for(
+    item_id: str,
+    critical: bool,
+    options: tuple[str, ...],
+    quality: float,
+    ward: DemoWard,
+    rng: random.Random,
+) -> str:
+    trouble = item_id in ward.trouble
+    if critical:
+        chance_no = (1 - quality) * (0.35 if trouble else 0.05)
+        return "no" if rng.random() < chance_no else "yes"
+    if rng.random() < 0.04:
+        return "na"
+    roll = rng.random()
+    met = quality - (0.25 if trouble else 0.0)
+    if roll < met:
+        return "yes"
+    if "partial" in options and roll < met + (1 - met) * 0.55:
+        return "partial"
+    return "no"
+
+
+def _answers(
+    checklist: Checklist, ward: DemoWard, quality: float, rng: random.Random, when: datetime
+) -> dict[str, tuple[str, str, str]]:
+    answers = {}
+    areas = AREAS[ward.sex]
+    for item in checklist.applicable_items(ward.sex):
+        value = _answer_for(item.id, item.critical, allowed_answers(item), quality, ward, rng)
+        note = location = ""
+        if value in NOTES:
+            note = rng.choice(NOTES[value]).format(time=when.strftime("%H:%M"))
+            location = rng.choice(areas)
+        answers[item.id] = (value, note, location)
+    return answers
+
+
+def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 2018) -> str:
+    """Fill an empty database with the fictional trust; refuses one that holds wards."""
+    if not store.is_empty():
+        raise InvalidInput(
+            f"the database {store.path} already holds wards; the demo trust goes only into an "
+            "empty database (use --db with a new file)"
+        )
+    checklist = library.latest(DEMO_CHECKLIST)
+    rng = random.Random(seed)
+    for ward in WARDS:
+        store.add_ward(
+            site=ward.site,
+            name=ward.name,
+            sex=ward.sex,
+            service=ward.service,
+            beds=ward.beds,
+            areas=AREAS[ward.sex],
+        )
+    now = clock.now()
+    audits = actions_moved = 0
+    for month_back in range(MONTHS, 0, -1):
+        month_index = MONTHS - month_back
+        for ward in WARDS:
+            if rng.random() < 0.08 and month_back not in (1, 2):
+                continue  # a month missed: the board shows it as not audited
+            day = rng.randint(2, 26)
+            when = (now - timedelta(days=30.4 * month_back)).replace(
+                day=day, hour=rng.randint(9, 16), minute=rng.randint(0, 59), second=0, microsecond=0
+            )
+            quality = _quality(ward, month_index, rng)
+            who, role = rng.choice(AUDITORS)
+            team = [TeamMember(who, role)]
+            if rng.random() < 0.4:
+                team.append(TeamMember("Peer support worker", "Peer assessor", True))
+            if rng.random() < 0.25:
+                team.append(TeamMember("Patient representative", "Patient assessor", True))
+            store.import_audit(
+                ward.name,
+                checklist,
+                answers=_answers(checklist, ward, quality, rng, when),
+                started_at=(when - timedelta(minutes=rng.randint(40, 90))).isoformat(
+                    timespec="seconds"
+                ),
+                completed_at=when.isoformat(timespec="seconds"),
+                by=who,
+                role=role,
+                team=team,
+            )
+            audits += 1
+    # Move actions along: old ones mostly finished, recent ones still open, some overdue.
+    today = clock.today()
+    for action in store.actions():
+        age = (today - clock.parse_iso(action.created_at).date()).days
+        roll = rng.random()
+        if age > 120:
+            status = (
+                "verified"
+                if roll < 0.6
+                else "done"
+                if roll < 0.85
+                else "cannot_do"
+                if roll < 0.93
+                else "in_progress"
+            )
+        elif age > 45:
+            status = (
+                "done"
+                if roll < 0.45
+                else "in_progress"
+                if roll < 0.75
+                else "verified"
+                if roll < 0.85
+                else "open"
+            )
+        else:
+            status = "in_progress" if roll < 0.35 else "open"
+        if status == "open":
+            continue
+        note = {
+            "cannot_do": "Needs capital funding; interim mitigation in place (zonal observation).",
+            "done": "Completed by estates.",
+            "verified": "Checked at the following audit.",
+            "in_progress": "Job booked with the contractor.",
+        }[status]
+        store.set_action_status(action.id, status, note=note, actor="Estates officer")
+        actions_moved += 1
+    # One audit in progress, about halfway through, on the first ward.
+    ward = WARDS[0]
+    audit = store.start_audit(ward.name, checklist, by="Modern matron")
+    applicable = checklist.applicable_items(ward.sex)
+    quality = _quality(ward, MONTHS - 1, rng)
+    for item in applicable[: len(applicable) * 3 // 5]:
+        value = _answer_for(item.id, item.critical, allowed_answers(item), quality, ward, rng)
+        store.record_answer(audit.id, item.id, value, actor="Modern matron")
+    total_actions = len(store.actions())
+    return (
+        f"demo trust created in {store.path}: {len(SITES)} sites, {len(WARDS)} wards, "
+        f"{audits} completed audits over {MONTHS} months, {total_actions} actions "
+        f"({actions_moved} moved on from open), 1 audit in progress ({ward.name})"
+    )

@@ -1,0 +1,81 @@
+"""One family of errors, each carrying a message a matron or an IT officer can act on.
+
+The desktop app turns these into dialogs in one place; the command line prints them as
+``wardaudit: error: ...`` and exits with status 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class WardAuditError(Exception):
+    """Something the user can understand and act on went wrong."""
+
+
+class NotFound(WardAuditError):
+    """A ward, audit, checklist or action named by the user does not exist."""
+
+
+class InvalidInput(WardAuditError):
+    """A value given by the user is not acceptable (an unknown answer, a bad date...)."""
+
+
+class AuditLocked(WardAuditError):
+    """The audit is signed off and locked; changes are amendments with a reason."""
+
+
+class AuditIncomplete(WardAuditError):
+    """Sign-off refused while applicable items are unanswered."""
+
+    def __init__(self, message: str, unanswered: list[str]) -> None:
+        super().__init__(message)
+        self.unanswered = unanswered
+
+
+class ChecklistError(WardAuditError):
+    """A checklist file is malformed; ``problems`` lists every problem found."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"the checklist file {self.path} has {len(problems)} problem(s):\n{lines}")
+
+
+class StoreError(WardAuditError):
+    """The database cannot be used as asked."""
+
+
+class DatabaseDamaged(StoreError):
+    """The database file failed its integrity check or is not a WardAudit database."""
+
+    def __init__(self, path: Path, detail: str, newest_backup: Path | None) -> None:
+        self.path = path
+        self.detail = detail
+        self.newest_backup = newest_backup
+        if newest_backup is not None:
+            advice = (
+                f"The newest backup is {newest_backup}. Restore it with "
+                f'\'wardaudit --db "{path}" backups restore "{newest_backup}"\' '
+                "(the damaged file is kept beside it), or ask IT for help."
+            )
+        else:
+            advice = (
+                "No backup was found. Keep the file and ask IT for help; it has not been changed."
+            )
+        super().__init__(
+            f"the database {path} is damaged ({detail}). Nothing has been changed. {advice}"
+        )
+
+
+class DatabaseInUse(StoreError):
+    """Another WardAudit (the app or a command) already has this database open for writing."""
+
+
+class DatabaseTooNew(StoreError):
+    """The database was written by a newer WardAudit than this one."""
+
+
+class DiskFull(StoreError):
+    """The disk is full: the last change was not saved."""

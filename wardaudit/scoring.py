@@ -1,0 +1,147 @@
+"""Scoring, exactly as DESIGN.md defines it: a pure function of a checklist and answers.
+
+Points are summed as integers (weights in hundredths, answers in half points) so that
+thresholds are compared exactly; rounding happens only for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from wardaudit.checklist import Checklist, Item, Thresholds
+
+ANSWER_VALUES = ("yes", "partial", "no", "na")
+ANSWER_WORDS = {"yes": "Yes", "partial": "Partly", "no": "No", "na": "N/A"}
+RATING_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+# Points per answer in half-points: yes = 1, partial = 0.5, no = 0.
+_HALF_POINTS = {"yes": 2, "partial": 1, "no": 0}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Points and what was available, in half-point hundredths (exact integers)."""
+
+    points: int = 0
+    available: int = 0
+
+    def add(self, value: str, weight_centi: int) -> Tally:
+        if value == "na":
+            return self
+        return Tally(
+            self.points + _HALF_POINTS[value] * weight_centi, self.available + 2 * weight_centi
+        )
+
+    @property
+    def percent(self) -> Fraction | None:
+        if self.available == 0:
+            return None
+        return Fraction(100 * self.points, self.available)
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    id: str
+    title: str
+    score: Fraction | None
+    answered: int
+    applicable: int
+
+
+@dataclass(frozen=True)
+class AuditScore:
+    overall: Fraction | None
+    rating: str | None
+    critical_breach: bool
+    critical_items: tuple[str, ...]
+    sections: tuple[SectionScore, ...]
+    answered: int
+    applicable: int
+
+    @property
+    def overall_float(self) -> float | None:
+        return None if self.overall is None else float(self.overall)
+
+
+def rate(overall: Fraction | None, critical_breach: bool, thresholds: Thresholds) -> str | None:
+    """Red on any critical breach; otherwise by the checklist's thresholds, compared exactly."""
+    if critical_breach:
+        return "red"
+    if overall is None:
+        return None
+    if overall >= Fraction(str(thresholds.green)):
+        return "green"
+    if overall >= Fraction(str(thresholds.amber)):
+        return "amber"
+    return "red"
+
+
+def score_audit(checklist: Checklist, sex: str, answers: Mapping[str, str]) -> AuditScore:
+    """Score the items of ``checklist`` that apply to a ward of designation ``sex``.
+
+    ``answers`` maps item id to yes/partial/no/na; items missing from it are unanswered
+    and count towards nothing (so an in-progress audit gets a provisional score).
+    """
+    total = Tally()
+    breaches: list[str] = []
+    sections: list[SectionScore] = []
+    answered_all = applicable_all = 0
+    for section in checklist.sections:
+        tally = Tally()
+        answered = applicable = 0
+        for item in section.items:
+            if not item.applies(sex):
+                continue
+            applicable += 1
+            value = answers.get(item.id)
+            if value is None:
+                continue
+            answered += 1
+            tally = tally.add(value, item.weight_centi)
+            total = total.add(value, item.weight_centi)
+            if item.critical and value == "no":
+                breaches.append(item.id)
+        if applicable:
+            sections.append(
+                SectionScore(section.id, section.title, tally.percent, answered, applicable)
+            )
+        answered_all += answered
+        applicable_all += applicable
+    overall = total.percent
+    return AuditScore(
+        overall=overall,
+        rating=rate(overall, bool(breaches), checklist.thresholds),
+        critical_breach=bool(breaches),
+        critical_items=tuple(breaches),
+        sections=tuple(sections),
+        answered=answered_all,
+        applicable=applicable_all,
+    )
+
+
+def allowed_answers(item: Item) -> tuple[str, ...]:
+    """Critical items do not offer Partly: they are met or they are not."""
+    if item.critical:
+        return ("yes", "no", "na")
+    return ANSWER_VALUES
+
+
+def display_score(score: Fraction | float | None) -> str:
+    """One decimal place, half up: 89.95 shows as 90.0 but still rates below 90."""
+    if score is None:
+        return "–"
+    value = (
+        Decimal(score.numerator) / Decimal(score.denominator)
+        if isinstance(score, Fraction)
+        else Decimal(str(score))
+    )
+    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def tally_values(values: Iterable[tuple[str, int]]) -> Tally:
+    tally = Tally()
+    for value, weight_centi in values:
+        tally = tally.add(value, weight_centi)
+    return tally
