@@ -18,7 +18,7 @@ from wardaudit import __version__, backups, clock, paths, views
 from wardaudit.checklist import DESIGNATIONS, ChecklistLibrary, load_library, validate_file
 from wardaudit.errors import AuditIncomplete, WardAuditError
 from wardaudit.identifiers import identifier_warning
-from wardaudit.model import AUDIT_STATUS_WORDS
+from wardaudit.model import ACTION_STATUSES, AUDIT_STATUS_WORDS
 from wardaudit.scoring import ANSWER_VALUES, ANSWER_WORDS, RATING_WORDS, display_score
 from wardaudit.store import Store
 
@@ -322,6 +322,36 @@ def cmd_backups_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_action_plan(args: argparse.Namespace) -> int:
+    from exports.commands import export_action_plan
+
+    with _open(args, write=False) as store:
+        return int(export_action_plan(store, args.audit, pdf=args.pdf, xlsx=args.xlsx))
+
+
+def cmd_export_actions(args: argparse.Namespace) -> int:
+    from exports.commands import export_actions
+
+    with _open(args, write=False) as store:
+        return int(
+            export_actions(
+                store,
+                site=args.site,
+                ward=args.ward,
+                status=args.status,
+                pdf=args.pdf,
+                xlsx=args.xlsx,
+            )
+        )
+
+
+def cmd_import_action_updates(args: argparse.Namespace) -> int:
+    from exports.commands import import_action_updates
+
+    with _open(args, write=not args.dry_run) as store:
+        return int(import_action_updates(store, Path(args.file), dry_run=args.dry_run))
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
@@ -430,6 +460,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(lsub, "show", cmd_audits_show, "one audit with its answers, score and actions")
     p.add_argument("audit")
     p.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="action plans and work lists as PDF and Excel")
+    esub = export.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="WHAT"
+    )
+    p = command(esub, "action-plan", cmd_export_action_plan, "one audit's action plan")
+    p.add_argument("audit")
+    p.add_argument("--pdf", metavar="FILE")
+    p.add_argument("--xlsx", metavar="FILE")
+    p = command(esub, "actions", cmd_export_actions, "the estates work list across audits")
+    p.add_argument("--site")
+    p.add_argument("--ward")
+    p.add_argument("--status", choices=ACTION_STATUSES)
+    p.add_argument("--pdf", metavar="FILE")
+    p.add_argument("--xlsx", metavar="FILE")
+
+    imp = sub.add_parser("import", help="take back estates' returned workbooks")
+    isub = imp.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="WHAT"
+    )
+    p = command(
+        isub,
+        "action-updates",
+        cmd_import_action_updates,
+        "apply the status updates in a returned action workbook (all or nothing)",
+    )
+    p.add_argument("file", metavar="FILE.xlsx")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
 
     bk = sub.add_parser("backups", help="list, make and restore backups of the database")
     bsub = bk.add_subparsers(
