@@ -102,11 +102,28 @@ class Action:
     ward: str = ""
     site: str = ""
     location: str = ""
-    found: str = ""
+    found: str = ""  # the auditor's note on the answer
+    answer: str = ""  # the answer that raised it: no or partial
+    comment: str = ""  # estates' comment, from a returned workbook
+    completed_on: date | None = None
+    ward_id: str = ""
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status in ("open", "in_progress") and self.due < today
 
     @property
     def status_word(self) -> str:
         return ACTION_STATUS_WORDS[self.status]
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    """One returned update for an action; None leaves that field as it is."""
+
+    action_id: str
+    status: str | None = None
+    comment: str | None = None
+    completed_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from wardaudit.errors import (
 from wardaudit.model import (
     ACTION_STATUSES,
     Action,
+    ActionChange,
     Answer,
     Audit,
     AuditRecord,
@@ -158,6 +159,11 @@ MIGRATIONS: list[list[str]] = [
             added_at TEXT NOT NULL)""",
         "CREATE INDEX photos_by_audit ON photos(audit_id, item_id)",
     ],
+    # 3: what estates send back: a comment and the date the work was completed
+    [
+        "ALTER TABLE actions ADD COLUMN comment TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE actions ADD COLUMN completed_on TEXT",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -175,7 +181,8 @@ _AUDIT_SELECT = """
 _ACTION_SELECT = """
     SELECT ac.uuid, a.uuid, ac.item_id, ac.description, ac.owner, ac.due, ac.status,
            ac.status_note, ac.likelihood, ac.consequence, ac.created_at, ac.updated_at,
-           w.name, s.name, COALESCE(an.location, ''), COALESCE(an.note, ''), COALESCE(an.value, '')
+           w.name, s.name, COALESCE(an.location, ''), COALESCE(an.note, ''), COALESCE(an.value, ''),
+           ac.comment, ac.completed_on, w.uuid
     FROM actions ac
     JOIN audits a ON a.id = ac.audit_id
     JOIN wards w ON w.id = a.ward_id
@@ -1238,6 +1245,10 @@ class Store:
             site=r[13],
             location=r[14],
             found=r[15],
+            answer=r[16],
+            comment=r[17],
+            completed_on=date.fromisoformat(r[18]) if r[18] else None,
+            ward_id=r[19],
         )
 
     def actions(
@@ -1347,6 +1358,60 @@ class Store:
                 note=note.strip(),
             )
         return self.action(action.id)
+
+    def apply_action_updates(self, changes: Sequence[ActionChange], *, actor: str = "") -> int:
+        """Apply estates' returned updates in one transaction: all of them or none.
+
+        Every change is checked first (the action exists, the status is known, 'cannot do'
+        has a reason); returns how many actions changed.
+        """
+        current = {
+            a.id: a
+            for a in self._actions(
+                " WHERE ac.uuid IN (SELECT value FROM json_each(?))",
+                (json.dumps([c.action_id for c in changes]),),
+            )
+        }
+        problems = []
+        for change in changes:
+            if change.action_id not in current:
+                problems.append(f"no action with the id '{change.action_id}'")
+            elif change.status is not None and change.status not in ACTION_STATUSES:
+                problems.append(f"action {change.action_id}: unknown status '{change.status}'")
+        if problems:
+            raise InvalidInput("; ".join(problems))
+        changed = 0
+        now = clock.now_iso()
+        with self._transaction() as conn:
+            for change in changes:
+                action = current[change.action_id]
+                fields: dict[str, object] = {}
+                if change.status is not None and change.status != action.status:
+                    fields["status"] = change.status
+                if change.comment is not None and change.comment.strip() != action.comment:
+                    fields["comment"] = change.comment.strip()
+                new_completed = change.completed_on.isoformat() if change.completed_on else None
+                old_completed = action.completed_on.isoformat() if action.completed_on else None
+                if change.completed_on is not None and new_completed != old_completed:
+                    fields["completed_on"] = new_completed
+                if not fields:
+                    continue
+                sets = ", ".join(f"{k} = ?" for k in fields)
+                conn.execute(
+                    f"UPDATE actions SET {sets}, updated_at = ? WHERE uuid = ?",
+                    (*fields.values(), now, action.id),
+                )
+                rowid = conn.execute(
+                    "SELECT id FROM actions WHERE uuid = ?", (action.id,)
+                ).fetchone()[0]
+                details = dict(fields)
+                if "status" in fields:
+                    details["previous"] = action.status
+                self._event(
+                    conn, "action_update_imported", actor=actor, action_rowid=rowid, details=details
+                )
+                changed += 1
+        return changed
 
     # --- photos --------------------------------------------------------------------------
 
