@@ -13,7 +13,6 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -532,14 +531,12 @@ def from_canonical_json(canonical: str, source: str = "database") -> Checklist:
 
 
 def builtin_dir() -> Path:
-    """The folder of built-in checklists, whether installed or run from the source tree."""
-    try:
-        found = Path(str(resources.files("wardaudit.builtin_checklists")))
-        if found.is_dir():
-            return found
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "checklists"
+    """The folder of built-in checklists: installed beside the package, or in the source tree."""
+    here = Path(__file__).resolve().parent
+    installed = here / "builtin_checklists"  # a wheel or the desktop bundle
+    if installed.is_dir():
+        return installed
+    return here.parent / "checklists"  # a source checkout or an editable install
 
 
 @dataclass

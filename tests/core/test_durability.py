@@ -1,0 +1,74 @@
+"""A killed process loses no acknowledged answer, and the database stays sound."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from wardaudit.checklist import Checklist
+from wardaudit.store import Store
+
+WRITER = Path(__file__).with_name("_answer_writer.py")
+RUNS = 30
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
+    tmp_path: Path, checklist: Checklist
+) -> None:
+    db = tmp_path / "durable.sqlite3"
+    with Store.open(db) as store:
+        for n, sex in enumerate(["male", "female", "mixed"]):
+            store.add_ward(site="Ashcombe", name=f"Ward {n}", sex=sex)
+            store.start_audit(f"Ward {n}", checklist)
+    rng = random.Random(2018)
+    checked = 0
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    for run in range(RUNS):
+        writer = subprocess.Popen(
+            [sys.executable, str(WRITER), str(db), str(run)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "ready", (
+            writer.stderr.read() if writer.stderr else ""
+        )
+        time.sleep(rng.uniform(0.0, 0.25))
+        writer.send_signal(signal.SIGKILL)
+        out, _ = writer.communicate()
+        assert writer.returncode == -signal.SIGKILL
+        # For each answer, the newest 'saved' line must be in the database, unless a newer
+        # 'intent' (written but not yet acknowledged when the kill came) replaced it.
+        saved: dict[tuple[str, str], tuple[str, str]] = {}
+        in_flight: tuple[str, str, str, str] | None = None
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) != 5:
+                continue  # the kill can cut the last line short
+            kind, audit_id, item, value, note = parts
+            if kind == "saved":
+                saved[(audit_id, item)] = (value, note)
+                in_flight = None
+            elif kind == "intent":
+                in_flight = (audit_id, item, value, note)
+        with Store.open(db) as store:
+            assert store._conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            for (audit_id, item), (value, note) in saved.items():
+                stored = store.audit(audit_id).answers[item]
+                allowed = {(value, note)}
+                if in_flight and in_flight[:2] == (audit_id, item):
+                    allowed.add((in_flight[2], in_flight[3]))
+                assert (stored.value, stored.note) in allowed, (run, item)
+                checked += 1
+    assert checked > RUNS, "the writer must have acknowledged answers before being killed"

@@ -1,0 +1,265 @@
+"""The store: one transaction per action, pinned checklists, actions, locking and history."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from wardaudit import clock
+from wardaudit.checklist import Checklist, from_canonical_json
+from wardaudit.errors import (
+    AuditIncomplete,
+    AuditLocked,
+    DiskFull,
+    InvalidInput,
+    NotFound,
+    StoreError,
+)
+from wardaudit.model import TeamMember
+from wardaudit.store import Store
+
+
+@pytest.fixture
+def ward_and_audit(store: Store, checklist: Checklist) -> tuple[str, str]:
+    ward = store.add_ward(
+        site="Ashcombe",
+        name="Juniper Ward",
+        sex="mixed",
+        service="Acute",
+        beds=20,
+        areas=["Zone door", "Women's lounge"],
+    )
+    audit = store.start_audit(ward.name, checklist, by="A matron")
+    return ward.id, audit.id
+
+
+def answer_all(
+    store: Store, audit_id: str, checklist: Checklist, sex: str, value: str = "yes"
+) -> None:
+    for item in checklist.applicable_items(sex):
+        store.record_answer(
+            audit_id, item.id, value if not (item.critical and value == "partial") else "yes"
+        )
+
+
+def test_wards_are_registered_with_unique_names(store: Store) -> None:
+    ward = store.add_ward(
+        site="Ashcombe", name="Rowan Ward", sex="female", beds=18, areas=["Garden", " ", "Garden"]
+    )
+    assert ward.designation == "Female" and ward.areas == ("Garden",)
+    assert store.ward("Rowan Ward") == store.ward(ward.id) == ward
+    with pytest.raises(InvalidInput, match="already a ward called"):
+        store.add_ward(site="Elsewhere", name="rowan ward", sex="male")
+    with pytest.raises(InvalidInput, match="male, female or mixed"):
+        store.add_ward(site="Ashcombe", name="Odd", sex="both")
+    with pytest.raises(InvalidInput, match="beds"):
+        store.add_ward(site="Ashcombe", name="Odd", sex="male", beds=-1)
+    with pytest.raises(NotFound):
+        store.ward("Nowhere Ward")
+    changed = store.update_ward(
+        ward.id, site="Millbrook", name="Rowan", sex="female", beds=16, areas=["Bay 1"]
+    )
+    assert (changed.site, changed.name, changed.beds, changed.areas) == (
+        "Millbrook",
+        "Rowan",
+        16,
+        ("Bay 1",),
+    )
+    assert [s.name for s in store.sites()] == ["Ashcombe", "Millbrook"]
+
+
+def test_no_answer_raises_an_action_with_the_items_defaults(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    _, audit_id = ward_and_audit
+    item = next(i for i in checklist.applicable_items("mixed") if not i.critical)
+    store.record_answer(audit_id, item.id, "no", note="Door wedged", location="Zone door")
+    record = store.audit(audit_id)
+    [action] = record.actions
+    rating = store.risk_matrix.rate(item.risk.likelihood, item.risk.consequence)
+    assert (action.item, action.owner, action.description) == (item.id, item.owner, item.action)
+    assert action.risk == rating
+    assert action.due == store.risk_matrix.due_date(rating, clock.today())
+    assert (
+        action.status == "open" and action.location == "Zone door" and action.found == "Door wedged"
+    )
+    # partly keeps the action; yes before sign-off withdraws it, and the history says so
+    store.record_answer(audit_id, item.id, "partial")
+    assert len(store.audit(audit_id).actions) == 1
+    store.record_answer(audit_id, item.id, "yes")
+    assert store.audit(audit_id).actions == ()
+    kinds = [e.kind for e in store.history(audit=audit_id)]
+    assert kinds == [
+        "audit_started",
+        "answer",
+        "action_raised",
+        "answer",
+        "answer",
+        "action_withdrawn",
+    ]
+
+
+def test_due_dates_follow_the_band(store: Store) -> None:
+    matrix = store.risk_matrix
+    today = clock.today()
+    assert matrix.due_date(matrix.rate(4, 4), today) == today + timedelta(days=1)
+    assert matrix.due_date(matrix.rate(3, 3), today) == today + timedelta(days=7)
+    assert matrix.due_date(matrix.rate(2, 3), today) == today + timedelta(days=30)
+    assert matrix.due_date(matrix.rate(1, 2), today) == today + timedelta(days=90)
+
+
+def test_answers_are_checked(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    _, audit_id = ward_and_audit
+    critical = next(i for i in checklist.items() if i.critical)
+    with pytest.raises(InvalidInput, match="no Partly"):
+        store.record_answer(audit_id, critical.id, "partial")
+    with pytest.raises(NotFound):
+        store.record_answer(audit_id, "Z99", "yes")
+    with pytest.raises(InvalidInput):
+        store.record_answer(audit_id, checklist.applicable_items("mixed")[0].id, "maybe")
+    male = store.add_ward(site="Ashcombe", name="Birch Ward", sex="male")
+    male_audit = store.start_audit(male.name, checklist)
+    mixed_only = next(i for i in checklist.items() if i.applies_to == ("mixed",))
+    with pytest.raises(InvalidInput, match="does not apply"):
+        store.record_answer(male_audit.id, mixed_only.id, "yes")
+    assert store.audit(audit_id).answers == {}
+
+
+def test_one_audit_in_progress_per_ward(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    with pytest.raises(InvalidInput, match="already has an audit in progress"):
+        store.start_audit("Juniper Ward", checklist)
+
+
+def test_sign_off_refused_while_items_unanswered_and_then_locked(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    _, audit_id = ward_and_audit
+    items = checklist.applicable_items("mixed")
+    for item in items[:-2]:
+        store.record_answer(audit_id, item.id, "yes")
+    with pytest.raises(AuditIncomplete) as refused:
+        store.complete_audit(audit_id, by="A matron", role="Matron")
+    assert refused.value.unanswered == [items[-2].id, items[-1].id]
+    assert items[-1].id in str(refused.value)
+    store.record_answer(audit_id, items[-2].id, "no" if not items[-2].critical else "yes")
+    store.record_answer(audit_id, items[-1].id, "yes")
+    record = store.complete_audit(
+        audit_id,
+        by="A matron",
+        role="Matron",
+        team=[TeamMember("A peer assessor", "Peer assessor", True)],
+    )
+    assert record.audit.status == "completed" and record.audit.team[0].patient_or_peer
+    with pytest.raises(AuditLocked):
+        store.record_answer(audit_id, items[0].id, "no")
+    with pytest.raises(AuditLocked):
+        store.complete_audit(audit_id, by="A matron", role="Matron")
+    assert store.audit(audit_id).answers[items[0].id].value == "yes"
+
+
+def test_amendments_need_a_reason_and_join_the_history(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    _, audit_id = ward_and_audit
+    answer_all(store, audit_id, checklist, "mixed")
+    store.complete_audit(audit_id, by="A matron", role="Matron")
+    item = next(i for i in checklist.applicable_items("mixed") if not i.critical)
+    with pytest.raises(InvalidInput, match="reason"):
+        store.amend_answer(audit_id, item.id, "no", reason=" ", by="A matron")
+    store.amend_answer(
+        audit_id, item.id, "no", reason="Found the lock broken after sign-off", by="A matron"
+    )
+    record = store.audit(audit_id)
+    assert record.answers[item.id].value == "no"
+    assert [a.item for a in record.actions] == [item.id]
+    amendment = [e for e in store.history(audit=audit_id) if e.kind == "amendment"]
+    assert amendment and amendment[0].detail["reason"] == "Found the lock broken after sign-off"
+    assert amendment[0].detail["previous"] == "yes"
+
+
+def test_history_is_append_only(store: Store, ward_and_audit: tuple[str, str]) -> None:
+    conn = store._conn
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE events SET kind = 'edited'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM events")
+
+
+def test_audit_keeps_its_checklist_after_the_file_changes(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    _, audit_id = ward_and_audit
+    import json
+
+    data = json.loads(checklist.canonical_json)
+    data["version"] = 2
+    data["sections"][0]["items"][0]["question"] = "A reworded question?"
+    newer = from_canonical_json(json.dumps(data))
+    store.register_checklist(newer)
+    record = store.audit(audit_id)
+    assert record.checklist.version == 1
+    assert record.checklist.content_hash == checklist.content_hash
+    assert record.checklist.sections[0].items[0].question == checklist.sections[0].items[0].question
+
+
+def test_action_status_and_edits(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    _, audit_id = ward_and_audit
+    item = next(i for i in checklist.applicable_items("mixed") if not i.critical)
+    store.record_answer(audit_id, item.id, "no")
+    action = store.audit(audit_id).actions[0]
+    edited = store.update_action(
+        action.id, likelihood=5, consequence=5, owner="Estates", actor="A matron"
+    )
+    assert edited.risk.band == "extreme" and edited.owner == "Estates"
+    assert edited.due == clock.parse_iso(action.created_at).date() + timedelta(days=1)
+    with pytest.raises(InvalidInput, match="reason"):
+        store.set_action_status(action.id, "cannot_do")
+    with pytest.raises(InvalidInput):
+        store.set_action_status(action.id, "finished")
+    store.set_action_status(action.id, "in_progress", actor="An estates officer")
+    assert store.action(action.id).status == "in_progress"
+    kinds = [e.kind for e in store.history(action=action.id)]
+    assert kinds == ["action_raised", "action_changed", "action_status"]
+
+
+def test_disk_full_is_reported_and_loses_nothing_saved(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    _, audit_id = ward_and_audit
+    items = checklist.applicable_items("mixed")
+    store.record_answer(audit_id, items[0].id, "yes")
+    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(DiskFull, match="NOT saved"):
+        for n in range(400):
+            store.record_answer(audit_id, items[1 + n % 50].id, "yes", note="x" * 3000)
+    store._conn.execute("PRAGMA max_page_count = 1073741823")
+    assert store.audit(audit_id).answers[items[0].id].value == "yes"
+    assert store._conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+
+
+def test_missing_folder_is_an_error_not_a_new_folder(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(tmp_path / "typo" / "wardaudit.sqlite3")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_readonly_open_beside_a_writer(
+    db_path: Path, store: Store, ward_and_audit: tuple[str, str]
+) -> None:
+    reader = Store.open(db_path, readonly=True)
+    try:
+        assert [w.name for w in reader.wards()] == ["Juniper Ward"]
+        with pytest.raises(StoreError, match="read-only"):
+            reader.add_ward(site="S", name="X", sex="male")
+    finally:
+        reader.close()
