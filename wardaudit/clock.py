@@ -21,6 +21,14 @@ def today() -> date:
     return now().date()
 
 
+def to_epoch(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp())
+
+
+def from_epoch(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, LONDON).isoformat(timespec="seconds")
+
+
 def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(LONDON)
 

@@ -50,7 +50,7 @@ from wardaudit.model import (
     Ward,
 )
 from wardaudit.risk import DEFAULT_MATRIX, RiskMatrix
-from wardaudit.scoring import ANSWER_WORDS, AuditScore, Tally, allowed_answers, rate, score_audit
+from wardaudit.scoring import ANSWER_WORDS, BulkScore, Packing, allowed_answers, score_audit
 
 log = logging.getLogger(__name__)
 
@@ -96,18 +96,19 @@ MIGRATIONS: list[list[str]] = [
             signed_role TEXT,
             team TEXT NOT NULL DEFAULT '[]',
             current_item TEXT,
-            updated_at TEXT NOT NULL)""",
+            updated_at TEXT NOT NULL,
+            ward_sex TEXT NOT NULL CHECK (ward_sex IN ('male', 'female', 'mixed')),
+            answer_values TEXT NOT NULL)""",
         "CREATE INDEX audits_by_ward ON audits(ward_id, status, completed_at)",
-        """CREATE TABLE answers(
+        # Answers are packed one character per checklist item, in checklist order ('.' not
+        # answered or not applicable, then y/p/n/a), in the audit's own row: saving an
+        # answer rewrites one small row, and 50,000 audits stay a compact file that
+        # quick_check reads in a moment. Notes and locations, where given, sit beside.
+        """CREATE TABLE answer_notes(
             audit_id INTEGER NOT NULL REFERENCES audits(id),
             item_id TEXT NOT NULL,
-            section_id TEXT NOT NULL,
-            weight_centi INTEGER NOT NULL,
-            critical INTEGER NOT NULL,
-            value TEXT NOT NULL CHECK (value IN ('yes', 'partial', 'no', 'na')),
             note TEXT NOT NULL DEFAULT '',
             location TEXT NOT NULL DEFAULT '',
-            answered_at TEXT NOT NULL,
             PRIMARY KEY (audit_id, item_id)) WITHOUT ROWID""",
         """CREATE TABLE actions(
             id INTEGER PRIMARY KEY,
@@ -171,7 +172,7 @@ _AUDIT_SELECT = """
     SELECT a.id, a.uuid, a.status, a.started_at, a.started_by, a.completed_at, a.signed_by,
            a.signed_role, a.team, a.current_item, a.checklist_version_id,
            cv.checklist_id, cv.version, cv.title,
-           w.uuid, w.name, s.name, w.sex, w.service, w.beds, w.areas
+           w.uuid, w.name, s.name, a.ward_sex, w.service, w.beds, w.areas
     FROM audits a
     JOIN wards w ON w.id = a.ward_id
     JOIN sites s ON s.id = w.site_id
@@ -181,13 +182,13 @@ _AUDIT_SELECT = """
 _ACTION_SELECT = """
     SELECT ac.uuid, a.uuid, ac.item_id, ac.description, ac.owner, ac.due, ac.status,
            ac.status_note, ac.likelihood, ac.consequence, ac.created_at, ac.updated_at,
-           w.name, s.name, COALESCE(an.location, ''), COALESCE(an.note, ''), COALESCE(an.value, ''),
-           ac.comment, ac.completed_on, w.uuid
+           w.name, s.name, COALESCE(an.location, ''), COALESCE(an.note, ''), a.answer_values,
+           ac.comment, ac.completed_on, w.uuid, a.checklist_version_id
     FROM actions ac
     JOIN audits a ON a.id = ac.audit_id
     JOIN wards w ON w.id = a.ward_id
     JOIN sites s ON s.id = w.site_id
-    LEFT JOIN answers an ON an.audit_id = ac.audit_id AND an.item_id = ac.item_id
+    LEFT JOIN answer_notes an ON an.audit_id = ac.audit_id AND an.item_id = ac.item_id
 """
 
 
@@ -214,6 +215,7 @@ class Store:
         self._lock = lock
         self._mutex = threading.RLock()
         self._checklists: dict[int, Checklist] = {}
+        self._packings: dict[int, Packing] = {}
         self._changes_at_open = conn.total_changes
         self.readonly = lock is None
         self.warnings: list[str] = []
@@ -651,19 +653,23 @@ class Store:
 
     # --- audits --------------------------------------------------------------------------
 
+    def _packing(self, version_rowid: int) -> Packing:
+        packing = self._packings.get(version_rowid)
+        if packing is None:
+            packing = Packing(self._checklist(version_rowid))
+            self._packings[version_rowid] = packing
+        return packing
+
     def _audit_row(self, ref: str, conn: sqlite3.Connection | None = None) -> _AuditRow:
         """An audit by its id, or by a unique beginning of it (at least 8 characters)."""
         ref = ref.strip()
-        sql = (
-            "SELECT a.id, a.uuid, a.status, a.checklist_version_id, w.sex FROM audits a"
-            " JOIN wards w ON w.id = a.ward_id WHERE "
-        )
+        sql = "SELECT id, uuid, status, checklist_version_id, ward_sex FROM audits WHERE "
         executor = conn or self._conn
         with self._mutex:
-            rows = executor.execute(sql + "a.uuid = ?", (ref,)).fetchall()
+            rows = executor.execute(sql + "uuid = ?", (ref,)).fetchall()
             if not rows and len(ref) >= 8:
                 pattern = ref.replace("%", "").replace("_", "") + "%"
-                rows = executor.execute(sql + "a.uuid LIKE ? LIMIT 2", (pattern,)).fetchall()
+                rows = executor.execute(sql + "uuid LIKE ? LIMIT 2", (pattern,)).fetchall()
                 if len(rows) > 1:
                     raise InvalidInput(f"'{ref}' matches more than one audit; give more of its id")
         if not rows:
@@ -695,8 +701,18 @@ class Store:
             now = clock.now_iso()
             cursor = conn.execute(
                 "INSERT INTO audits(uuid, ward_id, checklist_version_id, status, started_at,"
-                " started_by, updated_at) VALUES (?, ?, ?, 'in_progress', ?, ?, ?)",
-                (audit_uuid, ward_rowid, version_rowid, now, by.strip(), now),
+                " started_by, updated_at, ward_sex, answer_values)"
+                " VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?, ?)",
+                (
+                    audit_uuid,
+                    ward_rowid,
+                    version_rowid,
+                    now,
+                    by.strip(),
+                    now,
+                    ward.sex,
+                    self._packing(version_rowid).blank(),
+                ),
             )
             self._event(
                 conn,
@@ -722,7 +738,8 @@ class Store:
     ) -> Answer:
         """Record one answer durably; on No or Partly raise the item's action if not yet raised.
 
-        Returns only after the answer is committed with ``synchronous=FULL``.
+        Returns only after the answer is committed with ``synchronous=FULL``. A note or
+        location left as None keeps what was there.
         """
         row = self._audit_row(audit_ref)
         if row.status != "in_progress":
@@ -731,6 +748,19 @@ class Store:
                 "with a reason"
             )
         return self._write_answer(row, item_id, value, note, location, actor, kind="answer")
+
+    def _check_answer(self, row: _AuditRow, item_id: str, value: str | None) -> Any:
+        checklist = self._checklist(row.checklist_version_id)
+        item = checklist.item(item_id)
+        if not item.applies(row.ward_sex):
+            raise InvalidInput(f"item {item_id} does not apply to a {row.ward_sex} ward")
+        if value is not None and value not in allowed_answers(item):
+            allowed = ", ".join(allowed_answers(item))
+            extra = " (critical items are met or not: no Partly)" if item.critical else ""
+            raise InvalidInput(
+                f"'{value}' is not an answer for item {item_id}; use {allowed}{extra}"
+            )
+        return item
 
     def _write_answer(
         self,
@@ -744,69 +774,85 @@ class Store:
         kind: str,
         reason: str = "",
     ) -> Answer:
-        checklist = self._checklist(row.checklist_version_id)
-        item = checklist.item(item_id)
-        if not item.applies(row.ward_sex):
-            raise InvalidInput(f"item {item_id} does not apply to a {row.ward_sex} ward")
-        if value not in allowed_answers(item):
-            allowed = ", ".join(allowed_answers(item))
-            extra = " (critical items are met or not: no Partly)" if item.critical else ""
-            raise InvalidInput(
-                f"'{value}' is not an answer for item {item_id}; use {allowed}{extra}"
-            )
+        item = self._check_answer(row, item_id, value)
+        packing = self._packing(row.checklist_version_id)
         now = clock.now_iso()
         with self._transaction() as conn:
-            status = conn.execute(
-                "SELECT status FROM audits WHERE id = ?", (row.rowid,)
-            ).fetchone()[0]
+            status, packed = conn.execute(
+                "SELECT status, answer_values FROM audits WHERE id = ?", (row.rowid,)
+            ).fetchone()
             if kind == "answer" and status != "in_progress":
                 raise AuditLocked(f"audit {row.uuid} is signed off and locked")
-            previous = conn.execute(
-                "SELECT value, note, location FROM answers WHERE audit_id = ? AND item_id = ?",
-                (row.rowid, item_id),
-            ).fetchone()
-            new_note = (note if note is not None else (previous[1] if previous else "")).strip()
-            new_location = (
-                location if location is not None else (previous[2] if previous else "")
-            ).strip()
+            previous = packing.value_of(packed, item_id)
             conn.execute(
-                "INSERT INTO answers(audit_id, item_id, section_id, weight_centi, critical, value,"
-                " note, location, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(audit_id, item_id) DO UPDATE SET value = excluded.value,"
-                " note = excluded.note, location = excluded.location,"
-                " answered_at = excluded.answered_at",
-                (
-                    row.rowid,
-                    item_id,
-                    item.section_id,
-                    item.weight_centi,
-                    int(item.critical),
-                    value,
-                    new_note,
-                    new_location,
-                    now,
-                ),
+                "UPDATE audits SET answer_values = ?, updated_at = ? WHERE id = ?",
+                (packing.put(packed, item_id, value), now, row.rowid),
             )
-            conn.execute(
-                "UPDATE audits SET updated_at = ?, current_item = CASE WHEN status = 'in_progress'"
-                " THEN ? ELSE current_item END WHERE id = ?",
-                (now, item_id, row.rowid),
+            old_note, old_location, new_note, new_location = self._write_note(
+                conn, row.rowid, item_id, note, location
             )
-            detail: dict[str, object] = {"item": item_id, "value": value}
-            if previous:
-                detail["previous"] = previous[0]
-            if new_note:
-                detail["note"] = new_note
-            if new_location:
-                detail["location"] = new_location
-            if reason:
-                detail["reason"] = reason
-            self._event(conn, kind, actor=actor, audit_rowid=row.rowid, details=detail)
-            self._sync_action(conn, row, item, value, actor, now)
+            # A first answer is its own record; the history keeps what replaced an earlier
+            # answer, and every amendment with its reason.
+            if previous is not None or kind != "answer":
+                detail: dict[str, object] = {"item": item_id, "value": value}
+                if previous is not None:
+                    detail["previous"] = previous
+                if old_note != new_note:
+                    detail["note"] = new_note
+                    detail["previous_note"] = old_note
+                if old_location != new_location:
+                    detail["location"] = new_location
+                if reason:
+                    detail["reason"] = reason
+                event_kind = kind if kind != "answer" else "answer_changed"
+                self._event(conn, event_kind, actor=actor, audit_rowid=row.rowid, details=detail)
+            if value in ("no", "partial") or previous in ("no", "partial"):
+                self._sync_action(conn, row, status, item, value, actor, now)
         return Answer(item_id, item.section_id, value, new_note, new_location, now)
 
+    def _write_note(
+        self,
+        conn: sqlite3.Connection,
+        audit_rowid: int,
+        item_id: str,
+        note: str | None,
+        location: str | None,
+    ) -> tuple[str, str, str, str]:
+        """Keep an answer's note and location; returns (old note, old location, new, new)."""
+        if note is None and location is None:
+            return "", "", "", ""
+        found = conn.execute(
+            "SELECT note, location FROM answer_notes WHERE audit_id = ? AND item_id = ?",
+            (audit_rowid, item_id),
+        ).fetchone()
+        old_note, old_location = found if found else ("", "")
+        new_note = old_note if note is None else note.strip()
+        new_location = old_location if location is None else location.strip()
+        if (new_note, new_location) == (old_note, old_location):
+            return old_note, old_location, new_note, new_location
+        if new_note or new_location:
+            conn.execute(
+                "INSERT INTO answer_notes(audit_id, item_id, note, location) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(audit_id, item_id) DO UPDATE SET note = excluded.note,"
+                " location = excluded.location",
+                (audit_rowid, item_id, new_note, new_location),
+            )
+        else:
+            conn.execute(
+                "DELETE FROM answer_notes WHERE audit_id = ? AND item_id = ?",
+                (audit_rowid, item_id),
+            )
+        return old_note, old_location, new_note, new_location
+
     def _sync_action(
-        self, conn: sqlite3.Connection, row: _AuditRow, item: Any, value: str, actor: str, now: str
+        self,
+        conn: sqlite3.Connection,
+        row: _AuditRow,
+        status: str,
+        item: Any,
+        value: str | None,
+        actor: str,
+        now: str,
     ) -> None:
         existing = conn.execute(
             "SELECT id, uuid FROM actions WHERE audit_id = ? AND item_id = ?", (row.rowid, item.id)
@@ -816,13 +862,12 @@ class Store:
                 return
             rating = self.risk_matrix.rate(item.risk.likelihood, item.risk.consequence)
             due = self.risk_matrix.due_date(rating, clock.today())
-            action_uuid = new_uuid()
             cursor = conn.execute(
                 "INSERT INTO actions(uuid, audit_id, item_id, description, owner, likelihood,"
                 " consequence, due, status, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
                 (
-                    action_uuid,
+                    new_uuid(),
                     row.rowid,
                     item.id,
                     item.action,
@@ -844,8 +889,8 @@ class Store:
                 band=rating.band,
                 due=due.isoformat(),
             )
-        elif existing and row.status == "in_progress":
-            # The item is now met (or N/A) before sign-off: the action was never issued.
+        elif existing and status == "in_progress":
+            # The item is met (or N/A) after all, before sign-off: the action was never issued.
             self._event(
                 conn,
                 "action_withdrawn",
@@ -855,7 +900,7 @@ class Store:
                 action=existing[1],
             )
             conn.execute("DELETE FROM actions WHERE id = ?", (existing[0],))
-        elif existing:
+        elif existing and value is not None:
             self._event(
                 conn,
                 "action_note",
@@ -870,14 +915,21 @@ class Store:
         row = self._audit_row(audit_ref)
         if row.status != "in_progress":
             raise AuditLocked(f"audit {row.uuid} is signed off and locked")
+        item = self._check_answer(row, item_id, None)
+        packing = self._packing(row.checklist_version_id)
+        now = clock.now_iso()
         with self._transaction() as conn:
-            previous = conn.execute(
-                "SELECT value FROM answers WHERE audit_id = ? AND item_id = ?", (row.rowid, item_id)
+            status, packed = conn.execute(
+                "SELECT status, answer_values FROM audits WHERE id = ?", (row.rowid,)
             ).fetchone()
+            if status != "in_progress":
+                raise AuditLocked(f"audit {row.uuid} is signed off and locked")
+            previous = packing.value_of(packed, item_id)
             if previous is None:
                 return
             conn.execute(
-                "DELETE FROM answers WHERE audit_id = ? AND item_id = ?", (row.rowid, item_id)
+                "UPDATE audits SET answer_values = ?, updated_at = ?, current_item = ? WHERE id = ?",
+                (packing.put(packed, item_id, None), now, item_id, row.rowid),
             )
             self._event(
                 conn,
@@ -885,34 +937,28 @@ class Store:
                 actor=actor,
                 audit_rowid=row.rowid,
                 item=item_id,
-                previous=previous[0],
+                previous=previous,
             )
-            action = conn.execute(
-                "SELECT id, uuid FROM actions WHERE audit_id = ? AND item_id = ?",
-                (row.rowid, item_id),
-            ).fetchone()
-            if action:
-                self._event(
-                    conn,
-                    "action_withdrawn",
-                    actor=actor,
-                    audit_rowid=row.rowid,
-                    item=item_id,
-                    action=action[1],
-                )
-                conn.execute("DELETE FROM actions WHERE id = ?", (action[0],))
-            conn.execute(
-                "UPDATE audits SET updated_at = ?, current_item = ? WHERE id = ?",
-                (clock.now_iso(), item_id, row.rowid),
-            )
+            self._sync_action(conn, row, status, item, None, actor, now)
 
     def set_current_item(self, audit_ref: str, item_id: str) -> None:
-        """Remember where the auditor is, so a resumed audit reopens at the same item."""
+        """Remember where the auditor is, so a resumed audit reopens at the same item.
+
+        This is a place in the list, not something she entered: it is written without
+        waiting for the disk, so moving between items stays instant.
+        """
         row = self._audit_row(audit_ref)
         if row.status != "in_progress":
             return
-        with self._transaction() as conn:
-            conn.execute("UPDATE audits SET current_item = ? WHERE id = ?", (item_id, row.rowid))
+        with self._mutex:
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            try:
+                with self._transaction() as conn:
+                    conn.execute(
+                        "UPDATE audits SET current_item = ? WHERE id = ?", (item_id, row.rowid)
+                    )
+            finally:
+                self._conn.execute("PRAGMA synchronous = FULL")
 
     def complete_audit(
         self,
@@ -929,6 +975,9 @@ class Store:
         if row.status != "in_progress":
             raise AuditLocked(f"audit {row.uuid} is already signed off and locked")
         record = self.audit(row.uuid)
+        record_packed = self._query("SELECT answer_values FROM audits WHERE id = ?", (row.rowid,))[
+            0
+        ][0]
         missing = record.unanswered()
         if missing:
             raise AuditIncomplete(
@@ -936,19 +985,20 @@ class Store:
                 + ", ".join(missing),
                 missing,
             )
-        team_json = json.dumps(
-            [{"name": m.name, "role": m.role, "patient_or_peer": m.patient_or_peer} for m in team],
-            ensure_ascii=False,
-        )
+        team_json = _team_json(team)
         now = clock.now_iso()
         with self._transaction() as conn:
             changed = conn.execute(
                 "UPDATE audits SET status = 'completed', completed_at = ?, signed_by = ?,"
-                " signed_role = ?, team = ?, updated_at = ? WHERE id = ? AND status = 'in_progress'",
-                (now, by.strip(), role.strip(), team_json, now, row.rowid),
+                " signed_role = ?, team = ?, updated_at = ?, current_item = NULL"
+                " WHERE id = ? AND status = 'in_progress' AND answer_values = ?",
+                (now, by.strip(), role.strip(), team_json, now, row.rowid, record_packed),
             ).rowcount
             if changed != 1:
-                raise AuditLocked(f"audit {row.uuid} is already signed off and locked")
+                raise AuditLocked(
+                    f"audit {row.uuid} changed while it was being signed off (or is already "
+                    "locked); look at it again, then sign off"
+                )
             score = record.score
             self._event(
                 conn,
@@ -1008,12 +1058,15 @@ class Store:
         missing = [item.id for item in applicable if item.id not in answers]
         if missing:
             raise AuditIncomplete("unanswered: " + ", ".join(missing), missing)
+        for item in applicable:
+            if answers[item.id][0] not in allowed_answers(item):
+                raise InvalidInput(f"'{answers[item.id][0]}' is not an answer for item {item.id}")
         version_rowid = self.register_checklist(checklist)
+        packing = self._packing(version_rowid)
+        packed = packing.blank()
+        for item in applicable:
+            packed = packing.put(packed, item.id, answers[item.id][0])
         raised_on = clock.parse_iso(completed_at).date()
-        team_json = json.dumps(
-            [{"name": m.name, "role": m.role, "patient_or_peer": m.patient_or_peer} for m in team],
-            ensure_ascii=False,
-        )
         with self._transaction() as conn:
             ward_rowid = conn.execute("SELECT id FROM wards WHERE uuid = ?", (ward.id,)).fetchone()[
                 0
@@ -1021,8 +1074,8 @@ class Store:
             audit_uuid = new_uuid()
             cursor = conn.execute(
                 "INSERT INTO audits(uuid, ward_id, checklist_version_id, status, started_at,"
-                " started_by, completed_at, signed_by, signed_role, team, updated_at)"
-                " VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?)",
+                " started_by, completed_at, signed_by, signed_role, team, updated_at, ward_sex,"
+                " answer_values) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     audit_uuid,
                     ward_rowid,
@@ -1032,27 +1085,19 @@ class Store:
                     completed_at,
                     by,
                     role,
-                    team_json,
+                    _team_json(team),
                     completed_at,
+                    ward.sex,
+                    packed,
                 ),
             )
             rowid = int(cursor.lastrowid or 0)
             conn.executemany(
-                "INSERT INTO answers(audit_id, item_id, section_id, weight_centi, critical, value,"
-                " note, location, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answer_notes(audit_id, item_id, note, location) VALUES (?, ?, ?, ?)",
                 [
-                    (
-                        rowid,
-                        item.id,
-                        item.section_id,
-                        item.weight_centi,
-                        int(item.critical),
-                        answers[item.id][0],
-                        answers[item.id][1],
-                        answers[item.id][2],
-                        completed_at,
-                    )
+                    (rowid, item.id, answers[item.id][1], answers[item.id][2])
                     for item in applicable
+                    if answers[item.id][1] or answers[item.id][2]
                 ],
             )
             for item in applicable:
@@ -1093,18 +1138,25 @@ class Store:
         rows = self._query(_AUDIT_SELECT + " WHERE a.id = ?", (row.rowid,))
         audit = _audit(rows[0])
         checklist = self._checklist(row.checklist_version_id)
-        answers = {
-            r[0]: Answer(r[0], r[1], r[2], r[3], r[4], r[5])
+        packed = self._query("SELECT answer_values FROM audits WHERE id = ?", (row.rowid,))[0][0]
+        values = self._packing(row.checklist_version_id).unpack(packed)
+        notes = {
+            r[0]: (r[1], r[2])
             for r in self._query(
-                "SELECT item_id, section_id, value, note, location, answered_at FROM answers"
-                " WHERE audit_id = ?",
-                (row.rowid,),
+                "SELECT item_id, note, location FROM answer_notes WHERE audit_id = ?", (row.rowid,)
             )
         }
-        score = score_audit(checklist, audit.ward.sex, {k: a.value for k, a in answers.items()})
+        answers = {}
+        for item in checklist.items():
+            if item.id in values:
+                note, location = notes.get(item.id, ("", ""))
+                answers[item.id] = Answer(
+                    item.id, item.section_id, values[item.id], note, location, ""
+                )
+        score = score_audit(checklist, audit.ward.sex, values)
         order = {item.id: n for n, item in enumerate(checklist.items())}
         actions = sorted(
-            self._actions("WHERE ac.audit_id = ?", (row.rowid,)),
+            self._actions(" WHERE ac.audit_id = ?", (row.rowid,)),
             key=lambda a: order.get(a.item, 0),
         )
         photos = tuple(
@@ -1120,13 +1172,12 @@ class Store:
     def audits(
         self, *, ward: str | None = None, status: str | None = None, site: str | None = None
     ) -> list[AuditSummary]:
-        """Audits, newest first, each scored (in bulk, from the stored answers)."""
+        """Audits, newest first, each scored in bulk from its stored answers."""
         where: list[str] = []
         params: list[Any] = []
         if ward:
-            ward_id = self.ward(ward).id
             where.append("w.uuid = ?")
-            params.append(ward_id)
+            params.append(self.ward(ward).id)
         if status:
             if status not in ("in_progress", "completed"):
                 raise InvalidInput("status must be in_progress or completed")
@@ -1137,91 +1188,58 @@ class Store:
             params.append(site)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         rows = self._query(
-            "SELECT a.id, a.uuid, w.uuid, w.name, s.name, w.sex, a.status, a.started_at,"
-            " a.completed_at, cv.checklist_id, cv.version, a.checklist_version_id"
+            "SELECT a.id, a.uuid, w.uuid, w.name, s.name, a.ward_sex, a.status, a.started_at,"
+            " a.completed_at, cv.checklist_id, cv.version, a.checklist_version_id, a.answer_values"
             " FROM audits a JOIN wards w ON w.id = a.ward_id JOIN sites s ON s.id = w.site_id"
             " JOIN checklist_versions cv ON cv.id = a.checklist_version_id"
             + clause
             + " ORDER BY COALESCE(a.completed_at, a.started_at) DESC, a.id DESC",
             params,
         )
-        scores = self.score_audits([int(r[0]) for r in rows]) if rows else {}
+        applicable: dict[tuple[int, str], int] = {}
         result = []
         for r in rows:
-            score = scores.get(int(r[0]))
-            checklist = self._checklist(int(r[11]))
-            applicable = len(checklist.applicable_items(str(r[5])))
+            version_id, sex = int(r[11]), str(r[5])
+            score = self._packing(version_id).score(r[12])
+            key = (version_id, sex)
+            if key not in applicable:
+                applicable[key] = len(self._checklist(version_id).applicable_items(sex))
             result.append(
                 AuditSummary(
                     id=r[1],
                     ward_id=r[2],
                     ward=r[3],
                     site=r[4],
-                    sex=r[5],
+                    sex=sex,
                     status=r[6],
                     started_at=r[7],
                     completed_at=r[8],
                     checklist_id=r[9],
                     checklist_version=int(r[10]),
-                    overall=score.overall_float if score else None,
-                    rating=score.rating if score else None,
-                    critical_breach=score.critical_breach if score else False,
-                    answered=score.answered if score else 0,
-                    applicable=applicable,
+                    overall=score.overall,
+                    rating=score.rating,
+                    critical_breach=score.critical_breach,
+                    answered=score.answered,
+                    applicable=applicable[key],
                 )
             )
         return result
 
-    def score_audits(self, audit_rowids: Sequence[int] | None = None) -> dict[int, AuditScore]:
-        """Score many audits at once from the stored answers, summed in SQL per section.
+    def score_audits(self, audit_rowids: Sequence[int] | None = None) -> dict[int, BulkScore]:
+        """Score many audits at once from their stored answers: overall, rating and breach.
 
-        Gives the same result as :func:`scoring.score_audit` for each audit (tested), at a
-        fraction of the cost, so a board view of thousands of audits stays quick.
+        Gives the same figures as :func:`scoring.score_audit` (tested). Section scores come
+        from :meth:`audit` for the audits a screen actually shows.
         """
-        sql = (
-            "SELECT audit_id, section_id, count(*),"
-            " sum(CASE value WHEN 'yes' THEN 2 * weight_centi WHEN 'partial' THEN weight_centi"
-            " ELSE 0 END),"
-            " sum(CASE value WHEN 'na' THEN 0 ELSE 2 * weight_centi END),"
-            " max(critical AND value = 'no')"
-            " FROM answers"
-        )
+        sql = "SELECT id, checklist_version_id, answer_values FROM audits"
         params: list[Any] = []
-        if audit_rowids is not None and len(audit_rowids) <= 500:
-            sql += f" WHERE audit_id IN ({','.join('?' * len(audit_rowids))})"
-            params = list(audit_rowids)
-        sql += " GROUP BY audit_id, section_id"
-        versions = dict(
-            self._query("SELECT id, checklist_version_id FROM audits")
-            if audit_rowids is None or len(audit_rowids) > 500
-            else self._query(
-                f"SELECT id, checklist_version_id FROM audits WHERE id IN"
-                f" ({','.join('?' * len(audit_rowids))})",
-                list(audit_rowids),
-            )
-        )
-        sexes = dict(
-            self._query("SELECT a.id, w.sex FROM audits a JOIN wards w ON w.id = a.ward_id")
-        )
-        wanted = None if audit_rowids is None else set(audit_rowids)
-        per_audit: dict[int, dict[str, tuple[int, Tally, bool]]] = {}
-        for audit_id, section_id, count, points, available, breach in self._query(sql, params):
-            if wanted is not None and audit_id not in wanted:
-                continue
-            per_audit.setdefault(audit_id, {})[section_id] = (
-                count,
-                Tally(points or 0, available or 0),
-                bool(breach),
-            )
-        results: dict[int, AuditScore] = {}
-        for audit_id in wanted if wanted is not None else versions.keys():
-            version_id = versions.get(audit_id)
-            if version_id is None:
-                continue
-            checklist = self._checklist(version_id)
-            sections_seen = per_audit.get(audit_id, {})
-            results[audit_id] = _assemble_score(checklist, sexes[audit_id], sections_seen)
-        return results
+        if audit_rowids is not None:
+            sql += " WHERE id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(audit_rowids)))
+        return {
+            audit_id: self._packing(version_id).score(packed)
+            for audit_id, version_id, packed in self._query(sql, params)
+        }
 
     # --- actions -------------------------------------------------------------------------
 
@@ -1245,7 +1263,7 @@ class Store:
             site=r[13],
             location=r[14],
             found=r[15],
-            answer=r[16],
+            answer=self._packing(int(r[20])).value_of(r[16], r[2]) or "",
             comment=r[17],
             completed_on=date.fromisoformat(r[18]) if r[18] else None,
             ward_id=r[19],
@@ -1504,34 +1522,10 @@ class Store:
         return not self._query("SELECT 1 FROM wards LIMIT 1")
 
 
-def _assemble_score(
-    checklist: Checklist, sex: str, sections_seen: dict[str, tuple[int, Tally, bool]]
-) -> AuditScore:
-    from wardaudit.scoring import SectionScore
-
-    total = Tally()
-    breach = False
-    answered_all = applicable_all = 0
-    sections = []
-    for section in checklist.sections:
-        applicable = sum(1 for item in section.items if item.applies(sex))
-        if not applicable:
-            continue
-        count, tally, section_breach = sections_seen.get(section.id, (0, Tally(), False))
-        total = Tally(total.points + tally.points, total.available + tally.available)
-        breach = breach or section_breach
-        answered_all += count
-        applicable_all += applicable
-        sections.append(SectionScore(section.id, section.title, tally.percent, count, applicable))
-    overall = total.percent
-    return AuditScore(
-        overall=overall,
-        rating=rate(overall, breach, checklist.thresholds),
-        critical_breach=breach,
-        critical_items=(),
-        sections=tuple(sections),
-        answered=answered_all,
-        applicable=applicable_all,
+def _team_json(team: Sequence[TeamMember]) -> str:
+    return json.dumps(
+        [{"name": m.name, "role": m.role, "patient_or_peer": m.patient_or_peer} for m in team],
+        ensure_ascii=False,
     )
 
 

@@ -15,6 +15,7 @@ from wardaudit import backups
 from wardaudit.checklist import Checklist
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, DatabaseTooNew, StoreError
 from wardaudit.location import warnings_for
+from wardaudit.scoring import Packing
 from wardaudit.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store
 
 
@@ -48,16 +49,14 @@ def make_v1_database(path: Path, checklist: Checklist) -> None:
             now,
         ),
     )
-    conn.execute(
-        "INSERT INTO audits(id, uuid, ward_id, checklist_version_id, status, started_at, updated_at)"
-        " VALUES (1, 'audit-uuid', 1, 1, 'in_progress', ?, ?)",
-        (now, now),
-    )
     item = checklist.applicable_items("male")[0]
+    packing = Packing(checklist)
     conn.execute(
-        "INSERT INTO answers VALUES (1, ?, ?, ?, ?, 'yes', 'kept', '', ?)",
-        (item.id, item.section_id, item.weight_centi, int(item.critical), now),
+        "INSERT INTO audits(id, uuid, ward_id, checklist_version_id, status, started_at, updated_at,"
+        " ward_sex, answer_values) VALUES (1, 'audit-uuid', 1, 1, 'in_progress', ?, ?, 'male', ?)",
+        (now, now, packing.put(packing.blank(), item.id, "yes")),
     )
+    conn.execute("INSERT INTO answer_notes VALUES (1, ?, 'kept', '')", (item.id,))
     conn.execute("COMMIT")
     conn.close()
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wardaudit.checklist import Checklist, Thresholds, from_canonical_json
-from wardaudit.scoring import allowed_answers, display_score, rate, score_audit
+from wardaudit.scoring import Packing, allowed_answers, display_score, rate, score_audit
 from wardaudit.store import Store
 
 ORDER = {"no": 0, "partial": 1, "yes": 2}
@@ -164,6 +164,24 @@ def test_a_critical_breach_is_always_red(case: tuple[Checklist, dict[str, str]])
     assert score.critical_breach == breached
     if breached:
         assert score.rating == "red"
+
+
+@given(audits())
+def test_packed_bulk_scoring_matches_the_pure_rules(case: tuple[Checklist, dict[str, str]]) -> None:
+    checklist, answers = case
+    packing = Packing(checklist)
+    packed = packing.blank()
+    for item_id, value in answers.items():
+        packed = packing.put(packed, item_id, value)
+    assert packing.unpack(packed) == answers
+    pure = score_audit(checklist, "mixed", answers)
+    bulk = packing.score(packed)
+    assert bulk.overall == pure.overall_float
+    assert (bulk.rating, bulk.critical_breach, bulk.answered) == (
+        pure.rating,
+        pure.critical_breach,
+        pure.answered,
+    )
 
 
 def test_bulk_scoring_matches_pure_scoring(demo_store: Store) -> None:

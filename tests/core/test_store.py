@@ -94,12 +94,13 @@ def test_no_answer_raises_an_action_with_the_items_defaults(
     kinds = [e.kind for e in store.history(audit=audit_id)]
     assert kinds == [
         "audit_started",
-        "answer",
         "action_raised",
-        "answer",
-        "answer",
+        "answer_changed",
+        "answer_changed",
         "action_withdrawn",
     ]
+    changes = [e.detail for e in store.history(audit=audit_id) if e.kind == "answer_changed"]
+    assert [(c["previous"], c["value"]) for c in changes] == [("no", "partial"), ("partial", "yes")]
 
 
 def test_due_dates_follow_the_band(store: Store) -> None:

@@ -1,0 +1,1 @@
+"""WardAudit's performance measurements: run with ``python -m benchmarks`` (``--quick`` for short)."""

@@ -1,0 +1,63 @@
+"""Run every benchmark, print the table and write benchmarks/results.json.
+
+python -m benchmarks            the full run
+python -m benchmarks --quick    fewer samples, same figures
+python -m benchmarks --only NAME[,NAME]   just those groups (core, ui, exports)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.harness import Result, table, write_json
+
+HERE = Path(__file__).resolve().parent
+
+
+def groups() -> dict[str, Callable[[Path, Path, bool], list[Result]]]:
+    from benchmarks import core
+
+    found: dict[str, Callable[[Path, Path, bool], list[Result]]] = {
+        "core": lambda work, cache, quick: [
+            *core.answer_save(work, quick),
+            *core.score_and_open_50k(work, cache, quick),
+        ],
+    }
+    for name in ("ui", "exports"):
+        module_path = HERE / f"{name}.py"
+        if module_path.exists():
+            module = __import__(f"benchmarks.{name}", fromlist=["run"])
+            found[name] = module.run
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", help="comma-separated groups")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    cache = HERE / ".cache"
+    cache.mkdir(exist_ok=True)
+    wanted = set(args.only.split(",")) if args.only else None
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="wardaudit-bench-", dir=cache) as tmp:
+        for name, run in groups().items():
+            if wanted and name not in wanted:
+                continue
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            work = Path(tmp) / name
+            work.mkdir()
+            results.extend(run(work, cache, args.quick))
+    print(table(results))
+    write_json(results, HERE / "results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
