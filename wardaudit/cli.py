@@ -16,7 +16,7 @@ from typing import Any
 
 from wardaudit import __version__, backups, clock, paths, views
 from wardaudit.checklist import DESIGNATIONS, ChecklistLibrary, load_library, validate_file
-from wardaudit.errors import AuditIncomplete, WardAuditError
+from wardaudit.errors import AuditIncomplete, InvalidInput, WardAuditError
 from wardaudit.identifiers import identifier_warning
 from wardaudit.model import ACTION_STATUSES, AUDIT_STATUS_WORDS
 from wardaudit.scoring import ANSWER_VALUES, ANSWER_WORDS, RATING_WORDS, display_score
@@ -352,6 +352,53 @@ def cmd_import_action_updates(args: argparse.Namespace) -> int:
         return int(import_action_updates(store, Path(args.file), dry_run=args.dry_run))
 
 
+def cmd_bundle_export(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from wardaudit.bundles import export_bundle
+
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            raise InvalidInput(
+                f"--since must be a date such as 2026-11-01 (not '{args.since}')"
+            ) from None
+    with _open(args, write=False) as store:
+        counts = export_bundle(store, args.file, since=since)
+    print(
+        f"exported {counts['audits']} audit(s), {counts['events']} history event(s), "
+        f"{counts['wards']} ward(s) and {counts['photos']} photo(s) to {args.file}"
+    )
+    return 0
+
+
+def cmd_bundle_import(args: argparse.Namespace) -> int:
+    from wardaudit.bundles import BundleConflicts, import_bundle
+
+    status = 0
+    with _open(args, write=True) as store:
+        for name in args.files:
+            try:
+                plan = import_bundle(
+                    store, name, dry_run=args.dry_run, skip_conflicts=args.skip_conflicts
+                )
+            except BundleConflicts as error:
+                print(f"{PROG}: error: {error}", file=sys.stderr)
+                status = 1
+                continue
+            except WardAuditError as error:
+                print(f"{PROG}: error: {name}: {error}", file=sys.stderr)
+                status = 1
+                continue
+            prefix = "would import" if args.dry_run else "imported"
+            print(f"{prefix} {plan.describe()}")
+            for conflict in plan.conflicts:
+                print(f"  left as it was (conflict): {conflict}")
+    return status
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
@@ -489,14 +536,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.xlsx")
     p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
 
-    bk = sub.add_parser("backups", help="list, make and restore backups of the database")
-    bsub = bk.add_subparsers(
+    bundle = sub.add_parser("bundle", help="exchange files between laptops and the board")
+    bsub = bundle.add_subparsers(
         dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
     )
-    command(bsub, "list", cmd_backups_list, "list backups, newest first")
-    command(bsub, "make", cmd_backups_make, "make a backup now")
+    p = command(bsub, "export", cmd_bundle_export, "write completed audits to an exchange file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only audits completed or changed since")
+    p = command(bsub, "import", cmd_bundle_import, "merge exchange files (one transaction each)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    p.add_argument(
+        "--skip-conflicts",
+        action="store_true",
+        help="import the rest, leaving conflicting records as they were",
+    )
+
+    bk = sub.add_parser("backups", help="list, make and restore backups of the database")
+    ksub = bk.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
+    )
+    command(ksub, "list", cmd_backups_list, "list backups, newest first")
+    command(ksub, "make", cmd_backups_make, "make a backup now")
     p = command(
-        bsub,
+        ksub,
         "restore",
         cmd_backups_restore,
         "put a backup in place of the database (the current file is kept)",

@@ -8,6 +8,7 @@ copy of WardAudit on the same database is refused with a clear message.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -165,6 +166,15 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE actions ADD COLUMN comment TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE actions ADD COLUMN completed_on TEXT",
     ],
+    # 4: the signed-off record of each audit, which never changes, and which history events
+    # came after sign-off: laptops and the board merge records and events, then replay
+    [
+        """CREATE TABLE audit_records(
+            audit_id INTEGER PRIMARY KEY REFERENCES audits(id),
+            content TEXT NOT NULL,
+            digest TEXT NOT NULL)""",
+        "ALTER TABLE events ADD COLUMN after_signoff INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -190,6 +200,44 @@ _ACTION_SELECT = """
     JOIN sites s ON s.id = w.site_id
     LEFT JOIN answer_notes an ON an.audit_id = ac.audit_id AND an.item_id = ac.item_id
 """
+
+
+_ACTION_RECORD_FIELDS = (
+    "action",
+    "item",
+    "description",
+    "owner",
+    "likelihood",
+    "consequence",
+    "due",
+    "status",
+    "status_note",
+    "comment",
+    "completed_on",
+    "created_at",
+)
+_MUTABLE_ACTION_FIELDS = frozenset(
+    {
+        "description",
+        "owner",
+        "likelihood",
+        "consequence",
+        "due",
+        "status",
+        "status_note",
+        "comment",
+        "completed_on",
+    }
+)
+
+
+def canonical_json(value: object) -> str:
+    """One spelling of a value, so equal content always has the same digest."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# Events that make up the signed-off record itself rather than coming after it.
+_RECORD_KINDS = frozenset({"audit_completed", "audit_imported"})
 
 
 def new_uuid() -> str:
@@ -414,20 +462,39 @@ class Store:
         audit_rowid: int | None = None,
         action_rowid: int | None = None,
         details: dict[str, object] | None = None,
+        at: str | None = None,
         **detail: object,
     ) -> None:
+        """Append to the history. Events on a signed-off audit are marked as coming after
+        sign-off: they are what a merge replays on top of the audit's record."""
         detail = {**(details or {}), **detail}
+        if action_rowid is not None:
+            found = conn.execute(
+                "SELECT a.status, a.id FROM actions ac JOIN audits a ON a.id = ac.audit_id"
+                " WHERE ac.id = ?",
+                (action_rowid,),
+            ).fetchone()
+        elif audit_rowid is not None:
+            found = conn.execute(
+                "SELECT status, id FROM audits WHERE id = ?", (audit_rowid,)
+            ).fetchone()
+        else:
+            found = None
+        after = found is not None and found[0] == "completed" and kind not in _RECORD_KINDS
+        if found is not None and audit_rowid is None:
+            audit_rowid = int(found[1])
         conn.execute(
-            "INSERT INTO events(uuid, at, kind, actor, audit_id, action_id, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events(uuid, at, kind, actor, audit_id, action_id, detail, after_signoff)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new_uuid(),
-                clock.now_iso(),
+                at or clock.now_precise(),
                 kind,
                 actor,
                 audit_rowid,
                 action_rowid,
                 json.dumps(detail, ensure_ascii=False, sort_keys=True),
+                int(after),
             ),
         )
 
@@ -776,7 +843,7 @@ class Store:
     ) -> Answer:
         item = self._check_answer(row, item_id, value)
         packing = self._packing(row.checklist_version_id)
-        now = clock.now_iso()
+        now = clock.now_precise()
         with self._transaction() as conn:
             status, packed = conn.execute(
                 "SELECT status, answer_values FROM audits WHERE id = ?", (row.rowid,)
@@ -805,7 +872,9 @@ class Store:
                 if reason:
                     detail["reason"] = reason
                 event_kind = kind if kind != "answer" else "answer_changed"
-                self._event(conn, event_kind, actor=actor, audit_rowid=row.rowid, details=detail)
+                self._event(
+                    conn, event_kind, actor=actor, audit_rowid=row.rowid, details=detail, at=now
+                )
             if value in ("no", "partial") or previous in ("no", "partial"):
                 self._sync_action(conn, row, status, item, value, actor, now)
         return Answer(item_id, item.section_id, value, new_note, new_location, now)
@@ -862,32 +931,25 @@ class Store:
                 return
             rating = self.risk_matrix.rate(item.risk.likelihood, item.risk.consequence)
             due = self.risk_matrix.due_date(rating, clock.today())
-            cursor = conn.execute(
-                "INSERT INTO actions(uuid, audit_id, item_id, description, owner, likelihood,"
-                " consequence, due, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
-                (
-                    new_uuid(),
-                    row.rowid,
-                    item.id,
-                    item.action,
-                    item.owner,
-                    rating.likelihood,
-                    rating.consequence,
-                    due.isoformat(),
-                    now,
-                    now,
-                ),
-            )
+            raised = {
+                "action": new_uuid(),
+                "item": item.id,
+                "description": item.action,
+                "owner": item.owner,
+                "likelihood": rating.likelihood,
+                "consequence": rating.consequence,
+                "due": due.isoformat(),
+                "status": "open",
+            }
+            action_rowid = self._insert_action(conn, row.rowid, raised, now)
             self._event(
                 conn,
                 "action_raised",
                 actor=actor,
                 audit_rowid=row.rowid,
-                action_rowid=cursor.lastrowid,
-                item=item.id,
-                band=rating.band,
-                due=due.isoformat(),
+                action_rowid=action_rowid,
+                details={**raised, "band": rating.band},
+                at=now,
             )
         elif existing and status == "in_progress":
             # The item is met (or N/A) after all, before sign-off: the action was never issued.
@@ -909,6 +971,31 @@ class Store:
                 action_rowid=existing[0],
                 note=f"the answer was amended to {ANSWER_WORDS[value]}",
             )
+
+    @staticmethod
+    def _insert_action(
+        conn: sqlite3.Connection, audit_rowid: int, fields: dict[str, Any], now: str
+    ) -> int:
+        cursor = conn.execute(
+            "INSERT INTO actions(uuid, audit_id, item_id, description, owner, likelihood,"
+            " consequence, due, status, status_note, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                fields["action"],
+                audit_rowid,
+                fields["item"],
+                fields["description"],
+                fields["owner"],
+                fields["likelihood"],
+                fields["consequence"],
+                fields["due"],
+                fields.get("status", "open"),
+                fields.get("status_note", ""),
+                now,
+                now,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
 
     def clear_answer(self, audit_ref: str, item_id: str, *, actor: str = "") -> None:
         """Take an answer back (undo), withdrawing its action if one was raised."""
@@ -999,6 +1086,7 @@ class Store:
                     f"audit {row.uuid} changed while it was being signed off (or is already "
                     "locked); look at it again, then sign off"
                 )
+            self._write_record(conn, row.rowid)
             score = record.score
             self._event(
                 conn,
@@ -1120,18 +1208,182 @@ class Store:
                             completed_at,
                         ),
                     )
-            conn.execute(
-                "INSERT INTO events(uuid, at, kind, actor, audit_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    new_uuid(),
-                    completed_at,
-                    "audit_imported",
-                    by,
-                    rowid,
-                    json.dumps({"answers": len(applicable), "role": role}),
-                ),
+            self._write_record(conn, rowid)
+            self._event(
+                conn,
+                "audit_imported",
+                actor=by,
+                audit_rowid=rowid,
+                answers=len(applicable),
+                role=role,
+                at=completed_at,
             )
         return audit_uuid
+
+    # --- the signed-off record and what came after ------------------------------------------
+
+    def _record_content(self, conn: sqlite3.Connection, audit_rowid: int) -> dict[str, Any]:
+        """The audit as signed off, in plain data: what a bundle carries and a merge compares."""
+        a = conn.execute(
+            "SELECT a.uuid, w.uuid, cv.content_hash, a.started_at, a.started_by, a.completed_at,"
+            " a.signed_by, a.signed_role, a.team, a.ward_sex, a.answer_values"
+            " FROM audits a JOIN wards w ON w.id = a.ward_id"
+            " JOIN checklist_versions cv ON cv.id = a.checklist_version_id WHERE a.id = ?",
+            (audit_rowid,),
+        ).fetchone()
+        notes = {
+            r[0]: [r[1], r[2]]
+            for r in conn.execute(
+                "SELECT item_id, note, location FROM answer_notes WHERE audit_id = ? ORDER BY item_id",
+                (audit_rowid,),
+            )
+        }
+        actions = [
+            dict(zip(_ACTION_RECORD_FIELDS, r, strict=True))
+            for r in conn.execute(
+                "SELECT uuid, item_id, description, owner, likelihood, consequence, due, status,"
+                " status_note, comment, completed_on, created_at FROM actions WHERE audit_id = ?"
+                " ORDER BY item_id",
+                (audit_rowid,),
+            )
+        ]
+        photos = [
+            {
+                "photo": r[0],
+                "item": r[1],
+                "filename": r[2],
+                "media_type": r[3],
+                "width": r[4],
+                "height": r[5],
+                "added_at": r[6],
+                "sha256": hashlib.sha256(r[7]).hexdigest(),
+            }
+            for r in conn.execute(
+                "SELECT uuid, item_id, filename, media_type, width, height, added_at, data"
+                " FROM photos WHERE audit_id = ? ORDER BY uuid",
+                (audit_rowid,),
+            )
+        ]
+        return {
+            "audit": a[0],
+            "ward": a[1],
+            "checklist": a[2],
+            "started_at": a[3],
+            "started_by": a[4],
+            "completed_at": a[5],
+            "signed_by": a[6],
+            "signed_role": a[7],
+            "team": json.loads(a[8]),
+            "ward_sex": a[9],
+            "answers": a[10],
+            "notes": notes,
+            "actions": actions,
+            "photos": photos,
+        }
+
+    def _write_record(self, conn: sqlite3.Connection, audit_rowid: int) -> None:
+        content = self._record_content(conn, audit_rowid)
+        text = canonical_json(content)
+        conn.execute(
+            "INSERT INTO audit_records(audit_id, content, digest) VALUES (?, ?, ?)",
+            (audit_rowid, text, hashlib.sha256(text.encode("utf-8")).hexdigest()),
+        )
+
+    def _replay(self, conn: sqlite3.Connection, audit_rowid: int) -> None:
+        """Rebuild a signed-off audit's current state: its record, then every later event in
+        time order. Whatever order laptops' files arrive in, every database ends the same."""
+        content = json.loads(
+            conn.execute(
+                "SELECT content FROM audit_records WHERE audit_id = ?", (audit_rowid,)
+            ).fetchone()[0]
+        )
+        conn.execute(
+            "UPDATE audits SET answer_values = ? WHERE id = ?", (content["answers"], audit_rowid)
+        )
+        conn.execute("DELETE FROM answer_notes WHERE audit_id = ?", (audit_rowid,))
+        conn.executemany(
+            "INSERT INTO answer_notes(audit_id, item_id, note, location) VALUES (?, ?, ?, ?)",
+            [
+                (audit_rowid, item, note, location)
+                for item, (note, location) in content["notes"].items()
+            ],
+        )
+        for action in content["actions"]:
+            conn.execute(
+                "UPDATE actions SET description = ?, owner = ?, likelihood = ?, consequence = ?,"
+                " due = ?, status = ?, status_note = ?, comment = ?, completed_on = ?,"
+                " updated_at = created_at WHERE uuid = ?",
+                (
+                    action["description"],
+                    action["owner"],
+                    action["likelihood"],
+                    action["consequence"],
+                    action["due"],
+                    action["status"],
+                    action["status_note"],
+                    action["comment"],
+                    action["completed_on"],
+                    action["action"],
+                ),
+            )
+        events = conn.execute(
+            "SELECT e.at, e.uuid, e.kind, e.detail, ac.uuid FROM events e"
+            " LEFT JOIN actions ac ON ac.id = e.action_id"
+            " WHERE e.audit_id = ? AND e.after_signoff = 1",
+            (audit_rowid,),
+        ).fetchall()
+        events.sort(key=lambda e: (clock.parse_iso(e[0]), e[1]))
+        version_rowid = conn.execute(
+            "SELECT checklist_version_id FROM audits WHERE id = ?", (audit_rowid,)
+        ).fetchone()[0]
+        packing = self._packing(version_rowid)
+        for at, _, kind, detail_text, action_uuid in events:
+            detail = json.loads(detail_text)
+            if kind == "amendment":
+                packed = conn.execute(
+                    "SELECT answer_values FROM audits WHERE id = ?", (audit_rowid,)
+                ).fetchone()[0]
+                conn.execute(
+                    "UPDATE audits SET answer_values = ? WHERE id = ?",
+                    (packing.put(packed, detail["item"], detail["value"]), audit_rowid),
+                )
+                if "note" in detail or "location" in detail:
+                    self._write_note(
+                        conn,
+                        audit_rowid,
+                        detail["item"],
+                        detail.get("note"),
+                        detail.get("location"),
+                    )
+            elif kind == "action_raised":
+                if not conn.execute(
+                    "SELECT 1 FROM actions WHERE uuid = ?", (detail["action"],)
+                ).fetchone():
+                    self._insert_action(conn, audit_rowid, detail, at)
+                else:
+                    conn.execute(
+                        "UPDATE actions SET description = ?, owner = ?, likelihood = ?,"
+                        " consequence = ?, due = ?, status = ?, status_note = '', comment = '',"
+                        " completed_on = NULL, updated_at = ? WHERE uuid = ?",
+                        (
+                            detail["description"],
+                            detail["owner"],
+                            detail["likelihood"],
+                            detail["consequence"],
+                            detail["due"],
+                            detail.get("status", "open"),
+                            at,
+                            detail["action"],
+                        ),
+                    )
+            elif action_uuid is not None:
+                fields = {k: v for k, v in detail.items() if k in _MUTABLE_ACTION_FIELDS}
+                if fields:
+                    sets = ", ".join(f"{k} = ?" for k in fields)
+                    conn.execute(
+                        f"UPDATE actions SET {sets}, updated_at = ? WHERE uuid = ?",
+                        (*fields.values(), at, action_uuid),
+                    )
 
     def audit(self, audit_ref: str) -> AuditRecord:
         row = self._audit_row(audit_ref)
@@ -1336,16 +1588,29 @@ class Store:
         if not changes:
             return action
         with self._transaction() as conn:
-            sets = ", ".join(f"{k} = ?" for k in changes)
-            conn.execute(
-                f"UPDATE actions SET {sets}, updated_at = ? WHERE uuid = ?",
-                (*changes.values(), clock.now_iso(), action.id),
-            )
-            rowid = conn.execute("SELECT id FROM actions WHERE uuid = ?", (action.id,)).fetchone()[
-                0
-            ]
-            self._event(conn, "action_changed", actor=actor, action_rowid=rowid, details=changes)
+            self._change_action(conn, action.id, changes, "action_changed", actor)
         return self.action(action.id)
+
+    def _change_action(
+        self,
+        conn: sqlite3.Connection,
+        action_uuid: str,
+        fields: dict[str, object],
+        kind: str,
+        actor: str,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        """Change an action's row and record the same change, at the same moment, as an event."""
+        now = clock.now_precise()
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        conn.execute(
+            f"UPDATE actions SET {sets}, updated_at = ? WHERE uuid = ?",
+            (*fields.values(), now, action_uuid),
+        )
+        rowid = conn.execute("SELECT id FROM actions WHERE uuid = ?", (action_uuid,)).fetchone()[0]
+        self._event(
+            conn, kind, actor=actor, action_rowid=rowid, details={**fields, **(extra or {})}, at=now
+        )
 
     def set_action_status(
         self, action_ref: str, status: str, *, note: str = "", actor: str = ""
@@ -1359,21 +1624,13 @@ class Store:
             raise InvalidInput("'cannot do' needs a reason")
         action = self.action(action_ref)
         with self._transaction() as conn:
-            conn.execute(
-                "UPDATE actions SET status = ?, status_note = ?, updated_at = ? WHERE uuid = ?",
-                (status, note.strip(), clock.now_iso(), action.id),
-            )
-            rowid = conn.execute("SELECT id FROM actions WHERE uuid = ?", (action.id,)).fetchone()[
-                0
-            ]
-            self._event(
+            self._change_action(
                 conn,
+                action.id,
+                {"status": status, "status_note": note.strip()},
                 "action_status",
-                actor=actor,
-                action_rowid=rowid,
-                status=status,
-                previous=action.status,
-                note=note.strip(),
+                actor,
+                {"previous": action.status},
             )
         return self.action(action.id)
 
@@ -1399,7 +1656,6 @@ class Store:
         if problems:
             raise InvalidInput("; ".join(problems))
         changed = 0
-        now = clock.now_iso()
         with self._transaction() as conn:
             for change in changes:
                 action = current[change.action_id]
@@ -1414,20 +1670,8 @@ class Store:
                     fields["completed_on"] = new_completed
                 if not fields:
                     continue
-                sets = ", ".join(f"{k} = ?" for k in fields)
-                conn.execute(
-                    f"UPDATE actions SET {sets}, updated_at = ? WHERE uuid = ?",
-                    (*fields.values(), now, action.id),
-                )
-                rowid = conn.execute(
-                    "SELECT id FROM actions WHERE uuid = ?", (action.id,)
-                ).fetchone()[0]
-                details = dict(fields)
-                if "status" in fields:
-                    details["previous"] = action.status
-                self._event(
-                    conn, "action_update_imported", actor=actor, action_rowid=rowid, details=details
-                )
+                extra: dict[str, object] = {"previous": action.status} if "status" in fields else {}
+                self._change_action(conn, action.id, fields, "action_update_imported", actor, extra)
                 changed += 1
         return changed
 

@@ -1,0 +1,250 @@
+"""Exchange files: laptops and the board merge by union; damage and alteration are refused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from wardaudit.bundles import (
+    BundleConflicts,
+    BundleRefused,
+    content_fingerprint,
+    export_bundle,
+    import_bundle,
+)
+from wardaudit.checklist import Checklist
+from wardaudit.cli import main
+from wardaudit.store import Store
+
+
+def audit_ward(
+    store: Store,
+    checklist: Checklist,
+    ward: str,
+    sex: str,
+    site: str = "Ashcombe",
+    failing: int = 2,
+) -> str:
+    store.add_ward(site=site, name=ward, sex=sex, areas=["Garden"])
+    audit = store.start_audit(ward, checklist, by="A matron")
+    items = checklist.applicable_items(sex)
+    failing_ids = {i.id for i in items if not i.critical}
+    failing_ids = set(sorted(failing_ids)[:failing])
+    for item in items:
+        value = "no" if item.id in failing_ids else "yes"
+        store.record_answer(
+            audit.id,
+            item.id,
+            value,
+            note="seen" if value == "no" else None,
+            location="Garden" if value == "no" else None,
+        )
+    if items:
+        store.add_photo(
+            audit.id,
+            items[-1].id,
+            b"\xff\xd8fakejpeg" + ward.encode(),
+            filename="door.jpg",
+            media_type="image/jpeg",
+            width=10,
+            height=8,
+        )
+    store.complete_audit(audit.id, by="A matron", role="Matron")
+    return audit.id
+
+
+@pytest.fixture
+def laptops(tmp_path: Path, checklist: Checklist) -> tuple[Store, Store]:
+    a = Store.open(tmp_path / "laptop-a.sqlite3")
+    b = Store.open(tmp_path / "laptop-b.sqlite3")
+    audit_ward(a, checklist, "Juniper Ward", "mixed")
+    audit_ward(a, checklist, "Rowan Ward", "female", failing=4)
+    audit_ward(b, checklist, "Birch Ward", "male", site="Millbrook")
+    yield a, b
+    a.close(backup=False)
+    b.close(backup=False)
+
+
+def test_two_laptops_exchange_both_ways_and_end_identical(
+    tmp_path: Path, laptops: tuple[Store, Store]
+) -> None:
+    a, b = laptops
+    # laptop A's actions move on after sign-off; then both export
+    action = a.actions(ward="Juniper Ward")[0]
+    a.set_action_status(action.id, "in_progress", note="Booked", actor="Estates")
+    a_file, b_file = tmp_path / "a.wabundle", tmp_path / "b.wabundle"
+    export_bundle(a, a_file)
+    export_bundle(b, b_file)
+    plan = import_bundle(b, a_file)
+    assert (plan.new_audits, plan.conflicts) == (2, [])
+    assert plan.new_photos == 2
+    import_bundle(a, b_file)
+    assert content_fingerprint(a) == content_fingerprint(b)
+    assert {w.name for w in b.wards()} == {"Juniper Ward", "Rowan Ward", "Birch Ward"}
+    assert b.action(action.id).status == "in_progress"
+    photo = b.audit(b.audits(ward="Juniper Ward")[0].id).photos[0]
+    assert b.photo_data(photo.id) == a.photo_data(photo.id)
+    # importing again changes nothing
+    before = content_fingerprint(b)
+    again = import_bundle(b, a_file)
+    assert (again.new_audits, again.new_events, again.conflicts) == (0, 0, [])
+    assert content_fingerprint(b) == before
+
+
+def test_a_later_export_with_moved_actions_merges_cleanly(
+    tmp_path: Path, laptops: tuple[Store, Store]
+) -> None:
+    a, b = laptops
+    first = tmp_path / "first.wabundle"
+    export_bundle(a, first)
+    import_bundle(b, first)
+    # on the board's copy, estates close one action; on the laptop, the matron amends an answer
+    action = b.actions(ward="Juniper Ward")[0]
+    b.set_action_status(action.id, "done", actor="Estates")
+    audit_id = a.audits(ward="Rowan Ward")[0].id
+    item = next(i for i in a.checklist_of(audit_id).applicable_items("female") if not i.critical)
+    a.amend_answer(
+        audit_id, item.id, "partial", reason="Re-checked the next morning", by="A matron"
+    )
+    second = tmp_path / "second.wabundle"
+    export_bundle(a, second)
+    plan = import_bundle(b, second)
+    assert plan.conflicts == [] and plan.new_events >= 1
+    back = tmp_path / "back.wabundle"
+    export_bundle(b, back)
+    import_bundle(a, back)
+    assert content_fingerprint(a) == content_fingerprint(b)
+    assert a.action(action.id).status == "done"
+    assert b.audit(audit_id).answers[item.id].value == "partial"
+
+
+def test_replaying_the_history_gives_the_state_already_held(
+    store: Store, checklist: Checklist
+) -> None:
+    audit_id = audit_ward(store, checklist, "Elm Ward", "female", failing=3)
+    action = store.audit(audit_id).actions[0]
+    store.update_action(action.id, likelihood=5, consequence=5, actor="A matron")
+    store.set_action_status(action.id, "cannot_do", note="Needs capital funding", actor="Estates")
+    item = checklist.applicable_items("female")[5]
+    store.amend_answer(
+        audit_id, item.id, "no", reason="Lock found broken", by="A matron", note="broken"
+    )
+    before = content_fingerprint(store)
+    with store._transaction() as conn:
+        rowid = conn.execute("SELECT id FROM audits WHERE uuid = ?", (audit_id,)).fetchone()[0]
+        store._replay(conn, rowid)
+    assert content_fingerprint(store) == before
+
+
+def _rewrite(source: Path, target: Path, change) -> None:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        files = {name: zin.read(name) for name in zin.namelist()}
+        change(files)
+        for name, data in files.items():
+            zout.writestr(name, data)
+
+
+def test_damaged_cut_short_altered_and_foreign_files_are_refused(
+    tmp_path: Path, laptops: tuple[Store, Store]
+) -> None:
+    a, b = laptops
+    good = tmp_path / "good.wabundle"
+    export_bundle(a, good)
+    before = content_fingerprint(b)
+    data = good.read_bytes()
+
+    flipped = tmp_path / "flipped.wabundle"
+    middle = len(data) // 2
+    flipped.write_bytes(data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :])
+    short = tmp_path / "short.wabundle"
+    short.write_bytes(data[: len(data) * 2 // 3])
+    foreign = tmp_path / "foreign.wabundle"
+    with zipfile.ZipFile(foreign, "w") as z:
+        z.writestr("word/document.xml", "<doc/>")
+    text = tmp_path / "notes.wabundle"
+    text.write_text("not a bundle at all")
+    altered = tmp_path / "altered.wabundle"
+
+    def alter(files: dict[str, bytes]) -> None:
+        files["records.json"] = files["records.json"].replace(b'"Matron"', b'"Director"', 1)
+
+    _rewrite(good, altered, alter)
+    for bad in (flipped, short, foreign, text, altered):
+        with pytest.raises(BundleRefused):
+            import_bundle(b, bad)
+        assert content_fingerprint(b) == before, bad.name
+
+
+def test_a_changed_record_under_an_existing_id_is_a_conflict(
+    tmp_path: Path, laptops: tuple[Store, Store]
+) -> None:
+    a, b = laptops
+    good = tmp_path / "good.wabundle"
+    export_bundle(a, good)
+    import_bundle(b, good)
+    # forge a file whose record and digests are consistent but whose content differs
+    forged = tmp_path / "forged.wabundle"
+
+    def forge(files: dict[str, bytes]) -> None:
+        records = json.loads(files["records.json"])
+        entry = records["audits"][0]
+        content = json.loads(entry["content"])
+        content["signed_role"] = "Someone else"
+        entry["content"] = json.dumps(
+            content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        entry["digest"] = hashlib.sha256(entry["content"].encode()).hexdigest()
+        files["records.json"] = json.dumps(
+            records, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+        manifest = json.loads(files["manifest.json"])
+        manifest["files"]["records.json"] = hashlib.sha256(files["records.json"]).hexdigest()
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    _rewrite(good, forged, forge)
+    before = content_fingerprint(b)
+    with pytest.raises(BundleConflicts) as refused:
+        import_bundle(b, forged)
+    assert (
+        len(refused.value.conflicts) == 1
+        and "signed-off record differs" in refused.value.conflicts[0]
+    )
+    assert content_fingerprint(b) == before
+    plan = import_bundle(b, forged, skip_conflicts=True)
+    assert len(plan.conflicts) == 1
+    assert content_fingerprint(b) == before, "the conflicting record was left as it was"
+
+
+def test_bundle_commands(
+    tmp_path: Path, laptops: tuple[Store, Store], capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = laptops
+    a_path, b_path = a.path, b.path
+    a.close(backup=False)
+    b.close(backup=False)
+    bundle = tmp_path / "cli.wabundle"
+    assert main(["--db", str(a_path), "bundle", "export", str(bundle)]) == 0
+    assert "exported 2 audit(s)" in capsys.readouterr().out
+    assert main(["--db", str(b_path), "bundle", "import", str(bundle), "--dry-run"]) == 0
+    assert "would import" in capsys.readouterr().out
+    assert main(["--db", str(b_path), "audits", "list", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1, "a dry run changes nothing"
+    assert main(["--db", str(b_path), "bundle", "import", str(bundle)]) == 0
+    assert "imported cli.wabundle: 2 new audit(s)" in capsys.readouterr().out
+    assert main(["--db", str(b_path), "audits", "list", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 3
+    broken = tmp_path / "broken.wabundle"
+    broken.write_bytes(bundle.read_bytes()[:100])
+    assert main(["--db", str(b_path), "bundle", "import", str(broken)]) == 1
+    assert "wardaudit: error:" in capsys.readouterr().err
+    assert (
+        main(
+            ["--db", str(a_path), "bundle", "export", str(tmp_path / "x"), "--since", "27/11/2026"]
+        )
+        == 1
+    )
+    assert "--since must be a date" in capsys.readouterr().err
