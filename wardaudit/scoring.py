@@ -184,6 +184,19 @@ class Packing:
             if code != UNANSWERED
         }
 
+    def section_scores(self, packed: str) -> dict[str, float | None]:
+        """Each section's score (None where nothing was available), for heatmaps."""
+        result: dict[str, float | None] = {}
+        for section in self.checklist.sections:
+            tally = Tally()
+            for item in section.items:
+                value = CODE_VALUES.get(packed[self.positions[item.id]])
+                if value is not None:
+                    tally = tally.add(value, item.weight_centi)
+            percent = tally.percent
+            result[section.id] = None if percent is None else float(percent)
+        return result
+
     def score(self, packed: str) -> BulkScore:
         """The same overall, rating and breach as :func:`score_audit` (tested)."""
         points = available = 0
