@@ -28,7 +28,7 @@ def groups() -> dict[str, Callable[[Path, Path, bool], list[Result]]]:
             *core.score_and_open_50k(work, cache, quick),
         ],
     }
-    for name in ("ui", "exports"):
+    for name in ("board", "ui", "exports"):
         module_path = HERE / f"{name}.py"
         if module_path.exists():
             module = __import__(f"benchmarks.{name}", fromlist=["run"])
