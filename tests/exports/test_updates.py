@@ -1,0 +1,334 @@
+"""Estates' returned workbook: shown, then applied whole, or refused whole with every problem listed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from export_helpers import SmallAudit
+from openpyxl import Workbook, load_workbook
+
+from exports import xlsx
+from exports.common import raised_on
+from exports.updates import UpdatesRefused, apply_updates, read_updates
+from wardaudit import clock
+from wardaudit.model import Action
+from wardaudit.store import Store
+
+
+def _export(store: Store, audit_id: str, folder: Path) -> Path:
+    return xlsx.write_action_plan(store.audit(audit_id), folder / "plan.xlsx")
+
+
+def _edit(path: Path, edits: dict[str, dict[str, Any]], out: Path | None = None) -> Path:
+    """Change cells by action id and column header, as estates would in Excel."""
+    book = load_workbook(path)
+    ws = book["Actions"]
+    headers = [c.value for c in ws[1]]
+    id_column = headers.index("Action ID")
+    for row in ws.iter_rows(min_row=2):
+        changes = edits.get(row[id_column].value, {})
+        for header, value in changes.items():
+            row[headers.index(header)].value = value
+    target = out or path.with_name("returned.xlsx")
+    book.save(target)
+    return target
+
+
+def _row_of(path: Path, action_id: str) -> int:
+    ws = load_workbook(path)["Actions"]
+    headers = [c.value for c in ws[1]]
+    for number, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if row[headers.index("Action ID")] == action_id:
+            return number
+    raise AssertionError(action_id)
+
+
+def _state(store: Store) -> list[Action]:
+    return store.actions()
+
+
+def test_a_returned_workbook_updates_status_comment_and_completion(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    actions = list(store.audit(small_audit.id).actions)
+    first, second, third = actions[0], actions[1], actions[2]
+    yesterday = clock.today() - timedelta(days=1)
+    if yesterday < raised_on(first):
+        yesterday = clock.today()
+    returned = _edit(
+        _export(store, small_audit.id, tmp_path),
+        {
+            first.id: {
+                "Status": "Done",
+                "Completed on": yesterday,
+                "Estates comment": "Closer fixed",
+            },
+            second.id: {"Status": "IN_PROGRESS"},  # a code, any case
+            third.id: {"Status": "cannot do", "Estates comment": "Needs capital funding"},
+        },
+    )
+    plan = read_updates(returned, store)
+    lines = plan.describe()
+    assert len(plan.changes) == 3
+    row = _row_of(returned, first.id)
+    assert lines[0].startswith(f"Row {row}, Juniper Ward {first.item}: status In progress → Done")
+    assert f"completed on {clock.uk_date(yesterday)}" in lines[0]
+    assert 'comment "Closer fixed"' in lines[0]
+    assert any("status Open → In progress" in line for line in lines)
+
+    assert apply_updates(store, plan, actor="Estates officer") == 3
+    done = store.action(first.id)
+    assert (done.status, done.comment, done.completed_on) == ("done", "Closer fixed", yesterday)
+    assert store.action(second.id).status == "in_progress"
+    cannot = store.action(third.id)
+    assert (cannot.status, cannot.comment) == ("cannot_do", "Needs capital funding")
+    events = [e for e in store.history(action=first.id) if e.kind == "action_update_imported"]
+    assert events[-1].actor == "Estates officer"  # the fixture's own update came before
+    assert events[-1].detail["status"] == "done"
+    assert events[-1].detail["previous"] == "in_progress"
+    assert events[-1].detail["completed_on"] == yesterday.isoformat()
+
+
+def test_completion_dates_written_as_text_are_read_as_uk_dates(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    action = store.audit(small_audit.id).actions[2]
+    today = clock.today()
+    returned = _edit(
+        _export(store, small_audit.id, tmp_path),
+        {action.id: {"Status": "Done", "Completed on": today.strftime("%d/%m/%Y")}},
+    )
+    plan = read_updates(returned, store)
+    assert plan.changes[0].completed_on == today
+
+
+def test_an_unchanged_workbook_changes_nothing(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    plan = read_updates(_export(store, small_audit.id, tmp_path), store)
+    assert plan.changes == []
+    assert plan.describe() == []
+    assert plan.rows_read == len(store.audit(small_audit.id).actions)
+    assert apply_updates(store, plan) == 0
+
+
+def test_reading_a_plan_changes_nothing(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    action = store.audit(small_audit.id).actions[0]
+    returned = _edit(_export(store, small_audit.id, tmp_path), {action.id: {"Status": "Done"}})
+    before = _state(store)
+    history = store.history()
+    plan = read_updates(returned, store)
+    assert plan.changes
+    assert _state(store) == before
+    assert store.history() == history
+
+
+def test_edits_to_information_columns_are_ignored_with_a_warning(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    action = store.audit(small_audit.id).actions[0]
+    returned = _edit(
+        _export(store, small_audit.id, tmp_path),
+        {action.id: {"Owner": "Someone else", "Action": "Something easier"}},
+    )
+    plan = read_updates(returned, store)
+    assert plan.changes == []
+    assert any("Owner was changed" in w for w in plan.warnings)
+    assert any("Action was changed" in w for w in plan.warnings)
+    assert store.action(action.id).owner == action.owner
+
+
+def test_a_change_made_since_the_export_is_pointed_out(
+    tmp_path: Path, store: Store, small_audit: SmallAudit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    action = store.audit(small_audit.id).actions[2]
+    path = _export(store, small_audit.id, tmp_path)
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=5))
+    store.set_action_status(action.id, "in_progress", note="Started from the app")
+    returned = _edit(path, {action.id: {"Status": "Done"}})
+    plan = read_updates(returned, store)
+    assert plan.describe() == [
+        f"Row {_row_of(returned, action.id)}, Juniper Ward {action.item}: status In progress → Done"
+    ]
+    assert any("changed in WardAudit after this workbook was exported" in w for w in plan.warnings)
+
+
+def test_the_work_list_comes_back_too(tmp_path: Path, demo_store: Store) -> None:
+    actions = demo_store.actions(site="Fenwick House", status="open")
+    path = xlsx.write_work_list(actions, tmp_path / "work.xlsx", title="Work list")
+    returned = _edit(path, {a.id: {"Status": "In progress"} for a in actions})
+    plan = read_updates(returned, demo_store)
+    assert len(plan.changes) == len(actions)
+    assert apply_updates(demo_store, plan) == len(actions)
+    assert not demo_store.actions(site="Fenwick House", status="open")
+
+
+# --- refusals: each leaves the store exactly as it was ---------------------------------------
+
+
+def _refused(path: Path, store: Store) -> UpdatesRefused:
+    before = _state(store)
+    history = store.history()
+    with pytest.raises(UpdatesRefused) as caught:
+        read_updates(path, store)
+    assert _state(store) == before
+    assert store.history() == history
+    return caught.value
+
+
+def test_a_workbook_that_is_not_ours_is_refused(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    action = store.audit(small_audit.id).actions[0]
+    book = Workbook()
+    ws = book.active
+    ws.title = "Actions"
+    ws.append(["Action ID", "Status"])
+    ws.append([action.id, "Done"])
+    book.save(tmp_path / "someone-elses.xlsx")
+    error = _refused(tmp_path / "someone-elses.xlsx", store)
+    assert "not an action workbook exported by WardAudit" in str(error)
+
+
+def test_the_about_sheet_alone_marks_the_workbook(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    action = store.audit(small_audit.id).actions[0]
+    returned = _edit(_export(store, small_audit.id, tmp_path), {action.id: {"Status": "Done"}})
+    book = load_workbook(returned)
+    book.custom_doc_props.props.clear()  # some programs drop custom properties
+    book.save(returned)
+    assert len(read_updates(returned, store).changes) == 1
+    del book["About"]
+    book.save(returned)
+    _refused(returned, store)
+
+
+def test_a_workbook_without_the_id_column_is_refused(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    path = _export(store, small_audit.id, tmp_path)
+    book = load_workbook(path)
+    ws = book["Actions"]
+    for table in list(ws.tables):
+        del ws.tables[table]
+    ws.delete_cols([c.value for c in ws[1]].index("Action ID") + 1)
+    book.save(path)
+    assert "no 'Action ID' column" in str(_refused(path, store))
+
+
+def test_every_bad_row_is_listed_and_nothing_changes(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    actions = store.audit(small_audit.id).actions
+    path = _export(store, small_audit.id, tmp_path)
+    raised = raised_on(actions[3])
+    returned = _edit(
+        path,
+        {
+            actions[0].id: {"Status": "Finished"},  # not a status
+            actions[1].id: {"Status": "Done", "Completed on": "31/02/2026"},  # no such day
+            actions[2].id: {"Status": "Done", "Completed on": clock.today() + timedelta(days=3)},
+            actions[3].id: {"Status": "Done", "Completed on": raised - timedelta(days=1)},
+        },
+    )
+    error = _refused(returned, store)
+    rows = [_row_of(returned, a.id) for a in actions]
+    assert len(error.problems) == 4
+    message = str(error)
+    assert f"Row {rows[0]}" in message and "'Finished'" in message
+    assert f"Row {rows[1]}" in message and "'31/02/2026' is not a real date" in message
+    assert f"Row {rows[2]}" in message and "is in the future" in message
+    assert f"Row {rows[3]}" in message and "before the action was raised" in message
+    assert "nothing has changed" in message
+
+
+def test_an_unknown_id_is_refused(tmp_path: Path, store: Store, small_audit: SmallAudit) -> None:
+    action = store.audit(small_audit.id).actions[0]
+    returned = _edit(
+        _export(store, small_audit.id, tmp_path),
+        {action.id: {"Action ID": "00000000-0000-0000-0000-000000000000", "Status": "Done"}},
+    )
+    error = _refused(returned, store)
+    assert "no action with the id '00000000-0000-0000-0000-000000000000'" in str(error)
+    assert f"Row {_row_of(returned, '00000000-0000-0000-0000-000000000000')}" in str(error)
+
+
+def test_a_repeated_id_is_refused(tmp_path: Path, store: Store, small_audit: SmallAudit) -> None:
+    first, second = store.audit(small_audit.id).actions[:2]
+    returned = _edit(_export(store, small_audit.id, tmp_path), {second.id: {"Action ID": first.id}})
+    assert "also on row" in str(_refused(returned, store))
+
+
+def test_cannot_do_needs_a_reason(tmp_path: Path, store: Store, small_audit: SmallAudit) -> None:
+    action = store.audit(small_audit.id).actions[2]
+    assert not action.comment
+    returned = _edit(_export(store, small_audit.id, tmp_path), {action.id: {"Status": "Cannot do"}})
+    assert "needs a reason" in str(_refused(returned, store))
+
+
+def test_a_completion_date_needs_a_finished_status(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    action = store.audit(small_audit.id).actions[2]
+    returned = _edit(
+        _export(store, small_audit.id, tmp_path), {action.id: {"Completed on": clock.today()}}
+    )
+    assert "set the status to Done" in str(_refused(returned, store))
+
+
+def test_an_empty_status_is_refused(tmp_path: Path, store: Store, small_audit: SmallAudit) -> None:
+    action = store.audit(small_audit.id).actions[0]
+    returned = _edit(_export(store, small_audit.id, tmp_path), {action.id: {"Status": None}})
+    assert "Status is empty" in str(_refused(returned, store))
+
+
+def test_an_empty_file_is_refused(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "returned.xlsx"
+    path.write_bytes(b"")
+    assert "is empty" in str(_refused(path, store))
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "returned.xlsx"
+    path.write_text("Action ID,Status\n1,Done\n")
+    assert "not an Excel workbook" in str(_refused(path, store))
+    csv = tmp_path / "returned.csv"
+    csv.write_text("Action ID,Status\n1,Done\n")
+    assert "save it as" in str(_refused(csv, store))
+
+
+def test_a_missing_file_is_not_found(tmp_path: Path, store: Store) -> None:
+    from wardaudit.errors import NotFound
+
+    with pytest.raises(NotFound):
+        read_updates(tmp_path / "nowhere.xlsx", store)
+
+
+def test_completion_dates_are_checked_against_today(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    """Today itself is a fine completion date (the boundary of 'in the future')."""
+    action = store.audit(small_audit.id).actions[2]
+    today: date = clock.today()
+    returned = _edit(
+        _export(store, small_audit.id, tmp_path),
+        {action.id: {"Status": "Done", "Completed on": today}},
+    )
+    assert read_updates(returned, store).changes[0].completed_on == today
+
+
+def test_a_workbook_from_another_database_is_refused_whole(
+    tmp_path: Path, store: Store, demo_store: Store
+) -> None:
+    actions = demo_store.actions(ward="Hazel Ward")
+    path = xlsx.write_work_list(actions, tmp_path / "work.xlsx", title="Work list")
+    error = _refused(path, store)
+    assert error.problems[0].startswith("none of the workbook's actions are in this database")
+    assert len(error.problems) == len(actions) + 1
