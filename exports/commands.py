@@ -11,9 +11,9 @@ from pathlib import Path
 
 from wardaudit.errors import InvalidInput, NotFound
 from wardaudit.model import ACTION_STATUS_WORDS
-from wardaudit.store import Store
+from wardaudit.store import TRUST_NAME_SETTING, Store
 
-TRUST_SETTING = "trust_name"  # shown on action plans when the trust has set it
+TRUST_SETTING = TRUST_NAME_SETTING  # shown on documents when the trust has set it
 
 
 def _targets(pdf: str | None, xlsx: str | None, what: str) -> None:

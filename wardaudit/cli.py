@@ -345,6 +345,17 @@ def cmd_export_actions(args: argparse.Namespace) -> int:
         )
 
 
+def cmd_export_board(args: argparse.Namespace) -> int:
+    from exports.board import export_board
+
+    with _open(args, write=False) as store:
+        return int(
+            export_board(
+                store, start=args.start, end=args.end, site=args.site, pdf=args.pdf, xlsx=args.xlsx
+            )
+        )
+
+
 def cmd_import_action_updates(args: argparse.Namespace) -> int:
     from exports.commands import import_action_updates
 
@@ -520,6 +531,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site")
     p.add_argument("--ward")
     p.add_argument("--status", choices=ACTION_STATUSES)
+    p.add_argument("--pdf", metavar="FILE")
+    p.add_argument("--xlsx", metavar="FILE")
+
+    p = command(esub, "board", cmd_export_board, "the board report: ward scores, trends, actions")
+    p.add_argument(
+        "--from", dest="start", metavar="YYYY-MM", help="first month (default: a year ago)"
+    )
+    p.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (default: this month)")
+    p.add_argument("--site")
     p.add_argument("--pdf", metavar="FILE")
     p.add_argument("--xlsx", metavar="FILE")
 

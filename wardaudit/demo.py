@@ -16,7 +16,7 @@ from wardaudit.checklist import Checklist, ChecklistLibrary
 from wardaudit.errors import InvalidInput
 from wardaudit.model import TeamMember
 from wardaudit.scoring import allowed_answers
-from wardaudit.store import Store
+from wardaudit.store import TRUST_NAME_SETTING, Store
 
 DEMO_CHECKLIST = "sexual-safety-environment"
 MONTHS = 24
@@ -34,6 +34,7 @@ class DemoWard:
     trouble: tuple[str, ...] = ()  # items that fail more often on this ward
 
 
+TRUST_NAME = "Ashcombe and Fenwick NHS Foundation Trust (demonstration)"
 SITES = ("Ashcombe Hospital", "Millbrook Centre", "Fenwick House")
 WARDS = (
     DemoWard("Ashcombe Hospital", "Juniper Ward", "mixed", "Acute adult", 20, 0.78, 0.93),
@@ -193,6 +194,7 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
         )
     checklist = library.latest(DEMO_CHECKLIST)
     rng = random.Random(seed)
+    store.set_setting(TRUST_NAME_SETTING, TRUST_NAME)
     for ward in WARDS:
         store.add_ward(
             site=ward.site,

@@ -72,7 +72,7 @@ class Answer:
     value: str
     note: str
     location: str
-    answered_at: str
+    answered_at: str  # when it was just recorded; answers read back from the store carry ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ class Action:
     comment: str = ""  # estates' comment, from a returned workbook
     completed_on: date | None = None
     ward_id: str = ""
+    critical: bool = False  # raised by a critical item: a No here is a critical breach
 
     def is_overdue(self, today: date) -> bool:
         return self.status in ("open", "in_progress") and self.due < today

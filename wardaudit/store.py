@@ -55,6 +55,7 @@ from wardaudit.scoring import ANSWER_WORDS, BulkScore, Packing, allowed_answers,
 
 log = logging.getLogger(__name__)
 
+TRUST_NAME_SETTING = "trust_name"  # the trust's name, printed on documents
 APPLICATION_ID = 0x57415244  # "WARD": marks a file as a WardAudit database
 
 # Each migration is a list of statements run in one transaction with its version bump.
@@ -516,10 +517,21 @@ class Store:
                 (key, value),
             )
 
+    def delete_setting(self, key: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+
     # --- sites and wards -----------------------------------------------------------------
 
     def sites(self) -> list[Site]:
         return [Site(r[0], r[1]) for r in self._query("SELECT uuid, name FROM sites ORDER BY name")]
+
+    def site(self, name: str) -> Site:
+        rows = self._query("SELECT uuid, name FROM sites WHERE name = ?", (name,))
+        if not rows:
+            known = ", ".join(s.name for s in self.sites()) or "none yet"
+            raise NotFound(f"no site called '{name}' (sites: {known})")
+        return Site(rows[0][0], rows[0][1])
 
     def _site_rowid(self, conn: sqlite3.Connection, name: str) -> int:
         name = name.strip()
@@ -860,7 +872,10 @@ class Store:
             )
             # A first answer is its own record; the history keeps what replaced an earlier
             # answer, and every amendment with its reason.
-            if previous is not None or kind != "answer":
+            details_changed = (old_note, old_location) != (new_note, new_location)
+            if kind != "answer" or (
+                previous is not None and (previous != value or details_changed)
+            ):
                 detail: dict[str, object] = {"item": item_id, "value": value}
                 if previous is not None:
                     detail["previous"] = previous
@@ -871,7 +886,9 @@ class Store:
                     detail["location"] = new_location
                 if reason:
                     detail["reason"] = reason
-                event_kind = kind if kind != "answer" else "answer_changed"
+                event_kind = kind
+                if kind == "answer":
+                    event_kind = "answer_changed" if previous != value else "answer_details"
                 self._event(
                     conn, event_kind, actor=actor, audit_rowid=row.rowid, details=detail, at=now
                 )
@@ -1516,6 +1533,7 @@ class Store:
             location=r[14],
             found=r[15],
             answer=self._packing(int(r[20])).value_of(r[16], r[2]) or "",
+            critical=self._packing(int(r[20])).checklist.item(r[2]).critical,
             comment=r[17],
             completed_on=date.fromisoformat(r[18]) if r[18] else None,
             ward_id=r[19],
@@ -1532,6 +1550,7 @@ class Store:
         where: list[str] = []
         params: list[Any] = []
         if site:
+            self.site(site)
             where.append("s.name = ?")
             params.append(site)
         if ward:
@@ -1653,6 +1672,14 @@ class Store:
                 problems.append(f"no action with the id '{change.action_id}'")
             elif change.status is not None and change.status not in ACTION_STATUSES:
                 problems.append(f"action {change.action_id}: unknown status '{change.status}'")
+            elif change.status == "cannot_do" and not (
+                (change.comment or "").strip()
+                or current[change.action_id].status_note
+                or current[change.action_id].comment
+            ):
+                problems.append(
+                    f"action {change.action_id}: 'cannot do' needs a reason in the comment"
+                )
         if problems:
             raise InvalidInput("; ".join(problems))
         changed = 0

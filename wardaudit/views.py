@@ -104,7 +104,6 @@ def audit_json(record: AuditRecord) -> dict[str, Any]:
                 "critical": item.critical,
                 "note": answer.note if answer else "",
                 "location": answer.location if answer else "",
-                "answered_at": answer.answered_at if answer else None,
             }
         )
     return {

@@ -264,3 +264,17 @@ def test_readonly_open_beside_a_writer(
             reader.add_ward(site="S", name="X", sex="male")
     finally:
         reader.close()
+
+
+def test_saving_the_same_answer_again_adds_no_history_but_a_note_change_does(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    _, audit_id = ward_and_audit
+    item = checklist.applicable_items("mixed")[0]
+    store.record_answer(audit_id, item.id, "yes")
+    before = len(store.history(audit=audit_id))
+    store.record_answer(audit_id, item.id, "yes")
+    assert len(store.history(audit=audit_id)) == before
+    store.record_answer(audit_id, item.id, "yes", note="Checked with the nurse in charge")
+    last = store.history(audit=audit_id)[-1]
+    assert last.kind == "answer_details" and last.detail["note"] == "Checked with the nurse in charge"

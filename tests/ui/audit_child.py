@@ -1,0 +1,61 @@
+"""Answer an audit by key presses until killed, printing each item once "Saved" is shown.
+
+Run by test_killed_app.py as ``python audit_child.py DATABASE AUDIT_ID``: the test kills
+this process with SIGKILL part-way through and checks that every item printed here is
+answered in the database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+import ui.errors  # noqa: E402
+from ui.audit import AuditScreen  # noqa: E402
+from ui.context import AppContext  # noqa: E402
+from wardaudit.checklist import load_library  # noqa: E402
+from wardaudit.store import Store  # noqa: E402
+
+MOST_PRESSES = 5000  # stop on its own if nobody kills it
+
+
+def main(database: str, audit_id: str) -> int:
+    app = QApplication([])
+
+    def error(_parent: object, problem: BaseException, title: str = "") -> None:
+        print(f"error {problem}", file=sys.stderr, flush=True)
+
+    ui.errors.show_error = error  # no dialog may wait for a click here
+    store = Store.open(database)
+    screen = AuditScreen(AppContext(store=store, library=load_library([])))
+    screen.resize(1366, 768)
+    screen.show()
+    screen.activateWindow()
+    app.processEvents()
+    screen.open_audit(audit_id)
+    saves: list[str] = []
+    screen.progress_changed.connect(saves.append)
+    print("ready", flush=True)
+    keys = itertools.cycle([Qt.Key.Key_Y, Qt.Key.Key_N, Qt.Key.Key_Y, Qt.Key.Key_A])
+    for _ in range(MOST_PRESSES):
+        item = screen.current_item
+        before = len(saves)
+        QTest.keyClick(QApplication.focusWidget() or screen, next(keys))
+        if (
+            len(saves) > before
+            and screen.last_saved_item == item
+            and screen.saved_text.startswith("Saved ")
+        ):
+            print(item, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
