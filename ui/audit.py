@@ -140,17 +140,27 @@ class AuditItemsModel(QAbstractItemModel):
         """Show ``record``; the same audit again only refreshes marks and progress."""
         sex = record.audit.ward.sex
         if record.audit.id == self._audit_id:
+            # Only the rows whose answer changed (and their sections' progress) are redrawn:
+            # refreshing every row made the list re-measure itself on every key press.
+            before = self._answers
             self._answers = dict(record.answers)
-            last = self.rowCount() - 1
-            if last >= 0:
-                self.dataChanged.emit(self.index(0, 0), self.index(last, 1))
-                for row in range(last + 1):
-                    parent = self.index(row, 0)
-                    children = self.rowCount(parent)
-                    if children:
-                        self.dataChanged.emit(
-                            self.index(0, 0, parent), self.index(children - 1, 1, parent)
-                        )
+            changed = {
+                item_id
+                for item_id in before.keys() | self._answers.keys()
+                if before.get(item_id) != self._answers.get(item_id)
+            }
+            sections: set[int] = set()
+            for item_id in changed:
+                place = self._places.get(item_id)
+                if place is None:
+                    continue
+                sections.add(place[0])
+                parent = self.index(place[0], 0)
+                self.dataChanged.emit(
+                    self.index(place[1], 0, parent), self.index(place[1], 1, parent)
+                )
+            for row in sections:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
             return
         self.beginResetModel()
         self._audit_id = record.audit.id
@@ -625,7 +635,10 @@ class AuditScreen(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # A fixed answer column sized from the font: sizing it to its contents made the list
+        # measure every row on every answer.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self._size_answer_column()
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
         self.tree.activated.connect(lambda _index: self.focus_card())
         column.addWidget(self.tree, 1)
@@ -875,6 +888,19 @@ class AuditScreen(QWidget):
     @property
     def saved_text(self) -> str:
         return self._saved_label.text()
+
+    def _size_answer_column(self) -> None:
+        metrics = self.tree.fontMetrics()
+        widest = max(
+            metrics.horizontalAdvance(text)
+            for text in ("½ Partly", "○ Not yet", "14 / 14 ✓", "✗ No")
+        )
+        self.tree.header().resizeSection(1, widest + 3 * metrics.averageCharWidth())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._size_answer_column()
+        super().changeEvent(event)
 
     def open_audit(self, audit_id: str) -> None:
         """Show an audit where it was left; a completed audit opens on its summary."""

@@ -1,0 +1,107 @@
+"""Desktop app figures: start-up against a bare Qt window, and an answer key to 'Saved'."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.harness import Result, p95
+from wardaudit.checklist import load_library
+from wardaudit.demo import build_demo_trust
+from wardaudit.store import Store
+
+PROBE = Path(__file__).with_name("_startup_probe.py")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _time_to_ready(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, str(PROBE), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    elapsed = time.perf_counter() - start
+    process.wait(timeout=30)
+    if line != "ready":
+        raise RuntimeError(f"the start-up probe ({args[0]}) did not become ready")
+    return elapsed
+
+
+def startup(workdir: Path, quick: bool) -> list[Result]:
+    template = workdir / "demo-template.sqlite3"
+    with Store.open(template) as store:
+        build_demo_trust(store, load_library([]))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(ROOT),
+        "XDG_DATA_HOME": str(workdir / "data"),
+        "XDG_CONFIG_HOME": str(workdir / "config"),
+        "XDG_STATE_HOME": str(workdir / "state"),
+    }
+    ours, bare = [], []
+    for n in range(3 if quick else 7):
+        db = workdir / f"demo-{n}.sqlite3"
+        shutil.copy(template, db)
+        bare.append(_time_to_ready(["bare"], env))
+        ours.append(_time_to_ready(["app", str(db)], env))
+    ours_s, bare_s = statistics.median(ours), statistics.median(bare)
+    return [
+        Result("startup_s", ours_s, "s", None, None),
+        Result("startup_ratio", ours_s / bare_s, "ratio", 2.5, bare_s),
+    ]
+
+
+def answer_to_saved(workdir: Path, quick: bool) -> list[Result]:
+    """From an answer key press on the audit screen to 'Saved' shown, p95."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.audit import AuditScreen
+    from ui.context import AppContext
+
+    app = QApplication.instance() or QApplication([])
+    library = load_library([])
+    checklist = library.latest("sexual-safety-environment")
+    store = Store.open(workdir / "answers.sqlite3")
+    ctx = AppContext(store=store, library=library)
+    timings: list[float] = []
+    keys = {"yes": Qt.Key.Key_Y, "na": Qt.Key.Key_A, "no": Qt.Key.Key_N}
+    for n in range(2 if quick else 6):
+        name = f"Timing Ward {n}"
+        store.add_ward(site="Bench", name=name, sex="mixed", areas=["Garden"])
+        audit = store.start_audit(name, checklist)
+        screen = AuditScreen(ctx)
+        screen.resize(1366, 768)
+        screen.show()
+        screen.open_audit(audit.id)
+        app.processEvents()
+        for k in range(len(checklist.applicable_items("mixed"))):
+            value = "no" if k % 9 == 4 else "na" if k % 13 == 6 else "yes"
+            before = screen.last_saved_item
+            start = time.perf_counter()
+            QTest.keyClick(screen, keys[value])
+            assert screen.saved_text.startswith("Saved") and screen.last_saved_item != before
+            timings.append(time.perf_counter() - start)
+            app.processEvents()
+        screen.close()
+        screen.deleteLater()
+        app.processEvents()
+    store.close(backup=False)
+    return [Result("answer_to_saved_p95_ms", p95(timings) * 1000, "ms", 30, None)]
+
+
+def run(workdir: Path, cache: Path, quick: bool) -> list[Result]:
+    return [*startup(workdir, quick), *answer_to_saved(workdir, quick)]
