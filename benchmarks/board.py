@@ -68,6 +68,17 @@ def run(workdir: Path, cache: Path, quick: bool) -> list[Result]:
         board = board_figures(store, start=None, end=None)
         timings.append(time.perf_counter() - start)
     assert len(board.wards) == WARDS
+    from exports.board import write_board_pdf, write_board_xlsx
+
+    actions = [a for a in store.actions() if a.status in ("open", "in_progress")]
+    pdf_times, xlsx_times = [], []
+    for n in range(2 if quick else 5):
+        start = time.perf_counter()
+        write_board_pdf(board, workdir / f"board-{n}.pdf", actions=actions)
+        pdf_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        write_board_xlsx(board, workdir / f"board-{n}.xlsx", actions=actions)
+        xlsx_times.append(time.perf_counter() - start)
     bundle = workdir / "thousand.wabundle"
     audits = store.audits(status="completed")
     cutoff = audits[999].completed_at  # the newest 1,000 audits
@@ -86,4 +97,6 @@ def run(workdir: Path, cache: Path, quick: bool) -> list[Result]:
     return [
         Result("dashboard_200x24_ms", min(timings) * 1000, "ms", 300, None),
         Result("bundle_import_1000_s", min(imports), "s", 2.0, None),
+        Result("board_pdf_s", min(pdf_times), "s", 3.0, None),
+        Result("board_xlsx_s", min(xlsx_times), "s", 3.0, None),
     ]
