@@ -625,7 +625,7 @@ class SummaryPage(QWidget):
             return
         self._draft_for = None
         try:
-            self.ctx.store.set_setting(TEAM_DRAFT_KEY.format(audit_id=record.audit.id), "")
+            self.ctx.store.delete_setting(TEAM_DRAFT_KEY.format(audit_id=record.audit.id))
             if not self.ctx.auditor_name:
                 self.ctx.set_auditor(name, role)
         except Exception:  # remembering defaults is a convenience; the sign-off is saved

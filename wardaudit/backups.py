@@ -37,6 +37,14 @@ def _stamp_of(path: Path) -> datetime | None:
     return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
 
 
+def describe(path: Path) -> tuple[datetime, str] | None:
+    """When a backup was made (local time) and why ("manual", "on-close", ...)."""
+    match = _NAME_RE.search(path.name)
+    if not match:
+        return None
+    return datetime.strptime(match.group(1), "%Y%m%d-%H%M%S"), match.group(2)
+
+
 def list_backups(db_path: Path) -> list[Path]:
     """This database's backups, newest first."""
     folder = backup_dir(db_path)

@@ -266,6 +266,8 @@ class Store:
         self._checklists: dict[int, Checklist] = {}
         self._packings: dict[int, Packing] = {}
         self._changes_at_open = conn.total_changes
+        self._changes_at_backup = conn.total_changes
+        self._uncounted_changes = 0  # bookkeeping writes that are not the user's data
         self.readonly = lock is None
         self.warnings: list[str] = []
         self.risk_matrix: RiskMatrix = DEFAULT_MATRIX
@@ -290,7 +292,9 @@ class Store:
             raise NotFound(f"there is no WardAudit database at {path}")
         lock = None
         if not readonly:
-            lock = filelock.FileLock(str(path) + ".lock", timeout=0, is_singleton=False)
+            lock = filelock.FileLock(
+                str(path) + ".lock", timeout=0, is_singleton=False, thread_local=False
+            )
             try:
                 lock.acquire()
             except filelock.Timeout:
@@ -392,7 +396,7 @@ class Store:
             if self._closed:
                 return
             try:
-                changed = self._conn.total_changes != self._changes_at_open
+                changed = self.data_changed_since_open()
                 if (
                     backup
                     and changed
@@ -416,10 +420,19 @@ class Store:
 
     def backup_now(self, reason: str = "manual") -> Path:
         with self._mutex:
-            return backups.make(self._conn, self.path, reason)
+            made = backups.make(self._conn, self.path, reason)
+            self._changes_at_backup = self._counted_changes()
+            return made
+
+    def _counted_changes(self) -> int:
+        return int(self._conn.total_changes) - self._uncounted_changes
 
     def data_changed_since_open(self) -> bool:
-        return bool(self._conn.total_changes != self._changes_at_open)
+        return self._counted_changes() != self._changes_at_open
+
+    def data_changed_since_backup(self) -> bool:
+        """Whether anything the user entered changed since the last backup this session."""
+        return self._counted_changes() != self._changes_at_backup
 
     # --- transactions --------------------------------------------------------------------
 
@@ -509,17 +522,24 @@ class Store:
         rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
         return str(rows[0][0]) if rows else default
 
-    def set_setting(self, key: str, value: str) -> None:
+    def set_setting(self, key: str, value: str, *, bookkeeping: bool = False) -> None:
+        """Save a setting; ``bookkeeping`` ones (a session marker) do not call for a backup."""
+        before = self._conn.total_changes
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO settings(key, value) VALUES (?, ?)"
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+        if bookkeeping:
+            self._uncounted_changes += self._conn.total_changes - before
 
-    def delete_setting(self, key: str) -> None:
+    def delete_setting(self, key: str, *, bookkeeping: bool = False) -> None:
+        before = self._conn.total_changes
         with self._transaction() as conn:
             conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+        if bookkeeping:
+            self._uncounted_changes += self._conn.total_changes - before
 
     # --- sites and wards -----------------------------------------------------------------
 

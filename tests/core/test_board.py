@@ -22,10 +22,17 @@ def independent_latest(store: Store, start: str, end: str) -> dict[str, dict[str
         if not start <= month <= end:
             continue
         current = latest.get(summary.ward)
-        if current is None or clock.parse_iso(str(summary.completed_at)) > clock.parse_iso(str(current["completed_at"])):
-            latest[summary.ward] = {"completed_at": summary.completed_at, "overall": summary.overall,
-                                    "rating": summary.rating, "breach": summary.critical_breach,
-                                    "site": summary.site, "id": summary.id}
+        if current is None or clock.parse_iso(str(summary.completed_at)) > clock.parse_iso(
+            str(current["completed_at"])
+        ):
+            latest[summary.ward] = {
+                "completed_at": summary.completed_at,
+                "overall": summary.overall,
+                "rating": summary.rating,
+                "breach": summary.critical_breach,
+                "site": summary.site,
+                "id": summary.id,
+            }
     return latest
 
 
@@ -51,7 +58,9 @@ def test_board_matches_independent_figures(demo_store: Store, months_back: int) 
         assert figure.critical_breach == found["breach"]
         record = demo_store.audit(figure.audit_id)
         for section in record.score.sections:
-            assert figure.sections[section.id] == (None if section.score is None else float(section.score))
+            assert figure.sections[section.id] == (
+                None if section.score is None else float(section.score)
+            )
     scores = [f["overall"] for f in expected.values()]
     assert board.trust.audited == len(scores)
     if scores:

@@ -210,3 +210,17 @@ def test_warnings_for_synced_folders(tmp_path: Path) -> None:
     assert warnings_for(tmp_path / "wardaudit.sqlite3") == []
     with Store.open(synced / "wardaudit.sqlite3") as store:
         assert store.warnings
+
+
+def test_bookkeeping_settings_do_not_call_for_a_backup(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        store.set_setting("session_open", "1", bookkeeping=True)
+        assert not store.data_changed_since_open()
+        store.add_ward(site="S", name="W", sex="male")
+        assert store.data_changed_since_open() and store.data_changed_since_backup()
+        store.backup_now("manual")
+        assert not store.data_changed_since_backup()
+    made = backups.list_backups(db_path)
+    assert len(made) == 1, "the manual backup is recent, so closing adds none"
+    described = backups.describe(made[0])
+    assert described is not None and described[1] == "manual"

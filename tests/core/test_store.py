@@ -277,4 +277,6 @@ def test_saving_the_same_answer_again_adds_no_history_but_a_note_change_does(
     assert len(store.history(audit=audit_id)) == before
     store.record_answer(audit_id, item.id, "yes", note="Checked with the nurse in charge")
     last = store.history(audit=audit_id)[-1]
-    assert last.kind == "answer_details" and last.detail["note"] == "Checked with the nurse in charge"
+    assert (
+        last.kind == "answer_details" and last.detail["note"] == "Checked with the nurse in charge"
+    )

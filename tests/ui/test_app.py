@@ -1,0 +1,376 @@
+"""The app and its main window: title, navigation, the banner, sessions, first run, start-up errors."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+)
+
+import ui.mainwindow as mainwindow
+from ui import app as ui_app
+from ui.context import AppContext
+from ui.mainwindow import SESSION_OPEN, MainWindow, demo_path_for
+from ui.theme import apply_theme
+from ui.wards import WardDialog
+from wardaudit import backups
+from wardaudit.checklist import ChecklistLibrary
+from wardaudit.store import Store
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """No modal dialog may block a test: exec() records the text, presses any button named in
+    ``press`` and returns at once."""
+    shown: list[str] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append(box.text())
+        for button in box.buttons():
+            if button.text() in PRESS:
+                button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    PRESS.clear()
+    yield shown
+    QThreadPool.globalInstance().waitForDone()
+
+
+PRESS: set[str] = set()
+
+
+@pytest.fixture(autouse=True)
+def plain_theme(qapp: QApplication) -> Iterator[None]:
+    yield
+    apply_theme(qapp, high_contrast=False, text_scale=1.0)
+
+
+def open_window(qtbot, store: Store, library: ChecklistLibrary) -> MainWindow:
+    window = ui_app.create_main_window(AppContext(store=store, library=library))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.wards.loading)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, demo_store: Store, library: ChecklistLibrary) -> Iterator[MainWindow]:
+    win = open_window(qtbot, demo_store, library)
+    yield win
+    win.shutdown()
+
+
+def test_title_names_wardaudit_and_the_database(window: MainWindow, demo_db: Path) -> None:
+    assert "WardAudit" in window.windowTitle()
+    assert demo_db.name in window.windowTitle()
+    assert window.current_page() == "wards"
+    # Actions and Board come later: no placeholders for them
+    assert [b.text().replace("&", "") for b in window.nav_buttons.values()] == [
+        "Wards",
+        "Audit",
+        "Settings",
+    ]
+
+
+def test_ctrl_number_keys_move_between_screens(qtbot, window: MainWindow) -> None:
+    window.activateWindow()
+    qtbot.waitActive(window)
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "settings"
+    assert window.nav_buttons["settings"].isChecked()
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert window.current_page() == "wards"
+
+
+@pytest.mark.parametrize("page", ["wards", "settings"])
+def test_every_button_is_reachable_with_tab(qtbot, window: MainWindow, page: str) -> None:
+    window.activateWindow()
+    window.show_page(page)
+    window.nav_buttons["wards"].setFocus()
+    seen = []
+    widget = window.nav_buttons["wards"]
+    for _ in range(40):
+        QTest.keyClick(widget, Qt.Key.Key_Tab)
+        widget = QApplication.focusWidget() or window.focusWidget()
+        seen.append(widget)
+    wanted = [b for b in window.findChildren(QPushButton) if b.isVisible() and b.isEnabled()]
+    assert window.resume_button in wanted and window.nav_buttons["audit"] in wanted
+    for button in wanted:
+        assert button in seen, button.text()
+
+
+@pytest.mark.parametrize("page", ["wards", "audit", "settings"])
+def test_controls_have_screen_reader_names(window: MainWindow, page: str) -> None:
+    if page == "audit":
+        window.show_page("wards")
+        window.audit_page.setCurrentWidget(window.audit_empty)
+        window.pages.setCurrentWidget(window.audit_page)
+    else:
+        window.show_page(page)
+    kinds = (QPushButton, QLineEdit, QComboBox, QCheckBox, QListWidget, QTableView)
+    controls = [w for kind in kinds for w in window.findChildren(kind) if w.isVisibleTo(window)]
+    assert len(controls) >= 4
+    for control in controls:
+        assert control.accessibleName(), f"{type(control).__name__} {control.objectName()}"
+
+
+def test_banner_names_the_audit_in_progress(window: MainWindow, demo_store: Store) -> None:
+    audit = demo_store.in_progress_audits()[0]
+    assert window.banner_text() == (
+        f"Juniper Ward — {audit.answered} of {audit.applicable} answered — Resume"
+    )
+    assert window.resume_button.accessibleName() == "Resume the audit of Juniper Ward"
+
+
+def test_banner_goes_when_no_audit_is_in_progress(qtbot, demo_store, library) -> None:
+    audit = demo_store.in_progress_audits()[0]
+    record = demo_store.audit(audit.id)
+    for item in record.unanswered():
+        demo_store.record_answer(audit.id, item, "na")
+    demo_store.complete_audit(audit.id, by="Modern matron", role="Matron")
+    win = open_window(qtbot, demo_store, library)
+    assert win.banner_text() == ""
+    win.shutdown()
+
+
+def test_resume_opens_the_audit_in_progress(
+    qtbot, window: MainWindow, demo_store, monkeypatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(window, "open_audit", opened.append)
+    window.resume_button.setFocus()
+    QTest.keyClick(window.resume_button, Qt.Key.Key_Space)
+    assert opened == [demo_store.in_progress_audits()[0].id]
+
+
+def test_resume_shows_the_audit_screen_at_its_item_and_the_banner_follows(
+    qtbot, window: MainWindow, demo_store
+) -> None:
+    pytest.importorskip("ui.audit")
+    audit = demo_store.in_progress_audits()[0]
+    record = demo_store.audit(audit.id)
+    left_at = record.audit.current_item or record.unanswered()[0]
+    window.resume_button.click()
+    screen = window.audit_screen
+    assert screen is not None and screen.audit_id == audit.id
+    assert window.current_page() == "audit"
+    assert screen.current_item == left_at
+    assert window.banner_text() == ""  # the audit screen itself shows the progress
+
+    with qtbot.waitSignal(screen.progress_changed):
+        assert screen.answer("yes")  # saved, as when she presses Y
+    window.show_page("wards")
+    assert window.banner_text().startswith(f"Juniper Ward — {audit.answered + 1} of ")
+
+
+def test_interrupted_session_is_named_and_reopened_at_its_item(
+    qtbot, demo_store: Store, library, monkeypatch
+) -> None:
+    audit = demo_store.in_progress_audits()[0]
+    record = demo_store.audit(audit.id)
+    left_at = [i.id for i in record.checklist.applicable_items("mixed")][5]
+    demo_store.set_current_item(audit.id, left_at)  # she had gone back to an earlier item
+    demo_store.set_setting(SESSION_OPEN, "1")  # the last run never closed cleanly
+
+    win = open_window(qtbot, demo_store, library)
+    opened: list[str] = []
+    monkeypatch.setattr(win, "open_audit", opened.append)
+    win.begin_session()
+    box = win.last_prompt
+    assert box is not None and box.isVisible()
+    assert box.text() == f"The audit of Juniper Ward was interrupted. Reopen it at item {left_at}?"
+    question = demo_store.audit(audit.id).checklist.item(left_at).question
+    assert question in box.informativeText()
+    reopen = next(b for b in box.buttons() if b.text() == "Reopen the audit")
+    reopen.click()
+    assert opened == [audit.id]
+
+    # a clean close clears the flag, so the next start asks nothing
+    win.end_session()
+    assert demo_store.setting(SESSION_OPEN) == "0"
+    again = open_window(qtbot, demo_store, library)
+    again.begin_session()
+    assert again.last_prompt is None
+    assert demo_store.setting(SESSION_OPEN) == "1"
+    again.shutdown()
+
+
+def test_interrupted_audit_without_a_remembered_item_opens_at_the_first_unanswered(
+    qtbot, demo_store: Store, library
+) -> None:
+    audit = demo_store.in_progress_audits()[0]
+    first_unanswered = demo_store.audit(audit.id).unanswered()[0]
+    demo_store.set_setting(SESSION_OPEN, "1")
+    win = open_window(qtbot, demo_store, library)
+    win.begin_session()
+    assert win.last_prompt.text() == (
+        f"The audit of Juniper Ward was interrupted. Reopen it at item {first_unanswered}?"
+    )
+    try:
+        import ui.audit  # noqa: F401
+    except ImportError:
+        win.shutdown()
+        return
+    next(b for b in win.last_prompt.buttons() if b.text() == "Reopen the audit").click()
+    assert win.audit_screen.audit_id == audit.id
+    assert win.audit_screen.current_item == first_unanswered
+    win.shutdown()
+
+
+def test_first_run_builds_the_demo_trust_in_the_worker(
+    qtbot, store: Store, library, monkeypatch
+) -> None:
+    threads: list[threading.Thread] = []
+    real_build = mainwindow.build_demo
+
+    def recording_build(demo_store: Store, demo_library: ChecklistLibrary) -> str:
+        threads.append(threading.current_thread())
+        return real_build(demo_store, demo_library)
+
+    monkeypatch.setattr(mainwindow, "build_demo", recording_build)
+    home = store.path
+    win = open_window(qtbot, store, library)
+    win.begin_session()
+    box = win.last_prompt
+    assert box is not None and box.text() == "There are no wards in this database yet."
+    demo_button = next(b for b in box.buttons() if b.text() == "Open the demo trust")
+    with qtbot.waitSignal(win.demo_ready, timeout=60_000):
+        demo_button.click()
+        assert win.progress_dialog is not None and win.progress_dialog.isVisible()
+    assert threads and threads[0] is not threading.main_thread()
+    assert win.ctx.db_path == demo_path_for(home)
+    assert demo_path_for(home).name in win.windowTitle()
+    qtbot.waitUntil(lambda: win.wards.model.rowCount() == 12)
+    assert win.demo_note.isVisible()
+    assert win.banner_text().startswith("Juniper Ward — ")
+
+    with Store.open(home, readonly=True) as own:  # her own database stays her own
+        assert own.is_empty()
+    win.shutdown()
+
+
+def test_first_run_can_start_with_her_own_wards(qtbot, store: Store, library) -> None:
+    win = open_window(qtbot, store, library)
+    win.begin_session()
+    own = next(b for b in win.last_prompt.buttons() if b.text() == "Start with my own wards")
+    own.click()
+    assert win.current_page() == "wards"
+    assert isinstance(win.wards.last_dialog, WardDialog) and win.wards.last_dialog.isVisible()
+    assert win.ctx.db_path == store.path
+    win.wards.last_dialog.reject()
+    win.shutdown()
+
+
+def test_quitting_backs_up_changes_and_clears_the_session(qtbot, store: Store, library) -> None:
+    win = open_window(qtbot, store, library)
+    win.begin_session(offer_first_run=False)
+    store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female")
+    assert backups.list_backups(store.path) == []
+    win.shutdown()
+    assert len(backups.list_backups(store.path)) == 1
+    with Store.open(store.path, readonly=True) as again:
+        assert again.setting(SESSION_OPEN) == "0"
+
+
+def test_start_opens_the_database_and_offers_the_first_run(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "start.sqlite3"
+    win = ui_app.start(path)
+    assert win is not None
+    qtbot.addWidget(win)
+    assert win.isVisible() and "start.sqlite3" in win.windowTitle()
+    assert win.last_prompt is not None
+    assert win.last_prompt.text() == "There are no wards in this database yet."
+    win.shutdown()
+
+
+def test_a_second_copy_is_told_the_database_is_in_use(qtbot, store: Store, dialogs) -> None:
+    assert ui_app.open_store(store.path) is None
+    assert dialogs == ["WardAudit is already open on this laptop."]
+
+
+def _damage(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for start in range(page, len(data), page):  # every page after the header's
+        data[start : start + 200] = b"\xa5" * 200
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_database_is_restored_only_when_she_agrees(
+    qtbot, tmp_path: Path, dialogs
+) -> None:
+    path = tmp_path / "ward.sqlite3"
+    with Store.open(path) as store:
+        store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female")
+        store.backup_now("manual")
+    _damage(path)
+
+    assert ui_app.open_store(path) is None  # she closes instead: nothing is touched
+    assert dialogs[-1] == "The WardAudit database is damaged."
+    assert not list(tmp_path.glob("ward.sqlite3.replaced-*"))
+
+    PRESS.add("Restore the backup")
+    store = ui_app.open_store(path)
+    assert store is not None
+    try:
+        assert [w.name for w in store.wards()] == ["Orchid Ward"]
+    finally:
+        store.close(backup=False)
+    assert list(tmp_path.glob("ward.sqlite3.replaced-*"))  # the damaged file is kept
+    assert dialogs[-1].startswith("The backup from ")
+
+
+def test_unexpected_errors_are_logged_then_shown(qtbot, dialogs, caplog) -> None:
+    error = ValueError("something odd")
+    with caplog.at_level(logging.CRITICAL, logger="ui.app"):
+        ui_app._excepthook(ValueError, error, None)
+    assert any(r.levelno == logging.CRITICAL for r in caplog.records)
+    assert len(dialogs) == 1 and "did not expect" in dialogs[0]
+
+
+def test_logging_goes_to_a_rotating_file_in_the_log_folder(tmp_path: Path) -> None:
+    root = logging.getLogger()
+    before = list(root.handlers)
+    level = root.level
+    try:
+        target = ui_app.setup_logging()
+        logging.getLogger("ui.test").info("a line for the log")
+        added = [h for h in root.handlers if h not in before]
+        assert len(added) == 1 and isinstance(added[0], logging.handlers.RotatingFileHandler)
+        added[0].flush()
+        assert target.name == "wardaudit.log"
+        assert "a line for the log" in target.read_text(encoding="utf-8")
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+            handler.close()
+        root.setLevel(level)
+
+
+def test_screenshots_are_rendered(qtbot, tmp_path: Path) -> None:
+    from ui.screenshots import render
+
+    lines = render(tmp_path)
+    for name in ("home.png", "settings.png"):
+        assert (tmp_path / name).stat().st_size > 10_000, lines
+    try:
+        import ui.audit  # noqa: F401
+    except ImportError:
+        return
+    for name in ("audit-in-progress.png", "no-answer-action.png", "summary.png"):
+        assert (tmp_path / name).stat().st_size > 10_000, lines

@@ -1,0 +1,212 @@
+"""The desktop app's entry point: logging, the theme, opening the database, the main window.
+
+Only this module sets logging handlers and the excepthook. Problems opening the database
+become dialogs she can act on: another copy open, a damaged file (with the newest good
+backup offered, never restored silently), a database in a risky place.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ui import errors as ui_errors
+from ui.context import AppContext
+from ui.mainwindow import MainWindow
+from ui.settings import describe_backup
+from ui.theme import apply_theme, load_display
+from wardaudit import __version__, backups, paths
+from wardaudit.checklist import load_library
+from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
+from wardaudit.store import Store
+
+log = logging.getLogger(__name__)
+
+LOG_FILE = "wardaudit.log"
+
+
+def setup_logging() -> Path:
+    """A rotating log in the user's log folder: enough history for IT, never filling the disk."""
+    folder = paths.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / LOG_FILE
+    handler = logging.handlers.RotatingFileHandler(
+        target, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return target
+
+
+def _excepthook(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """Log anything unexpected with its traceback, then tell her in a dialog."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)
+        return
+    log.critical("unhandled error", exc_info=(kind, error, trace))
+    if QApplication.instance() is not None:
+        ui_errors.show_error(QApplication.activeWindow(), error)
+
+
+def install_excepthook() -> None:
+    sys.excepthook = _excepthook
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    QCoreApplication.setApplicationName("WardAudit")
+    QCoreApplication.setOrganizationName("WardAudit")
+    QCoreApplication.setApplicationVersion(__version__)
+    return app
+
+
+def _message(
+    icon: QMessageBox.Icon,
+    text: str,
+    informative: str = "",
+    parent: QWidget | None = None,
+) -> None:
+    box = QMessageBox(icon, "WardAudit", text, QMessageBox.StandardButton.Ok, parent)
+    box.setAccessibleName("WardAudit")
+    if informative:
+        box.setInformativeText(informative)
+    box.exec()
+
+
+def open_store(path: Path, parent: QWidget | None = None) -> Store | None:
+    """Open the database, turning each problem into a dialog; None means the app should stop.
+
+    This runs before the main window exists, so the dialogs here may wait for her answer.
+    """
+    try:
+        return Store.open(path)
+    except DatabaseInUse as error:
+        _message(
+            QMessageBox.Icon.Warning,
+            "WardAudit is already open on this laptop.",
+            f"{_sentence(str(error))}\n\nSwitch to the WardAudit window that is already "
+            "open. If you cannot find it, restart the laptop.",
+            parent,
+        )
+        return None
+    except DatabaseDamaged as error:
+        return _offer_restore(error, parent)
+    except WardAuditError as error:
+        ui_errors.show_error(parent, error)
+        return None
+
+
+def _offer_restore(error: DatabaseDamaged, parent: QWidget | None) -> Store | None:
+    """Offer the newest good backup; restore only if she says so, keeping the damaged file."""
+    log.error("damaged database %s: %s", error.path, error.detail)
+    newest = error.newest_backup
+    if newest is None:
+        _message(
+            QMessageBox.Icon.Critical,
+            "The WardAudit database is damaged, and there is no backup to restore.",
+            f"The file {error.path} has not been changed. Keep it, and ask IT for help.",
+            parent,
+        )
+        return None
+    when, _words = describe_backup(newest)
+    stamp = when.strftime("%d/%m/%Y at %H:%M") if when else "recently"
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("WardAudit")
+    box.setAccessibleName("The database is damaged")
+    box.setText("The WardAudit database is damaged.")
+    box.setInformativeText(
+        f"WardAudit can restore the newest good backup, made on {stamp}. Anything entered "
+        "after that will not be in it.\n\nThe damaged file is kept beside the database, "
+        "so IT can look at it. Nothing has been changed yet."
+    )
+    box.setDetailedText(f"{error.path}\n{error.detail}\nBackup: {newest}")
+    restore = box.addButton("Restore the backup", QMessageBox.ButtonRole.AcceptRole)
+    quit_button = box.addButton("Close WardAudit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.setEscapeButton(quit_button)
+    box.exec()
+    if box.clickedButton() is not restore:
+        log.info("restore declined; the damaged database was left as it is")
+        return None
+    try:
+        kept = backups.restore(Path(error.path), newest)
+        store = Store.open(error.path)
+    except WardAuditError as failure:
+        ui_errors.show_error(parent, failure)
+        return None
+    log.info("restored %s from %s; damaged file kept as %s", error.path, newest, kept)
+    _message(
+        QMessageBox.Icon.Information,
+        f"The backup from {stamp} has been restored.",
+        f"The damaged file is kept as {kept}.",
+        parent,
+    )
+    return store
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def create_main_window(ctx: AppContext) -> MainWindow:
+    """The main window over an open context (used by the app, tests, self-check, screenshots)."""
+    return MainWindow(ctx)
+
+
+def start(db_path: Path | None = None) -> MainWindow | None:
+    """Everything run_app does before the event loop: theme, database, window, session."""
+    app = application()
+    high_contrast, text_scale = load_display()
+    apply_theme(app, high_contrast=high_contrast, text_scale=text_scale)
+    if db_path is None:
+        path = paths.default_db_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            ui_errors.show_error(
+                None, WardAuditError(f"cannot create the folder {path.parent}: {error.strerror}")
+            )
+            return None
+    else:
+        path = Path(db_path).expanduser()
+    store = open_store(path)
+    if store is None:
+        return None
+    ctx = AppContext(store=store, library=load_library())
+    window = create_main_window(ctx)
+    window.show()
+    window.show_notices(list(store.warnings))
+    for problem in ctx.library.problems:
+        first = problem.problems[0] if problem.problems else str(problem)
+        window.show_notices([f"a checklist file was skipped because it has problems: {first}"])
+    window.begin_session()
+    return window
+
+
+def run_app(db_path: Path | None = None) -> int:
+    """``wardaudit`` with no command: the desktop app. Returns the exit status."""
+    app = application()
+    log_file = setup_logging()
+    install_excepthook()
+    log.info("WardAudit %s starting; log file %s", __version__, log_file)
+    window = start(db_path)
+    if window is None:
+        return 1
+    try:
+        return int(app.exec())
+    finally:
+        window.shutdown()
+        log.info("WardAudit closed")

@@ -1,0 +1,134 @@
+"""Render screenshots of the real app over the demo trust, offscreen, at 1366×768.
+
+    python -m ui.screenshots DIR [--text-scale 2.0] [--high-contrast]
+
+Used for the README and to look at screens the way a matron would see them. Everything
+happens in a temporary database; nothing of the user's is read or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+WIDTH, HEIGHT = 1366, 768
+
+
+def _wait(app: object, condition: Callable[[], bool], timeout_s: float = 20.0) -> bool:
+    """Let the event loop run until ``condition`` holds (background loads finish)."""
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop, QThread
+
+    deadline = QDeadlineTimer(int(timeout_s * 1000))
+    while not condition():
+        if deadline.hasExpired():
+            return False
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)  # type: ignore[attr-defined]
+        QThread.msleep(10)
+    return True
+
+
+def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = False) -> list[str]:
+    """Write the PNGs; returns one line per shot (written, or skipped and why)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from ui.app import application, create_main_window
+    from ui.context import AppContext
+    from ui.theme import apply_theme
+    from wardaudit.checklist import load_library
+    from wardaudit.demo import build_demo_trust
+    from wardaudit.store import Store
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report: list[str] = []
+    app = application()
+    apply_theme(app, high_contrast=high_contrast, text_scale=text_scale)
+    with tempfile.TemporaryDirectory(prefix="wardaudit-shots-") as tmp:
+        library = load_library([])
+        store = Store.open(Path(tmp) / "demo-trust.sqlite3")
+        build_demo_trust(store, library, seed=2018)
+        ctx = AppContext(store=store, library=library)
+        ctx.set_auditor("Modern matron", "Matron")
+        window = create_main_window(ctx)
+        window.resize(WIDTH, HEIGHT)
+        window.show()
+        window.activateWindow()
+        window.refresh_banner()
+        _wait(app, lambda: not window.wards.loading and window.wards.model.rowCount() > 0)
+
+        def shot(name: str) -> None:
+            app.processEvents()
+            window.grab().save(str(out_dir / name))
+            report.append(f"wrote {out_dir / name}")
+
+        shot("home.png")
+
+        in_progress = store.in_progress_audits()
+        try:
+            screen = window.ensure_audit_screen()
+            problem = "ui/audit.py is missing"
+        except ImportError as error:
+            screen, problem = None, f"the audit screen could not be imported ({error})"
+        if screen is None or not in_progress:
+            report.append(
+                "skipped audit-in-progress.png, no-answer-action.png and summary.png: "
+                + (problem if screen is None else "the demo has no audit in progress")
+            )
+        else:
+            audit = in_progress[0]
+            record = store.audit(audit.id)
+            # Open at the first unanswered item that offers every answer, so No raises an action.
+            target = next(
+                item.id
+                for item in record.checklist.applicable_items(record.audit.ward.sex)
+                if item.id not in record.answers and not item.critical
+            )
+            store.set_current_item(audit.id, target)
+            window.open_audit(audit.id)
+            _wait(app, lambda: screen.current_item == target, 5)
+            shot("audit-in-progress.png")
+
+            screen.focus_card()
+            QTest.keyClick(screen, Qt.Key.Key_N)
+            _wait(app, lambda: screen.current_item != target, 5)
+            QTest.keyClick(screen.focusWidget() or screen, Qt.Key.Key_PageUp)
+            _wait(app, lambda: screen.current_item == target, 2)
+            if screen.current_item != target:
+                screen.go_to_item(target)  # the key did not reach the shortcut offscreen
+            shot("no-answer-action.png")
+
+            completed = [a for a in store.audits(status="completed") if a.critical_breach]
+            latest = completed[0] if completed else store.audits(status="completed")[0]
+            window.open_audit(latest.id)
+            shot("summary.png")
+
+        window.show_page("settings")
+        store.backup_now("manual")
+        window.settings.refresh()
+        shot("settings.png")
+
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        store.close(backup=False)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ui.screenshots", description=__doc__)
+    parser.add_argument("out_dir", type=Path, help="the folder to write the PNG files to")
+    parser.add_argument("--text-scale", type=float, default=1.0, help="1.0 to 2.0")
+    parser.add_argument("--high-contrast", action="store_true")
+    args = parser.parse_args(argv)
+    for line in render(args.out_dir, text_scale=args.text_scale, high_contrast=args.high_contrast):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
