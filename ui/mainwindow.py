@@ -7,6 +7,7 @@ It also switches and restores databases, because every screen reads the store th
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,9 @@ SESSION_OPEN = "session_open"  # "1" while the app has this database open
 SESSION_AUDIT = "session_audit"  # the audit last opened on the audit screen
 DEMO_SETTING = "demo_trust"  # "1" in a database holding the made-up demo trust
 BACKUP_INTERVAL_MS = 30 * 60 * 1000
-PAGES = ("wards", "audit", "settings")
+PAGES = ("wards", "audit", "actions", "board", "settings")
+# Screens made on first use (module, class): the app starts without loading them.
+LAZY_SCREENS = {"actions": ("ui.actions", "ActionsScreen"), "board": ("ui.board", "BoardScreen")}
 
 
 def demo_path_for(db_path: Path) -> Path:
@@ -105,7 +108,14 @@ class MainWindow(QMainWindow):
         nav_layout.setContentsMargins(10, 12, 10, 12)
         nav_layout.setSpacing(10)
         for number, (page, text) in enumerate(
-            (("wards", "&Wards"), ("audit", "&Audit"), ("settings", "Se&ttings")), start=1
+            (
+                ("wards", "&Wards"),
+                ("audit", "&Audit"),
+                ("actions", "A&ctions"),
+                ("board", "&Board"),
+                ("settings", "Se&ttings"),
+            ),
+            start=1,
         ):
             button = touch_button(
                 text,
@@ -171,9 +181,15 @@ class MainWindow(QMainWindow):
         self.audit_empty = self._make_audit_empty_page()
         self.audit_page.addWidget(self.audit_empty)
 
+        self.lazy_pages: dict[str, QStackedWidget] = {}
+        self.lazy_screens: dict[str, Any] = {}
         self.pages = QStackedWidget()
         self.pages.addWidget(self.wards)
         self.pages.addWidget(self.audit_page)
+        for name in LAZY_SCREENS:
+            holder = QStackedWidget()
+            self.lazy_pages[name] = holder
+            self.pages.addWidget(holder)
         self.pages.addWidget(self.settings)
 
         right = QVBoxLayout()
@@ -193,8 +209,24 @@ class MainWindow(QMainWindow):
         self.backup_timer.setInterval(BACKUP_INTERVAL_MS)
         self.backup_timer.timeout.connect(self.periodic_backup)
 
+        self.setAcceptDrops(True)
         self.show_page("wards")
         self.refresh_banner()
+
+    # --- exchange files dropped on the window ------------------------------------------------
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        """Exchange files dropped anywhere on the window open the Board's import preview."""
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if not files:
+            return
+        event.acceptProposedAction()
+        self.show_page("board")
+        self.ensure_screen("board").import_exchange_files(files)
 
     # --- pages --------------------------------------------------------------------------------
 
@@ -233,11 +265,39 @@ class MainWindow(QMainWindow):
             self.audit_empty_label.setText(
                 "No audit is open. On the Wards screen, choose a ward and press Start audit."
             )
+        if page in LAZY_SCREENS:
+            self.ensure_screen(page)
         self.pages.setCurrentIndex(PAGES.index(page))
         self._mark_nav(page)
         if page == "wards":
             self.wards.table.setFocus()
         self._update_banner_visibility()
+
+    def ensure_screen(self, page: str) -> Any:
+        """Make the Actions or Board screen on first use, over the current database."""
+        screen = self.lazy_screens.get(page)
+        if screen is None:
+            module_name, class_name = LAZY_SCREENS[page]
+            module = importlib.import_module(module_name)
+            screen = getattr(module, class_name)(self.ctx)
+            if hasattr(screen, "open_audit_requested"):
+                screen.open_audit_requested.connect(self.open_audit)
+            if hasattr(screen, "data_changed"):
+                screen.data_changed.connect(self._data_changed_elsewhere)
+            self.lazy_pages[page].addWidget(screen)
+            self.lazy_screens[page] = screen
+        return screen
+
+    def _data_changed_elsewhere(self) -> None:
+        """Actions updated or audits merged on another screen: the wards' figures moved."""
+        self.wards.mark_stale()
+        self.refresh_banner()
+
+    def _drop_lazy_screens(self) -> None:
+        for page, screen in list(self.lazy_screens.items()):
+            self.lazy_pages[page].removeWidget(screen)
+            screen.deleteLater()
+        self.lazy_screens.clear()
 
     # --- audits -------------------------------------------------------------------------------
 
@@ -578,6 +638,7 @@ class MainWindow(QMainWindow):
         run_in_background(lambda: backups.restore(path, backup), done, failed)
 
     def _after_store_change(self) -> None:
+        self._drop_lazy_screens()
         self._update_title()
         self.wards.mark_stale()
         self.settings.refresh()

@@ -678,7 +678,11 @@ class SummaryPage(QWidget):
         else:
             target = self.sign_off_button
         target.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._scroll.ensureWidgetVisible(target)
+        if record.audit.status == "in_progress":
+            self._scroll.ensureWidgetVisible(target)
+        else:
+            # a locked audit opens on its score and breaches; Amend is a Tab away
+            self._scroll.verticalScrollBar().setValue(0)
 
     def _escape(self) -> None:
         if self._record is not None and self._record.audit.status == "in_progress":

@@ -79,10 +79,11 @@ def test_title_names_wardaudit_and_the_database(window: MainWindow, demo_db: Pat
     assert "WardAudit" in window.windowTitle()
     assert demo_db.name in window.windowTitle()
     assert window.current_page() == "wards"
-    # Actions and Board come later: no placeholders for them
     assert [b.text().replace("&", "") for b in window.nav_buttons.values()] == [
         "Wards",
         "Audit",
+        "Actions",
+        "Board",
         "Settings",
     ]
 
@@ -90,7 +91,7 @@ def test_title_names_wardaudit_and_the_database(window: MainWindow, demo_db: Pat
 def test_ctrl_number_keys_move_between_screens(qtbot, window: MainWindow) -> None:
     window.activateWindow()
     qtbot.waitActive(window)
-    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() == "settings"
     assert window.nav_buttons["settings"].isChecked()
     QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
