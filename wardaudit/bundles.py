@@ -551,27 +551,7 @@ def _insert_audit(
         [(rowid, item, note, location) for item, (note, location) in content["notes"].items()],
     )
     for action in content["actions"]:
-        conn.execute(
-            "INSERT INTO actions(uuid, audit_id, item_id, description, owner, likelihood,"
-            " consequence, due, status, status_note, comment, completed_on, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                action["action"],
-                rowid,
-                action["item"],
-                action["description"],
-                action["owner"],
-                action["likelihood"],
-                action["consequence"],
-                action["due"],
-                action["status"],
-                action["status_note"],
-                action["comment"],
-                action["completed_on"],
-                action["created_at"],
-                action["created_at"],
-            ),
-        )
+        Store._insert_action(conn, rowid, action, action["created_at"])
     for photo in content["photos"]:
         data = photos[photo["photo"]]
         if _sha256(data) != photo["sha256"]:

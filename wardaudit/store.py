@@ -217,19 +217,7 @@ _ACTION_RECORD_FIELDS = (
     "completed_on",
     "created_at",
 )
-_MUTABLE_ACTION_FIELDS = frozenset(
-    {
-        "description",
-        "owner",
-        "likelihood",
-        "consequence",
-        "due",
-        "status",
-        "status_note",
-        "comment",
-        "completed_on",
-    }
-)
+_MUTABLE_ACTION_FIELDS = frozenset(_ACTION_RECORD_FIELDS) - {"action", "item", "created_at"}
 
 
 def canonical_json(value: object) -> str:
@@ -1013,10 +1001,11 @@ class Store:
     def _insert_action(
         conn: sqlite3.Connection, audit_rowid: int, fields: dict[str, Any], now: str
     ) -> int:
+        """Insert an action from its plain fields (as raised, or as a record carries it)."""
         cursor = conn.execute(
             "INSERT INTO actions(uuid, audit_id, item_id, description, owner, likelihood,"
-            " consequence, due, status, status_note, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " consequence, due, status, status_note, comment, completed_on, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 fields["action"],
                 audit_rowid,
@@ -1028,11 +1017,24 @@ class Store:
                 fields["due"],
                 fields.get("status", "open"),
                 fields.get("status_note", ""),
-                now,
+                fields.get("comment", ""),
+                fields.get("completed_on"),
+                fields.get("created_at", now),
                 now,
             ),
         )
         return int(cursor.lastrowid or 0)
+
+    @staticmethod
+    def _set_action_fields(
+        conn: sqlite3.Connection, action_uuid: str, fields: dict[str, Any], at: str
+    ) -> None:
+        changes = {k: v for k, v in fields.items() if k in _MUTABLE_ACTION_FIELDS}
+        sets = "".join(f"{k} = ?, " for k in changes)
+        conn.execute(
+            f"UPDATE actions SET {sets}updated_at = ? WHERE uuid = ?",
+            (*changes.values(), at, action_uuid),
+        )
 
     def clear_answer(self, audit_ref: str, item_id: str, *, actor: str = "") -> None:
         """Take an answer back (undo), withdrawing its action if one was raised."""
@@ -1346,23 +1348,7 @@ class Store:
             ],
         )
         for action in content["actions"]:
-            conn.execute(
-                "UPDATE actions SET description = ?, owner = ?, likelihood = ?, consequence = ?,"
-                " due = ?, status = ?, status_note = ?, comment = ?, completed_on = ?,"
-                " updated_at = created_at WHERE uuid = ?",
-                (
-                    action["description"],
-                    action["owner"],
-                    action["likelihood"],
-                    action["consequence"],
-                    action["due"],
-                    action["status"],
-                    action["status_note"],
-                    action["comment"],
-                    action["completed_on"],
-                    action["action"],
-                ),
-            )
+            self._set_action_fields(conn, action["action"], action, action["created_at"])
         events = conn.execute(
             "SELECT e.at, e.uuid, e.kind, e.detail, ac.uuid FROM events e"
             " LEFT JOIN actions ac ON ac.id = e.action_id"
@@ -1398,29 +1384,12 @@ class Store:
                 ).fetchone():
                     self._insert_action(conn, audit_rowid, detail, at)
                 else:
-                    conn.execute(
-                        "UPDATE actions SET description = ?, owner = ?, likelihood = ?,"
-                        " consequence = ?, due = ?, status = ?, status_note = '', comment = '',"
-                        " completed_on = NULL, updated_at = ? WHERE uuid = ?",
-                        (
-                            detail["description"],
-                            detail["owner"],
-                            detail["likelihood"],
-                            detail["consequence"],
-                            detail["due"],
-                            detail.get("status", "open"),
-                            at,
-                            detail["action"],
-                        ),
-                    )
+                    fresh = {"status_note": "", "comment": "", "completed_on": None}
+                    self._set_action_fields(conn, detail["action"], {**fresh, **detail}, at)
             elif action_uuid is not None:
                 fields = {k: v for k, v in detail.items() if k in _MUTABLE_ACTION_FIELDS}
                 if fields:
-                    sets = ", ".join(f"{k} = ?" for k in fields)
-                    conn.execute(
-                        f"UPDATE actions SET {sets}, updated_at = ? WHERE uuid = ?",
-                        (*fields.values(), at, action_uuid),
-                    )
+                    self._set_action_fields(conn, action_uuid, fields, at)
 
     def audit(self, audit_ref: str) -> AuditRecord:
         row = self._audit_row(audit_ref)
@@ -1641,11 +1610,7 @@ class Store:
     ) -> None:
         """Change an action's row and record the same change, at the same moment, as an event."""
         now = clock.now_precise()
-        sets = ", ".join(f"{k} = ?" for k in fields)
-        conn.execute(
-            f"UPDATE actions SET {sets}, updated_at = ? WHERE uuid = ?",
-            (*fields.values(), now, action_uuid),
-        )
+        self._set_action_fields(conn, action_uuid, fields, now)
         rowid = conn.execute("SELECT id FROM actions WHERE uuid = ?", (action_uuid,)).fetchone()[0]
         self._event(
             conn, kind, actor=actor, action_rowid=rowid, details={**fields, **(extra or {})}, at=now
