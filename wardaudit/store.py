@@ -1562,6 +1562,38 @@ class Store:
             raise NotFound(f"no action with the id '{action_ref}'")
         return found[0]
 
+    def previous_open_actions(self, audit_ref: str) -> list[Action]:
+        """Actions still open or in progress from the same ward's earlier signed-off audits.
+
+        The auditor checks them on the next walk-round. An audit in progress follows every
+        signed-off audit of its ward; a signed-off one follows those signed off before it.
+        Newest audit first, then by due date and item.
+        """
+        row = self._audit_row(audit_ref)
+        ward_rowid, completed_at = self._query(
+            "SELECT ward_id, completed_at FROM audits WHERE id = ?", (row.rowid,)
+        )[0]
+        # Sign-off times are to the second: the order audits were stored in breaks a tie.
+        this_signed = (clock.parse_iso(completed_at), row.rowid) if completed_at else None
+        signed: dict[str, tuple[float, int]] = {}
+        for audit_uuid, other_rowid, other_completed in self._query(
+            "SELECT uuid, id, completed_at FROM audits"
+            " WHERE ward_id = ? AND status = 'completed' AND id != ?",
+            (ward_rowid, row.rowid),
+        ):
+            moment = (clock.parse_iso(other_completed), int(other_rowid))
+            if this_signed is None or moment < this_signed:
+                signed[audit_uuid] = (-moment[0].timestamp(), -moment[1])
+        if not signed:
+            return []
+        found = self._actions(
+            " WHERE a.ward_id = ? AND a.status = 'completed'"
+            " AND ac.status IN ('open', 'in_progress')",
+            (ward_rowid,),
+        )
+        earlier = [action for action in found if action.audit_id in signed]
+        return sorted(earlier, key=lambda a: (signed[a.audit_id], a.due, a.item))
+
     def update_action(
         self,
         action_ref: str,

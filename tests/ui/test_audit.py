@@ -559,3 +559,126 @@ def test_usable_at_double_text_size(qtbot, ctx: AppContext, audit_id: str, error
         screen.hide()
     finally:
         app.setFont(original)
+
+
+# --- actions left open at the ward's earlier audits -------------------------------------
+
+
+def signed_off_audit(store: Store, checklist: Checklist, ward: str, noes: list[str]) -> str:
+    """A whole audit of ``ward``: the items in ``noes`` answered No, the rest Yes."""
+    audit_id = store.start_audit(ward, checklist, by="Ward manager").id
+    for item in checklist.applicable_items(store.ward(ward).sex):
+        store.record_answer(audit_id, item.id, "no" if item.id in noes else "yes")
+    store.complete_audit(audit_id, by="Ward manager", role="Ward manager")
+    return audit_id
+
+
+@pytest.fixture
+def next_audit(store: Store, checklist: Checklist) -> tuple[str, str]:
+    """A ward whose last audit left three actions, one since done; its next audit started."""
+    store.add_ward(site="Test site", name="Cedar Ward", sex="mixed", areas=["Zone door"])
+    last = signed_off_audit(store, checklist, "Cedar Ward", ["A03", "A07", "B05", "C04"])
+    by_item = {a.item: a for a in store.actions(audit=last)}
+    store.set_action_status(by_item["C04"].id, "done", note="Fixed")
+    store.set_action_status(by_item["B05"].id, "in_progress", note="Booked")
+    return last, store.start_audit("Cedar Ward", checklist, by="Modern matron").id
+
+
+def test_the_next_audit_shows_what_the_last_one_left_open(
+    qtbot, screen: AuditScreen, store: Store, next_audit: tuple[str, str]
+) -> None:
+    last, audit_id = next_audit
+    screen.ctx.set_auditor("Modern matron", "Matron")
+    screen.open_audit(audit_id)
+    panel = screen.previous_panel
+    assert panel.isVisible()
+    signed = clock.uk_date(store.audit(last).audit.completed_at)
+    assert panel.headline_text() == (
+        f"⚠ 3 actions from the last audit ({signed}) are still open: verify them on this "
+        "walk-round."
+    )
+    assert set(panel.rows) == {a.id for a in store.previous_open_actions(audit_id)}
+    # Folded to one line at first: the question card keeps its room, and has the keys.
+    assert not panel.body.isVisible()
+    assert QApplication.focusWidget() is screen._card
+    assert panel.height() < 100
+
+    # Reached with Tab and opened with Enter, like every other button.
+    for _ in range(30):
+        if QApplication.focusWidget() is panel.toggle_button:
+            break
+        press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.toggle_button
+    press(Qt.Key.Key_Return)
+    assert panel.body.isVisible()
+    assert panel.toggle_button.text() == "Hide them"
+    a07 = next(a for a in store.actions(audit=last) if a.item == "A07")
+    label, verify, still = panel.rows[a07.id]
+    assert "A07" in label.text() and a07.description in label.text()
+    assert f"due {clock.uk_date(a07.due)}" in label.text()
+    assert "Open" in label.text()
+    for button in (verify, still, panel.toggle_button):
+        assert button.accessibleName() and button.height() >= 44
+
+    with qtbot.waitSignal(screen.progress_changed):
+        verify.click()
+    verified = store.action(a07.id)
+    assert verified.status == "verified"
+    today = clock.uk_date(store.audit(audit_id).audit.started_at)
+    assert verified.status_note == f"Checked at the audit of {today}"
+    assert store.history(action=a07.id)[-1].actor == "Modern matron"
+    assert panel.state(a07.id) == "verified"
+    assert not verify.isVisible() and "Verified at this audit" in label.text()
+    assert screen.saved_text.startswith("Saved ")
+    assert "1 checked, 2 to go" in panel.headline_text()
+
+    b05 = next(a for a in store.actions(audit=last) if a.item == "B05")
+    panel.rows[b05.id][2].click()  # Still not done
+    kept = store.action(b05.id)
+    assert (kept.status, kept.status_note) == (
+        "in_progress",
+        f"Still not done at the audit of {today}",
+    )
+    assert panel.state(b05.id) == "noted"
+
+    # Opened again later, the walk-round's checks are remembered.
+    screen.open_audit(audit_id)
+    assert set(screen.previous_panel.rows) == {
+        a.id for a in store.actions(audit=last) if a.item in ("A03", "B05")
+    }
+    assert screen.previous_panel.state(b05.id) == "noted"
+    # Answer keys work as before with the notice showing.
+    QTest.keyClick(screen._card, Qt.Key.Key_Y)
+    assert screen.last_saved_item is not None
+
+
+def test_a_first_audit_shows_no_notice(screen: AuditScreen, audit_id: str) -> None:
+    screen.open_audit(audit_id)
+    assert not screen.previous_panel.isVisible()
+
+
+def test_the_notice_stays_compact_at_double_text_size(
+    qtbot, ctx: AppContext, next_audit: tuple[str, str], errors
+) -> None:
+    app = QApplication.instance()
+    original = app.font()
+    large = QFont(original)
+    large.setPointSizeF(DOUBLE_TEXT_POINTS)
+    app.setFont(large)
+    try:
+        screen = make_screen(qtbot, ctx)
+        screen.open_audit(next_audit[1])
+        qtbot.wait(0)
+        panel = screen.previous_panel
+        assert panel.isVisible()
+        assert panel.height() <= 768 // 6  # folded: two lines of text at most
+        question = screen._question
+        top = question.mapTo(screen._scroll.viewport(), question.rect().topLeft()).y()
+        assert 0 <= top < screen._scroll.viewport().height() // 2  # the question in view
+        panel.toggle_button.click()
+        qtbot.wait(0)
+        assert panel.body.height() <= 768 // 4  # opened, still a quarter of the window at most
+        assert question.isVisible()
+        screen.hide()
+    finally:
+        app.setFont(original)
