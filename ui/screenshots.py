@@ -107,6 +107,17 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
             window.open_audit(latest.id)
             shot("summary.png")
 
+        window.show_page("actions")
+        actions = window.ensure_screen("actions")
+        _wait(app, lambda: actions.model.rowCount() > 0)
+        actions.table.selectRow(0)
+        shot("actions.png")
+
+        window.show_page("board")
+        board = window.ensure_screen("board")
+        _wait(app, lambda: board.model.rowCount() > 0)
+        shot("board.png")
+
         window.show_page("settings")
         store.backup_now("manual")
         window.settings.refresh()

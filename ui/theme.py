@@ -195,12 +195,13 @@ QPushButton:checked:focus {{ border: 3px solid {c.text}; }}
 QPushButton:disabled {{ border-style: dashed; color: {c.muted}; }}
 QPushButton#primary {{ font-weight: bold; }}
 QPushButton#nav {{ text-align: left; padding-left: 16px; min-height: 52px; }}
-QLineEdit, QComboBox, QSpinBox, QPlainTextEdit, QTextEdit {{
+QLineEdit, QComboBox, QSpinBox, QDateEdit, QPlainTextEdit, QTextEdit {{
     min-height: {touch - 8}px; padding: 2px 8px; background: {c.base}; color: {c.text};
     border: 2px solid {c.border}; border-radius: 4px;
     selection-background-color: {c.highlight}; selection-color: {c.highlighted_text};
 }}
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus, QTextEdit:focus {{
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QPlainTextEdit:focus,
+QTextEdit:focus {{
     border: 3px solid {c.focus};
 }}
 QComboBox QAbstractItemView {{

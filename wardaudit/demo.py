@@ -212,8 +212,15 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
             if rng.random() < 0.08 and month_back not in (1, 2):
                 continue  # a month missed: the board shows it as not audited
             day = rng.randint(2, 26)
-            when = (now - timedelta(days=30.4 * month_back)).replace(
-                day=day, hour=rng.randint(9, 16), minute=rng.randint(0, 59), second=0, microsecond=0
+            if month_back == 1:
+                # the latest round was days ago, so its actions are still open and most are
+                # not yet due, as on a real ward
+                when = now - timedelta(days=rng.randint(3, 14))
+            else:
+                when = now - timedelta(days=30.4 * month_back)
+                when = when.replace(day=day)
+            when = when.replace(
+                hour=rng.randint(9, 16), minute=rng.randint(0, 59), second=0, microsecond=0
             )
             quality = _quality(ward, month_index, rng)
             who, role = rng.choice(AUDITORS)
@@ -240,28 +247,15 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
     for action in store.actions():
         age = (today - clock.parse_iso(action.created_at).date()).days
         roll = rng.random()
+        # old jobs are mostly finished; a few long-standing ones linger, as on real wards
+        bands: tuple[tuple[str, float], ...]
         if age > 120:
-            status = (
-                "verified"
-                if roll < 0.6
-                else "done"
-                if roll < 0.85
-                else "cannot_do"
-                if roll < 0.93
-                else "in_progress"
-            )
+            bands = (("verified", 0.64), ("done", 0.92), ("cannot_do", 0.98), ("in_progress", 1.0))
         elif age > 45:
-            status = (
-                "done"
-                if roll < 0.45
-                else "in_progress"
-                if roll < 0.75
-                else "verified"
-                if roll < 0.85
-                else "open"
-            )
+            bands = (("done", 0.55), ("verified", 0.8), ("in_progress", 0.95), ("open", 1.0))
         else:
-            status = "in_progress" if roll < 0.35 else "open"
+            bands = (("in_progress", 0.35), ("open", 1.0))
+        status = next(name for name, upper in bands if roll < upper)
         if status == "open":
             continue
         note = {
