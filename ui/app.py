@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ui import errors as ui_errors
@@ -22,7 +22,6 @@ from ui.mainwindow import MainWindow
 from ui.settings import describe_backup
 from ui.theme import apply_theme, load_display
 from wardaudit import __version__, backups, paths
-from wardaudit.checklist import load_library
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
 from wardaudit.store import Store
 
@@ -185,14 +184,19 @@ def start(db_path: Path | None = None) -> MainWindow | None:
     store = open_store(path)
     if store is None:
         return None
-    ctx = AppContext(store=store, library=load_library())
+    ctx = AppContext(store=store)
     window = create_main_window(ctx)
     window.show()
     window.show_notices(list(store.warnings))
-    for problem in ctx.library.problems:
-        first = problem.problems[0] if problem.problems else str(problem)
-        window.show_notices([f"a checklist file was skipped because it has problems: {first}"])
     window.begin_session()
+
+    def check_checklists() -> None:
+        """Once the wards are up: read the checklists, and say if a file was skipped."""
+        for problem in ctx.library.problems:
+            first = problem.problems[0] if problem.problems else str(problem)
+            window.show_notices([f"a checklist file was skipped because it has problems: {first}"])
+
+    QTimer.singleShot(1500, check_checklists)
     return window
 
 

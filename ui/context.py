@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from wardaudit.checklist import ChecklistLibrary, load_library
@@ -12,10 +11,23 @@ SETTING_NAME = "auditor_name"
 SETTING_ROLE = "auditor_role"
 
 
-@dataclass
 class AppContext:
-    store: Store
-    library: ChecklistLibrary = field(default_factory=load_library)
+    """The open database and the checklists; the checklists load on first use, so the
+    wards appear without waiting for every checklist file to be read and checked."""
+
+    def __init__(self, store: Store, library: ChecklistLibrary | None = None) -> None:
+        self.store = store
+        self._library = library
+
+    @property
+    def library(self) -> ChecklistLibrary:
+        if self._library is None:
+            self._library = load_library()
+        return self._library
+
+    @library.setter
+    def library(self, value: ChecklistLibrary) -> None:
+        self._library = value
 
     @property
     def db_path(self) -> Path:

@@ -101,13 +101,7 @@ def load_ward_rows(store: Store, today: date | None = None) -> list[WardRow]:
     for summary in store.audits():  # newest first
         target = latest if summary.status == "completed" else in_progress
         target.setdefault(summary.ward_id, summary)
-    open_count: dict[str, int] = {}
-    overdue_count: dict[str, int] = {}
-    for action in store.actions():
-        if action.status in ("open", "in_progress"):
-            open_count[action.ward_id] = open_count.get(action.ward_id, 0) + 1
-        if action.is_overdue(today):
-            overdue_count[action.ward_id] = overdue_count.get(action.ward_id, 0) + 1
+    counts = store.open_action_counts(today, signed_off_only=False)
     rows = []
     for ward in store.wards():
         last = latest.get(ward.id)
@@ -120,8 +114,8 @@ def load_ward_rows(store: Store, today: date | None = None) -> list[WardRow]:
                 latest=last,
                 in_progress=in_progress.get(ward.id),
                 critical_breaches=breaches,
-                open_actions=open_count.get(ward.id, 0),
-                overdue_actions=overdue_count.get(ward.id, 0),
+                open_actions=counts.get(ward.id, (0, 0))[0],
+                overdue_actions=counts.get(ward.id, (0, 0))[1],
             )
         )
     return rows

@@ -136,16 +136,7 @@ def board_figures(
         if previous is None or clock.parse_iso(completed_at) >= clock.parse_iso(previous[1]):
             latest[ward_id] = (audit_id, completed_at, version_id, packed)
         trends[ward_id][month_index[month]] = store._packing(version_id).score(packed).overall
-    counts = {
-        r[0]: (int(r[1]), int(r[2]))
-        for r in store._query(
-            "SELECT w.uuid, count(*), sum(ac.due < ?) FROM actions ac"
-            " JOIN audits a ON a.id = ac.audit_id JOIN wards w ON w.id = a.ward_id"
-            " WHERE ac.status IN ('open', 'in_progress') AND a.status = 'completed'"
-            " GROUP BY w.uuid",
-            (today.isoformat(),),
-        )
-    }
+    counts = store.open_action_counts(today)
     figures = []
     versions: dict[str, int] = {}
     section_titles: dict[int, tuple[tuple[str, str], ...]] = {}

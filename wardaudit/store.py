@@ -1556,6 +1556,24 @@ class Store:
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         return self._actions(clause + " ORDER BY s.name, w.name, ac.due, ac.id", params)
 
+    def open_action_counts(
+        self, today: date, *, signed_off_only: bool = True
+    ) -> dict[str, tuple[int, int]]:
+        """Per ward id: (actions open or in progress, how many of those are overdue).
+
+        Counted in SQL so the wards and board screens need not load every action.
+        """
+        clause = " AND a.status = 'completed'" if signed_off_only else ""
+        return {
+            r[0]: (int(r[1]), int(r[2]))
+            for r in self._query(
+                "SELECT w.uuid, count(*), sum(ac.due < ?) FROM actions ac"
+                " JOIN audits a ON a.id = ac.audit_id JOIN wards w ON w.id = a.ward_id"
+                " WHERE ac.status IN ('open', 'in_progress')" + clause + " GROUP BY w.uuid",
+                (today.isoformat(),),
+            )
+        }
+
     def action(self, action_ref: str) -> Action:
         found = self._actions(" WHERE ac.uuid = ?", (action_ref,))
         if not found:
