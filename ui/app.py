@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from ui import errors as ui_errors
 from ui.context import AppContext
 from ui.mainwindow import MainWindow
-from ui.settings import describe_backup
 from ui.theme import apply_theme, load_display
 from wardaudit import __version__, backups, paths
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
@@ -119,6 +118,8 @@ def _offer_restore(error: DatabaseDamaged, parent: QWidget | None) -> Store | No
             parent,
         )
         return None
+    from ui.settings import describe_backup
+
     when, _words = describe_backup(newest)
     stamp = when.strftime("%d/%m/%Y at %H:%M") if when else "recently"
     box = QMessageBox(parent)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from ui import errors as ui_errors
 from ui.context import AppContext
-from ui.settings import SettingsScreen
 from ui.theme import row_height, touch_button
 from ui.wards import WardsScreen
 from ui.worker import run_in_background
@@ -172,10 +171,8 @@ class MainWindow(QMainWindow):
         self.wards = WardsScreen(ctx)
         self.wards.open_audit_requested.connect(self.open_audit)
         self.wards.wards_changed.connect(self.refresh_banner)
-        self.settings = SettingsScreen(ctx)
-        self.settings.open_database_requested.connect(self.switch_database)
-        self.settings.restore_requested.connect(self.restore_backup)
-        self.settings.display_changed.connect(self._display_changed)
+        self._settings: Any = None  # made on first use: most starts never open Settings
+        self.settings_page = QStackedWidget()
 
         self.audit_page = QStackedWidget()
         self.audit_empty = self._make_audit_empty_page()
@@ -190,7 +187,7 @@ class MainWindow(QMainWindow):
             holder = QStackedWidget()
             self.lazy_pages[name] = holder
             self.pages.addWidget(holder)
-        self.pages.addWidget(self.settings)
+        self.pages.addWidget(self.settings_page)
 
         right = QVBoxLayout()
         right.setContentsMargins(12, 10, 12, 6)
@@ -267,11 +264,27 @@ class MainWindow(QMainWindow):
             )
         if page in LAZY_SCREENS:
             self.ensure_screen(page)
+        elif page == "settings":
+            _ = self.settings
         self.pages.setCurrentIndex(PAGES.index(page))
         self._mark_nav(page)
         if page == "wards":
             self.wards.table.setFocus()
         self._update_banner_visibility()
+
+    @property
+    def settings(self) -> Any:
+        """The Settings screen, made the first time it is wanted."""
+        if self._settings is None:
+            from ui.settings import SettingsScreen
+
+            screen = SettingsScreen(self.ctx)
+            screen.open_database_requested.connect(self.switch_database)
+            screen.restore_requested.connect(self.restore_backup)
+            screen.display_changed.connect(self._display_changed)
+            self.settings_page.addWidget(screen)
+            self._settings = screen
+        return self._settings
 
     def ensure_screen(self, page: str) -> Any:
         """Make the Actions or Board screen on first use, over the current database."""
@@ -641,7 +654,8 @@ class MainWindow(QMainWindow):
         self._drop_lazy_screens()
         self._update_title()
         self.wards.mark_stale()
-        self.settings.refresh()
+        if self._settings is not None:
+            self._settings.refresh()
         self.refresh_banner()
         self.show_page("wards")
         self.store_replaced.emit()

@@ -904,7 +904,14 @@ class WardsScreen(QWidget):
             head = max(metrics.horizontalAdvance(line) for line in title.split("\n")) + 18
             if column == sorted_column:
                 head += metrics.height()  # room for the sort arrow
-            header.resizeSection(column, max(head, self.table.sizeHintForColumn(column) + 4))
+            header.resizeSection(column, max(head, self._widest_text(column, metrics) + 16))
+
+    def _widest_text(self, column: int, metrics: QFontMetrics) -> int:
+        """The widest cell text in a column, measured from the font (asking the view for its
+        size hints styles every cell, which slowed start-up)."""
+        model = self.model
+        texts = (model.data(model.index(row, column)) for row in range(model.rowCount()))
+        return max((metrics.horizontalAdvance(str(text)) for text in texts if text), default=0)
 
     # --- selection ----------------------------------------------------------------------------
 
