@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -507,6 +506,8 @@ def load_bytes(raw_bytes: bytes, source: str, p: _Problems | None = None) -> Che
         ) from None
     if not text.strip():
         raise ChecklistError(source, [f"{source}: the file is empty"])
+    import tomllib  # only when a file is read: the app shows its wards without it
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
