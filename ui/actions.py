@@ -61,10 +61,9 @@ from PySide6.QtWidgets import (
 from exports.commands import TRUST_SETTING
 from ui import errors as ui_errors
 from ui.context import AppContext
-from ui.summary import FlowLayout
 from ui.theme import MIN_TOUCH_PX, is_high_contrast, row_height, touch_button
 from ui.wards import RatingDelegate
-from ui.widgets import BAND_COLOURS
+from ui.widgets import BAND_COLOURS, FlowLayout
 from ui.worker import run_in_background
 from wardaudit import clock
 from wardaudit.model import ACTION_STATUS_WORDS, ACTION_STATUSES, Action, HistoryEvent, Ward

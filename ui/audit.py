@@ -54,8 +54,8 @@ from PySide6.QtWidgets import (
 from ui import errors as ui_errors
 from ui import photos as photo_files
 from ui.context import AppContext
-from ui.summary import FlowLayout, SummaryPage
-from ui.widgets import BandChip, RatingChip
+from ui.summary import SummaryPage
+from ui.widgets import BandChip, FlowLayout, RatingChip
 from ui.worker import run_in_background
 from wardaudit import clock
 from wardaudit.checklist import Item, Section

@@ -28,7 +28,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -52,8 +51,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -87,7 +84,7 @@ from ui.charts import (
 from ui.context import AppContext
 from ui.theme import colours, row_height, touch_button
 from ui.wards import RatingDelegate, default_checklist
-from ui.widgets import RATING_COLOURS
+from ui.widgets import RATING_COLOURS, FlowLayout
 from ui.worker import run_in_background
 from wardaudit import clock
 from wardaudit.board import Board, GroupFigure, WardFigure, board_figures, default_period
@@ -1177,80 +1174,6 @@ class TickBoxDelegate(QStyledItemDelegate):
 
 
 # --- a layout that wraps, so controls stay whole at 200% text ---------------------------------
-
-
-class FlowLayout(QLayout):
-    """Lays widgets left to right and wraps onto the next line when they do not fit."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 8) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._gap = spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            if not item.isEmpty():
-                size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        """Place the items line by line, each centred on its line's height."""
-        margins = self.contentsMargins()
-        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
-        x = area.x()
-        for item in self._items:
-            if item.isEmpty():
-                continue
-            hint = item.sizeHint()
-            if lines[-1] and x + hint.width() > area.right() + 1:
-                lines.append([])
-                x = area.x()
-            lines[-1].append((item, hint))
-            x += hint.width() + self._gap
-        y = area.y()
-        for line in lines:
-            if not line:
-                continue
-            height = max(hint.height() for _item, hint in line)
-            x = area.x()
-            for item, hint in line:
-                if move:
-                    item.setGeometry(QRect(QPoint(x, y + (height - hint.height()) // 2), hint))
-                x += hint.width() + self._gap
-            y += height + self._gap
-        return max(0, y - self._gap - rect.y()) + margins.bottom()
 
 
 class ViewTabs(QTabWidget):

@@ -15,9 +15,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QPoint,
-    QRect,
-    QSize,
     Qt,
     Signal,
 )
@@ -35,7 +32,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLayout,
-    QLayoutItem,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -49,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from ui import errors as ui_errors
 from ui.context import AppContext
-from ui.widgets import BandChip, RatingChip
+from ui.widgets import BandChip, FlowLayout, RatingChip
 from wardaudit import clock
 from wardaudit.identifiers import identifier_warning
 from wardaudit.model import AuditRecord, HistoryEvent, TeamMember
@@ -111,77 +107,6 @@ def _heading(text: str, parent: QWidget) -> QLabel:
     label.setFont(_font(label, 1.25, bold=True))
     label.setWordWrap(True)
     return label
-
-
-class FlowLayout(QLayout):
-    """Lays widgets out in a row that wraps, so the header fits at 200% text size."""
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 10) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._gap = spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        margins = self.contentsMargins()
-        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
-        x = area.x()
-        for item in self._items:
-            if item.isEmpty():
-                continue
-            hint = item.sizeHint()
-            if lines[-1] and x + hint.width() > area.right() + 1:
-                lines.append([])
-                x = area.x()
-            lines[-1].append((item, hint))
-            x += hint.width() + self._gap
-        y = area.y()
-        for line in lines:
-            height = max((hint.height() for _, hint in line), default=0)
-            x = area.x()
-            for item, hint in line:
-                if move:  # each widget centred in its line, so labels sit level with a chip
-                    top = y + (height - hint.height()) // 2
-                    item.setGeometry(QRect(QPoint(x, top), hint))
-                x += hint.width() + self._gap
-            y += height + self._gap
-        return max(0, y - self._gap - area.y()) + margins.top() + margins.bottom()
 
 
 # --- the team on the walk-round ---------------------------------------------------------

@@ -1,9 +1,10 @@
-"""Small shared widgets: rating and risk chips that carry a word as well as a colour."""
+"""Small shared widgets: rating and risk chips that carry a word as well as a colour, and a
+row layout that wraps so screens still fit at 200% text size."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QWidget
 
 from wardaudit.risk import BAND_WORDS
 from wardaudit.scoring import RATING_WORDS
@@ -58,3 +59,74 @@ class BandChip(QLabel):
         self.setText(word if score is None else f"{score} {word}")
         self.setStyleSheet(_chip_style(*BAND_COLOURS.get(band, ("#e0e0e0", "#000000"))))
         self.setAccessibleName(f"Risk band: {word}")
+
+
+class FlowLayout(QLayout):
+    """Lays widgets out in a row that wraps, so the header fits at 200% text size."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 10) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = area.x()
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if lines[-1] and x + hint.width() > area.right() + 1:
+                lines.append([])
+                x = area.x()
+            lines[-1].append((item, hint))
+            x += hint.width() + self._gap
+        y = area.y()
+        for line in lines:
+            height = max((hint.height() for _, hint in line), default=0)
+            x = area.x()
+            for item, hint in line:
+                if move:  # each widget centred in its line, so labels sit level with a chip
+                    top = y + (height - hint.height()) // 2
+                    item.setGeometry(QRect(QPoint(x, top), hint))
+                x += hint.width() + self._gap
+            y += height + self._gap
+        return max(0, y - self._gap - area.y()) + margins.top() + margins.bottom()
