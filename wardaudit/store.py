@@ -954,18 +954,19 @@ class Store:
         if value in ("no", "partial"):
             if existing:
                 return
-            rating = self.risk_matrix.rate(item.risk.likelihood, item.risk.consequence)
-            due = self.risk_matrix.due_date(rating, clock.today())
-            raised = {
-                "action": new_uuid(),
-                "item": item.id,
-                "description": item.action,
-                "owner": item.owner,
-                "likelihood": rating.likelihood,
-                "consequence": rating.consequence,
-                "due": due.isoformat(),
-                "status": "open",
-            }
+            raised = self._withdrawn_fields(conn, row.rowid, item.id)
+            if raised is None:
+                rating = self.risk_matrix.rate(item.risk.likelihood, item.risk.consequence)
+                raised = {
+                    "item": item.id,
+                    "description": item.action,
+                    "owner": item.owner,
+                    "likelihood": rating.likelihood,
+                    "consequence": rating.consequence,
+                    "due": self.risk_matrix.due_date(rating, clock.today()).isoformat(),
+                }
+            raised = {**raised, "action": new_uuid(), "status": "open"}
+            band = self.risk_matrix.rate(raised["likelihood"], raised["consequence"]).band
             action_rowid = self._insert_action(conn, row.rowid, raised, now)
             self._event(
                 conn,
@@ -973,11 +974,16 @@ class Store:
                 actor=actor,
                 audit_rowid=row.rowid,
                 action_rowid=action_rowid,
-                details={**raised, "band": rating.band},
+                details={**raised, "band": band},
                 at=now,
             )
         elif existing and status == "in_progress":
             # The item is met (or N/A) after all, before sign-off: the action was never issued.
+            # Its details go into the history, so an undo brings it back as she had left it.
+            kept = conn.execute(
+                "SELECT description, owner, likelihood, consequence, due FROM actions WHERE id = ?",
+                (existing[0],),
+            ).fetchone()
             self._event(
                 conn,
                 "action_withdrawn",
@@ -985,6 +991,13 @@ class Store:
                 audit_rowid=row.rowid,
                 item=item.id,
                 action=existing[1],
+                fields=dict(
+                    zip(
+                        ("description", "owner", "likelihood", "consequence", "due"),
+                        kept,
+                        strict=True,
+                    )
+                ),
             )
             conn.execute("DELETE FROM actions WHERE id = ?", (existing[0],))
         elif existing and value is not None:
@@ -996,6 +1009,22 @@ class Store:
                 action_rowid=existing[0],
                 note=f"the answer was amended to {ANSWER_WORDS[value]}",
             )
+
+    @staticmethod
+    def _withdrawn_fields(
+        conn: sqlite3.Connection, audit_rowid: int, item_id: str
+    ) -> dict[str, Any] | None:
+        """The details of this item's last withdrawn action in this audit, if it had one."""
+        found = conn.execute(
+            "SELECT json_extract(detail, '$.fields') FROM events WHERE audit_id = ?"
+            " AND kind = 'action_withdrawn' AND json_extract(detail, '$.item') = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (audit_rowid, item_id),
+        ).fetchone()
+        if found is None or found[0] is None:
+            return None
+        fields: dict[str, Any] = json.loads(found[0])
+        return {"item": item_id, **fields}
 
     @staticmethod
     def _insert_action(

@@ -280,3 +280,28 @@ def test_saving_the_same_answer_again_adds_no_history_but_a_note_change_does(
     assert (
         last.kind == "answer_details" and last.detail["note"] == "Checked with the nurse in charge"
     )
+
+
+def test_an_action_withdrawn_and_raised_again_keeps_the_auditors_edits(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    """Undoing back to No must not lose what she had written into the action."""
+    _, audit_id = ward_and_audit
+    item = next(i for i in checklist.applicable_items("mixed") if not i.critical)
+    store.record_answer(audit_id, item.id, "no")
+    action = store.audit(audit_id).actions[0]
+    store.update_action(action.id, description="Replace the closer on the zone door", likelihood=5)
+    store.record_answer(audit_id, item.id, "yes")
+    assert store.audit(audit_id).actions == ()
+    store.record_answer(audit_id, item.id, "no")
+    [again] = store.audit(audit_id).actions
+    assert again.description == "Replace the closer on the zone door"
+    assert again.risk.likelihood == 5 and again.due == store.action(again.id).due
+    other = next(
+        i for i in checklist.applicable_items("mixed") if not i.critical and i.id != item.id
+    )
+    store.record_answer(audit_id, other.id, "partial")
+    assert (
+        next(a for a in store.audit(audit_id).actions if a.item == other.id).description
+        == other.action
+    )
