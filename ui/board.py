@@ -91,6 +91,7 @@ from wardaudit.board import Board, GroupFigure, WardFigure, board_figures, defau
 from wardaudit.bundles import (
     BundleConflicts,
     BundleRefused,
+    Conflict,
     ImportPlan,
     export_bundle,
     import_bundle,
@@ -167,17 +168,14 @@ _EVENT_WORDS = {
 }
 
 
-def conflict_words(store: Store, conflict: str) -> str:
+def conflict_words(store: Store, conflict: Conflict) -> str:
     """A conflict the core reports (with record ids) as a sentence a matron can follow.
 
     Runs in the worker: it may read the store to name the ward and date of an audit.
     """
-    found = re.fullmatch(
-        rf"audit ({_UUID}): the signed-off record differs from the one here", conflict
-    )
-    if found:
+    if conflict.kind == "audit":
         try:
-            record = store.audit(found.group(1))
+            record = store.audit(conflict.record)
         except WardAuditError:
             return (
                 "A signed-off audit in the file differs from the copy here; the copy here is kept."
@@ -188,34 +186,28 @@ def conflict_words(store: Store, conflict: str) -> str:
             f"{clock.uk_date(audit.completed_at)} differs from the copy here: the copy here is "
             "kept as it is."
         )
-    found = re.fullmatch(rf"audit ({_UUID}): its ward is not in the file", conflict)
-    if found:
+    if conflict.kind == "audit_without_ward":
         return (
             "An audit in the file belongs to a ward that conflicts (see above), so that audit "
             "is left out."
         )
-    found = re.fullmatch(
-        rf"ward (?P<name>.+?) \((?P<id>{_UUID})\): here it is (?P<here>.+); in the file (?P<file>.+)",
-        conflict,
-    )
-    if found:
+    if conflict.kind == "ward":
+        details = conflict.details
         return (
-            f"Ward {found['name']} has the same record id as a ward here with other details "
-            f"(here: {found['here']}; in the file: {found['file']}). The ward here is kept "
-            "as it is and the file's audits of it are left out."
+            f"Ward {details.get('name', '')} has the same record id as a ward here with other "
+            f"details (here: {details.get('here', '')}; in the file: {details.get('file', '')}). "
+            "The ward here is kept as it is and the file's audits of it are left out."
         )
-    found = re.fullmatch(rf"history event ({_UUID}) \((?P<kind>[a-z_]+)\) differs", conflict)
-    if found:
-        kind = _EVENT_WORDS.get(found["kind"], found["kind"].replace("_", " "))
+    if conflict.kind == "event":
+        event_kind = conflict.details.get("event_kind", "")
+        kind = _EVENT_WORDS.get(event_kind, event_kind.replace("_", " "))
         return (
             f"A history entry ({kind}) differs from the one here with the same id: the one "
             "here is kept as it is."
         )
-    if re.fullmatch(
-        rf"history event ({_UUID}): its audit ({_UUID}) is neither here nor in the file", conflict
-    ):
+    if conflict.kind == "event_without_audit":
         return "A history entry belongs to an audit that is neither here nor in the file; it is left out."
-    text = re.sub(rf"\s*\(?{_UUID}\)?", "", conflict).strip()
+    text = re.sub(rf"\s*\(?{_UUID}\)?", "", conflict.message).strip()
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
@@ -308,7 +300,7 @@ def preview_exchange_files(store: Store, paths: Sequence[Path]) -> list[FilePrev
         except BundleRefused as error:
             previews.append(FilePreview(Path(path), None, refused=_sentence(error)))
             continue
-        conflicts = tuple(conflict_words(store, c) for c in plan.conflicts)
+        conflicts = tuple(conflict_words(store, c) for c in plan.conflict_records)
         previews.append(FilePreview(Path(path), plan, conflicts))
     return previews
 

@@ -286,6 +286,21 @@ def _check_records(name: str, records: Any) -> None:
 # --- import --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A record in the file with the id of one here but other content; never overwritten.
+
+    ``kind`` is one of "ward", "audit", "audit_without_ward", "event" and
+    "event_without_audit"; ``record`` is the id in the file; ``message`` is the line the
+    command line prints; ``details`` holds what a screen needs to say it in words.
+    """
+
+    kind: str
+    record: str
+    message: str
+    details: dict[str, str] = field(default_factory=dict, compare=False)
+
+
 @dataclass
 class ImportPlan:
     """What importing a bundle would do: shown before anything changes."""
@@ -296,7 +311,14 @@ class ImportPlan:
     new_events: int = 0
     new_photos: int = 0
     present: int = 0
-    conflicts: list[str] = field(default_factory=list)
+    conflict_records: list[Conflict] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[str]:
+        return [c.message for c in self.conflict_records]
+
+    def conflict(self, kind: str, record: str, message: str, **details: str) -> None:
+        self.conflict_records.append(Conflict(kind, record, message, details))
 
     def describe(self) -> str:
         return (
@@ -383,9 +405,15 @@ def _merge(store: Store, conn: sqlite3.Connection, bundle: Bundle) -> ImportPlan
             ward["site"].casefold(),
             ward["sex"],
         ):
-            plan.conflicts.append(
-                f"ward {ward['name']} ({ward['ward']}): here it is {local[1]}, {local[2]}, "
-                f"{local[3]}; in the file {ward['name']}, {ward['site']}, {ward['sex']}"
+            here = f"{local[1]}, {local[2]}, {local[3]}"
+            there = f"{ward['name']}, {ward['site']}, {ward['sex']}"
+            plan.conflict(
+                "ward",
+                ward["ward"],
+                f"ward {ward['name']} ({ward['ward']}): here it is {here}; in the file {there}",
+                name=ward["name"],
+                here=here,
+                file=there,
             )
             skipped_wards.add(ward["ward"])
             continue
@@ -428,8 +456,10 @@ def _merge(store: Store, conn: sqlite3.Connection, bundle: Bundle) -> ImportPlan
         ).fetchone()
         if local is not None:
             if local[1] != entry["digest"]:
-                plan.conflicts.append(
-                    f"audit {audit_uuid}: the signed-off record differs from the one here"
+                plan.conflict(
+                    "audit",
+                    audit_uuid,
+                    f"audit {audit_uuid}: the signed-off record differs from the one here",
                 )
                 skipped_audits.add(audit_uuid)
             else:
@@ -439,7 +469,11 @@ def _merge(store: Store, conn: sqlite3.Connection, bundle: Bundle) -> ImportPlan
         if content["ward"] in skipped_wards or content["ward"] not in ward_rowids:
             skipped_audits.add(audit_uuid)
             if content["ward"] not in skipped_wards:
-                plan.conflicts.append(f"audit {audit_uuid}: its ward is not in the file")
+                plan.conflict(
+                    "audit_without_ward",
+                    audit_uuid,
+                    f"audit {audit_uuid}: its ward is not in the file",
+                )
             continue
         if content["checklist"] not in version_rowids:
             raise BundleRefused(f"{bundle.path.name} lacks the checklist an audit used")
@@ -478,15 +512,22 @@ def _merge(store: Store, conn: sqlite3.Connection, bundle: Bundle) -> ImportPlan
         )
         if local is not None:
             if tuple(local) != incoming:
-                plan.conflicts.append(f"history event {event['event']} ({event['kind']}) differs")
+                plan.conflict(
+                    "event",
+                    event["event"],
+                    f"history event {event['event']} ({event['kind']}) differs",
+                    event_kind=event["kind"],
+                )
             else:
                 plan.present += 1
             continue
         audit_rowid = audit_rowids.get(event["audit"])
         if audit_rowid is None:
-            plan.conflicts.append(
+            plan.conflict(
+                "event_without_audit",
+                event["event"],
                 f"history event {event['event']}: its audit {event['audit']} is neither here nor "
-                "in the file"
+                "in the file",
             )
             continue
         action_rowid = None

@@ -216,6 +216,8 @@ def test_a_changed_record_under_an_existing_id_is_a_conflict(
     assert content_fingerprint(b) == before
     plan = import_bundle(b, forged, skip_conflicts=True)
     assert len(plan.conflicts) == 1
+    [conflict] = plan.conflict_records
+    assert conflict.kind == "audit" and conflict.record in plan.conflicts[0]
     assert content_fingerprint(b) == before, "the conflicting record was left as it was"
 
 
