@@ -17,7 +17,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QEvent,
     QItemSelectionModel,
@@ -63,7 +62,7 @@ from ui import errors as ui_errors
 from ui.context import AppContext
 from ui.theme import MIN_TOUCH_PX, is_high_contrast, row_height, touch_button
 from ui.wards import RatingDelegate
-from ui.widgets import BAND_COLOURS, FlowLayout
+from ui.widgets import BAND_COLOURS, FlowLayout, RowsTableModel, busy_dialog
 from ui.worker import run_in_background
 from wardaudit import clock
 from wardaudit.model import ACTION_STATUS_WORDS, ACTION_STATUSES, Action, HistoryEvent, Ward
@@ -200,7 +199,7 @@ def load_actions(store: Store) -> ActionList:
 # --- the table model ----------------------------------------------------------------------
 
 
-class ActionTableModel(QAbstractTableModel):
+class ActionTableModel(RowsTableModel):
     """Actions as table rows; screens read ``ACTION_ROLE``.
 
     The model sorts itself (on the keys ``SORT_ROLE`` gives) in one Python sort: a proxy
@@ -229,7 +228,6 @@ class ActionTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Action] = []
         self.today = clock.today()
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -286,25 +284,6 @@ class ActionTableModel(QAbstractTableModel):
             return
         self._rows[row] = action
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(
         self,
@@ -1598,16 +1577,8 @@ class ActionsScreen(QWidget):
         self.busy = True
         for button in self._slow_buttons():
             button.setEnabled(False)
-        progress = QProgressDialog(text, "", 0, 0, self)
-        progress.setCancelButton(None)
-        progress.setWindowTitle("WardAudit")
-        progress.setAccessibleName(text)
-        progress.setMinimumDuration(0)
-        progress.setAutoClose(False)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumWidth(480)
+        progress = busy_dialog(self, text)
         self.progress_dialog = progress
-        progress.show()
         return progress
 
     def _idle(self, progress: QProgressDialog) -> None:

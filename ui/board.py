@@ -84,7 +84,7 @@ from ui.charts import (
 from ui.context import AppContext
 from ui.theme import colours, row_height, touch_button
 from ui.wards import RatingDelegate, default_checklist
-from ui.widgets import RATING_COLOURS, FlowLayout
+from ui.widgets import RATING_COLOURS, FlowLayout, RowsTableModel, busy_dialog
 from ui.worker import run_in_background
 from wardaudit import clock
 from wardaudit.board import Board, GroupFigure, WardFigure, board_figures, default_period
@@ -332,7 +332,7 @@ def import_exchange_files_now(
 # --- the ward table ------------------------------------------------------------------------------
 
 
-class BoardTableModel(QAbstractTableModel):
+class BoardTableModel(RowsTableModel):
     """Every ward's figure for the period; the proxy sorts on ``SORT_ROLE`` (None is "no value"
     and always sorts last), screens read the figure under ``FIGURE_ROLE``."""
 
@@ -349,7 +349,7 @@ class BoardTableModel(QAbstractTableModel):
         "Last audit",
         "Trend",
     )
-    _HEADER_LINES = {
+    HEADER_LINES = {
         "Score (%)": "Score\n(%)",
         "Critical breach": "Critical\nbreach",
         "Open actions": "Open\nactions",
@@ -365,50 +365,31 @@ class BoardTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._figures: list[WardFigure] = []
         self._months: tuple[str, ...] = ()
 
     def set_board(self, board: Board | None) -> None:
         self.beginResetModel()
-        self._figures = list(board.wards) if board else []
+        self._rows = list(board.wards) if board else []
         self._months = board.months if board else ()
         self.endResetModel()
 
     def figures(self) -> list[WardFigure]:
-        return list(self._figures)
+        return list(self._rows)
 
     def row_for_ward(self, ward_id: str) -> int:
-        for number, figure in enumerate(self._figures):
+        for number, figure in enumerate(self._rows):
             if figure.ward.id == ward_id:
                 return number
         return -1
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._figures)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        title = self.HEADERS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._HEADER_LINES.get(title, title)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return title
-        return None
 
     def data(
         self,
         index: QModelIndex | QPersistentModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._figures):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        figure = self._figures[index.row()]
+        figure = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(figure, column)
@@ -2010,18 +1991,10 @@ class BoardScreen(QWidget):
         return path
 
     def _busy(self, text: str) -> QProgressDialog:
-        progress = QProgressDialog(text, "", 0, 0, self)
-        progress.setCancelButton(None)
-        progress.setWindowTitle("WardAudit")
-        progress.setAccessibleName(text)
-        progress.setMinimumDuration(0)
-        progress.setAutoClose(False)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumWidth(480)
+        progress = busy_dialog(self, text)
         self.progress_dialog = progress
         self.busy = True
         self._update_buttons()
-        progress.show()
         return progress
 
     def _run(

@@ -32,6 +32,7 @@ from ui import errors as ui_errors
 from ui.context import AppContext
 from ui.theme import row_height, touch_button
 from ui.wards import WardsScreen
+from ui.widgets import busy_dialog
 from ui.worker import run_in_background
 from wardaudit import backups, clock
 from wardaudit.errors import NotFound, WardAuditError
@@ -566,16 +567,8 @@ class MainWindow(QMainWindow):
             self.start_own_wards()
 
     def _busy(self, text: str) -> QProgressDialog:
-        progress = QProgressDialog(text, "", 0, 0, self)
-        progress.setCancelButton(None)
-        progress.setWindowTitle("WardAudit")
-        progress.setAccessibleName(text)
-        progress.setMinimumDuration(0)
-        progress.setAutoClose(False)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumWidth(480)
+        progress = busy_dialog(self, text)
         self.progress_dialog = progress
-        progress.show()
         return progress
 
     # --- switching and restoring the database -------------------------------------------------

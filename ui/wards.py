@@ -15,7 +15,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -53,7 +52,7 @@ from PySide6.QtWidgets import (
 from ui import errors as ui_errors
 from ui.context import AppContext
 from ui.theme import current_text_scale, row_height, touch_button
-from ui.widgets import RATING_COLOURS
+from ui.widgets import RATING_COLOURS, RowsTableModel
 from ui.worker import run_in_background
 from wardaudit import clock
 from wardaudit.checklist import DESIGNATION_WORDS, DESIGNATIONS, Checklist, builtin_dir
@@ -124,7 +123,7 @@ def load_ward_rows(store: Store, today: date | None = None) -> list[WardRow]:
 # --- the table model --------------------------------------------------------------------------
 
 
-class WardTableModel(QAbstractTableModel):
+class WardTableModel(RowsTableModel):
     """Wards as table rows; the proxy sorts on ``SORT_ROLE``, screens read ``ROW_ROLE``."""
 
     # How the ward is doing comes straight after its name, so it stays in view at 200% text;
@@ -145,7 +144,7 @@ class WardTableModel(QAbstractTableModel):
         "Service",
     )
     # Two-word headers of narrow number columns wrap, so the table fits a 1366 px screen.
-    _HEADER_LINES = {
+    HEADER_LINES = {
         "Last audit": "Last\naudit",
         "Critical breaches": "Critical\nbreaches",
         "Open actions": "Open\nactions",
@@ -159,7 +158,6 @@ class WardTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[WardRow] = []
 
     def set_rows(self, rows: Sequence[WardRow]) -> None:
         self.beginResetModel()
@@ -174,24 +172,6 @@ class WardTableModel(QAbstractTableModel):
             if row.ward.id == ward_id:
                 return number
         return -1
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        title = self.HEADERS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._HEADER_LINES.get(title, title)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return title
-        return None
 
     def data(
         self,

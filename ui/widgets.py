@@ -3,8 +3,18 @@ row layout that wraps so screens still fit at 200% text size."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QWidget
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QProgressDialog, QWidget
 
 from wardaudit.risk import BAND_WORDS
 from wardaudit.scoring import RATING_WORDS
@@ -130,3 +140,51 @@ class FlowLayout(QLayout):
                 x += hint.width() + self._gap
             y += height + self._gap
         return max(0, y - self._gap - area.y()) + margins.top() + margins.bottom()
+
+
+class RowsTableModel(QAbstractTableModel):
+    """A table over a list of domain objects, one a row, under named column headers.
+
+    A header may wrap onto two lines (``HEADER_LINES``) so narrow number columns fit a
+    1366 px screen, while its tooltip and screen-reader text keep the plain title.
+    """
+
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+    HEADER_LINES: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
+            return None
+        title = self.HEADERS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADER_LINES.get(title, title)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return title
+        return None
+
+
+def busy_dialog(parent: QWidget, text: str) -> QProgressDialog:
+    """A busy indicator while work runs in the background: window-modal, so the rest of the
+    app still paints, with no Cancel (the work is one transaction or one file write)."""
+    progress = QProgressDialog(text, "", 0, 0, parent)
+    progress.setCancelButton(None)
+    progress.setWindowTitle("WardAudit")
+    progress.setAccessibleName(text)
+    progress.setMinimumDuration(0)
+    progress.setAutoClose(False)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumWidth(480)
+    progress.show()
+    return progress
