@@ -156,9 +156,6 @@ class WardTableModel(RowsTableModel):
     ROW_ROLE = Qt.ItemDataRole.UserRole + 2
     SITE_ROLE = Qt.ItemDataRole.UserRole + 3
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-
     def set_rows(self, rows: Sequence[WardRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
