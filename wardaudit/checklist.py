@@ -1,28 +1,62 @@
 """Checklists as data: load a TOML checklist file, validate every part of it, and pin it.
 
 A file is validated whole, so its author sees every problem at once, each naming the
-file, the place (section and item) and what was expected. A checklist's identity for an
-audit is its content hash: an audit keeps the exact content it was answered against.
+file, the place (section and item) and what was expected. Whatever a file holds (wrong
+types, NaN, huge numbers, deep nesting, bytes that are not text) comes back as a list of
+problems, never as a crash: a trust's checklist folder is outside WardAudit's control.
+A checklist's identity for an audit is its content hash: an audit keeps the exact content
+it was answered against, and the settings in that content decide its questions and which
+items are critical, so the pinned content alone fixes the audit's meaning.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import math
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wardaudit.errors import ChecklistError, NotFound
+from wardaudit.errors import ChecklistConflict, ChecklistError, NotFound
+
+log = logging.getLogger(__name__)
 
 DESIGNATIONS: tuple[str, ...] = ("male", "female", "mixed")
 DESIGNATION_WORDS = {"male": "Male", "female": "Female", "mixed": "Mixed"}
 FORMAT_VERSION = 1
 
+# Limits on what a checklist file may make WardAudit do. The built-in checklist uses a
+# fraction of each; a file past them is refused with a problem, never read regardless.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_PROBLEMS = 100
+MAX_VERSION = 1_000_000
+MAX_SECTIONS = 50
+MAX_ITEMS = 1000
+MAX_SETTINGS = 20
+MAX_CHOICES = 20
+MAX_SOURCES = 20
+MAX_WEIGHT = 100
+TEXT_LIMITS = {
+    "title": 200,
+    "description": 10_000,
+    "question": 400,
+    "guidance": 5000,
+    "owner": 80,
+    "action": 1000,
+    "source": 400,
+    "label": 200,
+}
+
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _ITEM_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+_SETTING_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_CHOICE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 _TOP_KEYS = {
     "format",
@@ -31,10 +65,12 @@ _TOP_KEYS = {
     "title",
     "description",
     "published",
+    "designations",
     "thresholds",
     "settings",
     "sections",
 }
+_THRESHOLD_KEYS = {"green", "amber", "section_floor"}
 _SECTION_KEYS = {"id", "title", "description", "items"}
 _ITEM_KEYS = {
     "id",
@@ -43,13 +79,15 @@ _ITEM_KEYS = {
     "weight",
     "critical",
     "critical_when",
+    "variants",
     "applies_to",
     "risk",
     "owner",
     "action",
     "sources",
 }
-_SETTING_KEYS = {"description", "choices", "value"}
+_VARIANT_KEYS = {"question", "guidance", "action", "critical", "risk"}
+_SETTING_KEYS = {"description", "choices", "value", "labels", "affects"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +98,8 @@ class DefaultRisk:
 
 @dataclass(frozen=True)
 class Item:
+    """One question, as it reads under the checklist's settings (already resolved)."""
+
     id: str
     section_id: str
     question: str
@@ -71,6 +111,8 @@ class Item:
     owner: str
     action: str
     sources: tuple[str, ...]
+    # the settings whose value changes this item (through critical_when or variants)
+    depends_on: tuple[str, ...] = ()
 
     @property
     def weight_centi(self) -> int:
@@ -95,12 +137,23 @@ class Setting:
     description: str
     choices: tuple[str, ...]
     value: str
+    # short words for each choice, for documents ("Judged under: ..."), where the file gives them
+    labels: tuple[tuple[str, str], ...] = ()
+    # the items the file says this setting changes (validated against the items)
+    affects: tuple[str, ...] = ()
+
+    def label_of(self, choice: str | None = None) -> str:
+        """The words for a choice (the current value by default), or the choice itself."""
+        wanted = self.value if choice is None else choice
+        return dict(self.labels).get(wanted, wanted)
 
 
 @dataclass(frozen=True)
 class Thresholds:
     green: float = 90.0
     amber: float = 75.0
+    # when set, a ward with any section scoring below it cannot be rated green
+    section_floor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +168,7 @@ class Checklist:
     content_hash: str
     canonical_json: str = field(repr=False, compare=False)
     source: str = field(default="", compare=False)
+    designations: tuple[str, ...] = DESIGNATIONS
 
     def items(self) -> Iterator[Item]:
         for section in self.sections:
@@ -135,6 +189,12 @@ class Checklist:
                 return section
         raise NotFound(f"checklist {self.id} has no section '{section_id}'")
 
+    def setting(self, name: str) -> Setting:
+        for setting in self.settings:
+            if setting.name == name:
+                return setting
+        raise NotFound(f"checklist {self.id} v{self.version} has no setting '{name}'")
+
     @property
     def label(self) -> str:
         return f"{self.title} (v{self.version})"
@@ -144,18 +204,34 @@ class Checklist:
 
 
 class _Problems:
-    """Collects problems, each prefixed with the place in the file it concerns."""
+    """Collects problems, each prefixed with the place in the file it concerns.
+
+    At most MAX_PROBLEMS are kept, so a file of junk gives a readable list, not a flood.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.items: list[str] = []
+        self.dropped = 0
 
     def add(self, place: str, message: str) -> None:
+        if len(self.items) >= MAX_PROBLEMS:
+            self.dropped += 1
+            return
         where = f"{self.path}: {place}: " if place else f"{self.path}: "
         self.items.append(where + message)
 
+    def __len__(self) -> int:
+        return len(self.items) + self.dropped
+
+    def listing(self) -> list[str]:
+        if not self.dropped:
+            return list(self.items)
+        return [*self.items, f"{self.path}: and {self.dropped} more problem(s) not listed"]
+
 
 def _describe(value: Any) -> str:
+    """A value as a problem can quote it: short, on one line, whatever it is."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -164,10 +240,28 @@ def _describe(value: Any) -> str:
         return "a table"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    if isinstance(value, int):
+        digits = len(str(abs(value))) if abs(value) < 10**60 else 61
+        return repr(value) if digits <= 12 else f"a number of {digits if digits <= 60 else 'over 60'} digits"
+    if isinstance(value, float):
+        return repr(value)
+    return f"a {type(value).__name__}"  # a TOML date or time
 
 
-def _text(p: _Problems, place: str, table: dict[str, Any], key: str, *, required: bool) -> str:
+def _key_name(key: Any) -> str:
+    return _describe(key) if isinstance(key, str) else _describe(str(key))
+
+
+def _text(
+    p: _Problems,
+    place: str,
+    table: dict[str, Any],
+    key: str,
+    *,
+    required: bool,
+    limit: int | None = None,
+    strict: bool = True,
+) -> str:
     value = table.get(key)
     if value is None:
         if required:
@@ -178,12 +272,19 @@ def _text(p: _Problems, place: str, table: dict[str, Any], key: str, *, required
         return ""
     if required and not value.strip():
         p.add(place, f"'{key}' is empty; expected some text")
+    if strict and limit is not None and len(value) > limit:
+        p.add(place, f"'{key}' is too long: {len(value):,} characters (at most {limit:,})")
     return value.strip()
 
 
 def _unknown_keys(p: _Problems, place: str, table: dict[str, Any], allowed: set[str]) -> None:
-    for key in sorted(set(table) - allowed):
-        p.add(place, f"unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})")
+    unknown = [key for key in table if key not in allowed]
+    for key in sorted(unknown[:10], key=str):
+        p.add(
+            place, f"unknown key {_key_name(key)} (expected one of: {', '.join(sorted(allowed))})"
+        )
+    if len(unknown) > 10:
+        p.add(place, f"and {len(unknown) - 10} more unknown keys")
 
 
 def _number(
@@ -192,27 +293,70 @@ def _number(
     if isinstance(value, bool) or not isinstance(value, int | float):
         p.add(place, f"'{key}' must be a number (found {_describe(value)})")
         return None
-    if value < low or (high is not None and value > high):
+    if isinstance(value, float) and not math.isfinite(value):
+        p.add(place, f"'{key}' must be an ordinary number, not {_describe(value)}")
+        return None
+    if not (low <= value and (high is None or value <= high)):
         bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-        p.add(place, f"'{key}' must be {bound} (found {value})")
+        p.add(place, f"'{key}' must be {bound} (found {_describe(value)})")
         return None
     return float(value)
 
 
-def _parse(data: dict[str, Any], p: _Problems, source: str) -> Checklist | None:
+def _is_date(text: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _place_id(raw: Any, pattern: re.Pattern[str]) -> str | None:
+    """An id fit to name a place in a problem: only one that is valid (short, plain)."""
+    if isinstance(raw, str) and pattern.match(raw):
+        return raw
+    return None
+
+
+def load_mapping(data: Any, source: str, *, strict: bool = True) -> Checklist:
+    """Validate already-parsed checklist data; raises ChecklistError listing every problem.
+
+    ``strict`` applies every limit a new file must meet (text lengths, counts, version
+    range, dates, names, an item for each designation). Content pinned with stored audits
+    is read with ``strict=False``: it passed the checks of its day, and an audit must stay
+    readable even if a later WardAudit tightens a limit.
+    """
+    p = _Problems(source)
+    if not isinstance(data, dict):
+        p.add("", "the content must be a table of keys (a checklist file)")
+        raise ChecklistError(source, p.listing())
+    try:
+        checklist = _parse(data, p, source, strict)
+    except RecursionError:
+        p.add("", "is nested too deeply to be a checklist")
+        checklist = None
+    if checklist is None:
+        raise ChecklistError(source, p.listing())
+    return checklist
+
+
+def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Checklist | None:
     _unknown_keys(p, "top level", data, _TOP_KEYS)
 
     fmt = data.get("format")
     if fmt is None:
         p.add("top level", f"'format' is missing; expected format = {FORMAT_VERSION}")
-    elif fmt != FORMAT_VERSION or isinstance(fmt, bool):
+    elif isinstance(fmt, bool) or not isinstance(fmt, int) or fmt != FORMAT_VERSION:
         p.add("top level", f"'format' must be {FORMAT_VERSION} (found {_describe(fmt)})")
 
     checklist_id = _text(p, "top level", data, "id", required=True)
     if checklist_id and not _ID_RE.match(checklist_id):
         p.add(
             "top level",
-            f"'id' must be lower-case letters, digits and hyphens (found {checklist_id!r})",
+            "'id' must be lower-case letters, digits and hyphens, at most 64 "
+            f"(found {_describe(checklist_id)})",
         )
     version = data.get("version")
     if version is None:
@@ -224,52 +368,50 @@ def _parse(data: dict[str, Any], p: _Problems, source: str) -> Checklist | None:
             f"'version' must be a whole number of 1 or more (found {_describe(version)})",
         )
         version = 0
-    title = _text(p, "top level", data, "title", required=True)
-    description = _text(p, "top level", data, "description", required=False)
-    if "published" in data and not isinstance(data["published"], str):
-        p.add("top level", "'published' must be a date in quotes, such as \"2026-11-27\"")
-
-    thresholds = Thresholds()
-    raw_thresholds = data.get("thresholds", {})
-    if not isinstance(raw_thresholds, dict):
-        p.add("thresholds", "must be a table with 'green' and 'amber'")
-    else:
-        _unknown_keys(p, "thresholds", raw_thresholds, {"green", "amber"})
-        green = _number(p, "thresholds", "green", raw_thresholds.get("green", 90), 0, 100)
-        amber = _number(p, "thresholds", "amber", raw_thresholds.get("amber", 75), 0, 100)
-        if green is not None and amber is not None:
-            if amber > green:
+    elif version > MAX_VERSION and strict:
+        p.add(
+            "top level",
+            f"'version' must be at most {MAX_VERSION:,} (found {_describe(version)})",
+        )
+        version = 0
+    title = _text(p, "top level", data, "title", required=True, limit=TEXT_LIMITS["title"], strict=strict)
+    description = _text(
+        p, "top level", data, "description", required=False,
+        limit=TEXT_LIMITS["description"], strict=strict,
+    )
+    if "published" in data:
+        published = data["published"]
+        if not isinstance(published, str):
+            p.add("top level", "'published' must be a date in quotes, such as \"2026-11-27\"")
+        elif strict:
+            if not _is_date(published):
                 p.add(
-                    "thresholds",
-                    f"'amber' ({amber:g}) must not be above 'green' ({green:g})",
+                    "top level",
+                    f"'published' must be a date written as \"2026-11-27\" (found {_describe(published)})",
                 )
-            thresholds = Thresholds(green=green, amber=amber)
 
-    settings: dict[str, Setting] = {}
-    raw_settings = data.get("settings", {})
-    if not isinstance(raw_settings, dict):
-        p.add("settings", "must be a table of named settings")
-        raw_settings = {}
-    for name, raw in raw_settings.items():
-        place = f"setting '{name}'"
-        if not isinstance(raw, dict):
-            p.add(place, "must be a table with 'description', 'choices' and 'value'")
-            continue
-        _unknown_keys(p, place, raw, _SETTING_KEYS)
-        setting_description = _text(p, place, raw, "description", required=True)
-        choices = raw.get("choices")
+    designations = DESIGNATIONS
+    if "designations" in data:
+        raw = data["designations"]
         if (
-            not isinstance(choices, list)
-            or not choices
-            or not all(isinstance(c, str) and c for c in choices)
+            not isinstance(raw, list)
+            or not raw
+            or not all(isinstance(d, str) and d in DESIGNATIONS for d in raw)
+            or len(set(raw)) != len(raw)
         ):
-            p.add(place, "'choices' must be a non-empty list of text values")
-            continue
-        value = raw.get("value")
-        if value not in choices:
-            p.add(place, f"'value' must be one of {choices} (found {_describe(value)})")
-            continue
-        settings[name] = Setting(name, setting_description, tuple(choices), str(value))
+            p.add(
+                "top level",
+                "'designations' must list the ward designations the checklist is for, each "
+                'once, from "male", "female" and "mixed"',
+            )
+        else:
+            designations = tuple(d for d in DESIGNATIONS if d in raw)
+
+    thresholds = _parse_thresholds(p, data.get("thresholds", {}))
+    raw_settings = data.get("settings", {})
+    settings = _parse_settings(p, raw_settings, strict)
+    # names of settings given, valid or not: an item naming a broken one is not told twice
+    setting_names = set(raw_settings) if isinstance(raw_settings, dict) else set()
 
     raw_sections = data.get("sections")
     sections: list[Section] = []
@@ -279,39 +421,93 @@ def _parse(data: dict[str, Any], p: _Problems, source: str) -> Checklist | None:
     elif not isinstance(raw_sections, list):
         p.add("top level", "'sections' must be a list of [[sections]] tables")
         raw_sections = []
+    elif not raw_sections:
+        p.add("top level", "there are no sections; expected at least one [[sections]] table")
+    elif strict and len(raw_sections) > MAX_SECTIONS:
+        p.add("top level", f"has {len(raw_sections):,} sections; at most {MAX_SECTIONS} are allowed")
+        raw_sections = raw_sections[:MAX_SECTIONS]
+    item_count = sum(
+        len(s["items"]) for s in raw_sections if isinstance(s, dict) and isinstance(s.get("items"), list)
+    )
+    too_many_items = strict and item_count > MAX_ITEMS
+    if too_many_items:
+        p.add("top level", f"has {item_count:,} items; at most {MAX_ITEMS:,} are allowed")
     seen_sections: set[str] = set()
     seen_items: dict[str, str] = {}
-    for index, raw_section in enumerate(raw_sections, start=1):
+    for index, raw_section in enumerate([] if too_many_items else raw_sections, start=1):
         place = f"section {index}"
         if not isinstance(raw_section, dict):
             p.add(place, "must be a [[sections]] table")
             continue
-        section_id = raw_section.get("id")
-        if isinstance(section_id, str) and section_id:
-            place = f"section '{section_id}'"
+        named = _place_id(raw_section.get("id"), _ID_RE)
+        if named:
+            place = f"section '{named}'"
         _unknown_keys(p, place, raw_section, _SECTION_KEYS)
         section_id = _text(p, place, raw_section, "id", required=True)
         if section_id and not _ID_RE.match(section_id):
-            p.add(place, "'id' must be lower-case letters, digits and hyphens")
+            p.add(place, "'id' must be lower-case letters, digits and hyphens, at most 64")
         if section_id in seen_sections:
             p.add(place, f"the section id '{section_id}' is used twice")
         seen_sections.add(section_id)
-        section_title = _text(p, place, raw_section, "title", required=True)
-        section_description = _text(p, place, raw_section, "description", required=False)
+        section_title = _text(
+            p, place, raw_section, "title", required=True, limit=TEXT_LIMITS["title"], strict=strict
+        )
+        section_description = _text(
+            p, place, raw_section, "description", required=False,
+            limit=TEXT_LIMITS["description"], strict=strict,
+        )
         raw_items = raw_section.get("items")
         if not isinstance(raw_items, list) or not raw_items:
             p.add(place, "has no items; expected at least one [[sections.items]] table")
             raw_items = []
         items: list[Item] = []
         for item_index, raw_item in enumerate(raw_items, start=1):
-            item = _parse_item(p, place, item_index, raw_item, section_id, settings, seen_items)
+            item = _parse_item(
+                p, place, item_index, raw_item, section_id, settings, setting_names, seen_items,
+                strict,
+            )
             if item is not None:
                 items.append(item)
         sections.append(Section(section_id, section_title, section_description, tuple(items)))
 
-    if p.items:
+    all_items = [item for section in sections for item in section.items]
+    for item in all_items:
+        extra = [d for d in item.applies_to if d not in designations]
+        if extra:
+            p.add(
+                f"item '{item.id}'",
+                f"'applies_to' names {extra[0]} wards, which the checklist's 'designations' leave out",
+            )
+    if strict and not len(p):
+        for designation in designations:
+            if not any(item.applies(designation) for item in all_items):
+                p.add(
+                    "top level",
+                    f"no item applies to {designation} wards, so an audit of one would have no "
+                    "questions; give an item that designation in 'applies_to', or list only the "
+                    "designations the checklist is for under 'designations'",
+                )
+    for setting in settings.values():
+        if not setting.affects:
+            continue
+        changed = {item.id for item in all_items if setting.name in item.depends_on}
+        listed = set(setting.affects)
+        place = f"setting '{setting.name}'"
+        for item_id in sorted(listed - changed):
+            p.add(place, f"'affects' lists {_describe(item_id)}, but that item does not depend on this setting")
+        for item_id in sorted(changed - listed):
+            p.add(place, f"'affects' leaves out item '{item_id}', which depends on this setting")
+
+    if len(p):
         return None
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    try:
+        canonical = json.dumps(
+            data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
+        encoded = canonical.encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError):
+        p.add("", "holds values that cannot be stored (such as text that is not valid Unicode)")
+        return None
     return Checklist(
         id=checklist_id,
         version=int(version),
@@ -320,10 +516,205 @@ def _parse(data: dict[str, Any], p: _Problems, source: str) -> Checklist | None:
         thresholds=thresholds,
         sections=tuple(sections),
         settings=tuple(settings.values()),
-        content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        content_hash=hashlib.sha256(encoded).hexdigest(),
         canonical_json=canonical,
         source=source,
+        designations=designations,
     )
+
+
+def _parse_thresholds(p: _Problems, raw: Any) -> Thresholds:
+    if not isinstance(raw, dict):
+        p.add("thresholds", "must be a table with 'green' and 'amber'")
+        return Thresholds()
+    _unknown_keys(p, "thresholds", raw, _THRESHOLD_KEYS)
+    green = _number(p, "thresholds", "green", raw.get("green", 90), 0, 100)
+    amber = _number(p, "thresholds", "amber", raw.get("amber", 75), 0, 100)
+    floor = None
+    if "section_floor" in raw:
+        floor = _number(p, "thresholds", "section_floor", raw["section_floor"], 0, 100)
+    if green is None or amber is None:
+        return Thresholds()
+    if amber > green:
+        p.add("thresholds", f"'amber' ({amber:g}) must not be above 'green' ({green:g})")
+    return Thresholds(green=green, amber=amber, section_floor=floor)
+
+
+def _parse_settings(p: _Problems, raw_settings: Any, strict: bool) -> dict[str, Setting]:
+    settings: dict[str, Setting] = {}
+    if not isinstance(raw_settings, dict):
+        p.add("settings", "must be a table of named settings")
+        return settings
+    if strict and len(raw_settings) > MAX_SETTINGS:
+        p.add("settings", f"has {len(raw_settings)} settings; at most {MAX_SETTINGS} are allowed")
+        return settings
+    for name, raw in raw_settings.items():
+        if not isinstance(name, str) or (strict and not _SETTING_NAME_RE.match(name)):
+            p.add(
+                f"setting {_key_name(name)}",
+                "a setting's name must be lower-case letters, digits and '_', starting with a "
+                "letter (at most 32), such as corridor_rule",
+            )
+            continue
+        place = f"setting '{name}'"
+        if not isinstance(raw, dict):
+            p.add(place, "must be a table with 'description', 'choices' and 'value'")
+            continue
+        _unknown_keys(p, place, raw, _SETTING_KEYS)
+        setting_description = _text(
+            p, place, raw, "description", required=True,
+            limit=TEXT_LIMITS["description"], strict=strict,
+        )
+        choices = raw.get("choices")
+        if (
+            not isinstance(choices, list)
+            or not choices
+            or not all(isinstance(c, str) and c for c in choices)
+        ):
+            p.add(place, "'choices' must be a non-empty list of text values")
+            continue
+        if len(set(choices)) != len(choices):
+            p.add(place, "'choices' lists a value twice")
+            continue
+        if strict and len(choices) > MAX_CHOICES:
+            p.add(place, f"has {len(choices)} choices; at most {MAX_CHOICES} are allowed")
+            continue
+        if strict and not all(_CHOICE_RE.match(c) for c in choices):
+            bad = next(c for c in choices if not _CHOICE_RE.match(c))
+            p.add(
+                place,
+                "each choice must be lower-case letters, digits and hyphens, at most 64 "
+                f"(found {_describe(bad)})",
+            )
+            continue
+        value = raw.get("value")
+        if not isinstance(value, str) or value not in choices:
+            p.add(place, f"'value' must be one of {choices} (found {_describe(value)})")
+            continue
+        labels: tuple[tuple[str, str], ...] = ()
+        if "labels" in raw:
+            raw_labels = raw["labels"]
+            if not isinstance(raw_labels, dict) or not all(
+                isinstance(v, str) and v.strip() and len(v) <= TEXT_LIMITS["label"]
+                for v in raw_labels.values()
+            ):
+                p.add(
+                    place,
+                    "'labels' must be a table giving each choice a few words of text "
+                    f"(at most {TEXT_LIMITS['label']} characters)",
+                )
+                continue
+            unknown = [k for k in raw_labels if k not in choices]
+            if unknown:
+                p.add(place, f"'labels' names {_key_name(unknown[0])}, which is not one of the choices")
+                continue
+            labels = tuple((c, raw_labels[c].strip()) for c in choices if c in raw_labels)
+        affects: tuple[str, ...] = ()
+        if "affects" in raw:
+            raw_affects = raw["affects"]
+            if (
+                not isinstance(raw_affects, list)
+                or not raw_affects
+                or not all(isinstance(a, str) and _ITEM_ID_RE.match(a) for a in raw_affects)
+                or len(set(raw_affects)) != len(raw_affects)
+            ):
+                p.add(place, "'affects' must be a list of the ids of the items it changes, each once")
+                continue
+            affects = tuple(raw_affects)
+        settings[name] = Setting(
+            name, setting_description, tuple(choices), value, labels=labels, affects=affects
+        )
+    return settings
+
+
+def _parse_risk(p: _Problems, place: str, raw_risk: Any) -> DefaultRisk | None:
+    if raw_risk is None:
+        p.add(place, "'risk' is missing; expected { likelihood = 1-5, consequence = 1-5 }")
+        return None
+    if not isinstance(raw_risk, dict):
+        p.add(place, "'risk' must be a table { likelihood = 1-5, consequence = 1-5 }")
+        return None
+    _unknown_keys(p, place + " risk", raw_risk, {"likelihood", "consequence"})
+    values: dict[str, int] = {}
+    for key in ("likelihood", "consequence"):
+        value = raw_risk.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            p.add(
+                place,
+                f"risk '{key}' must be a whole number from 1 to 5 (found {_describe(value)})",
+            )
+        else:
+            values[key] = value
+    if len(values) != 2:
+        return None
+    return DefaultRisk(values["likelihood"], values["consequence"])
+
+
+def _parse_critical(p: _Problems, place: str, raw: dict[str, Any]) -> bool:
+    critical = raw.get("critical", False)
+    if not isinstance(critical, bool):
+        p.add(place, f"'critical' must be true or false (found {_describe(critical)})")
+        return False
+    return critical
+
+
+def _parse_variants(
+    p: _Problems,
+    place: str,
+    raw: Any,
+    settings: dict[str, Setting],
+    setting_names: set[str],
+    strict: bool,
+) -> tuple[str, dict[str, Any]] | None:
+    """The item's wording and flags for the current value of one setting, if it varies.
+
+    Returns (setting name, the fields that replace the item's own for the current value).
+    Every variant is validated, the current one or not: a trust may switch the setting.
+    """
+    example = '[sections.items.variants.sex_basis.annex-b-2019] with question, guidance, ...'
+    if not isinstance(raw, dict) or not raw:
+        p.add(place, f"'variants' must be a table such as {example}")
+        return None
+    if len(raw) > 1:
+        p.add(place, "'variants' may follow one setting only; split the item if it needs two")
+        return None
+    name, by_choice = next(iter(raw.items()))
+    setting = settings.get(name)
+    if setting is None:
+        if name not in setting_names:
+            p.add(
+                place,
+                f"'variants' names the setting {_key_name(name)}, which is not defined under [settings]",
+            )
+        return None
+    if not isinstance(by_choice, dict) or not by_choice:
+        p.add(place, f"'variants.{name}' must be a table with one table per choice")
+        return None
+    current: dict[str, Any] = {}
+    for choice, fields in by_choice.items():
+        where = f"{place} variant {name} = {_key_name(choice)}"
+        if choice not in setting.choices:
+            p.add(where, f"{_key_name(choice)} is not one of the choices {list(setting.choices)}")
+            continue
+        if not isinstance(fields, dict) or not fields:
+            p.add(where, "must be a table with one or more of: " + ", ".join(sorted(_VARIANT_KEYS)))
+            continue
+        _unknown_keys(p, where, fields, _VARIANT_KEYS)
+        checked: dict[str, Any] = {}
+        for key in ("question", "guidance", "action"):
+            if key in fields:
+                checked[key] = _text(
+                    p, where, fields, key, required=True, limit=TEXT_LIMITS[key], strict=strict
+                )
+        if "question" in checked and checked["question"] and not checked["question"].endswith("?"):
+            p.add(where, "'question' must end with '?'")
+        if "critical" in fields:
+            checked["critical"] = _parse_critical(p, where, fields)
+        if "risk" in fields:
+            checked["risk"] = _parse_risk(p, where, fields["risk"])
+        if choice == setting.value:
+            current = checked
+    return name, current
 
 
 def _parse_item(
@@ -333,16 +724,18 @@ def _parse_item(
     raw: Any,
     section_id: str,
     settings: dict[str, Setting],
+    setting_names: set[str],
     seen_items: dict[str, str],
+    strict: bool,
 ) -> Item | None:
     place = f"{section_place}, item {index}"
     if not isinstance(raw, dict):
         p.add(place, "must be a [[sections.items]] table")
         return None
-    raw_id = raw.get("id")
-    if isinstance(raw_id, str) and raw_id:
-        place = f"{section_place}, item '{raw_id}'"
-    before = len(p.items)
+    named = _place_id(raw.get("id"), _ITEM_ID_RE)
+    if named:
+        place = f"{section_place}, item '{named}'"
+    before = len(p)
     _unknown_keys(p, place, raw, _ITEM_KEYS)
     item_id = _text(p, place, raw, "id", required=True)
     if item_id and not _ITEM_ID_RE.match(item_id):
@@ -351,14 +744,22 @@ def _parse_item(
         p.add(place, f"the item id '{item_id}' is already used in section '{seen_items[item_id]}'")
     elif item_id:
         seen_items[item_id] = section_id
-    question = _text(p, place, raw, "question", required=True)
-    guidance = _text(p, place, raw, "guidance", required=True)
-    owner = _text(p, place, raw, "owner", required=True)
-    action = _text(p, place, raw, "action", required=True)
+    question = _text(
+        p, place, raw, "question", required=True, limit=TEXT_LIMITS["question"], strict=strict
+    )
+    if strict and question and not question.endswith("?"):
+        p.add(place, "'question' must end with '?' (Yes means compliant)")
+    guidance = _text(
+        p, place, raw, "guidance", required=True, limit=TEXT_LIMITS["guidance"], strict=strict
+    )
+    owner = _text(p, place, raw, "owner", required=True, limit=TEXT_LIMITS["owner"], strict=strict)
+    action = _text(
+        p, place, raw, "action", required=True, limit=TEXT_LIMITS["action"], strict=strict
+    )
 
     weight = 1.0
     if "weight" in raw:
-        checked = _number(p, place, "weight", raw["weight"], 0, 100)
+        checked = _number(p, place, "weight", raw["weight"], 0, MAX_WEIGHT)
         if checked is not None:
             if checked <= 0:
                 p.add(
@@ -369,10 +770,8 @@ def _parse_item(
             else:
                 weight = checked
 
-    critical = raw.get("critical", False)
-    if not isinstance(critical, bool):
-        p.add(place, f"'critical' must be true or false (found {_describe(critical)})")
-        critical = False
+    critical = _parse_critical(p, place, raw)
+    depends_on: list[str] = []
 
     critical_when = raw.get("critical_when")
     if critical_when is not None:
@@ -383,25 +782,43 @@ def _parse_item(
             )
         elif critical:
             p.add(place, "'critical_when' has no effect on an item that is already critical")
+        elif "variants" in raw:
+            p.add(place, "use 'critical' inside 'variants' rather than 'critical_when' as well")
         else:
             matched = True
             for name, wanted in critical_when.items():
                 setting = settings.get(name)
                 if setting is None:
-                    p.add(
-                        place,
-                        f"'critical_when' names the setting '{name}', which is not defined under [settings]",
-                    )
+                    if name not in setting_names:
+                        p.add(
+                            place,
+                            f"'critical_when' names the setting {_key_name(name)}, which is not defined under [settings]",
+                        )
                     matched = False
-                elif wanted not in setting.choices:
+                elif not isinstance(wanted, str) or wanted not in setting.choices:
                     p.add(
                         place,
                         f"'critical_when' wants {name} = {_describe(wanted)}, not one of {list(setting.choices)}",
                     )
                     matched = False
-                elif setting.value != wanted:
-                    matched = False
+                else:
+                    depends_on.append(name)
+                    if setting.value != wanted:
+                        matched = False
             critical = matched
+
+    risk = _parse_risk(p, place, raw.get("risk"))
+
+    if "variants" in raw:
+        varied = _parse_variants(p, place, raw["variants"], settings, setting_names, strict)
+        if varied is not None:
+            name, current = varied
+            depends_on.append(name)
+            question = current.get("question", question)
+            guidance = current.get("guidance", guidance)
+            action = current.get("action", action)
+            critical = current.get("critical", critical)
+            risk = current.get("risk", risk)
 
     applies_to: tuple[str, ...] = DESIGNATIONS
     if "applies_to" in raw:
@@ -411,7 +828,7 @@ def _parse_item(
                 place, '\'applies_to\' must be a non-empty list such as ["male", "female", "mixed"]'
             )
         else:
-            bad = [v for v in raw_applies if v not in DESIGNATIONS]
+            bad = [v for v in raw_applies if not isinstance(v, str) or v not in DESIGNATIONS]
             if bad:
                 p.add(
                     place, f"'applies_to' has {_describe(bad[0])}; expected male, female or mixed"
@@ -420,27 +837,6 @@ def _parse_item(
                 p.add(place, "'applies_to' lists a designation twice")
             else:
                 applies_to = tuple(d for d in DESIGNATIONS if d in raw_applies)
-
-    risk = DefaultRisk(3, 3)
-    raw_risk = raw.get("risk")
-    if raw_risk is None:
-        p.add(place, "'risk' is missing; expected { likelihood = 1-5, consequence = 1-5 }")
-    elif not isinstance(raw_risk, dict):
-        p.add(place, "'risk' must be a table { likelihood = 1-5, consequence = 1-5 }")
-    else:
-        _unknown_keys(p, place + " risk", raw_risk, {"likelihood", "consequence"})
-        values: dict[str, int] = {}
-        for key in ("likelihood", "consequence"):
-            value = raw_risk.get(key)
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-                p.add(
-                    place,
-                    f"risk '{key}' must be a whole number from 1 to 5 (found {_describe(value)})",
-                )
-            else:
-                values[key] = value
-        if len(values) == 2:
-            risk = DefaultRisk(values["likelihood"], values["consequence"])
 
     raw_sources = raw.get("sources")
     sources: tuple[str, ...] = ()
@@ -452,10 +848,14 @@ def _parse_item(
         or not all(isinstance(s, str) and s.strip() for s in raw_sources)
     ):
         p.add(place, "'sources' must be a list of at least one non-empty citation")
+    elif strict and len(raw_sources) > MAX_SOURCES:
+        p.add(place, f"has {len(raw_sources)} sources; at most {MAX_SOURCES} are allowed")
+    elif strict and any(len(s) > TEXT_LIMITS["source"] for s in raw_sources):
+        p.add(place, f"a source is longer than {TEXT_LIMITS['source']} characters")
     else:
         sources = tuple(s.strip() for s in raw_sources)
 
-    if len(p.items) > before:
+    if len(p) > before or risk is None:
         return None
     return Item(
         id=item_id,
@@ -469,6 +869,7 @@ def _parse_item(
         owner=owner,
         action=action,
         sources=sources,
+        depends_on=tuple(dict.fromkeys(depends_on)),
     )
 
 
@@ -478,31 +879,59 @@ def validate_file(path: Path | str) -> list[str]:
         load_file(path)
     except ChecklistError as error:
         return error.problems
+    except Exception as error:  # a fault in WardAudit, not in the file: say so, never crash
+        log.exception("checking the checklist file %s failed", path)
+        return [f"{path}: could not be checked because of a fault in WardAudit ({type(error).__name__}); please report it"]
     return []
+
+
+def read_capped(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, read without reading more."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ChecklistError(path, [f"{path}: the file does not exist"]) from None
+    except OSError as error:
+        raise ChecklistError(path, [f"{path}: cannot be read ({error.strerror or error})"]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ChecklistError(path, [f"{path}: is a folder, not a checklist file"])
+    if not stat.S_ISREG(info.st_mode):
+        raise ChecklistError(path, [f"{path}: is not an ordinary file, so it is not read"])
+    too_big = [
+        f"{path}: is too large for a checklist file ({info.st_size:,} bytes; at most "
+        f"{MAX_FILE_BYTES:,}); it was not read"
+    ]
+    if info.st_size > MAX_FILE_BYTES:
+        raise ChecklistError(path, too_big)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat
+    except IsADirectoryError:
+        raise ChecklistError(path, [f"{path}: is a folder, not a checklist file"]) from None
+    except OSError as error:
+        raise ChecklistError(path, [f"{path}: cannot be read ({error.strerror or error})"]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ChecklistError(path, too_big)
+    return raw
 
 
 def load_file(path: Path | str) -> Checklist:
     """Read and validate a checklist file; raises ChecklistError listing every problem."""
     path = Path(path)
-    p = _Problems(str(path))
-    try:
-        raw_bytes = path.read_bytes()
-    except FileNotFoundError:
-        raise ChecklistError(path, [f"{path}: the file does not exist"]) from None
-    except IsADirectoryError:
-        raise ChecklistError(path, [f"{path}: is a folder, not a checklist file"]) from None
-    except OSError as error:
-        raise ChecklistError(path, [f"{path}: cannot be read ({error.strerror})"]) from None
-    return load_bytes(raw_bytes, str(path), p)
+    return load_bytes(read_capped(path), str(path))
 
 
-def load_bytes(raw_bytes: bytes, source: str, p: _Problems | None = None) -> Checklist:
-    p = p or _Problems(source)
+def load_bytes(raw_bytes: bytes, source: str) -> Checklist:
+    """Validate the bytes of a checklist file; raises ChecklistError and nothing else."""
+    if len(raw_bytes) > MAX_FILE_BYTES:
+        raise ChecklistError(
+            source, [f"{source}: is too large for a checklist file (at most {MAX_FILE_BYTES:,} bytes)"]
+        )
     try:
-        text = raw_bytes.decode("utf-8")
+        text = raw_bytes.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as error:
         raise ChecklistError(
-            source, [f"{source}: is not UTF-8 text (byte {error.start}); save it as UTF-8"]
+            source, [f"{source}: is not UTF-8 text (byte {error.start:,}); save it as UTF-8"]
         ) from None
     if not text.strip():
         raise ChecklistError(source, [f"{source}: the file is empty"])
@@ -512,20 +941,27 @@ def load_bytes(raw_bytes: bytes, source: str, p: _Problems | None = None) -> Che
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ChecklistError(source, [f"{source}: is not valid TOML: {error}"]) from None
-    checklist = _parse(data, p, source)
-    if checklist is None:
-        raise ChecklistError(source, p.items)
-    return checklist
+    except RecursionError:
+        raise ChecklistError(
+            source, [f"{source}: is not usable TOML: its lists or tables are nested too deeply"]
+        ) from None
+    except ValueError as error:  # such as an integer of thousands of digits
+        raise ChecklistError(source, [f"{source}: is not usable TOML: {error}"]) from None
+    return load_mapping(data, source)
 
 
-def from_canonical_json(canonical: str, source: str = "database") -> Checklist:
-    """Rebuild a pinned checklist from the exact content stored with its audits."""
-    data = json.loads(canonical)
-    p = _Problems(source)
-    checklist = _parse(data, p, source)
-    if checklist is None:
-        raise ChecklistError(source, p.items)
-    return checklist
+def from_canonical_json(canonical: str, source: str = "database", *, strict: bool = False) -> Checklist:
+    """Rebuild a pinned checklist from the exact content stored with its audits.
+
+    Content from outside (an exchange file) should pass ``strict=True``: it must meet every
+    rule a checklist file meets today.
+    """
+    try:
+        data = json.loads(canonical)
+    except (ValueError, RecursionError) as error:
+        detail = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
+        raise ChecklistError(source, [f"{source}: the stored checklist content is not readable ({detail})"]) from None
+    return load_mapping(data, source, strict=strict)
 
 
 # --- finding checklists -----------------------------------------------------------------
@@ -540,12 +976,27 @@ def builtin_dir() -> Path:
     return here.parent / "checklists"  # a source checkout or an editable install
 
 
+def _problem_summary(error: ChecklistError, shown: int = 3) -> str:
+    prefix = f"{error.path}: "
+    lines = [p[len(prefix):] if p.startswith(prefix) else p for p in error.problems]
+    text = "; ".join(lines[:shown])
+    if len(lines) > shown:
+        text += f"; and {len(lines) - shown} more (see 'wardaudit checklists validate {error.path}')"
+    return text
+
+
 @dataclass
 class ChecklistLibrary:
-    """Every checklist found in the built-in and trust folders, with the files that failed."""
+    """Every checklist found in the built-in and trust folders, with the files that failed.
+
+    Two files giving one checklist id and version different content are a conflict: neither
+    is used, and if that version is the newest of its checklist, ``latest`` refuses (naming
+    both files) rather than fall back to an older version nobody chose.
+    """
 
     versions: dict[str, list[Checklist]] = field(default_factory=dict)
     problems: list[ChecklistError] = field(default_factory=list)
+    conflicts: dict[tuple[str, int], ChecklistConflict] = field(default_factory=dict)
 
     def add(self, checklist: Checklist) -> None:
         versions = self.versions.setdefault(checklist.id, [])
@@ -553,7 +1004,19 @@ class ChecklistLibrary:
         versions.append(checklist)
         versions.sort(key=lambda c: c.version)
 
+    def _blocking_conflict(self, checklist_id: str) -> ChecklistConflict | None:
+        newest = max((c.version for c in self.versions.get(checklist_id, [])), default=0)
+        clashes = [
+            error
+            for (cid, version), error in self.conflicts.items()
+            if cid == checklist_id and version > newest
+        ]
+        return max(clashes, key=lambda e: e.version) if clashes else None
+
     def latest(self, checklist_id: str) -> Checklist:
+        conflict = self._blocking_conflict(checklist_id)
+        if conflict is not None:
+            raise conflict
         versions = self.versions.get(checklist_id)
         if not versions:
             known = ", ".join(sorted(self.versions)) or "none"
@@ -561,21 +1024,77 @@ class ChecklistLibrary:
         return versions[-1]
 
     def all_latest(self) -> list[Checklist]:
-        return [versions[-1] for _, versions in sorted(self.versions.items())]
+        return [
+            versions[-1]
+            for checklist_id, versions in sorted(self.versions.items())
+            if versions and self._blocking_conflict(checklist_id) is None
+        ]
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per file skipped or in conflict, for the app and the command line."""
+        lines = []
+        for error in self.problems:
+            if isinstance(error, ChecklistConflict):
+                lines.append(str(error))
+            else:
+                lines.append(
+                    f"the checklist file {error.path} was skipped: {_problem_summary(error)}"
+                )
+        return lines
+
+
+def _checklist_files(folder: Path, library: ChecklistLibrary) -> list[Path]:
+    try:
+        if not folder.is_dir():
+            return []
+        return sorted(folder.glob("*.toml"))
+    except OSError as error:
+        library.problems.append(
+            ChecklistError(
+                folder, [f"{folder}: the checklist folder cannot be read ({error.strerror or error})"]
+            )
+        )
+        return []
 
 
 def load_library(extra_dirs: Iterable[Path] | None = None) -> ChecklistLibrary:
-    """Load built-in checklists, then trust folders (a trust file of the same id and version wins)."""
+    """Load built-in checklists, then trust folders; a bad file is skipped, never fatal."""
     from wardaudit.paths import trust_checklist_dirs
 
     library = ChecklistLibrary()
     dirs = [builtin_dir(), *(trust_checklist_dirs() if extra_dirs is None else extra_dirs)]
+    found: dict[tuple[str, int], list[Checklist]] = {}
+    seen_files: set[str] = set()
     for folder in dirs:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.toml")):
+        for path in _checklist_files(folder, library):
             try:
-                library.add(load_file(path))
+                key = str(path.resolve())
+            except OSError:
+                key = str(path)
+            if key in seen_files:
+                continue  # the same folder named twice
+            seen_files.add(key)
+            try:
+                checklist = load_file(path)
             except ChecklistError as error:
                 library.problems.append(error)
+                continue
+            except Exception as error:  # a fault in WardAudit must not stop the app either
+                log.exception("reading the checklist file %s failed", path)
+                library.problems.append(
+                    ChecklistError(
+                        path,
+                        [f"{path}: could not be read because of a fault in WardAudit ({type(error).__name__})"],
+                    )
+                )
+                continue
+            found.setdefault((checklist.id, checklist.version), []).append(checklist)
+    for (checklist_id, version), copies in found.items():
+        if len({c.content_hash for c in copies}) == 1:
+            library.add(copies[0])  # the same content in two files is no conflict
+            continue
+        conflict = ChecklistConflict(checklist_id, version, [c.source for c in copies])
+        library.conflicts[(checklist_id, version)] = conflict
+        library.problems.append(conflict)
     return library

@@ -67,8 +67,8 @@ def _open(args: argparse.Namespace, *, write: bool) -> Store:
 
 def _library() -> ChecklistLibrary:
     library = load_library()
-    for problem in library.problems:
-        _warn(f"a checklist file was skipped: {problem.problems[0]}")
+    for warning in library.warnings:
+        _warn(warning)
     return library
 
 
@@ -103,9 +103,12 @@ def cmd_checklists_show(args: argparse.Namespace) -> int:
         _print_json(views.checklist_json(checklist))
         return 0
     print(f"{checklist.title} — {checklist.id} version {checklist.version}")
-    print(
-        f"Green at {checklist.thresholds.green:g} or more, amber at {checklist.thresholds.amber:g} or more"
-    )
+    thresholds = checklist.thresholds
+    print(f"Green at {thresholds.green:g} or more, amber at {thresholds.amber:g} or more")
+    if thresholds.section_floor is not None:
+        print(f"No ward is rated green while a section scores below {thresholds.section_floor:g}")
+    for setting in checklist.settings:
+        print(f"Setting {setting.name}: {setting.label_of()}")
     for section in checklist.sections:
         print(f"\n{section.title} ({len(section.items)} items)")
         for item in section.items:

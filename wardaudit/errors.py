@@ -43,6 +43,30 @@ class ChecklistError(WardAuditError):
         super().__init__(f"the checklist file {self.path} has {len(problems)} problem(s):\n{lines}")
 
 
+class ChecklistConflict(ChecklistError):
+    """Two checklist files give one checklist id and version different content.
+
+    Neither file is used: which one an audit ran on must never depend on which was read last.
+    """
+
+    def __init__(self, checklist_id: str, version: int, paths: list[str]) -> None:
+        self.checklist_id = checklist_id
+        self.version = version
+        self.paths = list(paths)
+        names = " and ".join(self.paths)
+        message = (
+            f"the checklist '{checklist_id}' version {version} is given by more than one file "
+            f"with different content ({names}); neither is used until one is removed or given "
+            "its own id or a new version. Audits already started keep the content they were "
+            "answered against"
+        )
+        super().__init__(self.paths[0] if self.paths else "", [message])
+        self.args = (message,)
+
+    def __str__(self) -> str:
+        return self.problems[0]
+
+
 class StoreError(WardAuditError):
     """The database cannot be used as asked."""
 

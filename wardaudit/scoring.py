@@ -60,23 +60,57 @@ class AuditScore:
     sections: tuple[SectionScore, ...]
     answered: int
     applicable: int
+    # sections scoring below the checklist's section floor (none when it sets no floor)
+    below_floor: tuple[str, ...] = ()
+    # the rating would have been green but for the section floor
+    held_by_floor: bool = False
 
     @property
     def overall_float(self) -> float | None:
         return None if self.overall is None else float(self.overall)
 
 
-def rate(overall: Fraction | None, critical_breach: bool, thresholds: Thresholds) -> str | None:
-    """Red on any critical breach; otherwise by the checklist's thresholds, compared exactly."""
+def exact(threshold: float) -> Fraction:
+    """A threshold as the exact value its author wrote (82.5 is 165/2, not a binary float)."""
+    return Fraction(str(threshold))
+
+
+def sections_below_floor(
+    thresholds: Thresholds, section_scores: Iterable[tuple[str, Fraction | None]]
+) -> tuple[str, ...]:
+    """The sections (with a score) scoring below the section floor; none when it is unset."""
+    if thresholds.section_floor is None:
+        return ()
+    floor = exact(thresholds.section_floor)
+    return tuple(sid for sid, score in section_scores if score is not None and score < floor)
+
+
+def rate(
+    overall: Fraction | None,
+    critical_breach: bool,
+    thresholds: Thresholds,
+    section_scores: Iterable[Fraction | None] = (),
+) -> str | None:
+    """Red on any critical breach; otherwise by the checklist's thresholds, compared exactly.
+
+    With a section floor, a ward any of whose section scores is below it is held at amber:
+    a failed section is not hidden by good results elsewhere. The floor never raises a rating.
+    """
     if critical_breach:
         return "red"
     if overall is None:
         return None
-    if overall >= Fraction(str(thresholds.green)):
-        return "green"
-    if overall >= Fraction(str(thresholds.amber)):
+    if overall >= exact(thresholds.green):
+        rating = "green"
+    elif overall >= exact(thresholds.amber):
         return "amber"
-    return "red"
+    else:
+        return "red"
+    if thresholds.section_floor is not None:
+        floor = exact(thresholds.section_floor)
+        if any(score is not None and score < floor for score in section_scores):
+            return "amber"
+    return rating
 
 
 def score_audit(checklist: Checklist, sex: str, answers: Mapping[str, str]) -> AuditScore:
@@ -111,14 +145,18 @@ def score_audit(checklist: Checklist, sex: str, answers: Mapping[str, str]) -> A
         answered_all += answered
         applicable_all += applicable
     overall = total.percent
+    thresholds = checklist.thresholds
+    rating = rate(overall, bool(breaches), thresholds, (s.score for s in sections))
     return AuditScore(
         overall=overall,
-        rating=rate(overall, bool(breaches), checklist.thresholds),
+        rating=rating,
         critical_breach=bool(breaches),
         critical_items=tuple(breaches),
         sections=tuple(sections),
         answered=answered_all,
         applicable=applicable_all,
+        below_floor=sections_below_floor(thresholds, ((s.id, s.score) for s in sections)),
+        held_by_floor=rating != rate(overall, bool(breaches), thresholds),
     )
 
 
@@ -150,18 +188,27 @@ class Packing:
         self.positions = {item.id: n for n, item in enumerate(items)}
         self.item_ids = tuple(item.id for item in items)
         self.length = len(items)
-        runs: list[tuple[int, int, int, bool]] = []
+        section_of = {
+            item.id: n for n, section in enumerate(checklist.sections) for item in section.items
+        }
+        # (start, end, weight in hundredths, critical, section index); runs never cross sections
+        runs: list[tuple[int, int, int, bool, int]] = []
         for n, item in enumerate(items):
-            key = (item.weight_centi, item.critical)
-            if runs and (runs[-1][2], runs[-1][3]) == key and runs[-1][1] == n:
+            key = (item.weight_centi, item.critical, section_of[item.id])
+            if runs and runs[-1][2:] == key and runs[-1][1] == n:
                 runs[-1] = (runs[-1][0], n + 1, *key)
             else:
                 runs.append((n, n + 1, *key))
         self.runs = tuple(runs)
-        green = Fraction(str(checklist.thresholds.green))
-        amber = Fraction(str(checklist.thresholds.amber))
+        self.section_count = len(checklist.sections)
+        thresholds = checklist.thresholds
+        green, amber = exact(thresholds.green), exact(thresholds.amber)
         self._green = (green.numerator, green.denominator)
         self._amber = (amber.numerator, amber.denominator)
+        self._floor: tuple[int, int] | None = None
+        if thresholds.section_floor is not None:
+            floor = exact(thresholds.section_floor)
+            self._floor = (floor.numerator, floor.denominator)
 
     def blank(self) -> str:
         return UNANSWERED * self.length
@@ -201,11 +248,19 @@ class Packing:
         """The same overall, rating and breach as :func:`score_audit` (tested)."""
         points = available = 0
         breach = False
-        for start, end, weight_centi, critical in self.runs:
+        floor = self._floor
+        section_points = [0] * self.section_count if floor else []
+        section_available = [0] * self.section_count if floor else []
+        for start, end, weight_centi, critical, section in self.runs:
             run = packed[start:end]
             yes, partial, no = run.count("y"), run.count("p"), run.count("n")
-            points += (2 * yes + partial) * weight_centi
-            available += 2 * (yes + partial + no) * weight_centi
+            run_points = (2 * yes + partial) * weight_centi
+            run_available = 2 * (yes + partial + no) * weight_centi
+            points += run_points
+            available += run_available
+            if floor:
+                section_points[section] += run_points
+                section_available[section] += run_available
             if critical and no:
                 breach = True
         answered = self.length - packed.count(UNANSWERED)
@@ -216,6 +271,11 @@ class Packing:
             rating = "red"
         elif scaled * self._green[1] >= self._green[0] * available:
             rating = "green"
+            if floor and any(
+                have and 100 * got * floor[1] < floor[0] * have
+                for got, have in zip(section_points, section_available, strict=True)
+            ):
+                rating = "amber"  # a section below the floor holds the ward at amber
         elif scaled * self._amber[1] >= self._amber[0] * available:
             rating = "amber"
         else:

@@ -30,6 +30,16 @@ def checklist_summary_json(checklist: Checklist) -> dict[str, Any]:
     }
 
 
+def thresholds_json(checklist: Checklist) -> dict[str, Any]:
+    """The rating rules, so that anyone outside can recompute a rating (null: no floor)."""
+    thresholds = checklist.thresholds
+    return {
+        "green": thresholds.green,
+        "amber": thresholds.amber,
+        "section_floor": thresholds.section_floor,
+    }
+
+
 def checklist_json(checklist: Checklist) -> dict[str, Any]:
     return {
         "id": checklist.id,
@@ -37,7 +47,7 @@ def checklist_json(checklist: Checklist) -> dict[str, Any]:
         "title": checklist.title,
         "description": checklist.description,
         "content_hash": checklist.content_hash,
-        "thresholds": {"green": checklist.thresholds.green, "amber": checklist.thresholds.amber},
+        "thresholds": thresholds_json(checklist),
         "settings": {s.name: s.value for s in checklist.settings},
         "sections": [
             {
@@ -129,6 +139,8 @@ def audit_json(record: AuditRecord) -> dict[str, Any]:
             "version": checklist.version,
             "title": checklist.title,
             "content_hash": checklist.content_hash,
+            "thresholds": thresholds_json(checklist),
+            "settings": {s.name: s.value for s in checklist.settings},
         },
         "score": {
             "overall": score.overall_float,
