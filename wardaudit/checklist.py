@@ -86,7 +86,7 @@ _ITEM_KEYS = {
     "action",
     "sources",
 }
-_VARIANT_KEYS = {"question", "guidance", "action", "critical", "risk"}
+_VARIANT_KEYS = {"question", "guidance", "action", "critical", "weight", "risk"}
 _SETTING_KEYS = {"description", "choices", "value", "labels", "affects"}
 
 
@@ -650,6 +650,19 @@ def _parse_risk(p: _Problems, place: str, raw_risk: Any) -> DefaultRisk | None:
     return DefaultRisk(values["likelihood"], values["consequence"])
 
 
+def _parse_weight(p: _Problems, place: str, value: Any) -> float:
+    checked = _number(p, place, "weight", value, 0, MAX_WEIGHT)
+    if checked is None:
+        return 1.0
+    if checked <= 0:
+        p.add(place, "'weight' must be greater than 0 (use applies_to to leave an item out)")
+    elif abs(checked * 100 - round(checked * 100)) > 1e-9:
+        p.add(place, f"'weight' may have at most two decimal places (found {checked})")
+    else:
+        return checked
+    return 1.0
+
+
 def _parse_critical(p: _Problems, place: str, raw: dict[str, Any]) -> bool:
     critical = raw.get("critical", False)
     if not isinstance(critical, bool):
@@ -710,6 +723,8 @@ def _parse_variants(
             p.add(where, "'question' must end with '?'")
         if "critical" in fields:
             checked["critical"] = _parse_critical(p, where, fields)
+        if "weight" in fields:
+            checked["weight"] = _parse_weight(p, where, fields["weight"])
         if "risk" in fields:
             checked["risk"] = _parse_risk(p, where, fields["risk"])
         if choice == setting.value:
@@ -757,18 +772,7 @@ def _parse_item(
         p, place, raw, "action", required=True, limit=TEXT_LIMITS["action"], strict=strict
     )
 
-    weight = 1.0
-    if "weight" in raw:
-        checked = _number(p, place, "weight", raw["weight"], 0, MAX_WEIGHT)
-        if checked is not None:
-            if checked <= 0:
-                p.add(
-                    place, "'weight' must be greater than 0 (use applies_to to leave an item out)"
-                )
-            elif abs(checked * 100 - round(checked * 100)) > 1e-9:
-                p.add(place, f"'weight' may have at most two decimal places (found {checked})")
-            else:
-                weight = checked
+    weight = _parse_weight(p, place, raw["weight"]) if "weight" in raw else 1.0
 
     critical = _parse_critical(p, place, raw)
     depends_on: list[str] = []
@@ -818,6 +822,7 @@ def _parse_item(
             guidance = current.get("guidance", guidance)
             action = current.get("action", action)
             critical = current.get("critical", critical)
+            weight = current.get("weight", weight)
             risk = current.get("risk", risk)
 
     applies_to: tuple[str, ...] = DESIGNATIONS

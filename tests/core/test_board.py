@@ -89,7 +89,7 @@ def test_a_ward_not_audited_is_never_zero(store: Store, checklist: Checklist) ->
 
 def test_different_checklist_versions_are_noted(store: Store, checklist: Checklist) -> None:
     data = json.loads(checklist.canonical_json)
-    data["version"] = 2
+    data["version"] = checklist.version + 1
     newer = from_canonical_json(json.dumps(data))
     for name, used in (("Old Ward", checklist), ("New Ward", newer)):
         store.add_ward(site="Ashcombe", name=name, sex="female")
@@ -98,7 +98,8 @@ def test_different_checklist_versions_are_noted(store: Store, checklist: Checkli
             store.record_answer(audit.id, item.id, "yes")
         store.complete_audit(audit.id, by="A matron", role="Matron")
     note = board_figures(store).versions_note
-    assert note is not None and "v1 (1 ward)" in note and "v2 (1 ward)" in note
+    old, new = f"v{checklist.version} (1 ward)", f"v{checklist.version + 1} (1 ward)"
+    assert note is not None and old in note and new in note
 
 
 def test_trend_has_one_point_per_month(demo_store: Store) -> None:

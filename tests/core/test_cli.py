@@ -153,7 +153,8 @@ def test_checklists_commands(capsys: pytest.CaptureFixture[str], checklist: Chec
     }.items() <= json.loads(out)[0].items()
     status, out, _ = run(capsys, "checklists", "show", checklist.id, "--json")
     shown = json.loads(out)
-    assert shown["thresholds"] == {"green": 90, "amber": 75}
+    assert shown["thresholds"] == {"green": 90, "amber": 75, "section_floor": 75}
+    assert shown["settings"] == {"corridor_rule": "dssa-2019", "sex_basis": "biological-sex"}
     item = shown["sections"][0]["items"][0]
     assert set(item) >= {"id", "question", "weight", "critical", "applies_to"}
     assert sum(len(s["items"]) for s in shown["sections"]) == len(list(checklist.items()))
