@@ -242,7 +242,11 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, int):
         digits = len(str(abs(value))) if abs(value) < 10**60 else 61
-        return repr(value) if digits <= 12 else f"a number of {digits if digits <= 60 else 'over 60'} digits"
+        return (
+            repr(value)
+            if digits <= 12
+            else f"a number of {digits if digits <= 60 else 'over 60'} digits"
+        )
     if isinstance(value, float):
         return repr(value)
     return f"a {type(value).__name__}"  # a TOML date or time
@@ -374,21 +378,27 @@ def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Che
             f"'version' must be at most {MAX_VERSION:,} (found {_describe(version)})",
         )
         version = 0
-    title = _text(p, "top level", data, "title", required=True, limit=TEXT_LIMITS["title"], strict=strict)
+    title = _text(
+        p, "top level", data, "title", required=True, limit=TEXT_LIMITS["title"], strict=strict
+    )
     description = _text(
-        p, "top level", data, "description", required=False,
-        limit=TEXT_LIMITS["description"], strict=strict,
+        p,
+        "top level",
+        data,
+        "description",
+        required=False,
+        limit=TEXT_LIMITS["description"],
+        strict=strict,
     )
     if "published" in data:
         published = data["published"]
         if not isinstance(published, str):
             p.add("top level", "'published' must be a date in quotes, such as \"2026-11-27\"")
-        elif strict:
-            if not _is_date(published):
-                p.add(
-                    "top level",
-                    f"'published' must be a date written as \"2026-11-27\" (found {_describe(published)})",
-                )
+        elif strict and not _is_date(published):
+            p.add(
+                "top level",
+                f"'published' must be a date written as \"2026-11-27\" (found {_describe(published)})",
+            )
 
     designations = DESIGNATIONS
     if "designations" in data:
@@ -424,10 +434,14 @@ def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Che
     elif not raw_sections:
         p.add("top level", "there are no sections; expected at least one [[sections]] table")
     elif strict and len(raw_sections) > MAX_SECTIONS:
-        p.add("top level", f"has {len(raw_sections):,} sections; at most {MAX_SECTIONS} are allowed")
+        p.add(
+            "top level", f"has {len(raw_sections):,} sections; at most {MAX_SECTIONS} are allowed"
+        )
         raw_sections = raw_sections[:MAX_SECTIONS]
     item_count = sum(
-        len(s["items"]) for s in raw_sections if isinstance(s, dict) and isinstance(s.get("items"), list)
+        len(s["items"])
+        for s in raw_sections
+        if isinstance(s, dict) and isinstance(s.get("items"), list)
     )
     too_many_items = strict and item_count > MAX_ITEMS
     if too_many_items:
@@ -453,8 +467,13 @@ def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Che
             p, place, raw_section, "title", required=True, limit=TEXT_LIMITS["title"], strict=strict
         )
         section_description = _text(
-            p, place, raw_section, "description", required=False,
-            limit=TEXT_LIMITS["description"], strict=strict,
+            p,
+            place,
+            raw_section,
+            "description",
+            required=False,
+            limit=TEXT_LIMITS["description"],
+            strict=strict,
         )
         raw_items = raw_section.get("items")
         if not isinstance(raw_items, list) or not raw_items:
@@ -463,7 +482,14 @@ def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Che
         items: list[Item] = []
         for item_index, raw_item in enumerate(raw_items, start=1):
             item = _parse_item(
-                p, place, item_index, raw_item, section_id, settings, setting_names, seen_items,
+                p,
+                place,
+                item_index,
+                raw_item,
+                section_id,
+                settings,
+                setting_names,
+                seen_items,
                 strict,
             )
             if item is not None:
@@ -494,7 +520,10 @@ def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Che
         listed = set(setting.affects)
         place = f"setting '{setting.name}'"
         for item_id in sorted(listed - changed):
-            p.add(place, f"'affects' lists {_describe(item_id)}, but that item does not depend on this setting")
+            p.add(
+                place,
+                f"'affects' lists {_describe(item_id)}, but that item does not depend on this setting",
+            )
         for item_id in sorted(changed - listed):
             p.add(place, f"'affects' leaves out item '{item_id}', which depends on this setting")
 
@@ -562,8 +591,13 @@ def _parse_settings(p: _Problems, raw_settings: Any, strict: bool) -> dict[str, 
             continue
         _unknown_keys(p, place, raw, _SETTING_KEYS)
         setting_description = _text(
-            p, place, raw, "description", required=True,
-            limit=TEXT_LIMITS["description"], strict=strict,
+            p,
+            place,
+            raw,
+            "description",
+            required=True,
+            limit=TEXT_LIMITS["description"],
+            strict=strict,
         )
         choices = raw.get("choices")
         if (
@@ -606,7 +640,10 @@ def _parse_settings(p: _Problems, raw_settings: Any, strict: bool) -> dict[str, 
                 continue
             unknown = [k for k in raw_labels if k not in choices]
             if unknown:
-                p.add(place, f"'labels' names {_key_name(unknown[0])}, which is not one of the choices")
+                p.add(
+                    place,
+                    f"'labels' names {_key_name(unknown[0])}, which is not one of the choices",
+                )
                 continue
             labels = tuple((c, raw_labels[c].strip()) for c in choices if c in raw_labels)
         affects: tuple[str, ...] = ()
@@ -618,7 +655,9 @@ def _parse_settings(p: _Problems, raw_settings: Any, strict: bool) -> dict[str, 
                 or not all(isinstance(a, str) and _ITEM_ID_RE.match(a) for a in raw_affects)
                 or len(set(raw_affects)) != len(raw_affects)
             ):
-                p.add(place, "'affects' must be a list of the ids of the items it changes, each once")
+                p.add(
+                    place, "'affects' must be a list of the ids of the items it changes, each once"
+                )
                 continue
             affects = tuple(raw_affects)
         settings[name] = Setting(
@@ -684,7 +723,7 @@ def _parse_variants(
     Returns (setting name, the fields that replace the item's own for the current value).
     Every variant is validated, the current one or not: a trust may switch the setting.
     """
-    example = '[sections.items.variants.sex_basis.annex-b-2019] with question, guidance, ...'
+    example = "[sections.items.variants.sex_basis.annex-b-2019] with question, guidance, ..."
     if not isinstance(raw, dict) or not raw:
         p.add(place, f"'variants' must be a table such as {example}")
         return None
@@ -886,7 +925,9 @@ def validate_file(path: Path | str) -> list[str]:
         return error.problems
     except Exception as error:  # a fault in WardAudit, not in the file: say so, never crash
         log.exception("checking the checklist file %s failed", path)
-        return [f"{path}: could not be checked because of a fault in WardAudit ({type(error).__name__}); please report it"]
+        return [
+            f"{path}: could not be checked because of a fault in WardAudit ({type(error).__name__}); please report it"
+        ]
     return []
 
 
@@ -897,7 +938,9 @@ def read_capped(path: Path) -> bytes:
     except FileNotFoundError:
         raise ChecklistError(path, [f"{path}: the file does not exist"]) from None
     except OSError as error:
-        raise ChecklistError(path, [f"{path}: cannot be read ({error.strerror or error})"]) from None
+        raise ChecklistError(
+            path, [f"{path}: cannot be read ({error.strerror or error})"]
+        ) from None
     if stat.S_ISDIR(info.st_mode):
         raise ChecklistError(path, [f"{path}: is a folder, not a checklist file"])
     if not stat.S_ISREG(info.st_mode):
@@ -914,7 +957,9 @@ def read_capped(path: Path) -> bytes:
     except IsADirectoryError:
         raise ChecklistError(path, [f"{path}: is a folder, not a checklist file"]) from None
     except OSError as error:
-        raise ChecklistError(path, [f"{path}: cannot be read ({error.strerror or error})"]) from None
+        raise ChecklistError(
+            path, [f"{path}: cannot be read ({error.strerror or error})"]
+        ) from None
     if len(raw) > MAX_FILE_BYTES:
         raise ChecklistError(path, too_big)
     return raw
@@ -930,7 +975,8 @@ def load_bytes(raw_bytes: bytes, source: str) -> Checklist:
     """Validate the bytes of a checklist file; raises ChecklistError and nothing else."""
     if len(raw_bytes) > MAX_FILE_BYTES:
         raise ChecklistError(
-            source, [f"{source}: is too large for a checklist file (at most {MAX_FILE_BYTES:,} bytes)"]
+            source,
+            [f"{source}: is too large for a checklist file (at most {MAX_FILE_BYTES:,} bytes)"],
         )
     try:
         text = raw_bytes.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
@@ -955,7 +1001,9 @@ def load_bytes(raw_bytes: bytes, source: str) -> Checklist:
     return load_mapping(data, source)
 
 
-def from_canonical_json(canonical: str, source: str = "database", *, strict: bool = False) -> Checklist:
+def from_canonical_json(
+    canonical: str, source: str = "database", *, strict: bool = False
+) -> Checklist:
     """Rebuild a pinned checklist from the exact content stored with its audits.
 
     Content from outside (an exchange file) should pass ``strict=True``: it must meet every
@@ -965,7 +1013,9 @@ def from_canonical_json(canonical: str, source: str = "database", *, strict: boo
         data = json.loads(canonical)
     except (ValueError, RecursionError) as error:
         detail = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
-        raise ChecklistError(source, [f"{source}: the stored checklist content is not readable ({detail})"]) from None
+        raise ChecklistError(
+            source, [f"{source}: the stored checklist content is not readable ({detail})"]
+        ) from None
     return load_mapping(data, source, strict=strict)
 
 
@@ -983,10 +1033,12 @@ def builtin_dir() -> Path:
 
 def _problem_summary(error: ChecklistError, shown: int = 3) -> str:
     prefix = f"{error.path}: "
-    lines = [p[len(prefix):] if p.startswith(prefix) else p for p in error.problems]
+    lines = [p[len(prefix) :] if p.startswith(prefix) else p for p in error.problems]
     text = "; ".join(lines[:shown])
     if len(lines) > shown:
-        text += f"; and {len(lines) - shown} more (see 'wardaudit checklists validate {error.path}')"
+        text += (
+            f"; and {len(lines) - shown} more (see 'wardaudit checklists validate {error.path}')"
+        )
     return text
 
 
@@ -1057,7 +1109,8 @@ def _checklist_files(folder: Path, library: ChecklistLibrary) -> list[Path]:
     except OSError as error:
         library.problems.append(
             ChecklistError(
-                folder, [f"{folder}: the checklist folder cannot be read ({error.strerror or error})"]
+                folder,
+                [f"{folder}: the checklist folder cannot be read ({error.strerror or error})"],
             )
         )
         return []
@@ -1090,7 +1143,9 @@ def load_library(extra_dirs: Iterable[Path] | None = None) -> ChecklistLibrary:
                 library.problems.append(
                     ChecklistError(
                         path,
-                        [f"{path}: could not be read because of a fault in WardAudit ({type(error).__name__})"],
+                        [
+                            f"{path}: could not be read because of a fault in WardAudit ({type(error).__name__})"
+                        ],
                     )
                 )
                 continue

@@ -87,7 +87,9 @@ def test_version_1_content_and_hash_are_unchanged(v1: Checklist) -> None:
     assert '"section_floor"' not in v1.canonical_json
 
 
-def test_version_2_keeps_every_section_and_item_id_of_version_1(v1: Checklist, v2: Checklist) -> None:
+def test_version_2_keeps_every_section_and_item_id_of_version_1(
+    v1: Checklist, v2: Checklist
+) -> None:
     """Ids stay with their meaning, so a v1 action can be checked against the same v2 item."""
     assert [s.id for s in v2.sections] == [s.id for s in v1.sections]
     assert {i.id for i in v1.items()} <= {i.id for i in v2.items()}
@@ -213,7 +215,9 @@ def test_each_setting_changes_exactly_the_items_documented(v2: Checklist) -> Non
             assert (setting.name in item.depends_on) == (item.id in changed), item.id
 
 
-def test_corridor_rule_makes_c03_critical_and_leaves_day_areas_critical_anyway(v2: Checklist) -> None:
+def test_corridor_rule_makes_c03_critical_and_leaves_day_areas_critical_anyway(
+    v2: Checklist,
+) -> None:
     strict = with_setting("corridor_rule", "code-of-practice")
     assert not v2.item("C03").critical and strict.item("C03").critical
     for item_id in ("C11", "C02", "A05"):
@@ -270,9 +274,7 @@ def pack(checklist: Checklist, answers: dict[str, str]) -> str:
 def test_four_sightline_failures_never_leave_a_male_ward_green(v2: Checklist) -> None:
     """The gap found in version 1: 91.5% and Green with four sightline items answered No."""
     assert v2.thresholds.section_floor == 75
-    sightlines = [
-        i for i in v2.section("sightlines").items if i.applies("male") and not i.critical
-    ]
+    sightlines = [i for i in v2.section("sightlines").items if i.applies("male") and not i.critical]
     base = {item.id: "yes" for item in v2.applicable_items("male")}
     packing = Packing(v2)
     for failed in itertools.combinations([i.id for i in sightlines], 4):

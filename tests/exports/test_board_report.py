@@ -255,7 +255,7 @@ def test_different_checklist_versions_are_noted(
     store: Store, checklist: Checklist, tmp_path: Path
 ) -> None:
     data = json.loads(checklist.canonical_json)
-    data["version"] = 2
+    data["version"] = checklist.version + 1
     newer = from_canonical_json(json.dumps(data))
     for name, used in (("Old Ward", checklist), ("New Ward", newer)):
         store.add_ward(site="Ashcombe", name=name, sex="female")

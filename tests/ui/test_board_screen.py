@@ -380,7 +380,7 @@ def test_a_note_says_when_checklist_versions_differ(
     qtbot, store: Store, checklist: Checklist, library: ChecklistLibrary
 ) -> None:
     data = json.loads(checklist.canonical_json)
-    data["version"] = 2
+    data["version"] = checklist.version + 1
     newer = from_canonical_json(json.dumps(data))
     for name, used in (("Old Ward", checklist), ("New Ward", newer)):
         store.add_ward(site="Ashcombe", name=name, sex="female")
@@ -389,7 +389,8 @@ def test_a_note_says_when_checklist_versions_differ(
     assert screen.versions_note.isVisible()
     note = screen.versions_note.text()
     assert "different checklist versions" in note
-    assert "v1 (1 ward)" in note and "v2 (1 ward)" in note
+    assert f"v{checklist.version} (1 ward)" in note
+    assert f"v{checklist.version + 1} (1 ward)" in note
 
 
 def test_the_chart_draws_the_wards_selected_in_the_table(
