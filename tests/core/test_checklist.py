@@ -91,10 +91,16 @@ def test_builtin_checklist_is_complete(checklist: Checklist) -> None:
 
 
 def test_builtin_setting_changes_which_items_are_critical(tmp_path: Path) -> None:
-    source = (builtin_dir() / "sexual-safety-environment.toml").read_text(encoding="utf-8")
+    """Each built-in version: the corridor rule decides whether C03 is critical."""
+    for name in ("sexual-safety-environment.toml", "sexual-safety-environment-v1.toml"):
+        check_corridor_rule(tmp_path, builtin_dir() / name)
+
+
+def check_corridor_rule(tmp_path: Path, path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
     strict = source.replace('value = "dssa-2019"', 'value = "code-of-practice"', 1)
     assert strict != source
-    default = load_file(builtin_dir() / "sexual-safety-environment.toml")
+    default = load_file(path)
     stricter = load_file(write(tmp_path, strict))
     assert not default.item("C03").critical
     assert stricter.item("C03").critical
@@ -291,7 +297,9 @@ def test_a_normal_install_finds_the_builtin_checklists(tmp_path: Path) -> None:
             "-c",
             "import sys; sys.path.insert(0, sys.argv[1]);"
             "from wardaudit.checklist import load_library, builtin_dir;"
-            "print(builtin_dir()); print(load_library([]).latest('sexual-safety-environment').title)",
+            "library = load_library([]); versions = library.versions['sexual-safety-environment'];"
+            "print(builtin_dir()); print(library.latest('sexual-safety-environment').title);"
+            "print([c.version for c in versions], library.warnings)",
             str(target),
         ],
         capture_output=True,
@@ -299,6 +307,7 @@ def test_a_normal_install_finds_the_builtin_checklists(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert probe.returncode == 0, probe.stderr
-    folder, title = probe.stdout.splitlines()
+    folder, title, versions = probe.stdout.splitlines()
     assert folder.startswith(str(target))
     assert title == "Sexual safety: ward environment"
+    assert versions == "[1, 2] []", "both versions of the built-in checklist ship"
