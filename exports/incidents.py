@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 from wardaudit.errors import InvalidInput, NotFound
-from wardaudit.incidents.errors import IncidentsRefused
+from wardaudit.incidents.errors import IncidentsRefused, size_words
 from wardaudit.incidents.mapping import IncidentMapping, SourceOptions
 from wardaudit.incidents.model import RowIncident
 from wardaudit.incidents.reader import (
@@ -34,6 +34,18 @@ from wardaudit.incidents.sensitive import NO_VOCABULARY, Vocabulary
 log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 10_000
+# What openpyxl raises on a damaged or crafted workbook, each turned into a plain refusal.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    ParseError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    OSError,
+    EOFError,
+)
 _EPOCH_1900 = date(1899, 12, 30)
 _EPOCH_1904 = date(1904, 1, 1)
 
@@ -54,8 +66,8 @@ def _check_archive(path: Path, limits: ReadLimits) -> None:
     if size > limits.max_bytes:
         raise _refuse(
             path,
-            f"{path.name} is {size / 1024 / 1024:.0f} MB; an incident export may be at most "
-            f"{limits.max_bytes // 1024 // 1024} MB (export a shorter period)",
+            f"{path.name} is {size_words(size)}; an incident export may be at most "
+            f"{size_words(limits.max_bytes)} (export a shorter period)",
         )
     with path.open("rb") as handle:
         start = handle.read(8)
@@ -83,8 +95,8 @@ def _check_archive(path: Path, limits: ReadLimits) -> None:
     if unpacked > limits.max_unpacked_bytes:
         raise _refuse(
             path,
-            f"{path.name} unpacks to {unpacked / 1024 / 1024:.0f} MB; an incident export may "
-            f"unpack to at most {limits.max_unpacked_bytes // 1024 // 1024} MB",
+            f"{path.name} unpacks to {size_words(unpacked)}; an incident export may unpack "
+            f"to at most {size_words(limits.max_unpacked_bytes)}",
         )
 
 
@@ -109,16 +121,13 @@ class XlsxSource:
         self.limits = limits
         self.header_row = options.header_row
         _check_archive(self.path, limits)
+        # A file object, not the name: openpyxl would refuse a workbook saved as ".csv",
+        # and read-only mode then streams the sheet from the disk.
+        self._handle = self.path.open("rb")
         try:
-            self._book = load_workbook(self.path, read_only=True, data_only=True)
-        except (
-            zipfile.BadZipFile,
-            InvalidFileException,
-            KeyError,
-            ParseError,
-            ValueError,
-            OSError,
-        ):
+            self._book = load_workbook(self._handle, read_only=True, data_only=True)
+        except (InvalidFileException, *_DAMAGED):
+            self._handle.close()
             raise _refuse(
                 self.path, f"{self.path.name} is not an Excel workbook (.xlsx) or is damaged"
             ) from None
@@ -146,7 +155,7 @@ class XlsxSource:
             self._number = 0
             self.header: Sequence[str] = self._read_header()
         except BaseException:
-            self._book.close()
+            self.close()
             raise
 
     @property
@@ -158,9 +167,12 @@ class XlsxSource:
             values = next(self._rows)
         except StopIteration:
             return None
-        except (ParseError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        except _DAMAGED:
+            # the exception's text may quote a cell, so it is not repeated
             raise _refuse(
-                self.path, f"row {self._number + 1} of the sheet cannot be read ({error})"
+                self.path,
+                f"row {self._number + 1} of the sheet cannot be read: the workbook is damaged "
+                "or was not written by a spreadsheet program",
             ) from None
         self._number += 1
         cells = tuple(_cell(v) for v in values)
@@ -192,6 +204,7 @@ class XlsxSource:
 
     def close(self) -> None:
         self._book.close()
+        self._handle.close()
 
     def __enter__(self) -> XlsxSource:
         return self

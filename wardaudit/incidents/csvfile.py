@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from wardaudit.errors import InvalidInput, NotFound
-from wardaudit.incidents.errors import IncidentsRefused
+from wardaudit.incidents.errors import IncidentsRefused, size_words
 from wardaudit.incidents.mapping import IncidentMapping, SourceOptions
 from wardaudit.incidents.model import RowIncident
 from wardaudit.incidents.reader import (
@@ -81,8 +81,8 @@ def _check_file(path: Path, limits: ReadLimits) -> int:
     if size > limits.max_bytes:
         raise _refuse(
             path,
-            f"{path.name} is {size / 1024 / 1024:.0f} MB; an incident export may be at most "
-            f"{limits.max_bytes // 1024 // 1024} MB (export a shorter period)",
+            f"{path.name} is {size_words(size)}; an incident export may be at most "
+            f"{size_words(limits.max_bytes)} (export a shorter period)",
         )
     return size
 

@@ -8,6 +8,15 @@ from pathlib import Path
 from wardaudit.errors import InvalidInput, WardAuditError
 
 
+def size_words(size: int) -> str:
+    """A file size as a person reads it: 900 bytes, 12 KB, 3.4 MB."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB")
+
+
 class MappingError(WardAuditError):
     """A mapping file is malformed; ``problems`` lists every problem found, each with its place."""
 

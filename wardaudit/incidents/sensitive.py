@@ -24,8 +24,8 @@ CONCERN_WORDS: dict[Concern, str] = {
     "free_text": "look like free-text descriptions",
 }
 
-# Ten digits, grouped any way with single spaces, dashes, dots or slashes between them.
-_TEN_DIGITS = re.compile(r"(?<![\d])\d(?:[ \-./]?\d){9}(?![\d])")
+# Runs of digit groups with single spaces, dashes, dots or slashes between the groups.
+_DIGIT_RUN = re.compile(r"\d+(?:[ \-./]\d+)*")
 _WHOLE_TEN_DIGITS = re.compile(r"\d(?:[ \-./]?\d){9}")
 _SEPARATORS = re.compile(r"[ \-./]")
 
@@ -93,10 +93,21 @@ class Vocabulary:
 
 
 def nhs_number_in(text: str) -> bool:
-    """True when the text holds ten digits, grouped any way, that pass the NHS check."""
-    for match in _TEN_DIGITS.finditer(text):
-        if is_valid_nhs_number(_SEPARATORS.sub("", match.group())):
-            return True
+    """True when the text holds ten digits, grouped any way, that pass the NHS check.
+
+    Any run of whole groups that adds up to ten digits counts, so "bed 4 999 000 0026"
+    is found; a group is never split, so an eleven-digit number is not an NHS number.
+    """
+    for match in _DIGIT_RUN.finditer(text):
+        groups = _SEPARATORS.split(match.group())
+        for first in range(len(groups)):
+            digits = ""
+            for group in groups[first:]:
+                digits += group
+                if len(digits) >= 10:
+                    break
+            if len(digits) == 10 and is_valid_nhs_number(digits):
+                return True
     return False
 
 
