@@ -2,7 +2,7 @@
 
 python -m benchmarks            the full run
 python -m benchmarks --quick    fewer samples, same figures
-python -m benchmarks --only NAME[,NAME]   just those groups (core, board, desktop, exports, bundle)
+python -m benchmarks --only NAME[,NAME]   just those groups (core, board, desktop, exports, bundle, incidents)
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def groups() -> dict[str, Callable[[Path, Path, bool], list[Result]]]:
             *core.score_and_open_50k(work, cache, quick),
         ],
     }
-    for name in ("board", "desktop", "exports", "bundle"):
+    for name in ("board", "desktop", "exports", "bundle", "incidents"):
         module_path = HERE / f"{name}.py"
         if module_path.exists():
             module = __import__(f"benchmarks.{name}", fromlist=["run"])

@@ -198,7 +198,11 @@ class XlsxSource:
             )
         return ["" if v is None else str(v).strip() for v in header]
 
-    def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+    def rows(self, columns: Sequence[int]) -> Iterator[tuple[int, Sequence[Cell]]]:
+        # Only as far as the last mapped column: openpyxl hands over no cell beyond it.
+        self._rows = self._sheet.iter_rows(
+            min_row=self._number + 1, max_col=max(columns, default=0) + 1, values_only=True
+        )
         while (cells := self._next()) is not None:
             yield self._number, cells
 

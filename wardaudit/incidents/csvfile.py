@@ -243,8 +243,11 @@ class CsvSource:
             )
         return [name.replace("\ufeff", "").strip() for name in header]
 
-    def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+    def rows(self, columns: Sequence[int]) -> Iterator[tuple[int, Sequence[Cell]]]:
+        # the csv module splits the whole record; the columns after the last mapped one go
+        end = max(columns, default=-1) + 1
         while (record := self._next()) is not None:
+            del record[end:]
             yield self._number, record
 
     def close(self) -> None:

@@ -156,6 +156,7 @@ class WardMatcher:
             by_key.setdefault(code_key(ward), set()).add(ward)
         self._by_key = by_key
         self._aliases = {code_key(source): target for source, target in aliases.items()}
+        self._matched: dict[str, tuple[str | None, str | None]] = {}
 
     def _ward(self, name: str) -> str | None:
         if name in self.wards:
@@ -165,6 +166,12 @@ class WardMatcher:
 
     def match(self, name: str) -> tuple[str | None, str | None]:
         """(the WardAudit ward or None, the alias target that did not match or None)."""
+        found = self._matched.get(name)
+        if found is None:
+            found = self._matched[name] = self._match(name)
+        return found
+
+    def _match(self, name: str) -> tuple[str | None, str | None]:
         target = self._aliases.get(code_key(name))
         if target is not None:
             ward = self._ward(target)
@@ -222,7 +229,11 @@ def plan_import(
             rows, _ = unmatched.setdefault(item.incident.ward, ([], missing_target))
             rows.append(item.row)
             continue
-        resolved = RowIncident(item.row, replace(item.incident, ward=ward))
+        resolved = (
+            item
+            if ward == item.incident.ward
+            else RowIncident(item.row, replace(item.incident, ward=ward))
+        )
         held = existing.get(reference)
         if held is None:
             new.append(resolved)

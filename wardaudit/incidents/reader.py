@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 from wardaudit import clock
 from wardaudit.identifiers import is_valid_nhs_number
@@ -32,6 +32,7 @@ from wardaudit.incidents.sensitive import (
 from wardaudit.incidents.vocabulary import Category, Harm, more_severe
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 Cell = str | int | float | date | datetime | None
 
@@ -80,8 +81,12 @@ class RowSource(Protocol):
         """Day 0 of spreadsheet serial dates when numbers in the date column are such."""
         ...
 
-    def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
-        """(row number as a spreadsheet shows it, cells) for every row below the header."""
+    def rows(self, columns: Sequence[int]) -> Iterator[tuple[int, Sequence[Cell]]]:
+        """(row number as a spreadsheet shows it, cells) for every row below the header.
+
+        ``columns`` are the (0-based) columns the mapping reads; a source may stop each row
+        after the last of them, so the others are not even handed over.
+        """
         ...
 
 
@@ -159,7 +164,8 @@ class IncidentReader:
         self.skipped = 0
         self.incidents: list[RowIncident] = []
         self._finished = False
-        self._skip = False
+        self._flags = 0  # values flagged as patient details, all columns together
+        self._good: dict[tuple[str, object], object] = {}
         wards = Vocabulary.of(
             (s for s, _ in mapping.ward_aliases), (t for _, t in mapping.ward_aliases)
         )
@@ -172,6 +178,9 @@ class IncidentReader:
         self._ten_digit_refs = 0
         self._ten_digit_nhs: list[int] = []
         self._indices = self._find_columns()
+        self._mapped = sorted({i for indices in self._indices.values() for i in indices})
+        # Wards, places and codes repeat on every row: each distinct value is judged once.
+        self._judged: dict[tuple[str, str], tuple[Concern, str] | None] = {}
 
     # --- the header -----------------------------------------------------------------------
 
@@ -217,10 +226,13 @@ class IncidentReader:
         if concern == "nhs_number" and found.concern != "nhs_number":
             found.concern, found.reason = concern, reason  # the gravest concern is reported
         found.count += 1
+        self._flags += 1
         if len(found.rows) < SHOWN_ROWS:
             found.rows.append(row)
 
     def _text(self, value: Cell, role: str) -> str:
+        if type(value) is str:
+            return " ".join(value.split())
         if value is None:
             return ""
         if isinstance(value, bool):
@@ -243,7 +255,13 @@ class IncidentReader:
         return text
 
     def _concern(self, text: str, role: str, column: str, row: int, vocabulary: Vocabulary) -> bool:
-        found = concern_for(text, vocabulary)
+        key = (role, text)
+        if key in self._judged:
+            found = self._judged[key]
+        else:
+            found = concern_for(text, vocabulary)
+            if len(self._judged) < 50_000:
+                self._judged[key] = found
         if found is None:
             return False
         self._flag(role, column, row, *found)
@@ -340,35 +358,36 @@ class IncidentReader:
             return None
         return text
 
-    def _category(self, cells: Sequence[Cell], row: int, where: str) -> Category | None:
-        """The category; None after a problem or when the mapping skips the row (noted)."""
+    def _category(
+        self, cells: Sequence[Cell], row: int, where: str
+    ) -> tuple[Category | None, bool]:
+        """(the category or None after a problem, whether the mapping skips the row)."""
         parts: list[str] = []
         for index, column in zip(
             self._indices["category"], self.mapping.columns.category, strict=True
         ):
             text = self._checked(_cell(cells, index), "category", column, row, where)
             if text is None:
-                return None
+                return None, False
             if text:
                 parts.append(text)
         code = " / ".join(parts)
         if not code:
             self.problems.add(f"{where}: no category")
-            return None
+            return None, False
         category = self.mapping.category_for(code)
         if category is not None:
-            return category
+            return category, False
         column = " + ".join(self.mapping.columns.category)
         if self._concern(code, "category", column, row, NO_VOCABULARY):
-            return None
+            return None, False
         if self.mapping.unlisted_categories == "skip":
-            self._skip = True
-            return None
+            return None, True
         shown = code if len(code) <= 60 else code[:57] + "..."
         self.problems.add(
             f"{where}: the category {shown!r} is not listed under [categories.codes] in the mapping"
         )
-        return None
+        return None, False
 
     def _harm(self, cells: Sequence[Cell], row: int, where: str) -> tuple[bool, Harm | None]:
         """(usable, the most severe mapped harm or None when not graded)."""
@@ -398,11 +417,53 @@ class IncidentReader:
             return False, None
         return True, harm
 
-    def _row(self, row: int, cells: Sequence[Cell]) -> RowIncident | None:
-        where = f"Row {row}"
-        mapped = [i for indices in self._indices.values() for i in indices]
-        if all(_blank(_cell(cells, i)) for i in mapped):
+    def _ward(self, value: Cell, row: int, where: str) -> str | None:
+        column = self.mapping.columns.ward
+        ward = self._checked(value, "ward", column, row, where)
+        if ward is None:
             return None
+        if not ward:
+            self.problems.add(f"{where}: no ward")
+            return None
+        if self._concern(ward, "ward", column, row, self._ward_vocabulary):
+            return None
+        return ward
+
+    def _place(self, value: Cell, row: int, where: str) -> str | None:
+        column = self.mapping.columns.place or ""
+        text = self._checked(value, "place", column, row, where)
+        if text is None:
+            return None
+        if not text:
+            return ""
+        if self._concern(text, "place", column, row, self._place_vocabulary):
+            return None
+        return self.mapping.place_for(text)
+
+    def _memo(self, role: str, raw: object, judge: Callable[[], _T]) -> _T:
+        """Judge a value once: wards, places, codes and dates repeat on every row.
+
+        Only a value judged without any problem is remembered, so a bad value is reported
+        on every row that has it.
+        """
+        key = (role, raw)
+        good = self._good
+        if key in good:
+            return cast(_T, good[key])
+        before = (self.problems.total, self._flags)
+        value = judge()
+        if (self.problems.total, self._flags) == before and len(good) < 100_000:
+            good[key] = value
+        return value
+
+    def _row(self, row: int, cells: Sequence[Cell]) -> RowIncident | None:
+        count = len(cells)
+        for index in self._mapped:
+            value = cells[index] if index < count else None
+            if value is not None and (type(value) is not str or value.strip()):
+                break
+        else:
+            return None  # none of the mapped cells holds anything
         self.rows_read += 1
         if self.rows_read > self.limits.max_rows:
             raise IncidentsRefused(
@@ -412,36 +473,32 @@ class IncidentReader:
                     "a shorter period (or only sexual safety incidents) and import each part"
                 ],
             )
+        where = f"Row {row}"
         before = self.problems.total
-        reference = self._reference(_cell(cells, self._indices["reference"][0]), row, where)
-        when = self._date(_cell(cells, self._indices["date"][0]), row, where)
-        ward_column = self.mapping.columns.ward
-        ward = self._checked(
-            _cell(cells, self._indices["ward"][0]), "ward", ward_column, row, where
+        indices = self._indices
+        memo = self._memo
+        category, skip = memo(
+            "category",
+            tuple(_cell(cells, i) for i in indices["category"]),
+            lambda: self._category(cells, row, where),
         )
-        if ward is not None:
-            if not ward:
-                self.problems.add(f"{where}: no ward")
-                ward = None
-            elif self._concern(ward, "ward", ward_column, row, self._ward_vocabulary):
-                ward = None
-        place: str | None = ""
-        if "place" in self._indices:
-            place_column = self.mapping.columns.place or ""
-            cell = _cell(cells, self._indices["place"][0])
-            text = self._checked(cell, "place", place_column, row, where)
-            if text is None or (
-                text and self._concern(text, "place", place_column, row, self._place_vocabulary)
-            ):
-                place = None
-            elif text:
-                place = self.mapping.place_for(text)
-        self._skip = False
-        category = self._category(cells, row, where)
-        if self._skip:
+        if skip:
             self.skipped += 1
             return None
-        usable, harm = self._harm(cells, row, where)
+        reference = self._reference(_cell(cells, indices["reference"][0]), row, where)
+        raw_date = _cell(cells, indices["date"][0])
+        when = memo("date", raw_date, lambda: self._date(raw_date, row, where))
+        raw_ward = _cell(cells, indices["ward"][0])
+        ward = memo("ward", raw_ward, lambda: self._ward(raw_ward, row, where))
+        place: str | None = ""
+        if "place" in indices:
+            raw_place = _cell(cells, indices["place"][0])
+            place = memo("place", raw_place, lambda: self._place(raw_place, row, where))
+        usable, harm = memo(
+            "harm",
+            tuple(_cell(cells, i) for i in indices["harm"]),
+            lambda: self._harm(cells, row, where),
+        )
         if (
             reference is None
             or when is None
@@ -460,7 +517,7 @@ class IncidentReader:
         if self._finished:
             yield from self.incidents
             return
-        for scanned, (row, cells) in enumerate(self.source.rows(), start=1):
+        for scanned, (row, cells) in enumerate(self.source.rows(self._mapped), start=1):
             if scanned > self.limits.max_scanned_rows:
                 raise IncidentsRefused(
                     self.source.name,
@@ -526,7 +583,3 @@ class IncidentReader:
 
 def _cell(cells: Sequence[Cell], index: int) -> Cell:
     return cells[index] if index < len(cells) else None
-
-
-def _blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())

@@ -28,6 +28,8 @@ CONCERN_WORDS: dict[Concern, str] = {
 _DIGIT_RUN = re.compile(r"\d+(?:[ \-./]\d+)*")
 _WHOLE_TEN_DIGITS = re.compile(r"\d(?:[ \-./]?\d){9}")
 _SEPARATORS = re.compile(r"[ \-./]")
+_NOT_DIGIT = re.compile(r"\D")
+_DIGIT = re.compile(r"\d")
 
 _TITLES = "Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Revd|Fr|Sr|Master|Madam"
 # Smith, O'Brien, McDonald, Smith-Jones; SMITH as many NHS systems write surnames.
@@ -98,6 +100,8 @@ def nhs_number_in(text: str) -> bool:
     Any run of whole groups that adds up to ten digits counts, so "bed 4 999 000 0026"
     is found; a group is never split, so an eleven-digit number is not an NHS number.
     """
+    if len(_NOT_DIGIT.sub("", text)) < 10:
+        return False
     for match in _DIGIT_RUN.finditer(text):
         groups = _SEPARATORS.split(match.group())
         for first in range(len(groups)):
@@ -129,7 +133,7 @@ NO_VOCABULARY = Vocabulary()
 def person_name_reason(text: str, vocabulary: Vocabulary = NO_VOCABULARY) -> str | None:
     """Why the text reads like a person's name, or None; tuned for few false alarms."""
     value = " ".join(text.split())
-    if not value or value in vocabulary or any(ch.isdigit() for ch in value):
+    if not value or _DIGIT.search(value) or value in vocabulary:
         return None
     title = _TITLE_AND_NAME.search(value)
     if title and title.group(1).casefold() not in PLACE_WORDS:

@@ -255,3 +255,14 @@ def test_read_export_tells_a_workbook_by_its_content(tmp_path: Path) -> None:
 
 def test_every_refusal_is_one_of_wardaudits_errors(write_csv: WriteCsv) -> None:
     assert issubclass(IncidentsRefused, WardAuditError)
+
+
+def test_a_workbook_hands_over_no_cell_past_the_last_mapped_column(tmp_path: Path) -> None:
+    from exports.incidents import XlsxSource
+
+    header = ["Ref", "Date", "Ward", "Where", "Type", "Harm", "Patient", "Account"]
+    rows: list[list[object]] = [header, [*good_row(1)[:6], "ASHDOWN, Robin", "Made-up account"]]
+    mapping = small_mapping()
+    with XlsxSource(_workbook(tmp_path / "x.xlsx", rows), mapping.source) as source:
+        handed = [cells for _, cells in source.rows([0, 1, 2, 3, 4, 5])]
+    assert handed == [("R00001", "03/02/2026", "Juniper Ward", "Garden", "Assault", "Low")]
