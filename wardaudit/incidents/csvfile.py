@@ -127,8 +127,9 @@ def detect_encoding(handle: BinaryIO, path: Path, wanted: str) -> str:
                 if "\x00" in text:
                     raise _refuse(
                         path,
-                        f"{path.name} holds NUL characters, so it is not CSV text (is it a "
-                        "workbook or a report saved under a .csv name?)",
+                        f"{path.name} holds NUL characters, so it is not CSV text in a known "
+                        "encoding: it may be a report saved under a .csv name, or UTF-16 text "
+                        "without its byte-order mark; save it as 'CSV UTF-8 (Comma delimited)'",
                     )
                 offset += len(chunk)
             decoder.decode(b"", final=True)
