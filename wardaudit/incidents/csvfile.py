@@ -75,6 +75,8 @@ def _check_file(path: Path, limits: ReadLimits) -> int:
         raise NotFound(f"there is no file {path}")
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give the incident export (.csv or .xlsx)")
+    if not path.is_file():  # a pipe or a device could never end
+        raise InvalidInput(f"{path} is not an ordinary file, so it is not read")
     size = path.stat().st_size
     if size == 0:
         raise _refuse(path, f"{path.name} is empty (0 bytes)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -625,6 +626,8 @@ def load_mapping_bytes(raw: bytes, source: str = "mapping") -> IncidentMapping:
         raise MappingError(
             source, [f"{source}: tables and lists nest too deeply to be a mapping"]
         ) from None
+    except ValueError as error:  # such as an integer of thousands of digits
+        raise MappingError(source, [f"{source}: is not usable TOML: {error}"]) from None
     mapping = _parse(data, p, source)
     if mapping is None:
         raise MappingError(source, p.items)
@@ -634,6 +637,16 @@ def load_mapping_bytes(raw: bytes, source: str = "mapping") -> IncidentMapping:
 def load_mapping_file(path: Path | str) -> IncidentMapping:
     """Read and validate a mapping file, reading no more than a mapping can hold."""
     path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise MappingError(path, [f"{path}: the file does not exist"]) from None
+    except OSError as error:
+        raise MappingError(path, [f"{path}: cannot be read ({error.strerror or error})"]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise MappingError(path, [f"{path}: is a folder, not a mapping file"])
+    if not stat.S_ISREG(info.st_mode):  # a pipe or a device could never end
+        raise MappingError(path, [f"{path}: is not an ordinary file, so it is not read"])
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_MAPPING_BYTES + 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -200,6 +201,15 @@ def test_a_huge_file_is_refused_without_reading_it_whole(tmp_path: Path) -> None
 def test_files_that_are_not_there_or_not_files(tmp_path: Path) -> None:
     assert "does not exist" in validate_mapping_file(tmp_path / "missing.toml")[0]
     assert "is a folder" in validate_mapping_file(tmp_path)[0]
+    if hasattr(os, "mkfifo"):
+        pipe = tmp_path / "pipe.toml"
+        os.mkfifo(pipe)
+        assert "not an ordinary file" in validate_mapping_file(pipe)[0]  # and does not hang
+
+
+def test_an_integer_of_thousands_of_digits() -> None:
+    problems = problems_of(SMALL_MAPPING + "\n[source]\nheader_row = " + "9" * 5000 + "\n")
+    assert has(problems, "is not usable TOML")
 
 
 def test_the_problem_names_the_file(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Callable
 from datetime import date
@@ -170,6 +171,11 @@ def test_files_that_are_not_csv_text(tmp_path: Path) -> None:
         read_csv(tmp_path / "missing.csv", small_mapping())
     with pytest.raises(InvalidInput):
         read_csv(tmp_path, small_mapping())
+    if hasattr(os, "mkfifo"):
+        pipe = tmp_path / "pipe.csv"
+        os.mkfifo(pipe)
+        with pytest.raises(InvalidInput, match="not an ordinary file"):
+            read_csv(pipe, small_mapping())  # and does not hang
 
 
 def test_a_header_row_past_the_end(write_csv: WriteCsv) -> None:
