@@ -94,7 +94,7 @@ def open_store(path: Path, parent: QWidget | None = None) -> Store | None:
         _message(
             QMessageBox.Icon.Warning,
             "WardAudit is already open on this laptop.",
-            f"{_sentence(str(error))}\n\nSwitch to the WardAudit window that is already "
+            f"{ui_errors.sentence(error)}\n\nSwitch to the WardAudit window that is already "
             "open. If you cannot find it, restart the laptop.",
             parent,
         )
@@ -118,7 +118,7 @@ def _offer_restore(error: DatabaseDamaged, parent: QWidget | None) -> Store | No
             parent,
         )
         return None
-    from ui.settings import describe_backup
+    from ui.settings.backups import describe_backup
 
     when, _words = describe_backup(newest)
     stamp = when.strftime("%d/%m/%Y at %H:%M") if when else "recently"
@@ -155,10 +155,6 @@ def _offer_restore(error: DatabaseDamaged, parent: QWidget | None) -> Store | No
         parent,
     )
     return store
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def create_main_window(ctx: AppContext) -> MainWindow:

@@ -1,21 +1,51 @@
-"""What every screen shares: the open store, the checklists, and the user's defaults."""
+"""What every screen shares: the open store, the checklists, the user's defaults, and the
+one way screens hear that data changed.
+
+Whoever changes data (an :class:`ui.ops.Op` with ``.changes(...)``, or a screen after a
+store action on the UI thread) calls :meth:`AppContext.notify` with what changed; every
+screen listening to one of those kinds hears it through ``changed`` and refreshes, now if
+it is showing, else when it is next shown (:class:`ui.widgets.screen.Screen`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from wardaudit.checklist import ChecklistLibrary, load_library
+from PySide6.QtCore import QObject, Signal
+
+from wardaudit.checklist import Checklist, ChecklistLibrary, builtin_dir, load_library
 from wardaudit.store import Store
 
 SETTING_NAME = "auditor_name"
 SETTING_ROLE = "auditor_role"
 
+Change = Literal["wards", "audits", "actions"]
+"""What a change touched: the ward register; audits (started, answered, signed off,
+amended, merged, their photos); actions (raised, updated, imported)."""
 
-class AppContext:
+
+@dataclass(frozen=True)
+class Changes:
+    """What one user action changed, and who made it (a screen does not hear its own)."""
+
+    kinds: frozenset[Change]
+    origin: object | None = None
+
+    def touch(self, kinds: frozenset[Change]) -> bool:
+        return bool(self.kinds & kinds)
+
+
+class AppContext(QObject):
     """The open database and the checklists; the checklists load on first use, so the
     wards appear without waiting for every checklist file to be read and checked."""
 
+    changed = Signal(object)  # Changes
+
     def __init__(self, store: Store, library: ChecklistLibrary | None = None) -> None:
+        super().__init__()
         self.store = store
         self._library = library
 
@@ -44,3 +74,24 @@ class AppContext:
     def set_auditor(self, name: str, role: str) -> None:
         self.store.set_setting(SETTING_NAME, name.strip())
         self.store.set_setting(SETTING_ROLE, role.strip())
+
+    def notify(self, *kinds: Change, origin: object | None = None) -> None:
+        """Tell every screen that data of these kinds changed (Anki's operation_did_execute)."""
+        if kinds:
+            self.changed.emit(Changes(frozenset(kinds), origin))
+
+
+def default_checklist(checklists: Sequence[Checklist]) -> Checklist:
+    """The latest built-in checklist if there is one, else the first the trust has."""
+    folder = builtin_dir().resolve()
+    for checklist in checklists:
+        if checklist.source and folder in _parents(checklist.source):
+            return checklist
+    return checklists[0]
+
+
+def _parents(source: str) -> list[Path]:
+    try:
+        return list(Path(source).resolve().parents)
+    except OSError:
+        return []

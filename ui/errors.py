@@ -11,16 +11,17 @@ from wardaudit.errors import WardAuditError
 log = logging.getLogger(__name__)
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return (text[:1].upper() + text[1:]) if text else text
+def sentence(text: object) -> str:
+    """A message from the core ("cannot open ...") as a sentence: its first letter a capital."""
+    words = str(text).strip()
+    return words[:1].upper() + words[1:]
 
 
 def show_error(parent: QWidget | None, error: BaseException, title: str = "WardAudit") -> None:
     """Show ``error`` in a dialog; unexpected errors are logged with their traceback."""
     if isinstance(error, WardAuditError):
         log.warning("%s", error)
-        message = _sentence(str(error))
+        message = sentence(error)
     else:
         log.error("unexpected error", exc_info=error)
         message = (

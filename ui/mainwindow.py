@@ -1,8 +1,10 @@
 """The main window: navigation, the audit-in-progress banner, and the open database's lifecycle.
 
 It owns the session: a flag in the store says the app is open, so after a crash or a
-killed process the next start names the interrupted audit and reopens it at its item.
-It also switches and restores databases, because every screen reads the store through it.
+killed process the next start names the interrupted audit and reopens it at its item
+(the rules and questions are in :mod:`ui.session`). It also switches and restores
+databases, because every screen reads the store through it. Screens other than Wards are
+made on first use, from their own packages, so the app starts without loading them.
 """
 
 from __future__ import annotations
@@ -10,77 +12,48 @@ from __future__ import annotations
 import importlib
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFrame,
+    QAbstractButton,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui import errors as ui_errors
-from ui.context import AppContext
+from ui import session
+from ui.banner import PAGES, AuditBanner, DemoNote, NavigationBar
+from ui.context import AppContext, Changes
+from ui.ops import Op
 from ui.theme import row_height, touch_button
 from ui.wards import WardsScreen
-from ui.widgets import busy_dialog
-from ui.worker import run_in_background
+from ui.widgets.screen import Screen
 from wardaudit import backups, clock
-from wardaudit.errors import NotFound, WardAuditError
-from wardaudit.model import AuditRecord, AuditSummary
+from wardaudit.errors import WardAuditError
+from wardaudit.model import AuditSummary
 from wardaudit.store import Store
+
+if TYPE_CHECKING:
+    from ui.audit import AuditScreen
+    from ui.settings import SettingsScreen
 
 log = logging.getLogger(__name__)
 
-SESSION_OPEN = "session_open"  # "1" while the app has this database open
-SESSION_AUDIT = "session_audit"  # the audit last opened on the audit screen
-DEMO_SETTING = "demo_trust"  # "1" in a database holding the made-up demo trust
-BACKUP_INTERVAL_MS = 30 * 60 * 1000
-PAGES = ("wards", "audit", "actions", "board", "settings")
+PAGE_NAMES = tuple(page for page, _text in PAGES)
 # Screens made on first use (module, class): the app starts without loading them.
 LAZY_SCREENS = {"actions": ("ui.actions", "ActionsScreen"), "board": ("ui.board", "BoardScreen")}
 
 
-def demo_path_for(db_path: Path) -> Path:
-    """The demo trust lives in its own file beside her database, never mixed into it."""
-    return db_path.with_name(f"{db_path.stem}-demo{db_path.suffix or '.sqlite3'}")
-
-
-def build_demo(store: Store, library: Any) -> str:
-    """Fill the demo file (runs in the worker) and mark it as the demo."""
-    from wardaudit.demo import build_demo_trust
-
-    summary = build_demo_trust(store, library)
-    store.set_setting(DEMO_SETTING, "1")
-    return summary
-
-
-def resume_item(record: AuditRecord) -> str | None:
-    """Where a resumed audit opens: the item she was on, else the first unanswered one."""
-    order = [item.id for item in record.checklist.applicable_items(record.audit.ward.sex)]
-    if record.audit.current_item in order:
-        return record.audit.current_item
-    unanswered = record.unanswered()
-    if unanswered:
-        return unanswered[0]
-    return order[0] if order else None
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 class MainWindow(QMainWindow):
-    """Wards, Audit and Settings, with a banner whenever an audit is in progress."""
+    """Wards, Audit, Actions, Board and Settings, with a banner while an audit is in progress."""
 
     store_replaced = Signal()
     demo_ready = Signal()
@@ -89,9 +62,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.home_db_path = ctx.db_path
-        self.audit_screen: Any = None
+        self.audit_screen: AuditScreen | None = None
         self.last_prompt: QMessageBox | None = None
-        self.progress_dialog: QProgressDialog | None = None
+        self._busy_op: Op[Any] | None = None
         self._notices: list[QMessageBox] = []
         self._banner_audit: AuditSummary | None = None
         self._store_ready = True
@@ -99,80 +72,19 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(960, 600)
         self.resize(1366, 768)
 
-        # --- navigation
-        self.nav_buttons: dict[str, QPushButton] = {}
-        # No exclusive QButtonGroup: it would let Tab reach only the checked button.
-        nav = QFrame()
-        nav.setObjectName("navigation")
-        nav_layout = QVBoxLayout(nav)
-        nav_layout.setContentsMargins(10, 12, 10, 12)
-        nav_layout.setSpacing(10)
-        for number, (page, text) in enumerate(
-            (
-                ("wards", "&Wards"),
-                ("audit", "&Audit"),
-                ("actions", "A&ctions"),
-                ("board", "&Board"),
-                ("settings", "Se&ttings"),
-            ),
-            start=1,
-        ):
-            button = touch_button(
-                text,
-                f"{text.replace('&', '')} screen",
-                tooltip=f"Show the {text.replace('&', '')} screen (Ctrl+{number})",
-            )
-            button.setObjectName("nav")
-            button.setCheckable(True)
-            button.clicked.connect(lambda _checked=False, p=page: self.show_page(p))
-            nav_layout.addWidget(button)
-            self.nav_buttons[page] = button
-            action = QAction(self)
-            action.setShortcuts([QKeySequence(f"Ctrl+{number}"), QKeySequence(f"Alt+{number}")])
-            action.triggered.connect(lambda _checked=False, p=page: self.show_page(p))
-            self.addAction(action)
-        nav_layout.addStretch(1)
-
-        # --- the audit-in-progress banner
-        self.banner = QFrame()
-        self.banner.setObjectName("banner")
-        self.banner.setAccessibleName("Audit in progress")
-        self.banner_label = QLabel()
-        self.banner_label.setWordWrap(True)
-        self.banner_label.setAccessibleName("Audit in progress")
-        self.resume_button = touch_button(
-            "Resume", tooltip="Carry on with this audit", primary=True
-        )
+        self.navigation = NavigationBar(self)
+        self.navigation.page_chosen.connect(self.show_page)
+        self.nav_buttons = self.navigation.buttons
+        self.banner = AuditBanner()
+        self.banner_label, self.resume_button = self.banner.label, self.banner.resume_button
         self.resume_button.clicked.connect(self.resume_banner_audit)
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.setContentsMargins(14, 6, 8, 6)
-        banner_layout.addWidget(self.banner_label, 1)
-        banner_layout.addWidget(self.resume_button)
-        self.banner.hide()
-
-        # --- the demo note
-        self.demo_note = QFrame()
-        self.demo_note.setObjectName("banner")
-        self.demo_label = QLabel(
-            "This is the demo trust: every ward, audit and action in it is made up."
-        )
-        self.demo_label.setWordWrap(True)
-        self.leave_demo_button = touch_button(
-            "Use my own wards",
-            tooltip="Close the demo trust and go back to your own database",
-        )
-        self.leave_demo_button.clicked.connect(self.leave_demo)
-        demo_layout = QHBoxLayout(self.demo_note)
-        demo_layout.setContentsMargins(14, 6, 8, 6)
-        demo_layout.addWidget(self.demo_label, 1)
-        demo_layout.addWidget(self.leave_demo_button)
-        self.demo_note.hide()
+        self.demo_note = DemoNote()
+        self.demo_note.leave_button.clicked.connect(self.leave_demo)
 
         # --- pages
         self.wards = WardsScreen(ctx)
         self.wards.open_audit_requested.connect(self.open_audit)
-        self.wards.wards_changed.connect(self.refresh_banner)
-        self._settings: Any = None  # made on first use: most starts never open Settings
+        self._settings: SettingsScreen | None = None  # made on first use: most starts never
         self.settings_page = QStackedWidget()
 
         self.audit_page = QStackedWidget()
@@ -180,7 +92,7 @@ class MainWindow(QMainWindow):
         self.audit_page.addWidget(self.audit_empty)
 
         self.lazy_pages: dict[str, QStackedWidget] = {}
-        self.lazy_screens: dict[str, Any] = {}
+        self.lazy_screens: dict[str, Screen] = {}
         self.pages = QStackedWidget()
         self.pages.addWidget(self.wards)
         self.pages.addWidget(self.audit_page)
@@ -199,32 +111,38 @@ class MainWindow(QMainWindow):
         outer = QHBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        outer.addWidget(nav)
+        outer.addWidget(self.navigation)
         outer.addLayout(right, 1)
         self.setCentralWidget(central)
 
         self.backup_timer = QTimer(self)
-        self.backup_timer.setInterval(BACKUP_INTERVAL_MS)
+        self.backup_timer.setInterval(session.BACKUP_INTERVAL_MS)
         self.backup_timer.timeout.connect(self.periodic_backup)
 
+        # Whatever changed, wherever: the banner's count of answers may have moved.
+        ctx.changed.connect(self._data_changed)
         self.setAcceptDrops(True)
         self.show_page("wards")
         self.refresh_banner()
 
     # --- exchange files dropped on the window ------------------------------------------------
 
-    def dragEnterEvent(self, event: Any) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: Any) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         """Exchange files dropped anywhere on the window open the Board's import preview."""
         files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if not files:
             return
         event.acceptProposedAction()
         self.show_page("board")
-        self.ensure_screen("board").import_exchange_files(files)
+        from ui.board import BoardScreen  # loaded by now: the Board was made to show it
+
+        board = self.ensure_screen("board")
+        assert isinstance(board, BoardScreen)
+        board.import_exchange_files(files)
 
     # --- pages --------------------------------------------------------------------------------
 
@@ -247,13 +165,8 @@ class MainWindow(QMainWindow):
         layout.addStretch(1)
         return page
 
-    def _mark_nav(self, page: str) -> None:
-        for name, button in self.nav_buttons.items():
-            button.setChecked(name == page)
-            button.setAccessibleDescription("Showing" if name == page else "")
-
     def current_page(self) -> str:
-        return PAGES[self.pages.currentIndex()]
+        return PAGE_NAMES[self.pages.currentIndex()]
 
     def show_page(self, page: str) -> None:
         if page == "audit" and self.audit_page.currentWidget() is self.audit_empty:
@@ -267,14 +180,14 @@ class MainWindow(QMainWindow):
             self.ensure_screen(page)
         elif page == "settings":
             _ = self.settings
-        self.pages.setCurrentIndex(PAGES.index(page))
-        self._mark_nav(page)
+        self.pages.setCurrentIndex(PAGE_NAMES.index(page))
+        self.navigation.mark(page)
         if page == "wards":
             self.wards.table.setFocus()
         self._update_banner_visibility()
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> SettingsScreen:
         """The Settings screen, made the first time it is wanted."""
         if self._settings is None:
             from ui.settings import SettingsScreen
@@ -287,24 +200,20 @@ class MainWindow(QMainWindow):
             self._settings = screen
         return self._settings
 
-    def ensure_screen(self, page: str) -> Any:
+    def ensure_screen(self, page: str) -> Screen:
         """Make the Actions or Board screen on first use, over the current database."""
         screen = self.lazy_screens.get(page)
         if screen is None:
             module_name, class_name = LAZY_SCREENS[page]
             module = importlib.import_module(module_name)
             screen = getattr(module, class_name)(self.ctx)
-            if hasattr(screen, "open_audit_requested"):
-                screen.open_audit_requested.connect(self.open_audit)
-            if hasattr(screen, "data_changed"):
-                screen.data_changed.connect(self._data_changed_elsewhere)
+            assert isinstance(screen, Screen)
+            screen.open_audit_requested.connect(self.open_audit)
             self.lazy_pages[page].addWidget(screen)
             self.lazy_screens[page] = screen
         return screen
 
-    def _data_changed_elsewhere(self) -> None:
-        """Actions updated or audits merged on another screen: the wards' figures moved."""
-        self.wards.mark_stale()
+    def _data_changed(self, _changes: Changes) -> None:
         self.refresh_banner()
 
     def _drop_lazy_screens(self) -> None:
@@ -315,20 +224,18 @@ class MainWindow(QMainWindow):
 
     # --- audits -------------------------------------------------------------------------------
 
-    def ensure_audit_screen(self) -> Any:
+    def ensure_audit_screen(self) -> AuditScreen | None:
         """The audit screen is made on first use, so the rest of the app starts quickly."""
         if self.audit_screen is not None:
             return self.audit_screen
         try:
             from ui.audit import AuditScreen
         except ModuleNotFoundError as error:
-            if error.name != "ui.audit":
+            if error.name is None or not error.name.startswith("ui.audit"):
                 raise
             log.error("the audit screen is missing from this installation")
             return None
         screen = AuditScreen(self.ctx, self)
-        screen.progress_changed.connect(self._audit_progress)
-        screen.audit_completed.connect(self._audit_completed)
         screen.leave_requested.connect(lambda: self.show_page("wards"))
         self.audit_page.addWidget(screen)
         self.audit_screen = screen
@@ -345,33 +252,25 @@ class MainWindow(QMainWindow):
             )
             self.audit_page.setCurrentWidget(self.audit_empty)
             self.pages.setCurrentWidget(self.audit_page)
-            self._mark_nav("audit")
+            self.navigation.mark("audit")
             return False
         try:
             screen.open_audit(audit_id)
             if screen.audit_id != audit_id:
                 return False  # the audit screen has already told her why
-            self.ctx.store.set_setting(SESSION_AUDIT, audit_id, bookkeeping=True)
+            self.ctx.store.set_setting(session.SESSION_AUDIT, audit_id, bookkeeping=True)
         except WardAuditError as error:
             ui_errors.show_error(self, error)
             return False
         self.audit_page.setCurrentWidget(screen)
         self.pages.setCurrentWidget(self.audit_page)
-        self._mark_nav("audit")
+        self.navigation.mark("audit")
         self.refresh_banner()
         return True
 
     def resume_banner_audit(self) -> None:
         if self._banner_audit is not None:
             self.open_audit(self._banner_audit.id)
-
-    def _audit_progress(self, _audit_id: str) -> None:
-        self.refresh_banner()
-        self.wards.mark_stale()
-
-    def _audit_completed(self, _audit_id: str) -> None:
-        self.refresh_banner()
-        self.wards.mark_stale()
 
     def _close_audit_screen(self) -> None:
         """Before the store changes under it, the audit screen goes (made again on next use)."""
@@ -385,7 +284,7 @@ class MainWindow(QMainWindow):
 
     def _pick_banner_audit(self, in_progress: list[AuditSummary]) -> AuditSummary | None:
         """The audit the banner offers: the one last open here, else the newest in progress."""
-        wanted = self.ctx.store.setting(SESSION_AUDIT)
+        wanted = self.ctx.store.setting(session.SESSION_AUDIT)
         for summary in in_progress:
             if summary.id == wanted:
                 return summary
@@ -398,19 +297,11 @@ class MainWindow(QMainWindow):
         in_progress = self.ctx.store.in_progress_audits()
         audit = self._pick_banner_audit(in_progress)
         self._banner_audit = audit
-        if audit is None:
-            self.banner_label.setText("")
-        else:
-            text = f"{audit.ward} — {audit.answered} of {audit.applicable} answered"
-            others = len(in_progress) - 1
-            if others:
-                text += f" (and {others} more audit{'s' if others > 1 else ''} in progress)"
-            self.banner_label.setText(text)
-            self.resume_button.setAccessibleName(f"Resume the audit of {audit.ward}")
-            self.banner.setAccessibleDescription(text)
+        self.banner.show_audit(audit, len(in_progress) - 1)
         self._update_banner_visibility()
         self.demo_note.setVisible(
-            self.ctx.store.setting(DEMO_SETTING) == "1" and self.ctx.db_path != self.home_db_path
+            self.ctx.store.setting(session.DEMO_SETTING) == "1"
+            and self.ctx.db_path != self.home_db_path
         )
 
     def banner_text(self) -> str:
@@ -438,8 +329,8 @@ class MainWindow(QMainWindow):
         """Mark the database open; after a crash, offer the interrupted audit; on a first run,
         offer the demo trust."""
         store = self.ctx.store
-        interrupted = check_interrupted and store.setting(SESSION_OPEN) == "1"
-        store.set_setting(SESSION_OPEN, "1", bookkeeping=True)
+        interrupted = check_interrupted and store.setting(session.SESSION_OPEN) == "1"
+        store.set_setting(session.SESSION_OPEN, "1", bookkeeping=True)
         self.refresh_banner()
         self.backup_timer.start()
         if interrupted and self._banner_audit is not None:
@@ -454,36 +345,15 @@ class MainWindow(QMainWindow):
         if store.readonly:
             return
         try:
-            store.set_setting(SESSION_OPEN, "0", bookkeeping=True)
+            store.set_setting(session.SESSION_OPEN, "0", bookkeeping=True)
         except WardAuditError as error:
             log.warning("could not clear the session flag: %s", error)
 
     def offer_interrupted(self, audit: AuditSummary) -> QMessageBox:
         record = self.ctx.store.audit(audit.id)
-        item_id = resume_item(record)
-        question = ""
-        if item_id:
-            try:
-                question = record.checklist.item(item_id).question
-            except NotFound:
-                item_id = None
-        where = f"item {item_id}" if item_id else "its first item"
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Audit interrupted")
-        box.setAccessibleName("Audit interrupted")
-        box.setText(f"The audit of {audit.ward} was interrupted. Reopen it at {where}?")
-        details = f"“{question}”\n\n" if question else ""
-        box.setInformativeText(
-            f"{details}{audit.answered} of {audit.applicable} items are answered. Every "
-            "answer given before WardAudit closed is saved."
-        )
-        reopen = box.addButton("Reopen the audit", QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(reopen)
-        box.setEscapeButton(later)
+        box, reopen = session.interrupted_question(self, audit, record)
 
-        def chosen(button: Any) -> None:
+        def chosen(button: QAbstractButton) -> None:
             if button is reopen:
                 self.open_audit(audit.id)
 
@@ -492,22 +362,9 @@ class MainWindow(QMainWindow):
         return box
 
     def offer_first_run(self) -> QMessageBox:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle("Welcome to WardAudit")
-        box.setAccessibleName("Welcome to WardAudit")
-        box.setText("There are no wards in this database yet.")
-        box.setInformativeText(
-            "Open the demo trust to try WardAudit: a made-up trust with three sites, twelve "
-            "wards and two years of audits, kept in a separate file so it never mixes with "
-            "your own.\n\nOr start with your own wards: add your first ward now."
-        )
-        demo = box.addButton("Open the demo trust", QMessageBox.ButtonRole.AcceptRole)
-        own = box.addButton("Start with my own wards", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(own)
-        box.setEscapeButton(own)
+        box, demo = session.first_run_question(self)
 
-        def chosen(button: Any) -> None:
+        def chosen(button: QAbstractButton) -> None:
             if button is demo:
                 self.open_demo_trust()
             else:
@@ -531,7 +388,7 @@ class MainWindow(QMainWindow):
 
     def open_demo_trust(self) -> None:
         """Open the demo file, building it in the worker the first time (it takes seconds)."""
-        demo_path = demo_path_for(self.home_db_path)
+        demo_path = session.demo_path_for(self.home_db_path)
         try:
             demo_store = Store.open(demo_path)  # opened here: its file lock belongs to this thread
         except WardAuditError as error:
@@ -541,35 +398,37 @@ class MainWindow(QMainWindow):
             self.use_store(demo_store)
             self.demo_ready.emit()
             return
-        progress = self._busy(
-            "Building the demo trust: three sites, twelve wards and two years of audits…"
-        )
         library = self.ctx.library
 
         def done(summary: str) -> None:
-            progress.close()
             log.info("%s", summary)
-            if shiboken6.isValid(self):
-                self.use_store(demo_store)
-                self.statusBar().showMessage("The demo trust is ready.", 10000)
-                self.demo_ready.emit()
+            self.use_store(demo_store)
+            self.statusBar().showMessage("The demo trust is ready.", 10000)
+            self.demo_ready.emit()
 
         def failed(error: BaseException) -> None:
-            progress.close()
             demo_store.close(backup=False)
-            if shiboken6.isValid(self):
-                ui_errors.show_error(self, error)
+            ui_errors.show_error(self, error)
 
-        run_in_background(lambda: build_demo(demo_store, library), done, failed)
+        self._run_busy(
+            Op(self, lambda: session.build_demo(demo_store, library))
+            .busy("Building the demo trust: three sites, twelve wards and two years of audits…")
+            .success(done)
+            .failure(failed)
+        )
 
     def leave_demo(self) -> None:
         if self.switch_database(self.home_db_path, offer_first_run=False):
             self.start_own_wards()
 
-    def _busy(self, text: str) -> QProgressDialog:
-        progress = busy_dialog(self, text)
-        self.progress_dialog = progress
-        return progress
+    def _run_busy(self, op: Op[Any]) -> None:
+        """The demo built or a backup restored: the window waits, and will not close meanwhile."""
+        self._busy_op = op
+        op.run()
+
+    @property
+    def progress_dialog(self) -> QProgressDialog | None:
+        return self._busy_op.dialog if self._busy_op is not None else None
 
     # --- switching and restoring the database -------------------------------------------------
 
@@ -610,7 +469,6 @@ class MainWindow(QMainWindow):
         self.end_session()
         self._store_ready = False
         self.ctx.store.close(backup=False)
-        progress = self._busy("Restoring the backup…")
 
         def reopen() -> bool:
             try:
@@ -625,7 +483,6 @@ class MainWindow(QMainWindow):
             return True
 
         def done(kept: Path) -> None:
-            progress.close()
             if reopen():
                 when = clock.now().strftime("%H:%M")
                 self.statusBar().showMessage(
@@ -637,11 +494,15 @@ class MainWindow(QMainWindow):
                 )
 
         def failed(error: BaseException) -> None:
-            progress.close()
             if reopen():
                 ui_errors.show_error(self, error)
 
-        run_in_background(lambda: backups.restore(path, backup), done, failed)
+        self._run_busy(
+            Op(self, lambda: backups.restore(path, backup))
+            .busy("Restoring the backup…")
+            .success(done)
+            .failure(failed)
+        )
 
     def _after_store_change(self) -> None:
         self._drop_lazy_screens()
@@ -662,7 +523,7 @@ class MainWindow(QMainWindow):
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
                 "WardAudit",
-                _sentence(message),
+                ui_errors.sentence(message),
                 QMessageBox.StandardButton.Ok,
                 self,
             )
@@ -679,19 +540,16 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
         if not self._store_ready or not store.data_changed_since_backup():
             return
-        if backups.age_of_newest(store.path) < BACKUP_INTERVAL_MS / 1000:
+        if backups.age_of_newest(store.path) < session.BACKUP_INTERVAL_MS / 1000:
             return
 
         def failed(error: BaseException) -> None:
             log.warning("the periodic backup failed: %s", error)
-            if shiboken6.isValid(self):
-                self.statusBar().showMessage(f"The automatic backup failed: {error}", 20000)
+            self.statusBar().showMessage(f"The automatic backup failed: {error}", 20000)
 
-        run_in_background(
-            lambda: store.backup_now("periodic"),
-            lambda path: log.info("periodic backup %s", path),
-            failed,
-        )
+        Op(self, lambda: store.backup_now("periodic")).success(
+            lambda path: log.info("periodic backup %s", path)
+        ).failure(failed).run()
 
     def shutdown(self) -> None:
         """Quit cleanly: wait for background work, clear the session flag, back up if changed."""
@@ -709,8 +567,7 @@ class MainWindow(QMainWindow):
         self.wards.table.verticalHeader().setDefaultSectionSize(row_height())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        busy = self.progress_dialog
-        if busy is not None and shiboken6.isValid(busy) and busy.isVisible():
+        if self._busy_op is not None and self._busy_op.running:
             event.ignore()  # the demo build or a restore is still running
             return
         super().closeEvent(event)

@@ -71,7 +71,7 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
         in_progress = store.in_progress_audits()
         try:
             screen = window.ensure_audit_screen()
-            problem = "ui/audit.py is missing"
+            problem = "ui/audit is missing"
         except ImportError as error:
             screen, problem = None, f"the audit screen could not be imported ({error})"
         if screen is None or not in_progress:

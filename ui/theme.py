@@ -10,10 +10,11 @@ import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QPushButton, QWidget
 
 from wardaudit import paths
 
@@ -21,7 +22,10 @@ log = logging.getLogger(__name__)
 
 BASE_POINT_SIZE = 11.0
 MIN_TOUCH_PX = 44
+"""The smallest comfortable touch target, in pixels: every button, field and row is at
+least this tall (a matron on a 2-in-1 laptop uses her finger)."""
 TEXT_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)
+LARGE_TEXT_POINTS = 14.0  # from about 150% text, labels go above their fields
 
 _SETTING_SCALE = "display/text_scale"
 _SETTING_CONTRAST = "display/high_contrast"
@@ -268,6 +272,22 @@ def apply_theme(app: QApplication, *, high_contrast: bool, text_scale: float) ->
     log.info("theme applied: high contrast %s, text %d%%", high_contrast, round(text_scale * 100))
 
 
+def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
+    """``widget``'s font, ``factor`` times as large (a heading, a question), bold if asked."""
+    font = QFont(widget.font())
+    font.setPointSizeF(font.pointSizeF() * factor)
+    if bold:
+        font.setBold(True)
+    return font
+
+
+def row_wrap(widget: QWidget) -> QFormLayout.RowWrapPolicy:
+    """Labels beside fields at normal sizes; above them at large text, so nothing is cut."""
+    if widget.font().pointSizeF() >= LARGE_TEXT_POINTS:
+        return QFormLayout.RowWrapPolicy.WrapAllRows
+    return QFormLayout.RowWrapPolicy.DontWrapRows
+
+
 def row_height() -> int:
     """Table rows tall enough to touch, and for the text at the chosen size."""
     line = QFontMetrics(QApplication.font()).height()
@@ -303,6 +323,14 @@ def save_display(*, high_contrast: bool, text_scale: float) -> None:
 
 
 # --- shared control helpers -----------------------------------------------------------------
+
+W = TypeVar("W", bound=QWidget)
+
+
+def touch_sized(widget: W, height: int = MIN_TOUCH_PX) -> W:
+    """``widget`` at least a touch target tall (or ``height``); returns it, for chaining."""
+    widget.setMinimumHeight(height)
+    return widget
 
 
 def touch_button(

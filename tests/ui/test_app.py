@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -16,61 +16,25 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QTableView,
 )
 
-import ui.mainwindow as mainwindow
+import ui.session as session
 from ui import app as ui_app
-from ui.context import AppContext
-from ui.mainwindow import SESSION_OPEN, MainWindow, demo_path_for
-from ui.theme import apply_theme
-from ui.wards import WardDialog
+from ui.mainwindow import MainWindow
+from ui.session import SESSION_OPEN, demo_path_for
+from ui.wards.dialogs import WardDialog
 from wardaudit import backups
 from wardaudit.checklist import ChecklistLibrary
 from wardaudit.store import Store
 
-
-@pytest.fixture(autouse=True)
-def dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """No modal dialog may block a test: exec() records the text, presses any button named in
-    ``press`` and returns at once."""
-    shown: list[str] = []
-
-    def fake_exec(box: QMessageBox) -> int:
-        shown.append(box.text())
-        for button in box.buttons():
-            if button.text() in PRESS:
-                button.click()
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
-    PRESS.clear()
-    yield shown
-    QThreadPool.globalInstance().waitForDone()
-
-
-PRESS: set[str] = set()
-
-
-@pytest.fixture(autouse=True)
-def plain_theme(qapp: QApplication) -> Iterator[None]:
-    yield
-    apply_theme(qapp, high_contrast=False, text_scale=1.0)
-
-
-def open_window(qtbot, store: Store, library: ChecklistLibrary) -> MainWindow:
-    window = ui_app.create_main_window(AppContext(store=store, library=library))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: not window.wards.loading)
-    return window
+pytestmark = pytest.mark.usefixtures("dialogs", "plain_theme")
 
 
 @pytest.fixture
-def window(qtbot, demo_store: Store, library: ChecklistLibrary) -> Iterator[MainWindow]:
-    win = open_window(qtbot, demo_store, library)
+def window(open_window, demo_store: Store) -> Iterator[MainWindow]:
+    win = open_window(demo_store)
     yield win
     win.shutdown()
 
@@ -138,13 +102,13 @@ def test_banner_names_the_audit_in_progress(window: MainWindow, demo_store: Stor
     assert window.resume_button.accessibleName() == "Resume the audit of Juniper Ward"
 
 
-def test_banner_goes_when_no_audit_is_in_progress(qtbot, demo_store, library) -> None:
+def test_banner_goes_when_no_audit_is_in_progress(qtbot, demo_store, open_window) -> None:
     audit = demo_store.in_progress_audits()[0]
     record = demo_store.audit(audit.id)
     for item in record.unanswered():
         demo_store.record_answer(audit.id, item, "na")
     demo_store.complete_audit(audit.id, by="Modern matron", role="Matron")
-    win = open_window(qtbot, demo_store, library)
+    win = open_window(demo_store)
     assert win.banner_text() == ""
     win.shutdown()
 
@@ -180,7 +144,7 @@ def test_resume_shows_the_audit_screen_at_its_item_and_the_banner_follows(
 
 
 def test_interrupted_session_is_named_and_reopened_at_its_item(
-    qtbot, demo_store: Store, library, monkeypatch
+    qtbot, demo_store: Store, open_window, monkeypatch
 ) -> None:
     audit = demo_store.in_progress_audits()[0]
     record = demo_store.audit(audit.id)
@@ -188,7 +152,7 @@ def test_interrupted_session_is_named_and_reopened_at_its_item(
     demo_store.set_current_item(audit.id, left_at)  # she had gone back to an earlier item
     demo_store.set_setting(SESSION_OPEN, "1")  # the last run never closed cleanly
 
-    win = open_window(qtbot, demo_store, library)
+    win = open_window(demo_store)
     opened: list[str] = []
     monkeypatch.setattr(win, "open_audit", opened.append)
     win.begin_session()
@@ -204,7 +168,7 @@ def test_interrupted_session_is_named_and_reopened_at_its_item(
     # a clean close clears the flag, so the next start asks nothing
     win.end_session()
     assert demo_store.setting(SESSION_OPEN) == "0"
-    again = open_window(qtbot, demo_store, library)
+    again = open_window(demo_store)
     again.begin_session()
     assert again.last_prompt is None
     assert demo_store.setting(SESSION_OPEN) == "1"
@@ -212,12 +176,12 @@ def test_interrupted_session_is_named_and_reopened_at_its_item(
 
 
 def test_interrupted_audit_without_a_remembered_item_opens_at_the_first_unanswered(
-    qtbot, demo_store: Store, library
+    qtbot, demo_store: Store, open_window
 ) -> None:
     audit = demo_store.in_progress_audits()[0]
     first_unanswered = demo_store.audit(audit.id).unanswered()[0]
     demo_store.set_setting(SESSION_OPEN, "1")
-    win = open_window(qtbot, demo_store, library)
+    win = open_window(demo_store)
     win.begin_session()
     assert win.last_prompt.text() == (
         f"The audit of Juniper Ward was interrupted. Reopen it at item {first_unanswered}?"
@@ -234,18 +198,18 @@ def test_interrupted_audit_without_a_remembered_item_opens_at_the_first_unanswer
 
 
 def test_first_run_builds_the_demo_trust_in_the_worker(
-    qtbot, store: Store, library, monkeypatch
+    qtbot, store: Store, open_window, monkeypatch
 ) -> None:
     threads: list[threading.Thread] = []
-    real_build = mainwindow.build_demo
+    real_build = session.build_demo
 
     def recording_build(demo_store: Store, demo_library: ChecklistLibrary) -> str:
         threads.append(threading.current_thread())
         return real_build(demo_store, demo_library)
 
-    monkeypatch.setattr(mainwindow, "build_demo", recording_build)
+    monkeypatch.setattr(session, "build_demo", recording_build)
     home = store.path
-    win = open_window(qtbot, store, library)
+    win = open_window(store)
     win.begin_session()
     box = win.last_prompt
     assert box is not None and box.text() == "There are no wards in this database yet."
@@ -265,8 +229,8 @@ def test_first_run_builds_the_demo_trust_in_the_worker(
     win.shutdown()
 
 
-def test_first_run_can_start_with_her_own_wards(qtbot, store: Store, library) -> None:
-    win = open_window(qtbot, store, library)
+def test_first_run_can_start_with_her_own_wards(qtbot, store: Store, open_window) -> None:
+    win = open_window(store)
     win.begin_session()
     own = next(b for b in win.last_prompt.buttons() if b.text() == "Start with my own wards")
     own.click()
@@ -277,8 +241,8 @@ def test_first_run_can_start_with_her_own_wards(qtbot, store: Store, library) ->
     win.shutdown()
 
 
-def test_quitting_backs_up_changes_and_clears_the_session(qtbot, store: Store, library) -> None:
-    win = open_window(qtbot, store, library)
+def test_quitting_backs_up_changes_and_clears_the_session(qtbot, store: Store, open_window) -> None:
+    win = open_window(store)
     win.begin_session(offer_first_run=False)
     store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female")
     assert backups.list_backups(store.path) == []
@@ -325,7 +289,7 @@ def test_a_damaged_database_is_restored_only_when_she_agrees(
     assert dialogs[-1] == "The WardAudit database is damaged."
     assert not list(tmp_path.glob("ward.sqlite3.replaced-*"))
 
-    PRESS.add("Restore the backup")
+    dialogs.press.add("Restore the backup")
     store = ui_app.open_store(path)
     assert store is not None
     try:

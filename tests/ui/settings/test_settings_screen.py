@@ -1,0 +1,170 @@
+"""Settings: her name and role, backups made and restored, another database, display choices."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from ui.context import AppContext
+from ui.settings import SettingsScreen
+from ui.settings.backups import backup_label
+from ui.theme import BASE_POINT_SIZE, load_display
+from wardaudit import backups
+from wardaudit.checklist import ChecklistLibrary
+from wardaudit.errors import NotFound
+from wardaudit.store import Store
+
+pytestmark = pytest.mark.usefixtures("dialogs", "plain_theme")
+
+
+def make_settings(qtbot, store: Store, library: ChecklistLibrary) -> SettingsScreen:
+    screen = SettingsScreen(AppContext(store=store, library=library))
+    qtbot.addWidget(screen)
+    screen.show()
+    return screen
+
+
+def test_name_and_role_are_saved_to_the_store(qtbot, store: Store, library) -> None:
+    screen = make_settings(qtbot, store, library)
+    assert screen.name_edit.text() == ""
+    qtbot.keyClicks(screen.name_edit, "  Modern matron ")
+    qtbot.keyClicks(screen.role_edit, "Matron")
+    QTest.keyClick(screen.role_edit, Qt.Key.Key_Return)
+    assert store.setting("auditor_name") == "Modern matron"
+    assert store.setting("auditor_role") == "Matron"
+    assert screen.ctx.auditor_name == "Modern matron"
+    assert screen.auditor_status.text().startswith("Saved at ")
+
+    screen.name_edit.clear()
+    qtbot.keyClicks(screen.name_edit, "Ward manager")
+    screen.save_auditor_button.click()
+    assert store.setting("auditor_name") == "Ward manager"
+
+
+def test_the_database_location_is_shown(qtbot, store: Store, library) -> None:
+    screen = make_settings(qtbot, store, library)
+    assert str(store.path) in screen.db_label.text()
+    assert not screen.location_warning.isVisible()
+    assert str(backups.backup_dir(store.path)) in screen.backup_folder_label.text()
+
+
+def test_make_a_backup_and_see_it_listed(qtbot, store: Store, library) -> None:
+    store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female")
+    screen = make_settings(qtbot, store, library)
+    assert screen.backups_shown() == []
+    assert screen.backup_list.item(0).text() == "No backups yet"
+    assert not screen.restore_button.isEnabled()
+
+    with qtbot.waitSignal(screen.backup_finished, timeout=20_000) as made:
+        screen.backup_button.click()
+    path = made.args[0]
+    assert isinstance(path, Path) and path.is_file()
+    assert screen.backups_shown() == backups.list_backups(store.path) == [path]
+    label = screen.backup_list.item(0).text()
+    assert re.match(r"^\d\d/\d\d/\d{4} \d\d:\d\d — Made from Settings \(\d+ KB\)$", label), label
+    assert screen.selected_backup() == path
+    assert screen.restore_button.isEnabled()
+    assert "Backup made at" in screen.backup_status.text()
+
+
+def test_backups_are_listed_newest_first(qtbot, store: Store, library) -> None:
+    older = store.backup_now("manual")
+    newer = store.backup_now("periodic")
+    screen = make_settings(qtbot, store, library)
+    shown = screen.backups_shown()
+    assert set(shown) == {older, newer}
+    assert shown == backups.list_backups(store.path)
+    assert "Made automatically" in backup_label(newer)
+
+
+def test_restore_warns_first_then_restores_and_reopens(qtbot, store: Store, open_window) -> None:
+    store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female")
+    backup = store.backup_now("manual")
+    store.add_ward(site="Northgate Hospital", name="Poppy Ward", sex="male")
+    window = open_window(store)
+    window.begin_session(offer_first_run=False)
+    window.show_page("settings")
+    settings = window.settings
+    settings.backup_list.setCurrentRow(settings.backups_shown().index(backup))
+
+    box = settings.confirm_restore()
+    assert box is not None and box.isVisible()
+    assert box.text().startswith("Restore the backup made on ")
+    assert "current file is kept beside the database" in box.informativeText()
+    keep = next(b for b in box.buttons() if b.text() == "Keep the current database")
+    assert box.defaultButton() is keep  # Enter does the safe thing
+    keep.click()
+    assert window.ctx.store is store
+    assert {w.name for w in store.wards()} == {"Orchid Ward", "Poppy Ward"}
+
+    box = settings.confirm_restore()
+    restore = next(b for b in box.buttons() if b.text() == "Restore this backup")
+    with qtbot.waitSignal(window.store_replaced, timeout=20_000):
+        restore.click()
+    restored = window.ctx.store
+    assert restored is not store and restored.path == store.path
+    assert [w.name for w in restored.wards()] == ["Orchid Ward"]
+    with pytest.raises(NotFound):
+        restored.ward("Poppy Ward")
+    kept = list(store.path.parent.glob(f"{store.path.name}.replaced-*"))
+    assert len(kept) == 1
+    with Store.open(kept[0], readonly=True) as previous:  # nothing she entered is lost
+        assert {w.name for w in previous.wards()} == {"Orchid Ward", "Poppy Ward"}
+    assert "Backup restored" in settings.backup_status.text()
+    assert store.path.name in window.windowTitle()
+    window.shutdown()
+
+
+def test_open_a_different_database(
+    qtbot, demo_store: Store, open_window, tmp_path: Path, monkeypatch
+) -> None:
+    other = tmp_path / "other.sqlite3"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(other), ""))
+    window = open_window(demo_store)
+    window.begin_session()
+    window.show_page("settings")
+    window.settings.open_db_button.click()
+
+    assert window.ctx.db_path == other
+    assert "other.sqlite3" in window.windowTitle()
+    assert str(other) in window.settings.db_label.text()
+    assert window.last_prompt is not None  # an empty database: the first-run offer
+    assert window.last_prompt.text() == "There are no wards in this database yet."
+    qtbot.waitUntil(lambda: not window.wards.loading)
+    assert window.wards.model.rowCount() == 0
+    # the first database was closed cleanly: its lock is free and its session flag cleared
+    with Store.open(demo_store.path) as again:
+        assert again.setting("session_open") == "0"
+    window.shutdown()
+
+
+def test_text_size_and_high_contrast_apply_at_once_and_are_remembered(
+    qtbot, store: Store, library
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    screen = make_settings(qtbot, store, library)
+    assert load_display() == (False, 1.0)
+
+    screen.text_size.setFocus()
+    QTest.keyClick(screen.text_size, Qt.Key.Key_End)  # the largest: 200%
+    assert screen.text_size.currentText() == "200%"
+    assert app.font().pointSizeF() == pytest.approx(BASE_POINT_SIZE * 2)
+    assert load_display() == (False, 2.0)
+
+    screen.high_contrast.setFocus()
+    QTest.keyClick(screen.high_contrast, Qt.Key.Key_Space)
+    assert screen.high_contrast.isChecked()
+    assert app.palette().color(QPalette.ColorRole.Window).name() == "#000000"
+    assert app.palette().color(QPalette.ColorRole.Highlight).name() == "#ffff00"
+    assert load_display() == (True, 2.0)
+
+    again = make_settings(qtbot, store, library)  # a new screen shows what is in force
+    assert again.text_size.currentText() == "200%"
+    assert again.high_contrast.isChecked()

@@ -1,0 +1,166 @@
+"""Photos for an audit item: chosen from files, resized sensibly, kept with the audit.
+
+Pictures from a phone or tablet are often 4000 px or more; they are scaled to fit
+1600 px on the long side and saved as JPEG (quality 85), which keeps a ward's audit to a
+few megabytes while a blind spot or a broken lock stays clearly visible.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.theme import touch_sized
+from wardaudit.errors import InvalidInput
+from wardaudit.model import Photo
+
+log = logging.getLogger(__name__)
+
+LONG_SIDE = 1600
+JPEG_QUALITY = 85
+THUMBNAIL_HEIGHT = 96
+PICTURE_FILTER = "Pictures (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A picture ready for the store: JPEG bytes and the size they hold."""
+
+    data: bytes
+    filename: str
+    width: int
+    height: int
+    media_type: str = "image/jpeg"
+
+
+def choose_photo_files(parent: QWidget | None) -> list[str]:
+    """Ask for picture files (a modal dialog: tests replace this function)."""
+    paths, _ = QFileDialog.getOpenFileNames(parent, "Add photos to this item", "", PICTURE_FILTER)
+    return list(paths)
+
+
+def prepare_photo(path: str | Path) -> PreparedPhoto:
+    """Read, turn upright, scale down and encode one picture.
+
+    Runs off the UI thread (QImage, unlike QPixmap, may be used there), so it touches no
+    widget and returns plain data.
+    """
+    path = Path(path)
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)  # phone pictures carry their rotation in EXIF
+    image = reader.read()
+    if image.isNull():
+        raise InvalidInput(
+            f"{path.name} could not be read as a picture ({reader.errorString()}); "
+            "choose a JPEG or PNG file"
+        )
+    if max(image.width(), image.height()) > LONG_SIDE:
+        image = image.scaled(
+            LONG_SIDE,
+            LONG_SIDE,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    if image.hasAlphaChannel():
+        # JPEG has no transparency: put the picture on white rather than black.
+        flat = QImage(image.size(), QImage.Format.Format_RGB32)
+        flat.fill(QColor("white"))
+        painter = QPainter(flat)
+        painter.drawImage(0, 0, image)
+        painter.end()
+        image = flat
+    else:
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "JPEG", JPEG_QUALITY):
+        raise InvalidInput(f"{path.name} could not be converted to JPEG")
+    buffer.close()
+    return PreparedPhoto(bytes(data.data()), path.stem + ".jpg", image.width(), image.height())
+
+
+def thumbnail(data: bytes, height: int = THUMBNAIL_HEIGHT) -> QPixmap:
+    pixmap = QPixmap()
+    if not pixmap.loadFromData(data):
+        return QPixmap()
+    return pixmap.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
+
+
+class PhotoStrip(QWidget):
+    """The item's photos as a row of thumbnails, each with its own Remove button."""
+
+    remove_requested = Signal(str)  # photo id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.setSpacing(8)
+        self._empty = QLabel("No photos for this item.")
+        self._empty.setWordWrap(True)
+        self._row.addWidget(self._empty, 1)
+        self._row.addStretch(0)
+        self._tiles: list[QWidget] = []
+        self._cache: dict[str, QPixmap] = {}
+
+    def set_photos(
+        self, photos: list[Photo], load: Callable[[str], bytes], *, editable: bool
+    ) -> None:
+        """Show ``photos``; ``load(photo_id)`` returns the stored bytes (cached here)."""
+        for tile in self._tiles:
+            self._row.removeWidget(tile)
+            tile.deleteLater()
+        self._tiles = []
+        self._empty.setVisible(not photos)
+        for number, photo in enumerate(photos, start=1):
+            pixmap = self._cache.get(photo.id)
+            if pixmap is None:
+                try:
+                    pixmap = thumbnail(load(photo.id))
+                except Exception:  # a missing picture must not stop the audit; logged
+                    log.exception("could not load photo %s", photo.id)
+                    pixmap = QPixmap()
+                self._cache[photo.id] = pixmap
+            tile = QFrame(self)
+            tile.setFrameShape(QFrame.Shape.StyledPanel)
+            column = QVBoxLayout(tile)
+            column.setContentsMargins(4, 4, 4, 4)
+            picture = QLabel(tile)
+            picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            picture.setMinimumSize(QSize(THUMBNAIL_HEIGHT, THUMBNAIL_HEIGHT))
+            if pixmap.isNull():
+                picture.setText("(picture\nunreadable)")
+            else:
+                picture.setPixmap(pixmap)
+            described = f"Photo {number}: {photo.filename}, {photo.width} × {photo.height}"
+            picture.setToolTip(described)
+            picture.setAccessibleName(described)
+            column.addWidget(picture)
+            if editable:
+                remove = QPushButton("Remove", tile)
+                touch_sized(remove)
+                remove.setAccessibleName(f"Remove photo {number} ({photo.filename})")
+                remove.clicked.connect(
+                    lambda _=False, pid=photo.id: self.remove_requested.emit(pid)
+                )
+                column.addWidget(remove)
+            self._row.insertWidget(len(self._tiles), tile)
+            self._tiles.append(tile)
+
+    def tile_count(self) -> int:
+        return len(self._tiles)

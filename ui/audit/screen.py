@@ -1,0 +1,838 @@
+"""The audit screen: answer a ward's checklist fast, by keyboard or touch, saving every answer.
+
+A matron walks the ward with a laptop and is interrupted every few minutes, so every
+answer is committed durably the moment it is given, "Saved hh:mm:ss" appears only after
+the commit returns, and a resumed audit reopens at the item where it was left.
+
+The screen decides what is saved and where to go next; its parts only show: the header
+(:mod:`ui.audit.header`), the item list (:mod:`ui.audit.item_list`), the item card with the
+action panel (:mod:`ui.audit.card`), the actions left open at earlier audits
+(:mod:`ui.audit.previous_actions`) and the summary and sign-off (:mod:`ui.audit.summary`).
+It is the longest module of the app (about 650 lines) because every way an answer can be
+given, taken back, moved from or lost is handled here together, so that each of them
+saves before it moves on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import errors as ui_errors
+from ui.audit import photos as photo_files
+from ui.audit.card import ItemCard
+from ui.audit.header import AuditHeader, SaveState
+from ui.audit.item_list import ItemList
+from ui.audit.keys import ANSWER_KEYS, GUIDANCE_KEY, is_plain_letter
+from ui.audit.previous_actions import PreviousActionsPanel
+from ui.audit.summary import SummaryPage
+from ui.context import AppContext, Change
+from ui.ops import Op
+from ui.widgets.messages import announce
+from wardaudit import clock
+from wardaudit.identifiers import identifier_warning
+from wardaudit.model import Answer, AuditRecord, HistoryEvent
+from wardaudit.scoring import ANSWER_WORDS, allowed_answers
+
+log = logging.getLogger(__name__)
+
+DETAIL_SAVE_DELAY_MS = 1500  # a note is saved this long after typing stops
+ANSWERED: tuple[Change, ...] = ("audits", "actions")  # an answer may raise or withdraw an action
+
+
+class AuditScreen(QWidget):
+    """One audit: the header, the item list, the item card, and the summary and sign-off."""
+
+    progress_changed = Signal(str)  # an answer was saved (the audit's id)
+    audit_completed = Signal(str)
+    leave_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("auditScreen")
+        self.setAccessibleName("Audit")
+        self._record: AuditRecord | None = None
+        self._item_id: str | None = None
+        self._order: list[str] = []
+        self._undo: list[tuple[str, Answer | None]] = []
+        self._drafts: dict[str, tuple[str, str]] = {}
+        self._loading = False
+        self._last_saved_item: str | None = None
+        self._save_state: SaveState = "none"
+
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_SAVE_DELAY_MS)
+        self._detail_timer.timeout.connect(self._save_details)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(6)
+        self.header = AuditHeader(self)
+        self.header.leave_button.clicked.connect(self._leave)
+        self.header.summary_button.clicked.connect(self.show_summary)
+        outer.addWidget(self.header)
+        self._stack = QStackedWidget(self)
+        outer.addWidget(self._stack, 1)
+
+        self._empty = QLabel(
+            "No audit is open. Choose a ward on the Wards screen, then start or resume its audit.",
+            self,
+        )
+        self._empty.setWordWrap(True)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack.addWidget(self._empty)
+        self._work = self._build_work_page()
+        self._stack.addWidget(self._work)
+        self.summary = SummaryPage(ctx, self)
+        self._stack.addWidget(self.summary)
+        self.summary.item_requested.connect(self._summary_item_requested)
+        self.summary.back_requested.connect(self.show_items)
+        self.summary.completed.connect(self._on_completed)
+        self.summary.amended.connect(self._on_amended)
+        self._make_shortcuts()
+        self.header.setVisible(False)
+        self.note.installEventFilter(self)
+        self.card_scroll.viewport().installEventFilter(self)
+
+    # building ----------------------------------------------------------------------------
+
+    def _build_work_page(self) -> QWidget:
+        page = QWidget(self)
+        row = QVBoxLayout(page)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        # Made first, so Tab reaches it before the item list; hidden unless there are any.
+        self.previous_panel = PreviousActionsPanel(page)
+        self.previous_panel.verify_requested.connect(self._verify_previous)
+        self.previous_panel.still_open_requested.connect(self._still_open_previous)
+        row.addWidget(self.previous_panel)
+        splitter = QSplitter(Qt.Orientation.Horizontal, page)
+        splitter.setChildrenCollapsible(False)
+        row.addWidget(splitter, 1)
+
+        self.item_list = ItemList(splitter)
+        self.item_list.search.textChanged.connect(self._search_changed)
+        self.item_list.search.returnPressed.connect(self._jump_to_first_match)
+        self.item_list.item_chosen.connect(self._item_chosen)
+        self.items_model = self.item_list.model
+        self.tree = self.item_list.tree
+        self.tree.activated.connect(lambda _index: self.focus_card())
+
+        self.card_scroll = QScrollArea(splitter)
+        self.card_scroll.setWidgetResizable(True)
+        self.card_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.card_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.card = card = ItemCard()
+        card.answer_chosen.connect(self.answer)
+        card.back_button.clicked.connect(self._back_to_last)
+        card.note.textChanged.connect(self._note_changed)
+        card.location_line.editingFinished.connect(self._location_finished)
+        card.location.activated.connect(lambda _index: self._location_finished())
+        card.location.editTextChanged.connect(self._location_edited)
+        card.add_photo_button.clicked.connect(self.add_photos)
+        card.photo_strip.remove_requested.connect(self._remove_photo)
+        card.action_panel.changed.connect(self._action_changed)
+        card.previous_button.clicked.connect(self.previous_item)
+        card.next_button.clicked.connect(self.next_item)
+        # The card's fields the screen (and its tests) reach most, by their plain names.
+        self.note, self.location = card.note, card.location
+        self.answer_buttons = card.answer_buttons
+        self.photo_strip, self.action_panel = card.photo_strip, card.action_panel
+        self.card_scroll.setWidget(card)
+        splitter.addWidget(self.item_list)
+        splitter.addWidget(self.card_scroll)
+        # Both sides give way in a narrow window, the card more than the list.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        # The list gets room for about 30 characters of question at any text size.
+        left_width = max(340, min(460, self.item_list.fontMetrics().averageCharWidth() * 40))
+        splitter.setSizes([left_width, max(600, 1340 - left_width)])
+        return page
+
+    def _make_shortcuts(self) -> None:
+        """Keys for the item page; Y/P/N/A/G come through keyPressEvent so text fields keep them."""
+
+        def bind(keys: tuple[str, ...], slot: Callable[[], object]) -> None:
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self._work)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+
+        bind(("PgDown",), self.next_item)
+        bind(("PgUp",), self.previous_item)
+        bind(("Right",), lambda: self._arrow(self.next_item))
+        bind(("Left",), lambda: self._arrow(self.previous_item))
+        bind(("Ctrl+F",), self.focus_search)
+        bind(("Ctrl+Z",), self.undo)
+        bind(("Ctrl+Return", "Ctrl+Enter"), self.show_summary)
+        bind(("Ctrl+S",), self.save_now)
+        bind(("Escape",), self._escape)
+
+    # the contract with the main window ------------------------------------------------------
+
+    @property
+    def audit_id(self) -> str | None:
+        return self._record.audit.id if self._record else None
+
+    @property
+    def record(self) -> AuditRecord | None:
+        return self._record
+
+    @property
+    def current_item(self) -> str | None:
+        return self._item_id
+
+    @property
+    def last_saved_item(self) -> str | None:
+        """The item whose answer was last committed (set only after the commit returned)."""
+        return self._last_saved_item
+
+    @property
+    def saved_text(self) -> str:
+        return self.header.saved_label.text()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.item_list.size_answer_column()
+        super().changeEvent(event)
+
+    def open_audit(self, audit_id: str) -> None:
+        """Show an audit where it was left; a completed audit opens on its summary."""
+        if self._record is not None and self._record.audit.status == "in_progress":
+            self._save_details()
+            self.action_panel.flush()
+        try:
+            record = self.ctx.store.audit(audit_id)
+        except Exception as error:  # shown to the matron and logged
+            ui_errors.show_error(self, error)
+            return
+        self._record = record
+        self._undo.clear()
+        self._drafts.clear()
+        self._item_id = None
+        self._last_saved_item = None
+        self._save_state = "none"
+        self.item_list.search.clear()
+        self.card.last_strip.setVisible(False)
+        self.items_model.set_record(record)
+        self.tree.expandAll()
+        self._order = self.items_model.item_ids()
+        self.header.setVisible(True)
+        self._refresh_header()
+        if record.audit.status == "completed":
+            self._show_summary_page()
+            self.summary.focus_first()
+            return
+        self._show_previous_actions()
+        start = record.audit.current_item
+        if start not in self._order:
+            unanswered = record.unanswered()
+            start = unanswered[0] if unanswered else self._order[0]
+        self._set_page(self._work)
+        self._show_item(start)
+        self.focus_card()
+
+    # actions left open at earlier audits ---------------------------------------------------
+
+    def _audit_day(self) -> str:
+        assert self._record is not None
+        return clock.uk_date(self._record.audit.started_at)
+
+    def _show_previous_actions(self) -> None:
+        """At the next audit, what the ward's earlier audits left open, to check on the walk."""
+        record = self._record
+        assert record is not None
+        try:
+            actions = self.ctx.store.previous_open_actions(record.audit.id)
+            signed = self.ctx.store.audits(ward=record.audit.ward.id, status="completed")
+        except Exception:  # a reminder only: the audit itself goes on without it
+            log.exception("could not read the actions left open at earlier audits")
+            actions, signed = [], []
+        self.previous_panel.show_actions(
+            actions,
+            {audit.id: clock.uk_date(audit.completed_at) for audit in signed},
+            signed[0].id if signed else None,
+            self._still_open_note(),
+        )
+
+    def _still_open_note(self) -> str:
+        return f"Still not done at the audit of {self._audit_day()}"
+
+    def _verify_previous(self, action_id: str) -> None:
+        """Seen put right on this walk-round: the earlier action is verified."""
+        if self._record is None:
+            return
+        try:
+            action = self.ctx.store.set_action_status(
+                action_id,
+                "verified",
+                note=f"Checked at the audit of {self._audit_day()}",
+                actor=self.ctx.auditor_name,
+            )
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return
+        self._previous_saved(action_id, "verified", f"{action.item} verified.")
+
+    def _still_open_previous(self, action_id: str) -> None:
+        """Still not put right: the status stays, with a note that it was seen at this audit."""
+        if self._record is None:
+            return
+        try:
+            action = self.ctx.store.action(action_id)
+            self.ctx.store.set_action_status(
+                action_id, action.status, note=self._still_open_note(), actor=self.ctx.auditor_name
+            )
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return
+        self._previous_saved(action_id, "noted", f"{action.item} noted as still not done.")
+
+    def _previous_saved(self, action_id: str, state: str, text: str) -> None:
+        assert self._record is not None
+        self.previous_panel.mark(action_id, state)
+        self._after_save(None, "actions")
+        announce(self.previous_panel, text)
+        self.progress_changed.emit(self._record.audit.id)  # the ward's open actions changed
+
+    # answering -----------------------------------------------------------------------------
+
+    def answer(self, value: str) -> bool:
+        """Save ``value`` for the item shown, then move on; False if nothing was saved."""
+        record = self._record
+        if record is None or self._item_id is None or record.audit.status != "in_progress":
+            return False
+        if self._stack.currentWidget() is not self._work:
+            return False
+        item = record.checklist.item(self._item_id)
+        if value not in allowed_answers(item):
+            self._say(
+                f"{item.id} is a critical item: it is met or it is not, so Partly is not "
+                "offered. Nothing was saved."
+            )
+            return False
+        item_id = item.id
+        previous = record.answers.get(item_id)
+        note, location = self._typed_details()
+        try:
+            self.ctx.store.record_answer(
+                record.audit.id,
+                item_id,
+                value,
+                note=note,
+                location=location,
+                actor=self.ctx.auditor_name,
+            )
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return False
+        self._undo.append((item_id, previous))
+        self._drafts.pop(item_id, None)
+        self._after_save(item_id, *ANSWERED)
+        self._show_last(item_id)
+        self.progress_changed.emit(record.audit.id)
+        self._advance_from(item_id)
+        return True
+
+    def undo(self) -> None:
+        """Take back the last answer: the previous value (or none) is restored in the store."""
+        record = self._record
+        if record is None or record.audit.status != "in_progress":
+            return
+        if not self._undo:
+            self._say("There is no answer to undo.")
+            return
+        self._save_details()
+        item_id, previous = self._undo[-1]
+        try:
+            if previous is None:
+                self.ctx.store.clear_answer(record.audit.id, item_id, actor=self.ctx.auditor_name)
+            else:
+                self.ctx.store.record_answer(
+                    record.audit.id,
+                    item_id,
+                    previous.value,
+                    note=previous.note,
+                    location=previous.location,
+                    actor=self.ctx.auditor_name,
+                )
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return
+        self._undo.pop()
+        self._after_save(item_id, *ANSWERED)
+        self.progress_changed.emit(record.audit.id)
+        self.card.last_strip.setVisible(False)
+        self._go_to(item_id, save_first=False)
+        restored = ANSWER_WORDS[previous.value] if previous else "not answered"
+        self._say(f"Undone: {item_id} is {restored} again.")
+        self.focus_card()
+
+    def save_now(self) -> None:
+        """Ctrl+S: save the typed note, location and action text without waiting."""
+        self._save_details()
+        self.action_panel.flush()
+
+    # moving about --------------------------------------------------------------------------
+
+    def next_item(self) -> None:
+        self._step(1)
+
+    def previous_item(self) -> None:
+        self._step(-1)
+
+    def go_to_item(self, item_id: str) -> None:
+        """Show one item (from the list, the search or the summary) and remember the place."""
+        if self._record is None or item_id not in self._order:
+            return
+        if self._stack.currentWidget() is not self._work:
+            self._set_page(self._work)
+        self._go_to(item_id)
+
+    def focus_card(self) -> None:
+        self.card.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_search(self) -> None:
+        self.item_list.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.item_list.search.selectAll()
+
+    def show_items(self) -> None:
+        """Back from the summary to the item card (in-progress audits only)."""
+        if self._record is None or self._record.audit.status != "in_progress":
+            return
+        self._set_page(self._work)
+        if self._item_id:
+            self._show_item(self._item_id)
+        self.focus_card()
+
+    def show_summary(self) -> None:
+        """Ctrl+Enter: the summary, with any unanswered items and the sign-off form."""
+        if self._record is None:
+            return
+        self._save_details()
+        self.action_panel.flush()
+        self._show_summary_page()
+        self.summary.focus_first()
+
+    def _show_summary_page(self) -> None:
+        assert self._record is not None
+        self.summary.show_record(self._record, self._history())
+        self._set_page(self.summary)
+
+    def _history(self) -> list[HistoryEvent]:
+        assert self._record is not None
+        try:
+            return self.ctx.store.history(audit=self._record.audit.id)
+        except Exception:  # the history is shown for information; the summary still opens
+            log.exception("could not read the audit's history")
+            return []
+
+    def _set_page(self, page: QWidget) -> None:
+        self._stack.setCurrentWidget(page)
+        in_progress = self._record is not None and self._record.audit.status == "in_progress"
+        self.header.summary_button.setVisible(in_progress and page is self._work)
+
+    def _step(self, direction: int) -> None:
+        if self._item_id is None or not self._order:
+            return
+        position = self._order.index(self._item_id) + direction
+        if 0 <= position < len(self._order):
+            self._go_to(self._order[position])
+        else:
+            self._say("This is the last item." if direction > 0 else "This is the first item.")
+        self.focus_card()
+
+    def _arrow(self, move: Callable[[], None]) -> None:
+        # A drop-down list keeps its arrow keys; everywhere else they turn the page.
+        if isinstance(self.focusWidget(), QComboBox):
+            return
+        move()
+
+    def _advance_from(self, item_id: str) -> None:
+        """Move to the next unanswered item after this one (wrapping), else the next item."""
+        assert self._record is not None
+        answers = self._record.answers
+        position = self._order.index(item_id)
+        ahead = self._order[position + 1 :] + self._order[: position + 1]
+        target = next((other for other in ahead if other not in answers), None)
+        if target is None:
+            following = self._order[position + 1] if position + 1 < len(self._order) else item_id
+            self._go_to(following, after_answer=True)
+            self._say(
+                f"All {len(self._order)} items are answered. Press Ctrl+Enter for the summary "
+                "and sign-off."
+            )
+        else:
+            self._go_to(target, after_answer=True)
+        self.focus_card()
+
+    def _go_to(self, item_id: str, *, save_first: bool = True, after_answer: bool = False) -> None:
+        if not after_answer:
+            self.card.last_strip.setVisible(False)  # it tells of the step just taken, no older
+        if save_first:
+            self._save_details()
+            self.action_panel.flush()
+        self._show_item(item_id)
+        assert self._record is not None
+        try:
+            self.ctx.store.set_current_item(self._record.audit.id, item_id)
+        except Exception:  # only the resume position; every answer is saved on its own
+            log.warning("could not remember the current item %s", item_id, exc_info=True)
+
+    def _back_to_last(self) -> None:
+        if self._last_saved_item:
+            self.go_to_item(self._last_saved_item)
+            self.focus_card()
+
+    def _summary_item_requested(self, item_id: str) -> None:
+        self.go_to_item(item_id)
+        self.focus_card()
+
+    def _item_chosen(self, item_id: str) -> None:
+        if item_id != self._item_id:
+            self._go_to(item_id)
+
+    # showing one item ----------------------------------------------------------------------
+
+    def _show_item(self, item_id: str) -> None:
+        record = self._record
+        assert record is not None
+        item = record.checklist.item(item_id)
+        section = record.checklist.section(item.section_id)
+        answer = record.answers.get(item_id)
+        self._item_id = item_id
+        self._loading = True
+        try:
+            position = self._order.index(item_id) + 1
+            if answer:
+                note, location = answer.note, answer.location
+            else:
+                note, location = self._drafts.get(item_id, ("", ""))
+            self.card.show_item(
+                item,
+                f"Item {position} of {len(self._order)} · {item.id} · {section.title}",
+                answer,
+                note=note,
+                location=location,
+                areas=record.audit.ward.areas,
+                first=position <= 1,
+                last=position >= len(self._order),
+            )
+            self._update_note_warning()
+            self._show_photos()
+            self._show_action(answer)
+        finally:
+            self._loading = False
+        self.item_list.select(item_id)
+        self.card.describe_to_screen_readers(item)
+        self.card_scroll.verticalScrollBar().setValue(0)
+
+    def _show_action(self, answer: Answer | None) -> None:
+        record = self._record
+        assert record is not None
+        action = None
+        if answer and answer.value in ("no", "partial"):
+            action = next((a for a in record.actions if a.item == answer.item), None)
+        if action is None:
+            self.action_panel.setVisible(False)
+            self.action_panel.clear()
+            return
+        try:
+            due_days: int | None = self.ctx.store.risk_matrix.band(action.risk.band).due_days
+        except Exception:  # a band from another matrix: the hint is left out
+            due_days = None
+        self.action_panel.show_action(action, due_days)
+        self.action_panel.setVisible(True)
+
+    def _show_photos(self) -> None:
+        record = self._record
+        assert record is not None
+        photos = [photo for photo in record.photos if photo.item == self._item_id]
+        self.photo_strip.set_photos(
+            photos, self.ctx.store.photo_data, editable=record.audit.status == "in_progress"
+        )
+
+    def _show_last(self, item_id: str) -> None:
+        """Say what was just saved, since the card has already moved on."""
+        record = self._record
+        assert record is not None
+        answer = record.answers[item_id]
+        text = f"{item_id} saved as {ANSWER_WORDS[answer.value]}."
+        action = next((a for a in record.actions if a.item == item_id), None)
+        if action is not None:
+            text += (
+                f" Action raised: {action.risk.score} {action.risk.band_word}, "
+                f"due {clock.uk_date(action.due)}, owner {action.owner or 'not set'}."
+            )
+        self.card.show_last(text, item_id)
+
+    # search --------------------------------------------------------------------------------
+
+    def _search_changed(self, _text: str) -> None:
+        if self._item_id:
+            self.item_list.select(self._item_id)
+
+    def _jump_to_first_match(self) -> None:
+        item_id = self.item_list.first_match()
+        if item_id:
+            self.go_to_item(item_id)
+            self.focus_card()
+
+    def _escape(self) -> None:
+        search = self.item_list.search
+        if search.hasFocus() and search.text():
+            search.clear()
+        self.focus_card()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.card_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self.card.fit_answer_buttons(self.card_scroll.viewport().width())
+        elif watched is self.note and event.type() == QEvent.Type.FocusOut and not self._loading:
+            self._save_details()
+        return super().eventFilter(watched, event)
+
+    # keys ----------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Y/P/N/A answer and G shows guidance, when no text field has taken the key."""
+        if (
+            self._stack.currentWidget() is self._work
+            and is_plain_letter(event)
+            and not event.isAutoRepeat()
+        ):
+            value = ANSWER_KEYS.get(Qt.Key(event.key()))
+            if value is not None:
+                self.answer(value)
+                event.accept()
+                return
+            if event.key() == GUIDANCE_KEY:
+                self.card.guidance_button.toggle()
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    # notes, location, photos and the action -------------------------------------------------
+
+    def _typed_details(self) -> tuple[str, str]:
+        return self.note.toPlainText().strip(), self.location.currentText().strip()
+
+    def _note_changed(self) -> None:
+        if self._loading:
+            return
+        self._update_note_warning()
+        self._detail_timer.start()
+
+    def _location_edited(self, _text: str) -> None:
+        if not self._loading:
+            self._detail_timer.start()
+
+    def _location_finished(self) -> None:
+        if not self._loading:
+            self._save_details()
+
+    def _update_note_warning(self) -> None:
+        warning = identifier_warning(self.note.toPlainText())
+        self.card.note_warning.setVisible(warning is not None)
+        if warning:
+            self.card.note_warning.setText("⚠ " + ui_errors.sentence(warning))
+        record = self._record
+        unanswered = (
+            record is not None and self._item_id is not None and self._item_id not in record.answers
+        )
+        note, location = self._typed_details()
+        self.card.note_hint.setVisible(bool(unanswered and (note or location)))
+        if unanswered and (note or location):
+            self.card.note_hint.setText(
+                "Not saved yet: the note and location are saved when you answer this item."
+            )
+
+    def _save_details(self) -> bool:
+        """Save the typed note and location with the item's answer (which they belong to)."""
+        self._detail_timer.stop()
+        record = self._record
+        if record is None or self._item_id is None or record.audit.status != "in_progress":
+            return True
+        note, location = self._typed_details()
+        answer = record.answers.get(self._item_id)
+        if answer is None:
+            if note or location:
+                self._drafts[self._item_id] = (note, location)
+            self._update_note_warning()
+            return True
+        if note == answer.note and location == answer.location:
+            return True
+        try:
+            self.ctx.store.record_answer(
+                record.audit.id,
+                self._item_id,
+                answer.value,
+                note=note,
+                location=location,
+                actor=self.ctx.auditor_name,
+            )
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return False
+        self._after_save(self._item_id, *ANSWERED)
+        self.progress_changed.emit(record.audit.id)
+        return True
+
+    def _action_changed(self, action_id: str, changes: dict[str, Any]) -> None:
+        record = self._record
+        if record is None or record.audit.status != "in_progress":
+            return
+        try:
+            self.ctx.store.update_action(action_id, actor=self.ctx.auditor_name, **changes)
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            self._reload()
+            self._show_action(self._current_answer())
+            return
+        self._after_save(None, "actions")
+        self._show_action(self._current_answer())
+
+    def _current_answer(self) -> Answer | None:
+        assert self._record is not None
+        return self._record.answers.get(self._item_id or "")
+
+    def add_photos(self) -> None:
+        """Choose picture files; each is resized off the UI thread, then stored with the item."""
+        record = self._record
+        if record is None or self._item_id is None or record.audit.status != "in_progress":
+            return
+        paths = photo_files.choose_photo_files(self)
+        if not paths:
+            return
+        item_id, audit_id = self._item_id, record.audit.id
+        self.card.photo_busy.setText(f"Adding {len(paths)} photo(s)…")
+        self.card.add_photo_button.setEnabled(False)
+        pending = {"left": len(paths)}
+
+        def finished() -> None:
+            pending["left"] -= 1
+            if pending["left"] == 0:
+                self.card.photo_busy.setText("")
+                self.card.add_photo_button.setEnabled(True)
+
+        def store_photo(prepared: photo_files.PreparedPhoto) -> None:
+            try:
+                self.ctx.store.add_photo(
+                    audit_id,
+                    item_id,
+                    prepared.data,
+                    filename=prepared.filename,
+                    media_type=prepared.media_type,
+                    width=prepared.width,
+                    height=prepared.height,
+                    actor=self.ctx.auditor_name,
+                )
+            except Exception as error:  # marked "Not saved", shown and logged
+                self._not_saved(error)
+                return
+            if self.audit_id == audit_id:
+                self._after_save(None, "audits")
+                if self._item_id == item_id:
+                    self._show_photos()
+
+        for path in paths:
+            work = partial(photo_files.prepare_photo, path)
+            Op(self, work).always(finished).success(store_photo).run()
+
+    def _remove_photo(self, photo_id: str) -> None:
+        try:
+            self.ctx.store.remove_photo(photo_id, actor=self.ctx.auditor_name)
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return
+        self._after_save(None, "audits")
+        self._show_photos()
+        self.focus_card()
+
+    # saved, not saved ----------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        assert self._record is not None
+        self._record = self.ctx.store.audit(self._record.audit.id)
+        self.items_model.set_record(self._record)
+
+    def _after_save(self, item_id: str | None, *changed: Change) -> None:
+        """Only called once the store has committed: now "Saved" may be shown, and every
+        other screen told what changed."""
+        self._reload()
+        if item_id is not None:
+            self._last_saved_item = item_id
+        self._save_state = "saved"
+        self.header.show_saved(f"Saved {clock.now():%H:%M:%S}")
+        self._refresh_header()
+        self.ctx.notify(*changed, origin=self)
+
+    def _not_saved(self, error: BaseException) -> None:
+        self._save_state = "failed"
+        self.header.show_not_saved()
+        self._say("The last change was NOT saved. Read the message, then try again.")
+        ui_errors.show_error(self, error)
+
+    def _refresh_header(self) -> None:
+        record = self._record
+        if record is None:
+            return
+        self.header.show_record(record, self._save_state)
+        in_progress = record.audit.status == "in_progress"
+        self.header.summary_button.setVisible(
+            in_progress and self._stack.currentWidget() is self._work
+        )
+
+    def _say(self, text: str) -> None:
+        self.card.say(text)
+
+    # leaving -------------------------------------------------------------------------------
+
+    def _leave(self) -> None:
+        self._flush_all()
+        self.leave_requested.emit()
+
+    def _flush_all(self) -> None:
+        if self._record is not None and self._record.audit.status == "in_progress":
+            self._save_details()
+            self.action_panel.flush()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Switching screens or closing the window must not lose a half-typed note.
+        self._flush_all()
+        super().hideEvent(event)
+
+    def _on_completed(self, audit_id: str) -> None:
+        self._record = self.ctx.store.audit(audit_id)
+        self.items_model.set_record(self._record)
+        self._undo.clear()
+        self._refresh_header()
+        self._show_summary_page()
+        self.summary.focus_first()
+        self.ctx.notify("audits", "actions", origin=self)
+        self.audit_completed.emit(audit_id)
+
+    def _on_amended(self, audit_id: str) -> None:
+        self._record = self.ctx.store.audit(audit_id)
+        self.items_model.set_record(self._record)
+        self._save_state = "saved"
+        self.header.saved_label.setText(f"Saved {clock.now():%H:%M:%S}")
+        self._refresh_header()
+        self._show_summary_page()
+        self.ctx.notify("audits", "actions", origin=self)

@@ -1,0 +1,343 @@
+"""The Board's tables: every ward's figure for the period, one ward's audits, and the proxy
+that keeps wards not audited last whichever way a column is sorted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QWidget
+
+from ui.board.words import NONE_MARK, NOT_AUDITED, month_words, score_words, trend_words
+from ui.theme import colours
+from ui.widgets.chips import RATING_COLOURS
+from ui.widgets.tables import ROOT, RowsTableModel
+from wardaudit import clock
+from wardaudit.board import Board, WardFigure
+from wardaudit.model import AUDIT_STATUS_WORDS, AuditSummary
+from wardaudit.scoring import RATING_WORDS, display_score
+
+
+class BoardTableModel(RowsTableModel):
+    """Every ward's figure for the period; the proxy sorts on ``SORT_ROLE`` (None is "no value"
+    and always sorts last), screens read the figure under ``FIGURE_ROLE``."""
+
+    WARD, SITE, DESIGNATION, SCORE, RATING, CRITICAL, OPEN, OVERDUE, LAST_AUDIT, TREND = range(10)
+    HEADERS = (
+        "Ward",
+        "Site",
+        "Designation",
+        "Score (%)",
+        "Rating",
+        "Critical breach",
+        "Open actions",
+        "Overdue actions",
+        "Last audit",
+        "Trend",
+    )
+    HEADER_LINES = {
+        "Score (%)": "Score\n(%)",
+        "Critical breach": "Critical\nbreach",
+        "Open actions": "Open\nactions",
+        "Overdue actions": "Overdue\nactions",
+        "Last audit": "Last\naudit",
+    }
+    _NUMBER_COLUMNS = frozenset({SCORE, OPEN, OVERDUE})
+    _CENTRED_COLUMNS = frozenset({RATING, CRITICAL})
+
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+    FIGURE_ROLE = Qt.ItemDataRole.UserRole + 2
+    TREND_ROLE = Qt.ItemDataRole.UserRole + 3
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._months: tuple[str, ...] = ()
+
+    def set_board(self, board: Board | None) -> None:
+        self.beginResetModel()
+        self._rows = list(board.wards) if board else []
+        self._months = board.months if board else ()
+        self.endResetModel()
+
+    def figures(self) -> list[WardFigure]:
+        return list(self._rows)
+
+    def row_for_ward(self, ward_id: str) -> int:
+        for number, figure in enumerate(self._rows):
+            if figure.ward.id == ward_id:
+                return number
+        return -1
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        figure = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(figure, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.spoken(figure, column)
+        if role == self.SORT_ROLE:
+            return self.sort_key(figure, column)
+        if role == self.FIGURE_ROLE:
+            return figure
+        if role == self.TREND_ROLE:
+            return figure.trend if column == self.TREND else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in self._NUMBER_COLUMNS and (figure.audited or column != self.SCORE):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column in self._CENTRED_COLUMNS:
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if column == self.RATING and figure.rating:
+            background, foreground = RATING_COLOURS[figure.rating]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QColor(background)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(foreground)
+        if role == Qt.ItemDataRole.FontRole and (
+            column == self.RATING
+            or (column == self.CRITICAL and figure.critical_breach)
+            or (column == self.OVERDUE and figure.overdue_actions)
+        ):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.SCORE and not figure.audited:
+            return QColor(colours().muted)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(figure, column)
+        return None
+
+    @classmethod
+    def text(cls, figure: WardFigure, column: int) -> str:
+        if column == cls.WARD:
+            return figure.ward.name
+        if column == cls.SITE:
+            return figure.ward.site
+        if column == cls.DESIGNATION:
+            return figure.ward.designation
+        if column == cls.SCORE:
+            return display_score(figure.score) if figure.audited else NOT_AUDITED
+        if column == cls.RATING:
+            return RATING_WORDS.get(figure.rating or "", NONE_MARK)
+        if column == cls.CRITICAL:
+            return "Yes" if figure.critical_breach else NONE_MARK
+        if column == cls.OPEN:
+            return str(figure.open_actions)
+        if column == cls.OVERDUE:
+            return str(figure.overdue_actions)
+        if column == cls.LAST_AUDIT:
+            return clock.uk_date(figure.completed_at) if figure.completed_at else NONE_MARK
+        if column == cls.TREND:
+            return trend_words(figure.trend)
+        return ""
+
+    @classmethod
+    def spoken(cls, figure: WardFigure, column: int) -> str:
+        """What a screen reader says: words for every dash."""
+        if not figure.audited and column in (cls.SCORE, cls.RATING, cls.LAST_AUDIT):
+            return "Not audited in the period"
+        if column == cls.CRITICAL:
+            return "Critical breach" if figure.critical_breach else "No critical breach"
+        if column == cls.TREND:
+            return f"Trend: {trend_words(figure.trend)}"
+        return cls.text(figure, column)
+
+    @classmethod
+    def sort_key(cls, figure: WardFigure, column: int) -> Any:
+        name = figure.ward.name.casefold()
+        if column == cls.WARD:
+            return name
+        if column == cls.SITE:
+            return f"{figure.ward.site.casefold()}\x00{name}"
+        if column == cls.DESIGNATION:
+            return f"{figure.ward.designation}\x00{name}"
+        if column == cls.SCORE:
+            return figure.score
+        if column == cls.RATING:
+            # Red, amber, green; the lowest score first within each
+            if figure.rating is None:
+                return None
+            rank = {"red": 0, "amber": 1, "green": 2}[figure.rating]
+            return rank * 1000.0 + (figure.score or 0.0)
+        if column == cls.CRITICAL:
+            return (0 if figure.critical_breach else 1) if figure.audited else None
+        if column == cls.OPEN:
+            return figure.open_actions
+        if column == cls.OVERDUE:
+            return figure.overdue_actions
+        if column == cls.LAST_AUDIT:
+            return clock.to_epoch(figure.completed_at) if figure.completed_at else None
+        if column == cls.TREND:
+            # the change over the period; one audit is no change; none at all sorts last
+            present = [v for v in figure.trend if v is not None]
+            return present[-1] - present[0] if present else None
+        return None
+
+    def tooltip(self, figure: WardFigure, column: int) -> str:
+        if column == self.TREND:
+            lines = [f"{figure.ward.name}: {trend_words(figure.trend)}"]
+            for month, value in zip(self._months, figure.trend, strict=False):
+                lines.append(
+                    f"{month_words(month)}: {score_words(value) if value is not None else 'no audit'}"
+                )
+            return "\n".join(lines)
+        parts = [f"{figure.ward.name}, {figure.ward.site} ({figure.ward.designation})"]
+        if figure.ward.service:
+            parts.append(figure.ward.service)
+        if figure.audited:
+            parts.append(f"Counted: the audit signed off on {clock.uk_date(figure.completed_at)}")
+            if figure.checklist:
+                parts.append(f"Checklist: {figure.checklist}")
+        else:
+            parts.append("No audit completed in the period (not counted as zero)")
+        parts.append("Enter or double-click: the ward's audits")
+        return "\n".join(parts)
+
+
+class NoValueLastProxy(QSortFilterProxyModel):
+    """Sorts on the model's sort role; a ward with no value (not audited) stays last whichever
+    way the column is sorted, never as a zero.
+
+    The keys of the sorted column are read once per model reset, not at every comparison.
+    """
+
+    def __init__(self, sort_role: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(sort_role)
+        self._keys: tuple[int, list[Any]] | None = None
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        super().setSourceModel(model)
+        for signal in (model.modelAboutToBeReset, model.modelReset, model.layoutChanged):
+            signal.connect(self._forget_keys)
+        model.dataChanged.connect(self._forget_keys)
+
+    def _forget_keys(self, *_args: object) -> None:
+        self._keys = None
+
+    def _column_keys(self, column: int) -> list[Any]:
+        if self._keys is None or self._keys[0] != column:
+            model = self.sourceModel()
+            role = self.sortRole()
+            self._keys = (
+                column,
+                [model.index(r, column).data(role) for r in range(model.rowCount())],
+            )
+        return self._keys[1]
+
+    def lessThan(
+        self,
+        left: QModelIndex | QPersistentModelIndex,
+        right: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        keys = self._column_keys(left.column())
+        a, b = keys[left.row()], keys[right.row()]
+        if a is None or b is None:
+            if a is None and b is None:
+                return False
+            # Qt reverses the order for a descending sort: answer so None ends up last.
+            if self.sortOrder() == Qt.SortOrder.AscendingOrder:
+                return b is None
+            return a is None
+        return bool(a < b)
+
+
+class AuditListModel(QAbstractTableModel):
+    """One ward's audits, newest first, marking the one the board counts."""
+
+    DATE, STATUS, SCORE, RATING, CRITICAL, COUNTED, CHECKLIST = range(7)
+    HEADERS = (
+        "Date",
+        "Status",
+        "Score (%)",
+        "Rating",
+        "Critical breach",
+        "On the board",
+        "Checklist",
+    )
+    ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(
+        self,
+        audits: Sequence[AuditSummary],
+        counted: str | None,
+        checklist_titles: dict[str, str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.audits = list(audits)
+        self.counted = counted
+        self.titles = checklist_titles
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.audits)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid():
+            return None
+        audit = self.audits[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == self.DATE:
+                return clock.uk_date(audit.completed_at or audit.started_at)
+            if column == self.STATUS:
+                word = AUDIT_STATUS_WORDS.get(audit.status, audit.status)
+                if audit.status == "in_progress":
+                    word += f" ({audit.answered} of {audit.applicable} answered)"
+                return word
+            if column == self.SCORE:
+                return display_score(audit.overall)
+            if column == self.RATING:
+                return RATING_WORDS.get(audit.rating or "", NONE_MARK)
+            if column == self.CRITICAL:
+                return "Yes" if audit.critical_breach else NONE_MARK
+            if column == self.CHECKLIST:
+                title = self.titles.get(audit.checklist_id, audit.checklist_id)
+                return f"{title} v{audit.checklist_version}"
+            if column == self.COUNTED:
+                return "Yes" if audit.id == self.counted else ""
+        if role == self.ID_ROLE:
+            return audit.id
+        if column == self.RATING and audit.rating:
+            background, foreground = RATING_COLOURS[audit.rating]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QColor(background)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(foreground)
+        if role == Qt.ItemDataRole.FontRole and (audit.id == self.counted or column == self.RATING):
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None

@@ -1,0 +1,123 @@
+"""The Board's summary tiles (trust mean with its n, red wards, critical breaches, overdue
+actions), the figures by site, and the note when wards used different checklist versions."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from ui.board.words import group_words, plural, score_words
+from ui.theme import Colours
+from ui.widgets.layouts import FlowLayout
+from wardaudit.board import Board
+
+TILES = (
+    ("mean", "Trust mean"),
+    ("red", "Red wards"),
+    ("breaches", "Critical breaches"),
+    ("overdue", "Overdue actions"),
+)
+
+
+def _tile(name: str) -> QLabel:
+    tile = QLabel()
+    tile.setObjectName("tile")
+    tile.setTextFormat(Qt.TextFormat.RichText)
+    tile.setAccessibleName(name)
+    return tile
+
+
+class SummaryTiles:
+    """The labels above the Board's tabs; the screen lays them out in its page."""
+
+    def __init__(self) -> None:
+        self.tiles = {key: _tile(name) for key, name in TILES}
+        self.sites_label = QLabel()
+        self.sites_label.setWordWrap(True)
+        self.sites_label.setAccessibleName("Figures by site")
+        self.sites_label.setTextFormat(Qt.TextFormat.RichText)
+        self.versions_note = QLabel()
+        self.versions_note.setWordWrap(True)
+        self.versions_note.setAccessibleName("Checklist versions")
+        self.versions_note.hide()
+
+    def row(self) -> FlowLayout:
+        """The tiles side by side, wrapping at large text."""
+        tiles = FlowLayout(spacing=10)
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+        return tiles
+
+    def clear(self) -> None:
+        for tile in self.tiles.values():
+            tile.setText("")
+        self.sites_label.setText("")
+        self.versions_note.hide()
+
+    def show_board(self, board: Board, mean_name: str) -> None:
+        """The trust's (or the wards shown's) figures; ``mean_name`` says which."""
+        trust = board.trust
+        audited = f"{trust.audited} of {plural(trust.wards, 'ward')} audited"
+        self._set(
+            "mean",
+            score_words(trust.mean) if trust.audited else "None audited",
+            f"{mean_name} · {audited}",
+            f"{mean_name}: {score_words(trust.mean)}, {audited}",
+        )
+        self._set(
+            "red",
+            str(trust.red),
+            f"{'ward' if trust.red == 1 else 'wards'} rated Red (of {trust.audited} audited)",
+            f"Red wards: {trust.red} of {trust.audited} audited",
+        )
+        self._set(
+            "breaches",
+            str(trust.critical_breaches),
+            f"{'ward' if trust.critical_breaches == 1 else 'wards'} with a critical breach",
+            f"Critical breaches: {plural(trust.critical_breaches, 'ward')} with a critical breach",
+        )
+        self._set(
+            "overdue",
+            str(trust.overdue_actions),
+            f"overdue action{'s' if trust.overdue_actions != 1 else ''} of {trust.open_actions} open",
+            f"Overdue actions: {trust.overdue_actions} of {trust.open_actions} open",
+        )
+        if len(board.sites) > 1:
+            words = " · ".join(
+                f"<b>{html.escape(site.name)}</b> {html.escape(group_words(site))}"
+                for site in board.sites
+            )
+            self.sites_label.setText(f"By site: {words}")
+            self.sites_label.setAccessibleDescription(
+                "; ".join(f"{site.name}: {group_words(site)}" for site in board.sites)
+            )
+        else:
+            self.sites_label.setText("")
+        if board.versions_note:
+            self.versions_note.setText(f"Note: {board.versions_note}.")
+            self.versions_note.setAccessibleDescription(board.versions_note)
+            self.versions_note.show()
+        else:
+            self.versions_note.hide()
+
+    def _set(self, key: str, value: str, caption: str, spoken: str) -> None:
+        size = QApplication.font().pointSizeF() * 1.6
+        self.tiles[key].setText(
+            f"<span style='font-size:{size:.1f}pt; font-weight:700'>{html.escape(value)}</span>"
+            f"<br>{html.escape(caption)}"
+        )
+        self.tiles[key].setAccessibleName(spoken)
+
+    def style(self, c: Colours) -> None:
+        """Styles drawn from the theme in use (a switch to high contrast applies when shown)."""
+        for tile in self.tiles.values():
+            tile.setStyleSheet(
+                f"QLabel#tile {{ background: {c.base}; color: {c.text}; border: 2px solid "
+                f"{c.border}; border-radius: 6px; padding: 6px 14px; }}"
+            )
+        self.versions_note.setStyleSheet(
+            f"QLabel {{ background: {c.banner}; color: {c.banner_text}; border: 2px solid "
+            f"{c.banner_border}; border-radius: 6px; padding: 4px 10px; }}"
+        )

@@ -1,0 +1,258 @@
+"""The Wards screen's table: each ward with its latest score, rating and open actions.
+
+``load_ward_rows`` gathers the figures off the UI thread; the model shows them in words,
+sorts them on keys of their own and keeps the rating's colour with its word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QWidget
+
+from ui.widgets.chips import RATING_COLOURS
+from ui.widgets.tables import RowsTableModel, change_filter
+from wardaudit import clock
+from wardaudit.model import AuditSummary, Ward
+from wardaudit.scoring import RATING_WORDS, display_score
+from wardaudit.store import Store
+
+# --- what a row shows -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WardRow:
+    """One ward with what the home screen says about it."""
+
+    ward: Ward
+    latest: AuditSummary | None  # the latest completed audit
+    in_progress: AuditSummary | None
+    critical_breaches: int  # in the latest completed audit
+    open_actions: int  # open or in progress, across the ward's audits
+    overdue_actions: int
+
+
+def load_ward_rows(store: Store, today: date | None = None) -> list[WardRow]:
+    """Gather every ward's figures; runs in the worker, so it must not touch a widget."""
+    today = today or clock.today()
+    latest: dict[str, AuditSummary] = {}
+    in_progress: dict[str, AuditSummary] = {}
+    for summary in store.audits():  # newest first
+        target = latest if summary.status == "completed" else in_progress
+        target.setdefault(summary.ward_id, summary)
+    counts = store.open_action_counts(today, signed_off_only=False)
+    rows = []
+    for ward in store.wards():
+        last = latest.get(ward.id)
+        breaches = 0
+        if last is not None and last.critical_breach:
+            breaches = len(store.audit(last.id).score.critical_items)
+        rows.append(
+            WardRow(
+                ward=ward,
+                latest=last,
+                in_progress=in_progress.get(ward.id),
+                critical_breaches=breaches,
+                open_actions=counts.get(ward.id, (0, 0))[0],
+                overdue_actions=counts.get(ward.id, (0, 0))[1],
+            )
+        )
+    return rows
+
+
+# --- the table model --------------------------------------------------------------------------
+
+
+class WardTableModel(RowsTableModel):
+    """Wards as table rows; the proxy sorts on ``SORT_ROLE``, screens read ``ROW_ROLE``."""
+
+    # How the ward is doing comes straight after its name, so it stays in view at 200% text;
+    # where the ward is and what it is (site, designation, beds, service) follow.
+    WARD, RATING, SCORE, LAST_AUDIT, CRITICAL, OPEN_ACTIONS, OVERDUE_ACTIONS = range(7)
+    SITE, DESIGNATION, BEDS, SERVICE = range(7, 11)
+    HEADERS = (
+        "Ward",
+        "Rating",
+        "Score",
+        "Last audit",
+        "Critical breaches",
+        "Open actions",
+        "Overdue actions",
+        "Site",
+        "Designation",
+        "Beds",
+        "Service",
+    )
+    # Two-word headers of narrow number columns wrap, so the table fits a 1366 px screen.
+    HEADER_LINES = {
+        "Last audit": "Last\naudit",
+        "Critical breaches": "Critical\nbreaches",
+        "Open actions": "Open\nactions",
+        "Overdue actions": "Overdue\nactions",
+    }
+    _NUMBER_COLUMNS = frozenset({SCORE, CRITICAL, OPEN_ACTIONS, OVERDUE_ACTIONS, BEDS})
+
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+    ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+    SITE_ROLE = Qt.ItemDataRole.UserRole + 3
+
+    def set_rows(self, rows: Sequence[WardRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[WardRow]:
+        return list(self._rows)
+
+    def row_for_ward(self, ward_id: str) -> int:
+        for number, row in enumerate(self._rows):
+            if row.ward.id == ward_id:
+                return number
+        return -1
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(row, column)
+        if role == self.SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == self.ROW_ROLE:
+            return row
+        if role == self.SITE_ROLE:
+            return row.ward.site
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in self._NUMBER_COLUMNS:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column == self.RATING:
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if column == self.RATING and row.latest is not None and row.latest.rating:
+            background, foreground = RATING_COLOURS[row.latest.rating]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QColor(background)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(foreground)
+        if role == Qt.ItemDataRole.FontRole and (
+            column == self.RATING
+            or (column == self.CRITICAL and row.critical_breaches)
+            or (column == self.OVERDUE_ACTIONS and row.overdue_actions)
+        ):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.SERVICE and row.ward.service:
+                return row.ward.service  # the column may be too narrow to show it whole
+            return self._tooltip(row)
+        return None
+
+    @staticmethod
+    def _text(row: WardRow, column: int) -> str:
+        latest = row.latest
+        if column == WardTableModel.WARD:
+            return row.ward.name
+        if column == WardTableModel.SITE:
+            return row.ward.site
+        if column == WardTableModel.DESIGNATION:
+            return row.ward.designation
+        if column == WardTableModel.SERVICE:
+            return row.ward.service
+        if column == WardTableModel.BEDS:
+            return "" if row.ward.beds is None else str(row.ward.beds)
+        if column == WardTableModel.LAST_AUDIT:
+            return clock.uk_date(latest.completed_at) if latest else "Not audited"
+        if column == WardTableModel.SCORE:
+            return display_score(latest.overall) if latest else ""
+        if column == WardTableModel.RATING:
+            if latest is None or latest.rating is None:
+                return "Not rated"
+            return RATING_WORDS[latest.rating]
+        if column == WardTableModel.CRITICAL:
+            return str(row.critical_breaches) if latest else ""
+        if column == WardTableModel.OPEN_ACTIONS:
+            return str(row.open_actions)
+        if column == WardTableModel.OVERDUE_ACTIONS:
+            return str(row.overdue_actions)
+        return ""
+
+    @staticmethod
+    def _sort_key(row: WardRow, column: int) -> Any:
+        latest = row.latest
+        name = row.ward.name.casefold()
+        if column == WardTableModel.WARD:
+            return name
+        if column == WardTableModel.SITE:
+            return f"{row.ward.site.casefold()}\x00{name}"
+        if column == WardTableModel.DESIGNATION:
+            return row.ward.designation
+        if column == WardTableModel.SERVICE:
+            return row.ward.service.casefold()
+        if column == WardTableModel.BEDS:
+            return -1 if row.ward.beds is None else row.ward.beds
+        if column == WardTableModel.LAST_AUDIT:
+            return (latest.completed_at or "") if latest else ""
+        if column == WardTableModel.SCORE:
+            return -1.0 if latest is None or latest.overall is None else latest.overall
+        if column == WardTableModel.RATING:
+            # Red, amber, green, then not rated; the lowest score first within each.
+            rank = {"red": 0, "amber": 1, "green": 2}
+            if latest is None or latest.rating is None:
+                return 3000.0
+            return rank[latest.rating] * 1000.0 + (latest.overall or 0.0)
+        if column == WardTableModel.CRITICAL:
+            return row.critical_breaches if latest else -1
+        if column == WardTableModel.OPEN_ACTIONS:
+            return row.open_actions
+        if column == WardTableModel.OVERDUE_ACTIONS:
+            return row.overdue_actions
+        return ""
+
+    @staticmethod
+    def _tooltip(row: WardRow) -> str:
+        parts = [f"{row.ward.name}, {row.ward.site}"]
+        if row.in_progress:
+            parts.append(
+                f"Audit in progress: {row.in_progress.answered} of "
+                f"{row.in_progress.applicable} answered"
+            )
+        if row.latest is None:
+            parts.append("No completed audit yet")
+        return "\n".join(parts)
+
+
+class WardFilterModel(QSortFilterProxyModel):
+    """Shows the wards of one site (or all), sorted on the model's sort role."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._site: str | None = None
+        self.setSortRole(WardTableModel.SORT_ROLE)
+
+    def set_site(self, site: str | None) -> None:
+        def apply() -> None:
+            self._site = site
+
+        change_filter(self, apply)
+
+    def site(self) -> str | None:
+        return self._site
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        if self._site is None:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        return bool(index.data(WardTableModel.SITE_ROLE) == self._site)

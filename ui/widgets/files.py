@@ -1,0 +1,98 @@
+"""The one way a screen asks where to save a document or exchange file, and which to open.
+
+Every "save as PDF / Excel / exchange file" goes through :meth:`FileChooser.save_path`: it
+suggests a name, adds the suffix she left off, and opens in the folder she last used on
+that screen (at first her Documents folder, else her home folder).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+FileKind = Literal["pdf", "xlsx", "wardaudit"]
+
+
+@dataclass(frozen=True)
+class _Format:
+    words: str  # as a caption says it: "Export the work list (PDF)"
+    suffix: str
+    filter: str
+
+
+FORMATS: dict[FileKind, _Format] = {
+    "pdf": _Format("PDF", ".pdf", "PDF documents (*.pdf)"),
+    "xlsx": _Format("Excel", ".xlsx", "Excel workbooks (*.xlsx)"),
+    "wardaudit": _Format(
+        "exchange file", ".wardaudit", "WardAudit exchange files (*.wardaudit);;All files (*)"
+    ),
+}
+WORKBOOK_FILTER = "Excel workbooks (*.xlsx);;All files (*)"
+
+
+def kind_words(kind: FileKind) -> str:
+    """ "PDF", "Excel", "exchange file"."""
+    return FORMATS[kind].words
+
+
+def documents_folder() -> Path:
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
+class FileChooser:
+    """Save and open dialogs for one screen, remembering the folder last used there."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+        self._folder: Path | None = None
+
+    @property
+    def folder(self) -> Path:
+        """Where the next dialog opens."""
+        if self._folder is not None and self._folder.is_dir():
+            return self._folder
+        return documents_folder()
+
+    def save_path(self, caption: str, name: str, kind: FileKind) -> Path | None:
+        """Ask where to save ``name`` (no suffix needed); None if she cancels."""
+        found = FORMATS[kind]
+        suggested = name if name.casefold().endswith(found.suffix) else name + found.suffix
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self._parent, caption, str(self.folder / suggested), found.filter
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.casefold() != found.suffix:
+            path = path.with_name(path.name + found.suffix)
+        self._folder = path.parent
+        return path
+
+    def open_path(self, caption: str, file_filter: str) -> Path | None:
+        """Ask for one file to open; None if she cancels."""
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self._parent, caption, str(self.folder), file_filter
+        )
+        if not chosen:
+            return None
+        self.remember(Path(chosen))
+        return Path(chosen)
+
+    def open_paths(self, caption: str, file_filter: str) -> list[Path]:
+        """Ask for files to open; empty if she cancels."""
+        chosen, _filter = QFileDialog.getOpenFileNames(
+            self._parent, caption, str(self.folder), file_filter
+        )
+        paths = [Path(p) for p in chosen]
+        if paths:
+            self.remember(paths[0])
+        return paths
+
+    def remember(self, path: Path) -> None:
+        """A file she chose another way (dropped on the window): its folder is next."""
+        self._folder = Path(path).parent
