@@ -22,6 +22,7 @@ Tests wait for an op with ``qtbot.waitSignal(op.finished)`` or
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -58,6 +59,10 @@ def busy_dialog(parent: QWidget, text: str) -> QProgressDialog:
     return progress
 
 
+def _spent() -> Any:
+    raise RuntimeError("an op runs once")
+
+
 class _Outcome(QObject):
     """Carries the result from the worker thread back to the UI thread (a queued signal,
     as this object lives on the UI thread)."""
@@ -91,7 +96,9 @@ class Op(QObject, Generic[T]):
 
     def __init__(self, parent: QWidget, work: Callable[[], T]) -> None:
         super().__init__()  # no Qt parent: the op outlives a screen deleted meanwhile
-        self._parent = parent
+        # A weak reference: a screen keeps its last op, and a cycle would keep a deleted
+        # screen's Python side alive.
+        self._parent = weakref.ref(parent)
         self._work = work
         self._busy_text = ""
         self._busy_delay_ms = BUSY_DELAY_MS
@@ -152,8 +159,9 @@ class Op(QObject, Generic[T]):
         outcome.done.connect(self._done)
         outcome.failed.connect(self._failed)
         self._outcome = outcome
-        if self._busy_text:
-            self._dialog = busy_dialog(self._parent, self._busy_text)
+        parent = self._parent()
+        if self._busy_text and parent is not None:
+            self._dialog = busy_dialog(parent, self._busy_text)
             if self._busy_delay_ms <= 0:
                 self._dialog.show()
             else:
@@ -172,7 +180,8 @@ class Op(QObject, Generic[T]):
         dialog = self._dialog  # closed, not deleted: it goes with its parent
         if dialog is not None and shiboken6.isValid(dialog):
             dialog.close()
-        alive = shiboken6.isValid(self._parent)
+        parent = self._parent()
+        alive = parent is not None and shiboken6.isValid(parent)
         if alive:
             for callback in self._always:
                 callback()
@@ -187,8 +196,9 @@ class Op(QObject, Generic[T]):
                 callback(result)
             for ctx, kinds, only_if in self._changes:
                 if only_if is None or only_if(result):
-                    ctx.notify(*kinds, origin=self._parent)
+                    ctx.notify(*kinds, origin=self._parent())
         finally:
+            self._release()
             self.finished.emit(result)
 
     def _failed(self, error: BaseException) -> None:
@@ -199,9 +209,15 @@ class Op(QObject, Generic[T]):
             if self._failure is not None:
                 self._failure(error)
             else:
-                ui_errors.show_error(self._parent, error)
+                ui_errors.show_error(self._parent(), error)
         finally:
+            self._release()
             self.finished.emit(error)
+
+    def _release(self) -> None:
+        """Drop the work and the callbacks: they hold the screen, which may hold this op."""
+        self._work = _spent
+        self._always, self._success, self._failure, self._changes = [], [], None, []
 
     @classmethod
     def any_running(cls) -> bool:

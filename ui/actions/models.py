@@ -12,13 +12,19 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from ui.actions.words import overdue_days, overdue_words, status_word
 from ui.theme import is_high_contrast
 from ui.widgets.chips import BAND_COLOURS, NO_COLOUR
-from ui.widgets.tables import RowsTableModel, change_filter
+from ui.widgets.tables import (
+    CENTRE,
+    LEFT,
+    RowsTableModel,
+    bold_font,
+    cell_colour,
+    change_filter,
+)
 from wardaudit import clock
 from wardaudit.model import ACTION_STATUSES, Action, Ward
 from wardaudit.risk import BAND_WORDS
@@ -125,10 +131,7 @@ class ActionTableModel(RowsTableModel):
         )
 
     def row_for_action(self, action_id: str) -> int:
-        for number, action in enumerate(self._rows):
-            if action.id == action_id:
-                return number
-        return -1
+        return self.find_row(lambda action: action.id == action_id)
 
     def replace_action(self, action: Action) -> None:
         """Show an action's new state (after an update) without reloading every row."""
@@ -143,9 +146,9 @@ class ActionTableModel(RowsTableModel):
         index: QModelIndex | QPersistentModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        action = self.row_at(index)
+        if action is None:
             return None
-        action = self._rows[index.row()]
         column = index.column()
         days = overdue_days(action, self.today)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -163,29 +166,19 @@ class ActionTableModel(RowsTableModel):
                 return action.risk.describe()
             return f"{action.ward} {action.item}: {action.description}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column == self.RISK:
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return CENTRE if column == self.RISK else LEFT
+        colour = None
         if column == self.RISK:
-            background, foreground = BAND_COLOURS.get(action.risk.band, NO_COLOUR)
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QColor(background)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(foreground)
+            colour = cell_colour(role, BAND_COLOURS.get(action.risk.band, NO_COLOUR))
         elif days:
-            background, foreground = (
-                OVERDUE_COLOURS_HIGH_CONTRAST if is_high_contrast() else OVERDUE_COLOURS
-            )
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QColor(background)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(foreground)
+            late = OVERDUE_COLOURS_HIGH_CONTRAST if is_high_contrast() else OVERDUE_COLOURS
+            colour = cell_colour(role, late)
+        if colour is not None:
+            return colour
         if role == Qt.ItemDataRole.FontRole and (
             column == self.RISK or (days and column in (self.OVERDUE, self.DUE))
         ):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
 
     @staticmethod

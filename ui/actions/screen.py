@@ -15,25 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from exports.commands import TRUST_SETTING
 from ui import errors as ui_errors
+from ui.actions.columns import ActionColumns
 from ui.actions.details import ActionDetails
 from ui.actions.dialogs import ImportPreviewDialog
 from ui.actions.filters import ActionFilterControls
@@ -44,7 +42,7 @@ from ui.actions.models import (
     ActionTableModel,
     load_actions,
 )
-from ui.actions.words import history_lines, overdue_days
+from ui.actions.words import history_lines
 from ui.context import AppContext, Change
 from ui.errors import sentence
 from ui.ops import Op
@@ -53,7 +51,7 @@ from ui.widgets.files import WORKBOOK_FILTER, FileChooser, FileKind, kind_words
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
 from ui.widgets.screen import Screen
-from ui.widgets.tables import ColouredCellDelegate
+from ui.widgets.tables import ColouredCellDelegate, row_table
 from wardaudit import clock
 from wardaudit.model import Action
 
@@ -77,7 +75,6 @@ class ActionsScreen(Screen):
         super().__init__(ctx, parent)
         self.setAccessibleName("Actions")
         self._action: Action | None = None
-        self._content_widths: dict[int, int] = {}
         self._keep_details = False
         self.files = FileChooser(self)
         self.last_message: QMessageBox | None = None
@@ -129,24 +126,14 @@ class ActionsScreen(Screen):
         self.model = ActionTableModel(self)
         self.proxy = ActionFilterModel(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Actions")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = row_table(self.proxy, "Actions")
         self.table.setSortingEnabled(True)
-        self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(row_height())
         # The most pressing first: the most overdue, then those due soonest.
         self.table.sortByColumn(ActionTableModel.OVERDUE, Qt.SortOrder.DescendingOrder)
+        self.columns = ActionColumns(self.table, self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.sortIndicatorChanged.connect(lambda *_: self.fit_columns())
         # The band's colour stays on a selected row (its word is there too).
@@ -265,21 +252,6 @@ class ActionsScreen(Screen):
     def current_filters(self) -> ActionFilters:
         return self.filter_bar.current()
 
-    def set_filters(
-        self,
-        *,
-        site: str | None = None,
-        ward: str | None = None,
-        owner: str | None = None,
-        band: str | None = None,
-        status: str | None = None,
-        overdue_only: bool = False,
-    ) -> None:
-        """Choose filters as she would in the boxes (a ward by its id or name)."""
-        self.filter_bar.choose(
-            site=site, ward=ward, owner=owner, band=band, status=status, overdue_only=overdue_only
-        )
-
     def clear_filters(self) -> None:
         self.filter_bar.clear()
 
@@ -325,51 +297,10 @@ class ActionsScreen(Screen):
         return self.proxy.actions()
 
     def measure_columns(self) -> None:
-        """Each column's width from its widest text over every action, measured once a load.
-
-        Asking the view to size columns made it ask every cell of a thousand rows, which
-        froze the window for a second or more.
-        """
-        plain = QFontMetrics(self.table.font())
-        bold_font = QFont(self.table.font())
-        bold_font.setBold(True)
-        bold = QFontMetrics(bold_font)
-        header_metrics = QFontMetrics(bold_font)
-        actions = self.model.rows()
-        today = self.model.today
-        widths: dict[int, int] = {}
-        for column in range(self.model.columnCount()):
-            if column == ActionTableModel.ACTION:
-                continue
-            metrics = bold if column in ActionTableModel.BOLD_COLUMNS else plain
-            texts = {ActionTableModel.text(a, column, overdue_days(a, today)) for a in actions}
-            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            widths[column] = max(widest + 16, header_metrics.horizontalAdvance(title) + 18)
-        self._content_widths = widths
-        self.fit_columns()
+        self.columns.measure()
 
     def fit_columns(self) -> None:
-        """Columns at their measured widths; the action's wording takes the room left over."""
-        self.table.verticalHeader().setDefaultSectionSize(row_height())
-        header = self.table.horizontalHeader()
-        metrics = QFontMetrics(self.table.font())
-        sorted_column = header.sortIndicatorSection()
-        used = in_view = 0
-        for column, measured in self._content_widths.items():
-            if self.table.isColumnHidden(column):
-                continue
-            width = measured + (metrics.height() if column == sorted_column else 0)
-            header.resizeSection(column, width)
-            used += width
-            if column <= ActionTableModel.STATUS:
-                in_view += width
-        least = metrics.averageCharWidth() * 16
-        room = self.table.viewport().width() - used
-        if room < least:
-            # Too narrow for every column: keep Ward to Status in view, the rest to scroll to.
-            room = self.table.viewport().width() - in_view
-        header.resizeSection(ActionTableModel.ACTION, max(least, room))
+        self.columns.fit()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

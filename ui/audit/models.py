@@ -12,9 +12,9 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QFont
 
 from ui.widgets.tables import ROOT as _ROOT
+from ui.widgets.tables import bold_font
 from wardaudit.checklist import Item, Section
 from wardaudit.model import Answer, AuditRecord, TeamMember
 from wardaudit.scoring import ANSWER_WORDS
@@ -155,9 +155,7 @@ class AuditItemsModel(QAbstractItemModel):
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             return f"{section.title}: {answered} of {applicable} answered"
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         if role == self.SEARCH_ROLE:
             return section.title
         return None

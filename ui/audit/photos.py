@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.context import AppContext
+from ui.ops import Op
 from ui.theme import touch_sized
 from wardaudit.errors import InvalidInput
 from wardaudit.model import Photo
@@ -164,3 +167,57 @@ class PhotoStrip(QWidget):
 
     def tile_count(self) -> int:
         return len(self._tiles)
+
+
+class PhotoAdder(QObject):
+    """Adds the pictures she chooses to an item: each is scaled off the UI thread, then stored
+    with the item; ``button`` waits meanwhile and ``busy`` says how many are on their way."""
+
+    stored = Signal(str, str)  # audit id, item id: one photo is in the store
+    failed = Signal(object)  # the error: that photo was not stored
+
+    def __init__(self, ctx: AppContext, button: QPushButton, busy: QLabel, parent: QWidget) -> None:
+        super().__init__(parent)  # the screen: asked through Qt, so no Python cycle holds it
+        self.ctx = ctx
+        self._button = button
+        self._busy = busy
+
+    def _screen(self) -> QWidget:
+        screen = self.parent()
+        assert isinstance(screen, QWidget)
+        return screen
+
+    def add(self, audit_id: str, item_id: str) -> None:
+        screen = self._screen()
+        paths = choose_photo_files(screen)
+        if not paths:
+            return
+        self._busy.setText(f"Adding {len(paths)} photo(s)…")
+        self._button.setEnabled(False)
+        pending = {"left": len(paths)}
+
+        def finished() -> None:
+            pending["left"] -= 1
+            if pending["left"] == 0:
+                self._busy.setText("")
+                self._button.setEnabled(True)
+
+        def store(prepared: PreparedPhoto) -> None:
+            try:
+                self.ctx.store.add_photo(
+                    audit_id,
+                    item_id,
+                    prepared.data,
+                    filename=prepared.filename,
+                    media_type=prepared.media_type,
+                    width=prepared.width,
+                    height=prepared.height,
+                    actor=self.ctx.auditor_name,
+                )
+            except Exception as error:  # marked "Not saved" by the screen, shown and logged
+                self.failed.emit(error)
+                return
+            self.stored.emit(audit_id, item_id)
+
+        for path in paths:
+            Op(screen, partial(prepare_photo, path)).always(finished).success(store).run()

@@ -1,9 +1,14 @@
 """Actions still open from the ward's earlier audits, shown above the item card so she can
-verify them on this walk-round ("Verified now") or note that they are still not done."""
+verify them on this walk-round ("Verified now") or note that they are still not done.
+
+Each is one store action (the action's new status, or a note that it was seen), saved
+here; the audit screen hears ``saved`` and shows "Saved" as it does for an answer.
+"""
 
 from __future__ import annotations
 
 import html
+import logging
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,9 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.context import AppContext
 from ui.theme import MIN_TOUCH_PX, scaled_font, touch_sized
 from wardaudit import clock
-from wardaudit.model import Action
+from wardaudit.model import Action, AuditRecord
+
+log = logging.getLogger(__name__)
 
 
 class PreviousActionsPanel(QFrame):
@@ -30,9 +38,15 @@ class PreviousActionsPanel(QFrame):
 
     verify_requested = Signal(str)  # action id
     still_open_requested = Signal(str)  # action id
+    saved = Signal(str)  # what was saved, in words (a screen reader speaks it)
+    save_failed = Signal(object)  # the error; nothing was saved
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ctx = ctx
+        self._record: AuditRecord | None = None
+        self.verify_requested.connect(self._verify)
+        self.still_open_requested.connect(self._still_open)
         self.setObjectName("previousActions")
         self.setAccessibleName("Actions left open at earlier audits")
         self.setStyleSheet(
@@ -91,6 +105,65 @@ class PreviousActionsPanel(QFrame):
         self.toggle_button.setAccessibleName(
             ("Hide" if shown else "Show") + " the actions left open at earlier audits"
         )
+
+    # --- what the ward's earlier audits left open -------------------------------------------
+
+    def show_for(self, record: AuditRecord) -> None:
+        """At the next audit, what the ward's earlier audits left open, to check on the walk."""
+        self._record = record
+        try:
+            actions = self.ctx.store.previous_open_actions(record.audit.id)
+            signed = self.ctx.store.audits(ward=record.audit.ward.id, status="completed")
+        except Exception:  # a reminder only: the audit itself goes on without it
+            log.exception("could not read the actions left open at earlier audits")
+            actions, signed = [], []
+        self.show_actions(
+            actions,
+            {audit.id: clock.uk_date(audit.completed_at) for audit in signed},
+            signed[0].id if signed else None,
+            self._still_open_note(),
+        )
+
+    def _audit_day(self) -> str:
+        assert self._record is not None
+        return clock.uk_date(self._record.audit.started_at)
+
+    def _still_open_note(self) -> str:
+        return f"Still not done at the audit of {self._audit_day()}"
+
+    def _verify(self, action_id: str) -> None:
+        """Seen put right on this walk-round: the earlier action is verified."""
+        if self._record is None:
+            return
+        try:
+            action = self.ctx.store.set_action_status(
+                action_id,
+                "verified",
+                note=f"Checked at the audit of {self._audit_day()}",
+                actor=self.ctx.auditor_name,
+            )
+        except Exception as error:  # marked "Not saved" by the screen, shown and logged
+            self.save_failed.emit(error)
+            return
+        self.mark(action_id, "verified")
+        self.saved.emit(f"{action.item} verified.")
+
+    def _still_open(self, action_id: str) -> None:
+        """Still not put right: the status stays, with a note that it was seen at this audit."""
+        if self._record is None:
+            return
+        try:
+            action = self.ctx.store.action(action_id)
+            self.ctx.store.set_action_status(
+                action_id, action.status, note=self._still_open_note(), actor=self.ctx.auditor_name
+            )
+        except Exception as error:  # marked "Not saved" by the screen, shown and logged
+            self.save_failed.emit(error)
+            return
+        self.mark(action_id, "noted")
+        self.saved.emit(f"{action.item} noted as still not done.")
+
+    # --- showing ----------------------------------------------------------------------------
 
     def show_actions(
         self,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -42,7 +41,6 @@ from ui.audit.keys import ANSWER_KEYS, GUIDANCE_KEY, is_plain_letter
 from ui.audit.previous_actions import PreviousActionsPanel
 from ui.audit.summary import SummaryPage
 from ui.context import AppContext, Change
-from ui.ops import Op
 from ui.widgets.messages import announce
 from wardaudit import clock
 from wardaudit.identifiers import identifier_warning
@@ -119,9 +117,9 @@ class AuditScreen(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
         # Made first, so Tab reaches it before the item list; hidden unless there are any.
-        self.previous_panel = PreviousActionsPanel(page)
-        self.previous_panel.verify_requested.connect(self._verify_previous)
-        self.previous_panel.still_open_requested.connect(self._still_open_previous)
+        self.previous_panel = PreviousActionsPanel(self.ctx, page)
+        self.previous_panel.saved.connect(self._previous_saved)
+        self.previous_panel.save_failed.connect(self._not_saved)
         row.addWidget(self.previous_panel)
         splitter = QSplitter(Qt.Orientation.Horizontal, page)
         splitter.setChildrenCollapsible(False)
@@ -147,6 +145,11 @@ class AuditScreen(QWidget):
         card.location.activated.connect(lambda _index: self._location_finished())
         card.location.editTextChanged.connect(self._location_edited)
         card.add_photo_button.clicked.connect(self.add_photos)
+        self.photo_adder = photo_files.PhotoAdder(
+            self.ctx, card.add_photo_button, card.photo_busy, self
+        )
+        self.photo_adder.stored.connect(self._photo_stored)
+        self.photo_adder.failed.connect(self._not_saved)
         card.photo_strip.remove_requested.connect(self._remove_photo)
         card.action_panel.changed.connect(self._action_changed)
         card.previous_button.clicked.connect(self.previous_item)
@@ -240,7 +243,7 @@ class AuditScreen(QWidget):
             self._show_summary_page()
             self.summary.focus_first()
             return
-        self._show_previous_actions()
+        self.previous_panel.show_for(record)
         start = record.audit.current_item
         if start not in self._order:
             unanswered = record.unanswered()
@@ -251,63 +254,8 @@ class AuditScreen(QWidget):
 
     # actions left open at earlier audits ---------------------------------------------------
 
-    def _audit_day(self) -> str:
+    def _previous_saved(self, text: str) -> None:
         assert self._record is not None
-        return clock.uk_date(self._record.audit.started_at)
-
-    def _show_previous_actions(self) -> None:
-        """At the next audit, what the ward's earlier audits left open, to check on the walk."""
-        record = self._record
-        assert record is not None
-        try:
-            actions = self.ctx.store.previous_open_actions(record.audit.id)
-            signed = self.ctx.store.audits(ward=record.audit.ward.id, status="completed")
-        except Exception:  # a reminder only: the audit itself goes on without it
-            log.exception("could not read the actions left open at earlier audits")
-            actions, signed = [], []
-        self.previous_panel.show_actions(
-            actions,
-            {audit.id: clock.uk_date(audit.completed_at) for audit in signed},
-            signed[0].id if signed else None,
-            self._still_open_note(),
-        )
-
-    def _still_open_note(self) -> str:
-        return f"Still not done at the audit of {self._audit_day()}"
-
-    def _verify_previous(self, action_id: str) -> None:
-        """Seen put right on this walk-round: the earlier action is verified."""
-        if self._record is None:
-            return
-        try:
-            action = self.ctx.store.set_action_status(
-                action_id,
-                "verified",
-                note=f"Checked at the audit of {self._audit_day()}",
-                actor=self.ctx.auditor_name,
-            )
-        except Exception as error:  # marked "Not saved", shown and logged
-            self._not_saved(error)
-            return
-        self._previous_saved(action_id, "verified", f"{action.item} verified.")
-
-    def _still_open_previous(self, action_id: str) -> None:
-        """Still not put right: the status stays, with a note that it was seen at this audit."""
-        if self._record is None:
-            return
-        try:
-            action = self.ctx.store.action(action_id)
-            self.ctx.store.set_action_status(
-                action_id, action.status, note=self._still_open_note(), actor=self.ctx.auditor_name
-            )
-        except Exception as error:  # marked "Not saved", shown and logged
-            self._not_saved(error)
-            return
-        self._previous_saved(action_id, "noted", f"{action.item} noted as still not done.")
-
-    def _previous_saved(self, action_id: str, state: str, text: str) -> None:
-        assert self._record is not None
-        self.previous_panel.mark(action_id, state)
         self._after_save(None, "actions")
         announce(self.previous_panel, text)
         self.progress_changed.emit(self._record.audit.id)  # the ward's open actions changed
@@ -331,17 +279,7 @@ class AuditScreen(QWidget):
         item_id = item.id
         previous = record.answers.get(item_id)
         note, location = self._typed_details()
-        try:
-            self.ctx.store.record_answer(
-                record.audit.id,
-                item_id,
-                value,
-                note=note,
-                location=location,
-                actor=self.ctx.auditor_name,
-            )
-        except Exception as error:  # marked "Not saved", shown and logged
-            self._not_saved(error)
+        if not self._store_answer(item_id, value, note, location):
             return False
         self._undo.append((item_id, previous))
         self._drafts.pop(item_id, None)
@@ -361,20 +299,13 @@ class AuditScreen(QWidget):
             return
         self._save_details()
         item_id, previous = self._undo[-1]
-        try:
-            if previous is None:
+        if previous is None:
+            try:
                 self.ctx.store.clear_answer(record.audit.id, item_id, actor=self.ctx.auditor_name)
-            else:
-                self.ctx.store.record_answer(
-                    record.audit.id,
-                    item_id,
-                    previous.value,
-                    note=previous.note,
-                    location=previous.location,
-                    actor=self.ctx.auditor_name,
-                )
-        except Exception as error:  # marked "Not saved", shown and logged
-            self._not_saved(error)
+            except Exception as error:  # marked "Not saved", shown and logged
+                self._not_saved(error)
+                return
+        elif not self._store_answer(item_id, previous.value, previous.note, previous.location):
             return
         self._undo.pop()
         self._after_save(item_id, *ANSWERED)
@@ -384,6 +315,23 @@ class AuditScreen(QWidget):
         restored = ANSWER_WORDS[previous.value] if previous else "not answered"
         self._say(f"Undone: {item_id} is {restored} again.")
         self.focus_card()
+
+    def _store_answer(self, item_id: str, value: str, note: str, location: str) -> bool:
+        """One answer committed; False (marked "Not saved", shown, logged) if it was not."""
+        assert self._record is not None
+        try:
+            self.ctx.store.record_answer(
+                self._record.audit.id,
+                item_id,
+                value,
+                note=note,
+                location=location,
+                actor=self.ctx.auditor_name,
+            )
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return False
+        return True
 
     def save_now(self) -> None:
         """Ctrl+S: save the typed note, location and action text without waiting."""
@@ -678,17 +626,7 @@ class AuditScreen(QWidget):
             return True
         if note == answer.note and location == answer.location:
             return True
-        try:
-            self.ctx.store.record_answer(
-                record.audit.id,
-                self._item_id,
-                answer.value,
-                note=note,
-                location=location,
-                actor=self.ctx.auditor_name,
-            )
-        except Exception as error:  # marked "Not saved", shown and logged
-            self._not_saved(error)
+        if not self._store_answer(self._item_id, answer.value, note, location):
             return False
         self._after_save(self._item_id, *ANSWERED)
         self.progress_changed.emit(record.audit.id)
@@ -717,43 +655,13 @@ class AuditScreen(QWidget):
         record = self._record
         if record is None or self._item_id is None or record.audit.status != "in_progress":
             return
-        paths = photo_files.choose_photo_files(self)
-        if not paths:
-            return
-        item_id, audit_id = self._item_id, record.audit.id
-        self.card.photo_busy.setText(f"Adding {len(paths)} photo(s)…")
-        self.card.add_photo_button.setEnabled(False)
-        pending = {"left": len(paths)}
+        self.photo_adder.add(record.audit.id, self._item_id)
 
-        def finished() -> None:
-            pending["left"] -= 1
-            if pending["left"] == 0:
-                self.card.photo_busy.setText("")
-                self.card.add_photo_button.setEnabled(True)
-
-        def store_photo(prepared: photo_files.PreparedPhoto) -> None:
-            try:
-                self.ctx.store.add_photo(
-                    audit_id,
-                    item_id,
-                    prepared.data,
-                    filename=prepared.filename,
-                    media_type=prepared.media_type,
-                    width=prepared.width,
-                    height=prepared.height,
-                    actor=self.ctx.auditor_name,
-                )
-            except Exception as error:  # marked "Not saved", shown and logged
-                self._not_saved(error)
-                return
-            if self.audit_id == audit_id:
-                self._after_save(None, "audits")
-                if self._item_id == item_id:
-                    self._show_photos()
-
-        for path in paths:
-            work = partial(photo_files.prepare_photo, path)
-            Op(self, work).always(finished).success(store_photo).run()
+    def _photo_stored(self, audit_id: str, item_id: str) -> None:
+        if self.audit_id == audit_id:
+            self._after_save(None, "audits")
+            if self._item_id == item_id:
+                self._show_photos()
 
     def _remove_photo(self, photo_id: str) -> None:
         try:

@@ -20,10 +20,52 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from ui.board.drawing import GAP_WORDS, Line, draw_marker, draw_trend, point_y, threshold_colours
-from ui.board.words import month_words, trend_words
+from exports.board import monthly_means
+from ui.board.drawing import (
+    GAP_WORDS,
+    MAX_LINES,
+    Line,
+    draw_marker,
+    draw_trend,
+    line_colour,
+    line_marker,
+    point_y,
+    threshold_colours,
+)
+from ui.board.words import join_words, month_words, trend_words
 from ui.theme import colours
+from wardaudit.board import Board
 from wardaudit.scoring import display_score
+
+
+def chart_lines(board: Board, chosen: Sequence[str], mean_name: str) -> list[Line]:
+    """A line for each chosen ward (the first ``MAX_LINES``), then the monthly mean."""
+    by_id = {f.ward.id: f for f in board.wards}
+    lines = [
+        Line(
+            by_id[ward_id].ward.name,
+            by_id[ward_id].trend,
+            line_colour(number),
+            line_marker(number),
+        )
+        for number, ward_id in enumerate(w for w in chosen[:MAX_LINES] if w in by_id)
+    ]
+    means = tuple(m.mean for m in monthly_means(board, board.wards))
+    lines.append(
+        Line(f"{mean_name} (wards audited that month)", means, colours().text, "ring", 3.5)
+    )
+    return lines
+
+
+def chart_note(board: Board, chosen: Sequence[str]) -> str:
+    """What the chart compares, in a sentence above it."""
+    names = [f.ward.name for w in chosen[:MAX_LINES] for f in board.wards if f.ward.id == w]
+    if not names:
+        return "Tick wards in the list, or select them on the Wards tab, to compare them."
+    note = f"Comparing {join_words(names)} with the mean of the wards audited each month."
+    if len(chosen) > MAX_LINES:
+        note += f" The chart draws the first {MAX_LINES} of the {len(chosen)} wards chosen."
+    return note
 
 
 class ScoreChart(QWidget):

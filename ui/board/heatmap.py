@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
 from exports.board import HEAT_STEPS, heat_step
 from ui.board.models import BoardTableModel
 from ui.board.words import NONE_MARK, NOT_AUDITED
 from ui.widgets.layouts import FlowLayout
-from ui.widgets.tables import ROOT
+from ui.widgets.tables import CENTRE, ROOT, bold_font, cell_colour
 from wardaudit.board import Board, WardFigure
 from wardaudit.scoring import display_score
 
@@ -108,17 +107,14 @@ class HeatmapModel(QAbstractTableModel):
         if role == self.FIGURE_ROLE:
             return figure
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if score is not None and role in (
-            Qt.ItemDataRole.BackgroundRole,
-            Qt.ItemDataRole.ForegroundRole,
-        ):
+            return CENTRE
+        if score is not None:
             fill, text = heat_step(score)
-            return QColor(f"#{fill if role == Qt.ItemDataRole.BackgroundRole else text}")
+            colour = cell_colour(role, (f"#{fill}", f"#{text}"))
+            if colour is not None:
+                return colour
         if role == Qt.ItemDataRole.FontRole and column == self.OVERALL:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None
 
 

@@ -14,13 +14,21 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from ui.board.words import NONE_MARK, NOT_AUDITED, month_words, score_words, trend_words
 from ui.theme import colours
 from ui.widgets.chips import RATING_COLOURS
-from ui.widgets.tables import ROOT, RowsTableModel
+from ui.widgets.tables import (
+    CENTRE,
+    LEFT,
+    RIGHT,
+    ROOT,
+    RowsTableModel,
+    bold_font,
+    cell_colour,
+)
 from wardaudit import clock
 from wardaudit.board import Board, WardFigure
 from wardaudit.model import AUDIT_STATUS_WORDS, AuditSummary
@@ -72,19 +80,16 @@ class BoardTableModel(RowsTableModel):
         return list(self._rows)
 
     def row_for_ward(self, ward_id: str) -> int:
-        for number, figure in enumerate(self._rows):
-            if figure.ward.id == ward_id:
-                return number
-        return -1
+        return self.find_row(lambda figure: figure.ward.id == ward_id)
 
     def data(
         self,
         index: QModelIndex | QPersistentModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        figure = self.row_at(index)
+        if figure is None:
             return None
-        figure = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(figure, column)
@@ -98,24 +103,18 @@ class BoardTableModel(RowsTableModel):
             return figure.trend if column == self.TREND else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in self._NUMBER_COLUMNS and (figure.audited or column != self.SCORE):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column in self._CENTRED_COLUMNS:
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                return RIGHT
+            return CENTRE if column in self._CENTRED_COLUMNS else LEFT
         if column == self.RATING and figure.rating:
-            background, foreground = RATING_COLOURS[figure.rating]
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QColor(background)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(foreground)
+            colour = cell_colour(role, RATING_COLOURS[figure.rating])
+            if colour is not None:
+                return colour
         if role == Qt.ItemDataRole.FontRole and (
             column == self.RATING
             or (column == self.CRITICAL and figure.critical_breach)
             or (column == self.OVERDUE and figure.overdue_actions)
         ):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         if role == Qt.ItemDataRole.ForegroundRole and column == self.SCORE and not figure.audited:
             return QColor(colours().muted)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -331,13 +330,9 @@ class AuditListModel(QAbstractTableModel):
         if role == self.ID_ROLE:
             return audit.id
         if column == self.RATING and audit.rating:
-            background, foreground = RATING_COLOURS[audit.rating]
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QColor(background)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(foreground)
+            colour = cell_colour(role, RATING_COLOURS[audit.rating])
+            if colour is not None:
+                return colour
         if role == Qt.ItemDataRole.FontRole and (audit.id == self.counted or column == self.RATING):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         return None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.board import monthly_means
 from ui import errors as ui_errors
+from ui.board.chart import chart_lines, chart_note
 from ui.board.dialogs import ExportExchangeDialog, WardAuditsDialog
-from ui.board.drawing import MAX_LINES, Line, line_colour, line_marker
+from ui.board.drawing import Line
 from ui.board.exchange import (
     LAST_EXPORT_SETTING,
     FilePreview,
@@ -48,10 +48,10 @@ from ui.board.models import BoardTableModel
 from ui.board.reports import BoardLoad, load_board, write_board_report
 from ui.board.tabs import ChartTab, HeatmapTab, ViewTabs, WardsTab
 from ui.board.tiles import SummaryTiles
-from ui.board.words import NOT_AUDITED, join_words, period_of, plural
+from ui.board.words import join_words, period_of, plural
 from ui.context import AppContext, Change, default_checklist
 from ui.ops import Op
-from ui.theme import colours, row_height, touch_button
+from ui.theme import colours, touch_button
 from ui.widgets.files import FORMATS, FileChooser, FileKind
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
@@ -59,7 +59,6 @@ from ui.widgets.screen import Screen
 from wardaudit import clock
 from wardaudit.board import Board, WardFigure
 from wardaudit.bundles import export_bundle
-from wardaudit.checklist import DESIGNATION_WORDS
 from wardaudit.errors import WardAuditError
 
 log = logging.getLogger(__name__)
@@ -344,64 +343,18 @@ class BoardScreen(Screen):
 
     def _fit_columns(self) -> None:
         """Widths from the words a column can hold, never by measuring every row."""
-        header = self.table.horizontalHeader()
-        self.table.verticalHeader().setDefaultSectionSize(row_height())
-        self.heatmap.verticalHeader().setDefaultSectionSize(row_height())
-        metrics = QFontMetrics(self.table.font())
-        bold = QFont(self.table.font())
-        bold.setBold(True)
-        bold_metrics = QFontMetrics(bold)
-        figures = self.model.figures()
-        samples = {
-            BoardTableModel.WARD: [f.ward.name for f in figures],
-            BoardTableModel.SITE: [f.ward.site for f in figures],
-            BoardTableModel.DESIGNATION: list(DESIGNATION_WORDS.values()),
-            BoardTableModel.SCORE: [NOT_AUDITED, "100.0"],
-            BoardTableModel.RATING: ["Amber", "Green"],
-            BoardTableModel.CRITICAL: ["Yes"],
-            BoardTableModel.OPEN: ["0000"],
-            BoardTableModel.OVERDUE: ["0000"],
-            BoardTableModel.LAST_AUDIT: ["00/00/0000"],
-        }
-        sorted_column = header.sortIndicatorSection()
-        for column, words in samples.items():
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            head = max(bold_metrics.horizontalAdvance(line) for line in title.split("\n")) + 18
-            if column == sorted_column:
-                head += bold_metrics.height()  # room for the sort arrow
-            body = max((bold_metrics.horizontalAdvance(w) for w in words), default=0) + 20
-            header.resizeSection(column, max(head, body, metrics.height() * 2))
-        heat_header = self.heatmap.horizontalHeader()
-        for column in range(self.heatmap_model.columnCount()):
-            title = str(self.heatmap_model.headerData(column, Qt.Orientation.Horizontal))
-            head = max(bold_metrics.horizontalAdvance(line) for line in title.split("\n")) + 24
-            heat_header.resizeSection(
-                column, max(head, bold_metrics.horizontalAdvance(NOT_AUDITED) + 20)
-            )
-        names = [f.ward.name for f in figures] or ["Ward"]
-        self.heatmap.verticalHeader().setFixedWidth(
-            max(bold_metrics.horizontalAdvance(n) for n in names) + 28
-        )
+        self.wards_tab.fit_columns()
+        self.heatmap_tab.fit_columns(self.model.figures())
 
     # --- choosing wards for the chart -----------------------------------------------------------
 
     def _fill_chooser(self, board: Board) -> None:
         self._syncing = True
-        self.chooser.clear()
-        for figure in board.wards:
-            item = QListWidgetItem(figure.ward.name)
-            item.setData(Qt.ItemDataRole.UserRole, figure.ward.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            item.setToolTip(f"{figure.ward.name}, {figure.ward.site}")
-            self.chooser.addItem(item)
+        self.chart_tab.fill(board)
         self._syncing = False
 
     def _tick_chosen(self) -> None:
-        for number in range(self.chooser.count()):
-            item = self.chooser.item(number)
-            wanted = item.data(Qt.ItemDataRole.UserRole) in self._chosen
-            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+        self.chart_tab.tick(self._chosen)
 
     def choose_wards(self, ward_ids: Sequence[str]) -> None:
         """The wards drawn on the chart; the table's selection and the list follow."""
@@ -443,48 +396,21 @@ class BoardScreen(Screen):
     def _chooser_changed(self, _item: QListWidgetItem) -> None:
         if self._syncing:
             return
-        ticked = [
-            self.chooser.item(n).data(Qt.ItemDataRole.UserRole)
-            for n in range(self.chooser.count())
-            if self.chooser.item(n).checkState() == Qt.CheckState.Checked
-        ]
+        ticked = self.chart_tab.ticked()
         keep = [w for w in self._chosen if w in ticked]
         self.choose_wards(keep + [w for w in ticked if w not in keep])
 
     def chart_lines(self) -> list[Line]:
-        board = self.board
-        if board is None:
+        if self.board is None:
             return []
-        by_id = {f.ward.id: f for f in board.wards}
-        lines = [
-            Line(
-                by_id[ward_id].ward.name,
-                by_id[ward_id].trend,
-                line_colour(number),
-                line_marker(number),
-            )
-            for number, ward_id in enumerate(w for w in self._chosen[:MAX_LINES] if w in by_id)
-        ]
-        name = self.mean_name()
-        means = tuple(m.mean for m in monthly_means(board, board.wards))
-        lines.append(Line(f"{name} (wards audited that month)", means, colours().text, "ring", 3.5))
-        return lines
+        return chart_lines(self.board, self._chosen, self.mean_name())
 
     def _update_chart(self) -> None:
         board = self.board
         if board is None:
             return
         self.chart.set_data(board.months, self.chart_lines(), green=self.green, amber=self.amber)
-        names = [
-            f.ward.name for w in self._chosen[:MAX_LINES] for f in board.wards if f.ward.id == w
-        ]
-        if not names:
-            note = "Tick wards in the list, or select them on the Wards tab, to compare them."
-        else:
-            note = f"Comparing {join_words(names)} with the mean of the wards audited each month."
-            if len(self._chosen) > MAX_LINES:
-                note += f" The chart draws the first {MAX_LINES} of the {len(self._chosen)} wards chosen."
-        self.chart_tab.set_note(note)
+        self.chart_tab.set_note(chart_note(board, self._chosen))
 
     def chosen_wards(self) -> list[str]:
         return list(self._chosen)

@@ -3,14 +3,17 @@ time with the wards to compare, and the wards × sections heatmap."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -23,8 +26,11 @@ from ui.board.heatmap import HeatmapModel, heatmap_key
 from ui.board.models import BoardTableModel, NoValueLastProxy
 from ui.board.sparkline import SparklineDelegate
 from ui.board.tick_box import TickBoxDelegate
+from ui.board.words import NOT_AUDITED
 from ui.theme import row_height, touch_button
-from ui.widgets.tables import ColouredCellDelegate
+from ui.widgets.tables import ColouredCellDelegate, row_table
+from wardaudit.board import Board, WardFigure
+from wardaudit.checklist import DESIGNATION_WORDS
 
 
 class ViewTabs(QTabWidget):
@@ -33,6 +39,12 @@ class ViewTabs(QTabWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self.minimumSizeHint().height())
+
+
+def _bold_metrics(table: QTableView) -> QFontMetrics:
+    bold = QFont(table.font())
+    bold.setBold(True)
+    return QFontMetrics(bold)
 
 
 def _page(widget: QWidget) -> QVBoxLayout:
@@ -49,31 +61,21 @@ class WardsTab(QWidget):
         self.model = BoardTableModel(self)
         self.proxy = NoValueLastProxy(BoardTableModel.SORT_ROLE, self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Wards on the board")
-        self.table.setAccessibleDescription(
+        self.table = row_table(
+            self.proxy,
+            "Wards on the board",
             "Each ward's latest completed audit in the period. Press Enter to see the ward's "
-            "audits. Select several wards to compare them in Scores over time."
+            "audits. Select several wards to compare them in Scores over time.",
+            several=True,
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
         vertical = self.table.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(row_height())
         self.table.setMinimumHeight(6 * row_height())  # the header and five wards, at any text size
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(BoardTableModel.RATING, Qt.SortOrder.AscendingOrder)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.rating_delegate = ColouredCellDelegate(self.table)
         self.table.setItemDelegateForColumn(BoardTableModel.RATING, self.rating_delegate)
         self.sparklines = SparklineDelegate(BoardTableModel.TREND_ROLE, self.table)
@@ -96,6 +98,33 @@ class WardsTab(QWidget):
         layout = _page(self)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
+
+    def fit_columns(self) -> None:
+        """Widths from the words a column can hold, never by measuring every row."""
+        header = self.table.horizontalHeader()
+        self.table.verticalHeader().setDefaultSectionSize(row_height())
+        metrics = QFontMetrics(self.table.font())
+        bold_metrics = _bold_metrics(self.table)
+        figures = self.model.figures()
+        samples = {
+            BoardTableModel.WARD: [f.ward.name for f in figures],
+            BoardTableModel.SITE: [f.ward.site for f in figures],
+            BoardTableModel.DESIGNATION: list(DESIGNATION_WORDS.values()),
+            BoardTableModel.SCORE: [NOT_AUDITED, "100.0"],
+            BoardTableModel.RATING: ["Amber", "Green"],
+            BoardTableModel.CRITICAL: ["Yes"],
+            BoardTableModel.OPEN: ["0000"],
+            BoardTableModel.OVERDUE: ["0000"],
+            BoardTableModel.LAST_AUDIT: ["00/00/0000"],
+        }
+        sorted_column = header.sortIndicatorSection()
+        for column, words in samples.items():
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            head = max(bold_metrics.horizontalAdvance(line) for line in title.split("\n")) + 18
+            if column == sorted_column:
+                head += bold_metrics.height()  # room for the sort arrow
+            body = max((bold_metrics.horizontalAdvance(w) for w in words), default=0) + 20
+            header.resizeSection(column, max(head, body, metrics.height() * 2))
 
 
 class ChartTab(QWidget):
@@ -139,6 +168,35 @@ class ChartTab(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([240, 900])
         _page(self).addWidget(splitter, 1)
+
+    def fill(self, board: Board) -> None:
+        """The board's wards, none ticked."""
+        self.chooser.clear()
+        for figure in board.wards:
+            item = QListWidgetItem(figure.ward.name)
+            item.setData(Qt.ItemDataRole.UserRole, figure.ward.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setToolTip(f"{figure.ward.name}, {figure.ward.site}")
+            self.chooser.addItem(item)
+
+    def _items(self) -> list[QListWidgetItem]:
+        found = (self.chooser.item(number) for number in range(self.chooser.count()))
+        return [item for item in found if item is not None]
+
+    def tick(self, ward_ids: Sequence[str]) -> None:
+        """Tick these wards, and only these."""
+        for item in self._items():
+            wanted = item.data(Qt.ItemDataRole.UserRole) in ward_ids
+            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+
+    def ticked(self) -> list[str]:
+        """The ward ids ticked, in the list's order."""
+        return [
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in self._items()
+            if item.checkState() == Qt.CheckState.Checked
+        ]
 
     def set_note(self, text: str) -> None:
         self.chart_note.setText(text)
@@ -204,3 +262,20 @@ class HeatmapTab(QWidget):
         layout = _page(self)
         layout.addLayout(heatmap_key())
         layout.addWidget(self.heatmap, 1)
+
+    def fit_columns(self, figures: Sequence[WardFigure]) -> None:
+        """Each section wide enough for its two-line title or "Not audited"; the ward names
+        down the side as wide as the longest."""
+        self.heatmap.verticalHeader().setDefaultSectionSize(row_height())
+        bold_metrics = _bold_metrics(self.heatmap)
+        heat_header = self.heatmap.horizontalHeader()
+        for column in range(self.heatmap_model.columnCount()):
+            title = str(self.heatmap_model.headerData(column, Qt.Orientation.Horizontal))
+            head = max(bold_metrics.horizontalAdvance(line) for line in title.split("\n")) + 24
+            heat_header.resizeSection(
+                column, max(head, bold_metrics.horizontalAdvance(NOT_AUDITED) + 20)
+            )
+        names = [f.ward.name for f in figures] or ["Ward"]
+        self.heatmap.verticalHeader().setFixedWidth(
+            max(bold_metrics.horizontalAdvance(n) for n in names) + 28
+        )

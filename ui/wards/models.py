@@ -12,11 +12,18 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from ui.widgets.chips import RATING_COLOURS
-from ui.widgets.tables import RowsTableModel, change_filter
+from ui.widgets.tables import (
+    CENTRE,
+    LEFT,
+    RIGHT,
+    RowsTableModel,
+    bold_font,
+    cell_colour,
+    change_filter,
+)
 from wardaudit import clock
 from wardaudit.model import AuditSummary, Ward
 from wardaudit.scoring import RATING_WORDS, display_score
@@ -110,19 +117,16 @@ class WardTableModel(RowsTableModel):
         return list(self._rows)
 
     def row_for_ward(self, ward_id: str) -> int:
-        for number, row in enumerate(self._rows):
-            if row.ward.id == ward_id:
-                return number
-        return -1
+        return self.find_row(lambda row: row.ward.id == ward_id)
 
     def data(
         self,
         index: QModelIndex | QPersistentModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = self.row_at(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(row, column)
@@ -134,24 +138,18 @@ class WardTableModel(RowsTableModel):
             return row.ward.site
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in self._NUMBER_COLUMNS:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column == self.RATING:
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                return RIGHT
+            return CENTRE if column == self.RATING else LEFT
         if column == self.RATING and row.latest is not None and row.latest.rating:
-            background, foreground = RATING_COLOURS[row.latest.rating]
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QColor(background)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QColor(foreground)
+            colour = cell_colour(role, RATING_COLOURS[row.latest.rating])
+            if colour is not None:
+                return colour
         if role == Qt.ItemDataRole.FontRole and (
             column == self.RATING
             or (column == self.CRITICAL and row.critical_breaches)
             or (column == self.OVERDUE_ACTIONS and row.overdue_actions)
         ):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return bold_font()
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.SERVICE and row.ward.service:
                 return row.ward.service  # the column may be too narrow to show it whole

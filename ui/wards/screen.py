@@ -13,16 +13,13 @@ from collections.abc import Sequence
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +31,7 @@ from ui.wards.dialogs import ChecklistDialog, WardDialog
 from ui.wards.models import WardFilterModel, WardRow, WardTableModel, load_ward_rows
 from ui.widgets.messages import open_dialog
 from ui.widgets.screen import Screen
-from ui.widgets.tables import ColouredCellDelegate
+from ui.widgets.tables import ColouredCellDelegate, row_table
 from wardaudit import clock
 from wardaudit.checklist import Checklist
 from wardaudit.errors import WardAuditError
@@ -73,27 +70,17 @@ class WardsScreen(Screen):
         self.model = WardTableModel(self)
         self.proxy = WardFilterModel(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setAccessibleName("Wards")
-        self.table.setAccessibleDescription(
-            "Each ward's latest audit. Press Enter to open the audit in progress or the latest one."
+        self.table = row_table(
+            self.proxy,
+            "Wards",
+            "Each ward's latest audit. Press Enter to open the audit in progress or the latest one.",
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)  # Tab moves on to the buttons, as elsewhere
-        self.table.verticalHeader().hide()
         self.table.setSortingEnabled(True)
         # Red wards first, then amber: what needs her attention is in view without scrolling.
         self.table.sortByColumn(WardTableModel.RATING, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)  # the service takes what room is left
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
         self.rating_delegate = ColouredCellDelegate(self.table)
         self.table.setItemDelegateForColumn(WardTableModel.RATING, self.rating_delegate)
         header.sortIndicatorChanged.connect(lambda *_: self.fit_columns())

@@ -7,6 +7,7 @@ that screen (at first her Documents folder, else her home folder).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -48,7 +49,7 @@ class FileChooser:
     """Save and open dialogs for one screen, remembering the folder last used there."""
 
     def __init__(self, parent: QWidget) -> None:
-        self._parent = parent
+        self._parent = weakref.ref(parent)  # the screen holds its chooser: no cycle back
         self._folder: Path | None = None
 
     @property
@@ -63,7 +64,7 @@ class FileChooser:
         found = FORMATS[kind]
         suggested = name if name.casefold().endswith(found.suffix) else name + found.suffix
         chosen, _filter = QFileDialog.getSaveFileName(
-            self._parent, caption, str(self.folder / suggested), found.filter
+            self._parent(), caption, str(self.folder / suggested), found.filter
         )
         if not chosen:
             return None
@@ -76,7 +77,7 @@ class FileChooser:
     def open_path(self, caption: str, file_filter: str) -> Path | None:
         """Ask for one file to open; None if she cancels."""
         chosen, _filter = QFileDialog.getOpenFileName(
-            self._parent, caption, str(self.folder), file_filter
+            self._parent(), caption, str(self.folder), file_filter
         )
         if not chosen:
             return None
@@ -86,7 +87,7 @@ class FileChooser:
     def open_paths(self, caption: str, file_filter: str) -> list[Path]:
         """Ask for files to open; empty if she cancels."""
         chosen, _filter = QFileDialog.getOpenFileNames(
-            self._parent, caption, str(self.folder), file_filter
+            self._parent(), caption, str(self.folder), file_filter
         )
         paths = [Path(p) for p in chosen]
         if paths:

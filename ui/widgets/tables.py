@@ -7,15 +7,45 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 ROOT = QModelIndex()  # the invisible root, as a default argument
+# How a cell's text sits (numbers to the right, chips centred, words to the left).
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+
+
+def bold_font() -> QFont:
+    """The font of a cell that must stand out (a rating, a breach, an overdue count)."""
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+def cell_colour(role: int, colours: tuple[str, str]) -> QColor | None:
+    """The background or text colour (``colours``: background, text) a role asks for."""
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return QColor(colours[0])
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QColor(colours[1])
+    return None
 
 
 class RowsTableModel(QAbstractTableModel):
@@ -34,6 +64,16 @@ class RowsTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
+
+    def row_at(self, index: QModelIndex | QPersistentModelIndex) -> Any:
+        """The domain object shown in ``index``'s row; None outside the table."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()]
+
+    def find_row(self, matches: Callable[[Any], bool]) -> int:
+        """The number of the first row whose object ``matches``; -1 if none does."""
+        return next((number for number, row in enumerate(self._rows) if matches(row)), -1)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -72,3 +112,31 @@ def change_filter(proxy: QSortFilterProxyModel, apply: Callable[[], None]) -> No
     else:
         apply()
         proxy.invalidateRowsFilter()
+
+
+def row_table(
+    model: QAbstractItemModel, name: str, description: str = "", *, several: bool = False
+) -> QTableView:
+    """A table of rows as the screens show them: whole rows chosen (``several`` at once if
+    asked), read only, Tab moves on to the next control while the arrows move within it,
+    no row numbers, and headers on the left whose columns she may resize."""
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    if description:
+        table.setAccessibleDescription(description)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if several
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setDefaultAlignment(Qt.AlignmentFlag(LEFT))
+    header.setHighlightSections(False)
+    return table
