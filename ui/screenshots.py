@@ -37,7 +37,9 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
+    from ui.actions import ActionsScreen
     from ui.app import application, create_main_window
+    from ui.board import BoardScreen
     from ui.context import AppContext
     from ui.theme import apply_theme
     from wardaudit.checklist import load_library
@@ -109,12 +111,14 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
 
         window.show_page("actions")
         actions = window.ensure_screen("actions")
+        assert isinstance(actions, ActionsScreen)
         _wait(app, lambda: actions.model.rowCount() > 0)
         actions.table.selectRow(0)
         shot("actions.png")
 
         window.show_page("board")
         board = window.ensure_screen("board")
+        assert isinstance(board, BoardScreen)
         _wait(app, lambda: board.model.rowCount() > 0)
         shot("board.png")
 

@@ -106,12 +106,12 @@ def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:
             areas=["Female bedroom corridor", "Main lounge", "Male bathrooms"],
         )
         state["ward"] = ward
-        return ward.name
+        return str(ward.name)
 
     def start_audit() -> str:
         audit = state["store"].start_audit(state["ward"].id, state["checklist"], by="Self-check")
         state["audit_id"] = audit.id
-        return audit.id
+        return str(audit.id)
 
     def answer_items() -> str:
         store, checklist = state["store"], state["checklist"]

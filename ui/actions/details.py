@@ -200,8 +200,8 @@ class ActionDetails(FitWidthScroll):
         plan_label = QLabel("Export this audit's plan:")
         plan_label.setWordWrap(True)
         links = FlowLayout(spacing=8)
-        for widget in (self.open_audit_button, plan_label):
-            links.addWidget(widget)
+        for part in (self.open_audit_button, plan_label):
+            links.addWidget(part)
         links.addWidget(self.plan_pdf_button)
         links.addWidget(self.plan_xlsx_button)
         column.addLayout(links)

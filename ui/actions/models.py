@@ -85,6 +85,8 @@ class ActionTableModel(RowsTableModel):
     OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 3  # days overdue, 0 when not
     BOLD_COLUMNS = frozenset({RISK, DUE, OVERDUE})  # written in bold (Due and Overdue when late)
 
+    _rows: list[Action]
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.today = clock.today()

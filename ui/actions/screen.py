@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -63,7 +63,7 @@ WORK_LIST_TITLE = "Estates work list"
 class ActionsScreen(Screen):
     """Filters, the action table, the selected action's details, history and update form."""
 
-    LISTENS_TO: frozenset[Change] = frozenset({"wards", "audits", "actions"})
+    LISTENS_TO: ClassVar[frozenset[Change]] = frozenset({"wards", "audits", "actions"})
     # Due dates pass while she is elsewhere: the overdue figures are worked out when shown.
     REFRESH_ON_SHOW = True
 

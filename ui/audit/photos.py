@@ -91,7 +91,8 @@ def prepare_photo(path: str | Path) -> PreparedPhoto:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "JPEG", JPEG_QUALITY):
+    # PySide6's stubs ask for the format as bytes, but at run time it takes only a str
+    if not image.save(buffer, "JPEG", JPEG_QUALITY):  # type: ignore[call-overload]
         raise InvalidInput(f"{path.name} could not be converted to JPEG")
     buffer.close()
     return PreparedPhoto(bytes(data.data()), path.stem + ".jpg", image.width(), image.height())

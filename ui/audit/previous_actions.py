@@ -179,8 +179,9 @@ class PreviousActionsPanel(QFrame):
         self._states = {a.id: "noted" for a in actions if a.status_note == noted_text}
         while self._list_layout.count():
             child = self._list_layout.takeAt(0)
-            if child.widget() is not None:
-                child.widget().deleteLater()
+            widget = child.widget() if child is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.rows.clear()
         for action in self._actions:
             self._list_layout.addWidget(self._row(action))

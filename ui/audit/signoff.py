@@ -102,7 +102,7 @@ class SignOffForm(QGroupBox):
         self.name.setMinimumHeight(MIN_TOUCH_PX)
         self.name.setAccessibleName("Auditor's name")
         self.name.textChanged.connect(self._update_blocker)
-        self.name.returnPressed.connect(lambda: self.role.setFocus())
+        self.name.returnPressed.connect(self._name_entered)
         self.role = QLineEdit(box)
         self.role.setMinimumHeight(MIN_TOUCH_PX)
         self.role.setAccessibleName("Auditor's role")
@@ -153,6 +153,9 @@ class SignOffForm(QGroupBox):
         index = self.team_table.currentIndex()
         if index.isValid():
             self.team_model.remove_member(index.row())
+
+    def _name_entered(self) -> None:
+        self.role.setFocus()
 
     def _role_entered(self) -> None:
         if self.sign_off_button.isEnabled():

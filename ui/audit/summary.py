@@ -56,7 +56,7 @@ class SummaryPage(QWidget):
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(self._scroll)
-        content = QWidget()
+        self._page = content = QWidget()
         self._scroll.setWidget(content)
         self._content = QVBoxLayout(content)
         self._content.setContentsMargins(16, 12, 16, 16)
@@ -98,7 +98,7 @@ class SummaryPage(QWidget):
         self._title.setText(f"Summary: {record.audit.ward.name}")
         clear_layout(self._report)
         self.unanswered_buttons = {}
-        parent = self._scroll.widget()
+        parent = self._page
         self._report.addWidget(self._score_block(record, parent))
         self._report.addWidget(self._breach_block(record, parent))
         self._report.addWidget(self._section_block(record, parent))

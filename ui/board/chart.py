@@ -188,18 +188,18 @@ class ScoreChart(QWidget):
         labelled = next(
             (s for s in (20, 25, 50) if plot.height() * s / 100 >= line_height * 1.2), 100
         )
-        for value in range(0, 101, 10):
-            y = point_y(value, 0.0, 100.0, plot)
-            if value % 20 == 0 or value == 0:
-                painter.setPen(QPen(QColor(c.alternate if value else c.border), 1))
+        for grid in range(0, 101, 10):
+            y = point_y(grid, 0.0, 100.0, plot)
+            if grid % 20 == 0 or grid == 0:
+                painter.setPen(QPen(QColor(c.alternate if grid else c.border), 1))
                 painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-            if value % labelled:
+            if grid % labelled:
                 continue
             painter.setPen(text)
             painter.drawText(
                 QRectF(bounds.left(), y - line_height / 2, left - bounds.left() - 8, line_height),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                str(value),
+                str(grid),
             )
         painter.setPen(QPen(QColor(c.border), 1.5))
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
@@ -226,11 +226,11 @@ class ScoreChart(QWidget):
 
         # the thresholds, dashed and named in words
         painter.setFont(small)
-        for value, colour, label in thresholds:
-            y = point_y(value, 0.0, 100.0, plot)
-            painter.setPen(QPen(QColor(colour), 2, Qt.PenStyle.DashLine))
+        for level, shade, label in thresholds:
+            y = point_y(level, 0.0, 100.0, plot)
+            painter.setPen(QPen(QColor(shade), 2, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-            painter.setPen(QColor(colour))
+            painter.setPen(QColor(shade))
             painter.drawText(
                 QRectF(
                     plot.right() + 6, y - small_metrics.height() / 2, right, small_metrics.height()

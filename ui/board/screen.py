@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -70,7 +70,7 @@ REPORT_WORDS = {"pdf": "PDF", "xlsx": "Excel workbook"}
 class BoardScreen(Screen):
     """Filters, summary tiles, and the wards as a table, a chart over time and a heatmap."""
 
-    LISTENS_TO: frozenset[Change] = frozenset({"wards", "audits", "actions"})
+    LISTENS_TO: ClassVar[frozenset[Change]] = frozenset({"wards", "audits", "actions"})
     # Figures are worked out afresh each time the Board is shown: audits signed off or
     # actions moved elsewhere show at once (it takes milliseconds, off the UI thread).
     REFRESH_ON_SHOW = True

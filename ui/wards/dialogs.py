@@ -50,6 +50,13 @@ SERVICE_SUGGESTIONS = (
 # --- adding and editing a ward ----------------------------------------------------------------
 
 
+def _line_of(box: QComboBox) -> QLineEdit:
+    """The text field of an editable box (where she types a name not in the list)."""
+    line = box.lineEdit()
+    assert line is not None
+    return line
+
+
 class WardDialog(QDialog):
     """Add or edit a ward; problems are shown inside the dialog, which stays open to fix them."""
 
@@ -73,7 +80,7 @@ class WardDialog(QDialog):
         self.site_edit.addItems([site.name for site in ctx.store.sites()])
         self.site_edit.setCurrentIndex(-1)
         self.site_edit.setAccessibleName("Site")
-        self.site_edit.lineEdit().setPlaceholderText("For example, the hospital's name")
+        _line_of(self.site_edit).setPlaceholderText("For example, the hospital's name")
 
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Ward name")
@@ -97,7 +104,7 @@ class WardDialog(QDialog):
         )
         self.service_edit.addItems(known)
         self.service_edit.setCurrentIndex(-1)
-        self.service_edit.lineEdit().setPlaceholderText("For example, Acute adult")
+        _line_of(self.service_edit).setPlaceholderText("For example, Acute adult")
 
         self.beds_edit = QLineEdit()
         self.beds_edit.setValidator(QIntValidator(0, 500, self.beds_edit))

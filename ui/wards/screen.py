@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Sequence
+from typing import ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
@@ -47,7 +48,7 @@ class WardsScreen(Screen):
     """Sites down the side, the ward table, and what she can do with the selected ward."""
 
     # a ward's latest audit, its audit in progress and its open actions are in the table
-    LISTENS_TO: frozenset[Change] = frozenset({"wards", "audits", "actions"})
+    LISTENS_TO: ClassVar[frozenset[Change]] = frozenset({"wards", "audits", "actions"})
 
     rows_loaded = Signal()
 

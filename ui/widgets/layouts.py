@@ -124,7 +124,7 @@ def clear_layout(layout: QLayout) -> None:
             break
         widget, inner = child.widget(), child.layout()
         if widget is not None:
-            widget.setParent(None)  # type: ignore[call-overload]
+            widget.setParent(None)
             widget.deleteLater()
         elif inner is not None:
             clear_layout(inner)

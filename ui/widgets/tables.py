@@ -100,7 +100,7 @@ class ColouredCellDelegate(QStyledItemDelegate):
     ) -> None:
         super().initStyleOption(option, index)
         if index.data(Qt.ItemDataRole.BackgroundRole) is not None:
-            option.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[attr-defined]
+            option.state &= ~QStyle.StateFlag.State_Selected
 
 
 def change_filter(proxy: QSortFilterProxyModel, apply: Callable[[], None]) -> None:
