@@ -5,6 +5,10 @@ killed process the next start names the interrupted audit and reopens it at its 
 (the rules and questions are in :mod:`ui.session`). It also switches and restores
 databases, because every screen reads the store through it. Screens other than Wards are
 made on first use, from their own packages, so the app starts without loading them.
+About 570 lines: the pages, the banner and the database's lifecycle (session, demo trust,
+switching, restoring, backups) belong to the one window that owns the open store; its
+frame (:mod:`ui.banner`) and the session's rules and questions (:mod:`ui.session`) are
+apart.
 """
 
 from __future__ import annotations

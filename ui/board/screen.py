@@ -4,6 +4,10 @@ trends, a wards × sections heatmap, the board report, and exchange files in and
 The figures are :func:`wardaudit.board.board_figures`, worked out off the UI thread; this
 screen only shows them. Exchange files are checked in a dry run first, so she sees what
 is new, what is already here and what conflicts before anything changes.
+
+About 600 lines: the period and filters, the three views and the wards chosen for the
+chart stay in step here, with the report and the exchange files in and out; the views,
+the tiles, the filters, the dialogs and the work done off the UI thread live beside it.
 """
 
 from __future__ import annotations
