@@ -7,7 +7,6 @@ import math
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ui.board.drawing import draw_trend
 from ui.theme import row_height
+from ui.widgets.tables import draw_blank_cell
 
 
 class SparklineDelegate(QStyledItemDelegate):
@@ -37,10 +37,7 @@ class SparklineDelegate(QStyledItemDelegate):
     ) -> None:
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
-        item.text = ""
-        widget = item.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        draw_blank_cell(painter, item)
         values = index.data(self.role)
         if not values or all(v is None for v in values):
             return

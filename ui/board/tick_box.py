@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ui.theme import colours, row_height
+from ui.widgets.tables import draw_blank_cell
 
 
 class TickBoxDelegate(QStyledItemDelegate):
@@ -28,10 +29,7 @@ class TickBoxDelegate(QStyledItemDelegate):
         checked = getattr(state, "value", state) == Qt.CheckState.Checked.value
         item.features &= ~QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
         text = item.text
-        item.text = ""
-        widget = item.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        draw_blank_cell(painter, item)
         c = colours()
         rect = item.rect
         box = QRectF(rect.left() + 8, rect.center().y() - self.BOX / 2 + 1, self.BOX, self.BOX)

@@ -14,9 +14,10 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QStyle,
     QStyledItemDelegate,
@@ -101,6 +102,15 @@ class ColouredCellDelegate(QStyledItemDelegate):
         super().initStyleOption(option, index)
         if index.data(Qt.ItemDataRole.BackgroundRole) is not None:
             option.state &= ~QStyle.StateFlag.State_Selected
+
+
+def draw_blank_cell(painter: QPainter, item: QStyleOptionViewItem) -> None:
+    """Draw a cell's background, selection and focus, but not its text: a delegate that
+    draws its own content (a sparkline, a tick box) paints over this."""
+    item.text = ""
+    widget = item.widget
+    style = widget.style() if widget is not None else QApplication.style()
+    style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
 
 
 def change_filter(proxy: QSortFilterProxyModel, apply: Callable[[], None]) -> None:
