@@ -3,18 +3,22 @@
 The rules are DESIGN.md's: a ward's score for a period is its latest completed audit in
 that period; a site's or the trust's figure is the mean of its wards' scores, shown with
 the number of wards; a ward with no audit in the period is not audited, never zero; and
-when the wards compared used different checklist versions, the figures say so.
+when the wards compared used different checklist versions, the figures say so. Below the
+figures: what screens and documents show of them (the ranking, the monthly means, which
+actions a board report lists), worked out once for both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
 from wardaudit import clock
+from wardaudit.actions import band_rank, is_still_to_do
 from wardaudit.errors import InvalidInput
-from wardaudit.model import Ward
+from wardaudit.model import Action, Ward
 from wardaudit.store import Store
 
 
@@ -208,3 +212,129 @@ def _group(name: str, figures: list[WardFigure]) -> GroupFigure:
         open_actions=sum(f.open_actions for f in figures),
         overdue_actions=sum(f.overdue_actions for f in figures),
     )
+
+
+# --- what screens and documents show of a board ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardChoice:
+    """Which board a screen shows or a report covers: months (YYYY-MM, inclusive) and filters.
+
+    None is the default: the last twelve months, every site, service and designation.
+    """
+
+    start: str | None = None
+    end: str | None = None
+    site: str | None = None
+    service: str | None = None
+    designation: str | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """A site, service or designation filter: the figures are not the whole trust's."""
+        return bool(self.site or self.service or self.designation)
+
+
+def figures_for(store: Store, choice: BoardChoice, *, today: date | None = None) -> Board:
+    """The board a choice asks for (:func:`board_figures` with the choice's filters)."""
+    return board_figures(
+        store,
+        start=choice.start,
+        end=choice.end,
+        site=choice.site,
+        service=choice.service,
+        designation=choice.designation,
+        today=today,
+    )
+
+
+@dataclass(frozen=True)
+class RankedWard:
+    rank: int | None  # None for a ward not audited: it has no place in the ranking
+    figure: WardFigure
+
+
+def ranked(wards: Iterable[WardFigure]) -> list[RankedWard]:
+    """Highest score first, equal scores sharing a rank (1, 2, 2, 4); wards not audited last.
+
+    Ranked on exact scores, so two wards that both show 89.9% may still rank apart.
+    """
+    wards = list(wards)
+    audited = sorted(
+        (f for f in wards if f.score is not None),
+        key=lambda f: (-(f.score or 0.0), f.ward.name.casefold()),
+    )
+    result: list[RankedWard] = []
+    for position, figure in enumerate(audited, start=1):
+        if result and result[-1].figure.score == figure.score:
+            result.append(RankedWard(result[-1].rank, figure))
+        else:
+            result.append(RankedWard(position, figure))
+    not_audited = sorted(
+        (f for f in wards if f.score is None),
+        key=lambda f: (f.ward.site.casefold(), f.ward.name.casefold()),
+    )
+    return result + [RankedWard(None, f) for f in not_audited]
+
+
+@dataclass(frozen=True)
+class MonthFigure:
+    """One month of a trend: the mean over the wards audited that month, and how many."""
+
+    month: str
+    mean: float | None
+    audited: int
+
+
+def monthly_means(board: Board, wards: Sequence[WardFigure]) -> list[MonthFigure]:
+    """The mean in each month of the wards audited that month (their latest that month)."""
+    result = []
+    for index, month in enumerate(board.months):
+        scores = [s for s in (f.trend[index] for f in wards) if s is not None]
+        result.append(MonthFigure(month, fmean(scores) if scores else None, len(scores)))
+    return result
+
+
+def wards_of(board: Board, site: str) -> list[WardFigure]:
+    return [f for f in board.wards if f.ward.site == site]
+
+
+def open_actions(board: Board, actions: Iterable[Action], today: date) -> list[Action]:
+    """The actions a board report lists: those still to do on the board's wards, overdue
+    first, then by risk and due date — the ones the board's open and overdue counts cover."""
+    wards = {f.ward.id for f in board.wards}
+    names = {(f.ward.site, f.ward.name) for f in board.wards}
+    still_open = [
+        a
+        for a in actions
+        if is_still_to_do(a) and (a.ward_id in wards if a.ward_id else (a.site, a.ward) in names)
+    ]
+    return sorted(
+        still_open,
+        key=lambda a: (
+            not a.is_overdue(today),
+            band_rank(a.risk.band),
+            a.due,
+            -a.risk.score,
+            a.site.casefold(),
+            a.ward.casefold(),
+            a.item,
+            a.id,
+        ),
+    )
+
+
+def board_actions(store: Store, board: Board, today: date | None = None) -> list[Action]:
+    """The actions a board report lists, read from the store: :func:`open_actions` of the
+    actions raised by signed-off audits (an audit in progress may still change its answers,
+    and with them its actions, so the board counts none of its actions)."""
+    in_progress = {a.id for a in store.in_progress_audits()}
+    site = board.sites[0].name if len(board.sites) == 1 else None
+    signed_off = [a for a in store.actions(site=site) if a.audit_id not in in_progress]
+    return open_actions(board, signed_off, today or clock.today())
+
+
+def audit_day(figure: WardFigure) -> date | None:
+    """The day the ward's counted audit was signed off; None for a ward not audited."""
+    return clock.parse_iso(figure.completed_at).date() if figure.completed_at else None

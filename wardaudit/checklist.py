@@ -1158,3 +1158,29 @@ def load_library(extra_dirs: Iterable[Path] | None = None) -> ChecklistLibrary:
         library.conflicts[(checklist_id, version)] = conflict
         library.problems.append(conflict)
     return library
+
+
+def default_checklist(checklists: Iterable[Checklist]) -> Checklist:
+    """The checklist offered first: the first built-in one, else the first the trust has.
+
+    ``checklists`` is usually ``ChecklistLibrary.all_latest()``; with none at all there is
+    nothing to offer, which is an error a person can act on.
+    """
+    offered = list(checklists)
+    if not offered:
+        raise NotFound(
+            "there is no checklist to offer: the built-in checklists are missing and the "
+            "trust's folder has none"
+        )
+    folder = builtin_dir().resolve()
+    for checklist in offered:
+        if checklist.source and folder in _folders_above(checklist.source):
+            return checklist
+    return offered[0]
+
+
+def _folders_above(source: str) -> list[Path]:
+    try:
+        return list(Path(source).resolve().parents)
+    except OSError:
+        return []

@@ -103,3 +103,20 @@ class DatabaseTooNew(StoreError):
 
 class DiskFull(StoreError):
     """The disk is full: the last change was not saved."""
+
+
+class ExportFailed(WardAuditError):
+    """A document could not be written; nothing was left behind."""
+
+
+class UpdatesRefused(InvalidInput):
+    """A returned workbook cannot be taken back; ``problems`` lists each one."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        listed = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"{path.name} was not imported and nothing has changed. "
+            f"{len(self.problems)} problem(s):\n{listed}"
+        )
