@@ -68,16 +68,16 @@ def run(workdir: Path, cache: Path, quick: bool) -> list[Result]:
         board = board_figures(store, start=None, end=None)
         timings.append(time.perf_counter() - start)
     assert len(board.wards) == WARDS
-    from exports.board import write_board_pdf, write_board_xlsx
+    from exports import pdf, xlsx
 
     actions = [a for a in store.actions() if a.status in ("open", "in_progress")]
     pdf_times, xlsx_times = [], []
     for n in range(2 if quick else 5):
         start = time.perf_counter()
-        write_board_pdf(board, workdir / f"board-{n}.pdf", actions=actions)
+        pdf.write_board_report(board, workdir / f"board-{n}.pdf", actions=actions)
         pdf_times.append(time.perf_counter() - start)
         start = time.perf_counter()
-        write_board_xlsx(board, workdir / f"board-{n}.xlsx", actions=actions)
+        xlsx.write_board_report(board, workdir / f"board-{n}.xlsx", actions=actions)
         xlsx_times.append(time.perf_counter() - start)
     bundle = workdir / "thousand.wabundle"
     audits = store.audits(status="completed")

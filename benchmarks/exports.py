@@ -90,12 +90,12 @@ def _alternate(
 
 def run(workdir: Path, cache: Path, quick: bool) -> list[Result]:
     from exports import pdf, xlsx
-    from exports.xlsx import _action_row
+    from exports.xlsx.action_sheet import action_row
 
     actions = _actions(workdir)
     rows = _rows(actions)
     today = date.today()
-    cells = [_action_row(action, today) for action in actions]
+    cells = [action_row(action, today) for action in actions]
     runs = 3 if quick else 7
     # warm the imports and font caches once for both sides
     pdf.write_work_list(actions[:20], workdir / "warm.pdf", title="Warm-up")

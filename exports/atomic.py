@@ -13,11 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from wardaudit.errors import WardAuditError
+from wardaudit.errors import ExportFailed
 
-
-class ExportFailed(WardAuditError):
-    """A document could not be written; nothing was left behind."""
+__all__ = ["ExportFailed", "atomic_write"]
 
 
 def _cannot_write(target: Path, error: OSError) -> ExportFailed:

@@ -1,7 +1,8 @@
-"""The export and import commands behind ``wardaudit export ...`` and ``wardaudit import ...``.
+"""What ``wardaudit export ...`` and ``wardaudit import action-updates`` print around the front door.
 
-The PDF and Excel writers are imported only when their format is asked for, so an
-Excel-only export never loads reportlab and the reverse.
+Every document is written by :mod:`exports.documents`, the same as in the app; this module
+checks the command's targets, says what was written, and warns where a person should know
+(a provisional plan, an empty work list). Loads neither reportlab nor openpyxl itself.
 """
 
 from __future__ import annotations
@@ -9,18 +10,23 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from wardaudit.errors import InvalidInput, NotFound
-from wardaudit.model import ACTION_STATUS_WORDS
+from exports import documents
+from wardaudit.actions import WorkListFilters
+from wardaudit.board import BoardChoice, default_period
+from wardaudit.errors import InvalidInput
 from wardaudit.store import TRUST_NAME_SETTING, Store
+from wardaudit.words import period_words, plural
 
 TRUST_SETTING = TRUST_NAME_SETTING  # shown on documents when the trust has set it
 
 
-def _targets(pdf: str | None, xlsx: str | None, what: str) -> None:
+def _targets(pdf: str | None, xlsx: str | None, what: str) -> list[tuple[str, str]]:
+    """The (kind, path) pairs to write, PDF first; at least one, never the same file twice."""
     if not pdf and not xlsx:
         raise InvalidInput(f"say where to write the {what}: --pdf FILE, --xlsx FILE or both")
     if pdf and xlsx and Path(pdf).expanduser().absolute() == Path(xlsx).expanduser().absolute():
         raise InvalidInput("--pdf and --xlsx name the same file; give each its own")
+    return [(kind, path) for kind, path in (("pdf", pdf), ("xlsx", xlsx)) if path]
 
 
 def _say(line: str) -> None:
@@ -35,41 +41,15 @@ def export_action_plan(
     store: Store, audit_ref: str, *, pdf: str | None = None, xlsx: str | None = None
 ) -> int:
     """Write one audit's action plan as PDF, Excel or both."""
-    _targets(pdf, xlsx, "action plan")
+    targets = _targets(pdf, xlsx, "action plan")
     record = store.audit(audit_ref)
-    trust = store.setting(TRUST_SETTING)
-    count = len(record.actions)
-    about = f"action plan for {record.audit.ward.name}, {count} action{'s' if count != 1 else ''}"
+    about = f"action plan for {record.audit.ward.name}, {plural(len(record.actions), 'action')}"
     if record.audit.status != "completed":
         _warn("this audit is still in progress; the plan is marked provisional")
-    if pdf:
-        from exports import pdf as pdf_writer
-
-        written = pdf_writer.write_action_plan(
-            record, pdf, photos=store.photo_data, trust=trust, matrix=store.risk_matrix
-        )
-        _say(f"wrote {written}: {about}")
-    if xlsx:
-        from exports import xlsx as xlsx_writer
-
-        written = xlsx_writer.write_action_plan(record, xlsx, trust=trust)
+    for kind, path in targets:
+        written = documents.write_action_plan(store, record.audit.id, path, kind)
         _say(f"wrote {written}: {about}")
     return 0
-
-
-def work_list_filters(store: Store, site: str | None, ward: str | None, status: str | None) -> str:
-    """The filters in words, for the document's heading; checks the site and ward exist."""
-    parts = []
-    if site:
-        sites = [s.name for s in store.sites()]
-        if site not in sites:
-            raise NotFound(f"no site called '{site}' (sites: {', '.join(sites) or 'none yet'})")
-        parts.append(f"Site: {site}")
-    if ward:
-        parts.append(f"Ward: {store.ward(ward).name}")
-    if status:
-        parts.append(f"Status: {ACTION_STATUS_WORDS.get(status, status)}")
-    return "; ".join(parts)
 
 
 def export_actions(
@@ -82,36 +62,49 @@ def export_actions(
     xlsx: str | None = None,
 ) -> int:
     """Write the estates work list across audits, filtered by site, ward and status."""
-    _targets(pdf, xlsx, "work list")
-    filters = work_list_filters(store, site, ward, status)
-    actions = store.actions(site=site, ward=ward, status=status)
-    title = "Estates work list"
-    count = len(actions)
-    about = f"work list, {count} action{'s' if count != 1 else ''}"
-    if filters:
-        about += f" ({filters})"
-    if not actions:
+    targets = _targets(pdf, xlsx, "work list")
+    filters = WorkListFilters(site=site, ward=ward, status=status)
+    chosen = documents.work_list(store, filters)
+    about = f"work list, {plural(len(chosen.actions), 'action')}"
+    if chosen.filters:
+        about += f" ({chosen.filters})"
+    if not chosen.actions:
         _warn("no actions match; the work list says so")
-    if pdf:
-        from exports import pdf as pdf_writer
-
-        written = pdf_writer.write_work_list(
-            actions, pdf, title=title, filters=filters, matrix=store.risk_matrix
-        )
-        _say(f"wrote {written}: {about}")
-    if xlsx:
-        from exports import xlsx as xlsx_writer
-
-        written = xlsx_writer.write_work_list(actions, xlsx, title=title, filters=filters)
+    for kind, path in targets:
+        written = documents.write_work_list(store, filters, path, kind)
         _say(f"wrote {written}: {about}")
     return 0
 
 
+def export_board(
+    store: Store,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    site: str | None = None,
+    pdf: str | None = None,
+    xlsx: str | None = None,
+) -> int:
+    """Write the board report for a period (default: the last twelve months) as PDF, Excel or both."""
+    targets = _targets(pdf, xlsx, "board report")
+    choice = BoardChoice(start=start, end=end, site=site)
+    for kind, path in targets:
+        written = documents.write_board_report(store, choice, path, kind)
+        _say(f"wrote {written}: {_board_about(store, choice)}")
+    return 0
+
+
+def _board_about(store: Store, choice: BoardChoice) -> str:
+    """What a board report covers, once the front door has checked the choice."""
+    default_start, default_end = default_period()
+    wards = plural(len(store.wards(site=choice.site)), "ward")
+    period = period_words(choice.start or default_start, choice.end or default_end)
+    return f"board report, {wards}{' at ' + choice.site if choice.site else ''}, {period}"
+
+
 def import_action_updates(store: Store, path: Path, dry_run: bool) -> int:
     """Show what a returned workbook changes, then apply all of it (unless a dry run)."""
-    from exports.updates import apply_updates, read_updates
-
-    plan = read_updates(path, store)
+    plan = documents.read_updates(path, store)
     for warning in plan.warnings:
         _warn(warning)
     for line in plan.describe():
@@ -123,6 +116,6 @@ def import_action_updates(store: Store, path: Path, dry_run: bool) -> int:
     if dry_run:
         _say(f"dry run: {count} action(s) would change; nothing has been changed")
         return 0
-    changed = apply_updates(store, plan, actor=f"Estates (returned workbook {path.name})")
+    changed = documents.apply_updates(store, plan, actor=f"Estates (returned workbook {path.name})")
     _say(f"updated {changed} action(s) from {path.name}")
     return 0

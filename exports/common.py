@@ -1,7 +1,8 @@
-"""What the PDF and Excel writers share: the order of actions, the words, the fingerprint.
+"""What the PDF and workbook writers share and the import reads back, free of both libraries.
 
-Kept free of reportlab and openpyxl so the import check and the re-import can use it
-without loading either.
+The action workbook's mark and columns (so one import takes back the plan and the work list
+alike), the fingerprint printed on every page of an action plan, and the rules a workbook's
+text must keep. Loads neither reportlab nor openpyxl, so the import check can use it.
 """
 
 from __future__ import annotations
@@ -9,19 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
 
-from wardaudit import clock
-from wardaudit.model import ACTION_STATUS_WORDS, Action, AuditRecord
-from wardaudit.risk import BAND_ORDER
-from wardaudit.scoring import ANSWER_WORDS, RATING_WORDS, display_score
+from wardaudit.model import ACTION_STATUS_WORDS, AuditRecord
 
 # The mark that says a workbook came from WardAudit, and the layout it follows. Bump the
 # version when the Actions sheet changes in a way an older import would misread.
 WORKBOOK_FORMAT = "wardaudit-action-workbook"
 WORKBOOK_VERSION = 1
+
+# The mark that says a workbook is WardAudit's board report. It is not an action workbook:
+# the action import refuses it rather than misreading its Actions sheet.
+BOARD_FORMAT = "wardaudit-board-workbook"
+BOARD_FORMAT_VERSION = 1
 
 # The Actions sheet's columns, shared by the action plan and the work list so that the
 # same import takes either back. Estates may change only the three in EDITABLE_COLUMNS.
@@ -50,96 +50,9 @@ ACTION_COLUMNS = (
     COL_COMPLETED,
     COL_ID,
 )
-
-OVERDUE_WORD = "Overdue"
-
-# Each band's fill and text colour (hex RGB), dark to light from Extreme to Low so the
-# order survives a greyscale printer; the band's word is always written as well.
-BAND_COLOURS = {
-    "extreme": ("9C0006", "FFFFFF"),
-    "high": ("F4A582", "000000"),
-    "moderate": ("FDE49B", "000000"),
-    "low": ("EDF4E8", "000000"),
-}
 STATUS_WORDS: tuple[str, ...] = tuple(ACTION_STATUS_WORDS.values())
 
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def band_rank(band: str) -> int:
-    """Extreme first; a band the defaults do not know sorts after Low."""
-    try:
-        return BAND_ORDER.index(band)
-    except ValueError:
-        return len(BAND_ORDER)
-
-
-def by_risk(actions: Iterable[Action], critical: Iterable[str] = ()) -> list[Action]:
-    """Critical breaches first, then by band (Extreme first), then the soonest due."""
-    breaches = set(critical)
-    return sorted(
-        actions,
-        key=lambda a: (
-            a.item not in breaches,
-            band_rank(a.risk.band),
-            a.due,
-            -a.risk.score,
-            a.item,
-            a.id,
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class WardGroup:
-    site: str
-    ward: str
-    actions: tuple[Action, ...]
-
-
-def by_site_and_ward(actions: Iterable[Action]) -> list[WardGroup]:
-    """The work list's grouping: site, then ward, each ward's actions by risk."""
-    groups: dict[tuple[str, str], list[Action]] = {}
-    for action in actions:
-        groups.setdefault((action.site, action.ward), []).append(action)
-    return [
-        WardGroup(site, ward, tuple(by_risk(groups[(site, ward)])))
-        for site, ward in sorted(groups, key=lambda k: (k[0].casefold(), k[1].casefold()))
-    ]
-
-
-def found_text(action: Action) -> str:
-    """What the auditor found: the answer in words, then their note."""
-    answer = ANSWER_WORDS.get(action.answer, "")
-    if answer and action.found:
-        return f"{answer}: {action.found}"
-    return answer or action.found
-
-
-def risk_text(action: Action) -> str:
-    return f"{action.risk.likelihood} × {action.risk.consequence} = {action.risk.score}"
-
-
-def raised_on(action: Action) -> date:
-    return clock.parse_iso(action.created_at).date()
-
-
-def status_word(status: str) -> str:
-    return ACTION_STATUS_WORDS.get(status, status)
-
-
-def rating_word(rating: str | None) -> str:
-    return RATING_WORDS.get(rating or "", "Not rated")
-
-
-def score_text(record: AuditRecord) -> str:
-    score = record.score.overall
-    return "Not scored" if score is None else f"{display_score(score)}%"
-
-
-def audit_date(record: AuditRecord) -> str:
-    """The day the audit was signed off, or started while it is still in progress."""
-    return clock.uk_date(record.audit.completed_at or record.audit.started_at)
 
 
 def fingerprint(record: AuditRecord) -> str:
@@ -187,21 +100,3 @@ def sheet_title(text: str) -> str:
 def looks_like_formula(text: str) -> bool:
     """Text a spreadsheet could take for a formula: it must be kept as text."""
     return text[:1] in ("=", "+", "-", "@")
-
-
-def band_counts(actions: Sequence[Action]) -> dict[str, int]:
-    counts = {band: 0 for band in BAND_ORDER}
-    for action in actions:
-        counts[action.risk.band] = counts.get(action.risk.band, 0) + 1
-    return counts
-
-
-def status_counts(actions: Sequence[Action]) -> dict[str, int]:
-    counts = dict.fromkeys(ACTION_STATUS_WORDS, 0)
-    for action in actions:
-        counts[action.status] = counts.get(action.status, 0) + 1
-    return counts
-
-
-def overdue_count(actions: Sequence[Action], today: date) -> int:
-    return sum(1 for a in actions if a.is_overdue(today))

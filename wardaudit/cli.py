@@ -349,7 +349,7 @@ def cmd_export_actions(args: argparse.Namespace) -> int:
 
 
 def cmd_export_board(args: argparse.Namespace) -> int:
-    from exports.board import export_board
+    from exports.commands import export_board
 
     with _open(args, write=False) as store:
         return int(

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+import exports.pdf.base
+import exports.xlsx.action_plan
 from exports import atomic, pdf, xlsx
-from exports.atomic import ExportFailed, atomic_write
-from wardaudit.errors import WardAuditError
+from exports.atomic import atomic_write
+from wardaudit.errors import ExportFailed, WardAuditError
 from wardaudit.model import AuditRecord
 
 
@@ -81,7 +83,7 @@ def test_a_pdf_export_that_fails_part_way_leaves_no_file(
         if len(pages) == 2:
             raise RuntimeError("the second page failed")
 
-    monkeypatch.setattr(pdf._Furniture, "draw", broken)
+    monkeypatch.setattr(exports.pdf.base.Furniture, "draw", broken)
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(RuntimeError):
@@ -96,7 +98,7 @@ def test_a_workbook_export_that_fails_part_way_leaves_no_file(
     def broken(book: object, record: AuditRecord) -> None:
         raise RuntimeError("answers failed")
 
-    monkeypatch.setattr(xlsx, "_answers", broken)
+    monkeypatch.setattr(exports.xlsx.action_plan, "_answers", broken)
     out = tmp_path / "out"
     out.mkdir()
     before = set(Path(tempfile.gettempdir()).glob("openpyxl.*"))

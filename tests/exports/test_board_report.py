@@ -17,25 +17,23 @@ from openpyxl import load_workbook
 from openpyxl.chart import LineChart
 from pypdf import PdfReader
 
-from exports import pdf as action_pdf
-from exports.board import (
-    BOARD_FORMAT,
-    RATING_COLOURS,
-    export_board,
-    group_words,
-    period_words,
-    ranked,
-    write_board_pdf,
-    write_board_xlsx,
-)
-from exports.updates import UpdatesRefused, read_updates
+from exports.commands import export_board
+from exports.common import BOARD_FORMAT
+from exports.documents import read_updates
+from exports.pdf import base as pdf_base
+from exports.pdf import write_board_report as write_board_pdf
+from exports.xlsx import write_board_report as write_board_xlsx
 from wardaudit import clock
-from wardaudit.board import Board, WardFigure, board_figures
+from wardaudit.board import Board, WardFigure, board_figures, ranked
 from wardaudit.checklist import Checklist, from_canonical_json
 from wardaudit.cli import main
+from wardaudit.errors import UpdatesRefused
 from wardaudit.model import Ward
+from wardaudit.palette import WORKBOOK
 from wardaudit.scoring import RATING_WORDS, display_score
 from wardaudit.store import Store
+from wardaudit.words import board_period_words as period_words
+from wardaudit.words import group_words
 
 ZERO = re.compile(r"(?<![\d.])0(\.0)?%")  # a zero score, not the end of 100.0%
 SHEETS = ["Summary", "Wards", "Trends", "Sections", "Actions", "About"]
@@ -415,8 +413,9 @@ def test_ranking_puts_the_highest_first_shares_ties_and_leaves_wards_not_audited
 
 
 def test_rating_colours_match_the_action_plan() -> None:
-    for rating, (fill, text) in RATING_COLOURS.items():
-        pdf_fill, pdf_text = action_pdf.RATING_FILLS[rating]
+    for rating, swatch in WORKBOOK.ratings.items():
+        fill, text = swatch.fill_rgb, swatch.text_rgb
+        pdf_fill, pdf_text = pdf_base.RATING_FILLS[rating]
         assert pdf_fill.hexval()[2:].upper() == fill
         assert pdf_text.hexval()[2:].upper() == text
 
@@ -503,7 +502,10 @@ def test_dates_in_documents_are_day_month_year(demo_files: tuple[Path, Path]) ->
 
 
 def test_the_shared_module_loads_neither_writer_library() -> None:
-    probe = "import exports.board, sys; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    probe = (
+        "import exports.documents, exports.commands, wardaudit.board, wardaudit.words, sys;"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert "reportlab" not in done.stdout and "openpyxl" not in done.stdout
 
@@ -511,11 +513,11 @@ def test_the_shared_module_loads_neither_writer_library() -> None:
 def test_a_long_action_list_keeps_the_most_serious_and_says_so(
     demo_store: Store, demo_board: Board, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import exports.board_pdf
-    import exports.board_xlsx
+    import exports.pdf.board
+    import exports.xlsx.board
 
-    monkeypatch.setattr(exports.board_xlsx, "WORKBOOK_ACTION_LIMIT", 5)
-    monkeypatch.setattr(exports.board_pdf, "PDF_ACTION_LIMIT", 3)
+    monkeypatch.setattr(exports.xlsx.board, "WORKBOOK_ACTION_LIMIT", 5)
+    monkeypatch.setattr(exports.pdf.board, "PDF_ACTION_LIMIT", 3)
     actions = demo_store.actions()
     still_open = sum(1 for a in actions if a.status in ("open", "in_progress"))
     book = write_board_xlsx(demo_board, tmp_path / "board.xlsx", actions=actions)

@@ -17,7 +17,6 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.charts.linecharts import HorizontalLineChart  # type: ignore[import-untyped]
 from reportlab.graphics.shapes import Drawing, Group, String  # type: ignore[import-untyped]
 from reportlab.graphics.widgets.markers import makeMarker  # type: ignore[import-untyped]
-from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     CondPageBreak,
@@ -30,32 +29,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     TableStyle,
 )
 
-from exports.board import (
-    HEAT_KEY,
-    PDF_ACTION_LIMIT,
-    REPORT_TITLE,
-    RULES_NOTE,
-    MonthFigure,
-    RankedWard,
-    attention_lines,
-    audit_day,
-    breach_words,
-    checklist_words,
-    days_overdue,
-    group_words,
-    heat_step,
-    month_words,
-    monthly_means,
-    n_words,
-    open_actions,
-    period_words,
-    ranked,
-    rating_words,
-    scope_name,
-    score_words,
-    wards_of,
-)
-from exports.pdf import (
+from exports.pdf.base import (
     BAND_FILLS,
     BODY,
     BOLD,
@@ -70,37 +44,68 @@ from exports.pdf import (
     SMALL,
     SUBTITLE,
     TITLE,
-    _build,
-    _Furniture,
-    _para,
-    _style,
-    _table_base,
-    _text_height,
-    _wrap,
+    UNKNOWN_BAND_FILL,
+    Furniture,
+    build,
+    colour,
+    para,
+    style,
+    table_base,
+    text_height,
+    wrap,
 )
 from wardaudit import clock
-from wardaudit.board import Board, GroupFigure, WardFigure
+from wardaudit.actions import overdue_days
+from wardaudit.board import (
+    Board,
+    GroupFigure,
+    MonthFigure,
+    RankedWard,
+    WardFigure,
+    audit_day,
+    monthly_means,
+    open_actions,
+    ranked,
+    wards_of,
+)
 from wardaudit.model import Action
+from wardaudit.palette import PRINT, Swatch
 from wardaudit.scoring import display_score
+from wardaudit.words import (
+    BOARD_REPORT_TITLE,
+    BOARD_RULES,
+    attention_lines,
+    board_period_words,
+    breach_words,
+    checklist_words,
+    group_words,
+    heat_key_words,
+    month_words,
+    n_words,
+    plural,
+    scope_name,
+    score_words,
+    ward_rating_words,
+)
 
-HEADING = _style("board-heading", 12, bold=True, leading=15)
-SUBHEADING = _style("board-subheading", 10, bold=True, leading=13)
-NOTE = _style("board-note", 9, bold=True, leading=11.5)
-TILE_LABEL = _style("tile-label", 8.5, leading=10.5)
-TILE_FIGURE = _style("tile-figure", 20, bold=True, leading=23)
-TILE_DETAIL = _style("tile-detail", 8, leading=10)
+# The most overdue actions the PDF lists one by one; the counts always cover every action,
+# and the workbook's Actions sheet and the estates work list hold the rest.
+PDF_ACTION_LIMIT = 40
+
+HEADING = style("board-heading", 12, bold=True, leading=15)
+SUBHEADING = style("board-subheading", 10, bold=True, leading=13)
+NOTE = style("board-note", 9, bold=True, leading=11.5)
+TILE_LABEL = style("tile-label", 8.5, leading=10.5)
+TILE_FIGURE = style("tile-figure", 20, bold=True, leading=23)
+TILE_DETAIL = style("tile-detail", 8, leading=10)
 
 ROW_PAD = 2  # above and below each table row: the ward table is long in a large trust
 MIN_SECTION_WIDTH = 42.0  # points: narrower, and the heatmap gets a table of its own
 
 
-def _fill(hex_rgb: str) -> Any:
-    return colors.HexColor(f"#{hex_rgb}")
-
-
 def _height(row: Sequence[Any]) -> float | None:
     """A row's height from its lines, with this report's tighter padding."""
-    height = _text_height(row)
+    height = text_height(row)
     return None if height is None else height - 6 + 2 * ROW_PAD
 
 
@@ -127,7 +132,7 @@ def _tiles(board: Board, today: date) -> Any:
         (
             "Wards rated Red",
             str(trust.red),
-            f"of {audited} ward{'s' if audited != 1 else ''} audited",
+            f"of {plural(audited, 'ward')} audited",
         ),
         (
             "Critical breaches",
@@ -186,15 +191,15 @@ def _sites_table(board: Board, width: float) -> Any:
     for group in groups:
         rows.append(
             [
-                _wrap(group.name, widths[0], BOLD if group is board.trust else FONT),
-                _wrap(group_words(group), widths[1], BOLD if group is board.trust else FONT),
+                wrap(group.name, widths[0], BOLD if group is board.trust else FONT),
+                wrap(group_words(group), widths[1], BOLD if group is board.trust else FONT),
                 str(group.red),
                 str(group.critical_breaches),
                 str(group.open_actions),
                 str(group.overdue_actions),
             ]
         )
-    commands = _tight(_table_base())
+    commands = _tight(table_base())
     commands.append(("ALIGN", (2, 1), (-1, -1), "RIGHT"))
     if len(board.sites) != 1:
         commands += [
@@ -250,7 +255,7 @@ def _trend_chart(months: Sequence[MonthFigure], width: float, height: float, tit
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = "%d%%"
     chart.valueAxis.visibleGrid = 1
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#D5DAE0")
+    chart.valueAxis.gridStrokeColor = colour("#D5DAE0")
     chart.valueAxis.gridStrokeWidth = 0.4
     chart.categoryAxis.categoryNames = ["" for _ in months]
     chart.categoryAxis.labels.fontSize = 1
@@ -306,14 +311,14 @@ def _ward_cells(
     figure: WardFigure, ward_width: float, site_width: float | None = None
 ) -> list[str]:
     """A ward's cells after its rank: the site's only when ``site_width`` is given."""
-    cells = [_wrap(figure.ward.name, ward_width)]
+    cells = [wrap(figure.ward.name, ward_width)]
     if site_width is not None:
-        cells.append(_wrap(figure.ward.site, site_width))
+        cells.append(wrap(figure.ward.site, site_width))
     when = audit_day(figure)
     cells += [
         figure.ward.designation,
         score_words(figure.score),
-        rating_words(figure),
+        ward_rating_words(figure),
         breach_words(figure),
         str(figure.open_actions),
         str(figure.overdue_actions),
@@ -361,7 +366,7 @@ def _ranking_table(wards: Sequence[RankedWard]) -> Any:
         ["–" if w.rank is None else str(w.rank), *_ward_cells(w.figure, widths[1], widths[2])]
         for w in wards
     ]
-    commands = _tight(_table_base())
+    commands = _tight(table_base())
     commands += [
         ("ALIGN", (0, 0), (0, -1), "RIGHT"),
         ("ALIGN", (4, 1), (4, -1), "RIGHT"),
@@ -383,9 +388,9 @@ def _ranking_table(wards: Sequence[RankedWard]) -> Any:
 
 def _heat_cells(
     figure: WardFigure, sections: Sequence[tuple[str, str]]
-) -> tuple[list[str], list[tuple[int, str, str] | None]]:
+) -> tuple[list[str], list[tuple[int, Swatch] | None]]:
     cells: list[str] = []
-    shades: list[tuple[int, str, str] | None] = []
+    shades: list[tuple[int, Swatch] | None] = []
     for index, (section_id, _title) in enumerate(sections):
         score = figure.sections.get(section_id)
         if score is None:
@@ -393,23 +398,22 @@ def _heat_cells(
             shades.append(None)
         else:
             cells.append(display_score(score))
-            fill, text = heat_step(score)
-            shades.append((index, fill, text))
+            shades.append((index, PRINT.heat_step(score)))
     return cells, shades
 
 
 def _heat_commands(
-    shades: Sequence[Sequence[tuple[int, str, str] | None]], first_row: int, first_col: int
+    shades: Sequence[Sequence[tuple[int, Swatch] | None]], first_row: int, first_col: int
 ) -> list[tuple[Any, ...]]:
     commands: list[tuple[Any, ...]] = []
     for row, marks in enumerate(shades, start=first_row):
         for mark in marks:
             if mark is None:
                 continue
-            column = first_col + mark[0]
-            commands.append(("BACKGROUND", (column, row), (column, row), _fill(mark[1])))
-            if mark[2] != "000000":
-                commands.append(("TEXTCOLOR", (column, row), (column, row), _fill(mark[2])))
+            column, swatch = first_col + mark[0], mark[1]
+            commands.append(("BACKGROUND", (column, row), (column, row), colour(swatch.fill)))
+            if swatch.text != "#000000":
+                commands.append(("TEXTCOLOR", (column, row), (column, row), colour(swatch.text)))
     return commands
 
 
@@ -429,7 +433,7 @@ def _site_table(board: Board, figures: Sequence[RankedWard]) -> list[Any]:
         widths = _widths(columns, FRAME_WIDTH)
     headers = [name for name, _ in columns]
     if together:
-        headers += [_wrap(title, section_width, BOLD) for _, title in sections]
+        headers += [wrap(title, section_width, BOLD) for _, title in sections]
     data: list[list[str]] = [headers]
     shades = []
     for ranked_ward in figures:
@@ -440,7 +444,7 @@ def _site_table(board: Board, figures: Sequence[RankedWard]) -> list[Any]:
             cells += heat
             shades.append(marks)
         data.append(cells)
-    commands = _tight(_table_base())
+    commands = _tight(table_base())
     commands += [
         ("ALIGN", (2, 1), (2, -1), "RIGHT"),
         ("ALIGN", (5, 1), (6, -1), "RIGHT"),
@@ -467,7 +471,7 @@ def _site_table(board: Board, figures: Sequence[RankedWard]) -> list[Any]:
     if not together and sections:
         story += [
             Spacer(1, 3 * mm),
-            _para("Section scores", SUBHEADING),
+            para("Section scores", SUBHEADING),
             _heat_table(board, figures),
         ]
     return story
@@ -479,13 +483,13 @@ def _heat_table(board: Board, figures: Sequence[RankedWard]) -> Any:
     sections = board.sections
     ward_width = 110.0
     width = (FRAME_WIDTH - ward_width) / len(sections)
-    data: list[list[str]] = [["Ward", *(_wrap(title, width, BOLD) for _, title in sections)]]
+    data: list[list[str]] = [["Ward", *(wrap(title, width, BOLD) for _, title in sections)]]
     shades = []
     for ranked_ward in figures:
         heat, marks = _heat_cells(ranked_ward.figure, sections)
-        data.append([_wrap(ranked_ward.figure.ward.name, ward_width), *heat])
+        data.append([wrap(ranked_ward.figure.ward.name, ward_width), *heat])
         shades.append(marks)
-    commands = _tight(_table_base()) + [("ALIGN", (1, 1), (-1, -1), "RIGHT")]
+    commands = _tight(table_base()) + [("ALIGN", (1, 1), (-1, -1), "RIGHT")]
     commands += _heat_commands(shades, 1, 1)
     return LongTable(
         data,
@@ -510,14 +514,14 @@ def _site_page(board: Board, site: GroupFigure) -> list[Any]:
         line += f" Not audited in the period: {', '.join(not_audited)}."
     return [
         PageBreak(),
-        _para(site.name, TITLE),
+        para(site.name, TITLE),
         Spacer(1, 1.5 * mm),
-        _para(line, BODY),
+        para(line, BODY),
         Spacer(1, 3 * mm),
         *_site_table(board, ordered),
         Spacer(1, 2 * mm),
-        _para(
-            f"{HEAT_KEY} '–' means no item in that section applies to the ward. Wards are "
+        para(
+            f"{heat_key_words(PRINT)} '–' means no item in that section applies to the ward. Wards are "
             "listed from the highest score.",
             SMALL,
         ),
@@ -534,20 +538,20 @@ def _overdue_section(board: Board, actions: Sequence[Action], today: date) -> li
         f"Overdue actions, most serious first ({len(overdue)} overdue of "
         f"{len(still_open)} open or in progress)"
     )
-    story: list[Any] = [PageBreak(), _para(heading, HEADING), Spacer(1, 1.5 * mm)]
+    story: list[Any] = [PageBreak(), para(heading, HEADING), Spacer(1, 1.5 * mm)]
     if not overdue:
-        return story + [_para("No action on these wards is past its due date.", BODY)]
+        return story + [para("No action on these wards is past its due date.", BODY)]
     shown = overdue[:PDF_ACTION_LIMIT]
     if len(overdue) > len(shown):
         story.append(
-            _para(
+            para(
                 f"The {len(shown)} most serious are listed here, by risk band and then the "
                 f"oldest due date; the workbook's Actions sheet and the estates work list hold "
                 f"the rest.",
                 SMALL,
             )
         )
-    story.append(_para("Dates are dd/mm/yyyy.", SMALL))
+    story.append(para("Dates are dd/mm/yyyy.", SMALL))
     story.append(Spacer(1, 2 * mm))
     columns = [
         ("Band", 44.0),
@@ -566,22 +570,22 @@ def _overdue_section(board: Board, actions: Sequence[Action], today: date) -> li
         data.append(
             [
                 action.risk.band_word,
-                _wrap(action.site, widths[1]),
-                _wrap(action.ward, widths[2]),
+                wrap(action.site, widths[1]),
+                wrap(action.ward, widths[2]),
                 action.item,
-                _wrap(action.description, widths[4]),
-                _wrap(action.owner, widths[5]),
+                wrap(action.description, widths[4]),
+                wrap(action.owner, widths[5]),
                 clock.uk_date(action.due),
-                str(days_overdue(action, today)),
-                _wrap(action.status_word, widths[8]),
+                str(overdue_days(action, today)),
+                wrap(action.status_word, widths[8]),
             ]
         )
-    commands = _tight(_table_base()) + [
+    commands = _tight(table_base()) + [
         ("FONT", (0, 1), (0, -1), BOLD, SIZE, LEADING),
         ("ALIGN", (7, 1), (7, -1), "RIGHT"),
     ]
     for row, action in enumerate(shown, start=1):
-        fill, text = BAND_FILLS.get(action.risk.band, (colors.white, colors.black))
+        fill, text = BAND_FILLS.get(action.risk.band, UNKNOWN_BAND_FILL)
         commands += [
             ("BACKGROUND", (0, row), (0, row), fill),
             ("TEXTCOLOR", (0, row), (0, row), text),
@@ -601,25 +605,28 @@ def _overdue_section(board: Board, actions: Sequence[Action], today: date) -> li
 # --- the document ---------------------------------------------------------------------------
 
 
-def write_pdf(
-    board: Board, path: Path | str, *, actions: list[Action] | None = None, trust: str = ""
+def write_board_report(
+    board: Board, path: Path | str, *, actions: Sequence[Action] | None = None, trust: str = ""
 ) -> Path:
+    """The board report as a PDF: a one-page summary and ranking, a page per site, and the
+    most serious overdue actions when ``actions`` are given (those still to do on the
+    board's wards are listed: :func:`wardaudit.board.open_actions`)."""
     today = clock.today()
-    period = period_words(board)
+    period = board_period_words(board)
     sites, wards = len(board.sites), len(board.wards)
-    counts = f"{sites} site{'s' if sites != 1 else ''}, {wards} ward{'s' if wards != 1 else ''}"
+    counts = f"{plural(sites, 'site')}, {plural(wards, 'ward')}"
     subtitle = f"{trust + '. ' if trust else ''}{period}. {counts}."
     story: list[Any] = [
-        _para(REPORT_TITLE, TITLE),
+        para(BOARD_REPORT_TITLE, TITLE),
         Spacer(1, 1.5 * mm),
-        _para(subtitle, SUBTITLE),
+        para(subtitle, SUBTITLE),
         Spacer(1, 3 * mm),
     ]
     if board.versions_note:
-        story += [_para(board.versions_note, NOTE), Spacer(1, 2 * mm)]
+        story += [para(board.versions_note, NOTE), Spacer(1, 2 * mm)]
     story += [_tiles(board, today), Spacer(1, 2.5 * mm)]
     for line in attention_lines(board):
-        story.append(_para(line, NOTE))
+        story.append(para(line, NOTE))
     story.append(Spacer(1, 3 * mm))
 
     chart_width = FRAME_WIDTH * 0.44
@@ -652,8 +659,8 @@ def write_pdf(
         CondPageBreak(60 * mm),
         KeepTogether(
             [
-                _para("Wards ranked by score", SUBHEADING),
-                _para(
+                para("Wards ranked by score", SUBHEADING),
+                para(
                     "A ward's score is its latest completed audit in the period; rank 1 is the "
                     "highest. Dates are dd/mm/yyyy.",
                     SMALL,
@@ -664,23 +671,23 @@ def write_pdf(
         _ranking_table(ranked(board.wards)),
     ]
     versions = "" if board.versions_note else checklist_words(board)
-    story += [Spacer(1, 1.5 * mm), _para(f"{RULES_NOTE} {versions}".strip(), SMALL)]
+    story += [Spacer(1, 1.5 * mm), para(f"{' '.join(BOARD_RULES)} {versions}".strip(), SMALL)]
     for site in board.sites:
         story += _site_page(board, site)
     if actions is not None:
         story += _overdue_section(board, actions, today)
 
-    furniture = _Furniture(
+    furniture = Furniture(
         header_left=f"WardAudit board report{': ' + trust if trust else ''}",
         header_right=period,
         footer_left=f"Exported {clock.uk_datetime(clock.now())} · dates dd/mm/yyyy",
         footer_right=f"{period} · {counts}",
     )
-    return _build(
+    return build(
         path,
         story,
         furniture,
-        title=f"{REPORT_TITLE}, {period}",
+        title=f"{BOARD_REPORT_TITLE}, {period}",
         author=trust or "WardAudit",
         subject=(
             f"Ward scores and ratings, site and trust means with n, critical breaches, "

@@ -11,9 +11,10 @@ from export_helpers import SmallAudit
 from openpyxl import Workbook, load_workbook
 
 from exports import xlsx
-from exports.common import raised_on
-from exports.updates import UpdatesRefused, apply_updates, read_updates
+from exports.documents import apply_updates, read_updates
 from wardaudit import clock
+from wardaudit.actions import raised_on
+from wardaudit.errors import UpdatesRefused
 from wardaudit.model import Action
 from wardaudit.store import Store
 

@@ -11,8 +11,9 @@ from export_helpers import FORMULA_LIKE, SmallAudit, sheet_rows
 from openpyxl import load_workbook
 
 from exports import xlsx
-from exports.common import ACTION_COLUMNS, STATUS_WORDS, WORKBOOK_FORMAT, by_risk, sheet_title
+from exports.common import ACTION_COLUMNS, STATUS_WORDS, WORKBOOK_FORMAT, sheet_title
 from wardaudit import clock
+from wardaudit.actions import by_risk
 from wardaudit.model import Action, AuditRecord
 from wardaudit.store import Store
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from exports import pdf
 from exports.common import fingerprint
 from wardaudit import clock
+from wardaudit.actions import by_risk
 from wardaudit.model import Action, AuditRecord
 from wardaudit.store import Store
 
@@ -181,8 +182,6 @@ def test_work_list_orders_each_ward_by_band_then_due(tmp_path: Path, demo_store:
     text = squash(
         "\n".join(pdf_pages(pdf.write_work_list(actions, tmp_path / "w.pdf", title="Work")))
     )
-    from exports.common import by_risk
-
     expected = by_risk(actions)
     positions = [text.index(f"ref {a.id[:8]}") for a in expected]
     assert positions == sorted(positions)

@@ -19,55 +19,56 @@ from openpyxl.packaging.custom import (  # type: ignore[import-untyped]
     IntProperty,
     StringProperty,
 )
-from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from exports.board import (
-    BOARD_FORMAT,
-    BOARD_FORMAT_VERSION,
-    HEAT_KEY,
-    HEAT_STEPS,
-    NOT_AUDITED,
-    RATING_COLOURS,
-    REPORT_TITLE,
-    RULES,
-    WORKBOOK_ACTION_LIMIT,
-    audit_day,
-    checklist_words,
-    days_overdue,
-    group_words,
-    month_words,
-    monthly_means,
-    open_actions,
-    period_words,
-    ranked,
-    rating_words,
-    wards_of,
-)
-from exports.common import BAND_COLOURS, raised_on, rating_word
-from exports.xlsx import (
+from exports.common import BOARD_FORMAT, BOARD_FORMAT_VERSION
+from exports.xlsx.base import (
     DATE_FORMAT,
     HEADER_FILL,
     SCORE_FORMAT,
-    _add_table,
-    _Column,
-    _key_values,
-    _letter,
-    _naive,
-    _new_book,
-    _new_sheet,
-    _save,
-    _Sheet,
+    Column,
+    Sheet,
+    add_table,
+    band_rules,
+    key_values,
+    landscape_a4,
+    letter,
+    naive,
+    new_book,
+    new_sheet,
+    save,
+    solid_fill,
 )
 from wardaudit import __version__, clock
-from wardaudit.board import Board, GroupFigure
+from wardaudit.actions import overdue_days, raised_on
+from wardaudit.board import (
+    Board,
+    GroupFigure,
+    audit_day,
+    monthly_means,
+    open_actions,
+    ranked,
+    wards_of,
+)
 from wardaudit.model import Action
-from wardaudit.risk import BAND_ORDER, BAND_WORDS
+from wardaudit.palette import WORKBOOK
+from wardaudit.words import (
+    BOARD_REPORT_TITLE,
+    BOARD_RULES,
+    NOT_AUDITED,
+    board_period_words,
+    checklist_words,
+    group_words,
+    heat_key_words,
+    month_words,
+    rating_word,
+    ward_rating_words,
+)
 
-
-def _fill(hex_rgb: str) -> Any:
-    return PatternFill("solid", start_color=hex_rgb, end_color=hex_rgb)
+# The most actions the Actions sheet lists one by one; the counts always cover every
+# action, and the estates work list export has every action in full.
+WORKBOOK_ACTION_LIMIT = 2000
 
 
 def _unique(names: Iterable[str]) -> list[str]:
@@ -119,17 +120,12 @@ def _summary(
     sheet = book.create_sheet("Summary")
     for index, width in enumerate(SUMMARY_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    # Printed across one landscape page; set before the first row is written.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    label = _Column(sheet, bold=True)
-    header = _Column(sheet, bold=True, wrap=True, fill=HEADER_FILL)
-    value = _Column(sheet)
-    score = _Column(sheet, number_format=SCORE_FORMAT)
-    day = _Column(sheet, number_format=DATE_FORMAT)
+    landscape_a4(sheet)  # before the first row is written
+    label = Column(sheet, bold=True)
+    header = Column(sheet, bold=True, wrap=True, fill=HEADER_FILL)
+    value = Column(sheet)
+    score = Column(sheet, number_format=SCORE_FORMAT)
+    day = Column(sheet, number_format=DATE_FORMAT)
     actions_note = "Not included in this export."
     if still_open is not None:
         actions_note = (
@@ -139,14 +135,14 @@ def _summary(
             "overdue first; the estates work list export holds every one."
         )
     rows: list[Sequence[object]] = [
-        (REPORT_TITLE,),
+        (BOARD_REPORT_TITLE,),
         ("Trust", trust or "Not set"),
-        ("Period", period_words(board)),
+        ("Period", board_period_words(board)),
         ("Sites", len(board.sites)),
         ("Wards", len(board.wards)),
         ("Checklist versions", checklist_words(board) or "No ward was audited in the period."),
-        ("How the figures are worked out", RULES[0]),
-        *(("", rule) for rule in RULES[1:]),
+        ("How the figures are worked out", BOARD_RULES[0]),
+        *(("", rule) for rule in BOARD_RULES[1:]),
         ("Actions sheet", actions_note),
         ("Counted on", today),
         (),
@@ -195,20 +191,20 @@ WARD_COLUMNS = (
 
 def _rating_rules(ws: Any, cells: str, first_cell: str) -> None:
     """Each rating's colour on cells that also say the rating in words."""
-    for rating, (fill, text) in RATING_COLOURS.items():
+    for rating, swatch in WORKBOOK.ratings.items():
         ws.conditional_formatting.add(
             cells,
             FormulaRule(
                 formula=[f'{first_cell}="{rating_word(rating)}"'],
-                fill=_fill(fill),
-                font=Font(color=text, bold=True),
+                fill=solid_fill(swatch.fill_rgb),
+                font=Font(color=swatch.text_rgb, bold=True),
                 stopIfTrue=True,
             ),
         )
 
 
 def _wards(book: Any, board: Board) -> None:
-    sheet = _new_sheet(
+    sheet = new_sheet(
         book,
         "Wards",
         [name for name, _ in WARD_COLUMNS],
@@ -227,7 +223,7 @@ def _wards(book: Any, board: Board) -> None:
                 figure.ward.designation,
                 figure.ward.service,
                 NOT_AUDITED if figure.score is None else figure.score,
-                rating_words(figure),
+                ward_rating_words(figure),
                 "Yes" if figure.critical_breach else "No",
                 figure.open_actions,
                 figure.overdue_actions,
@@ -235,8 +231,8 @@ def _wards(book: Any, board: Board) -> None:
                 figure.checklist or "",
             )
         )
-    _add_table(sheet, "Wards", len(rows))
-    rating = _letter(sheet, "Rating")
+    add_table(sheet, "Wards", len(rows))
+    rating = letter(sheet, "Rating")
     _rating_rules(sheet.sheet, f"{rating}2:{rating}{max(len(rows), 1) + 1}", f"${rating}2")
 
 
@@ -259,7 +255,7 @@ def _trends(book: Any, board: Board) -> None:
     )
     mean_headers = headers[1 : 1 + len(groups)]
     widths = [11.0] + [max(12.0, min(len(h) + 2.0, 24.0)) for h in headers[1:]]
-    sheet = _new_sheet(
+    sheet = new_sheet(
         book,
         "Trends",
         headers,
@@ -278,11 +274,11 @@ def _trends(book: Any, board: Board) -> None:
                 *(f.trend[index] for f in board.wards),
             )
         )
-    _add_table(sheet, "Trends", len(board.months))
+    add_table(sheet, "Trends", len(board.months))
     _trend_chart(sheet, len(groups), len(board.months))
 
 
-def _trend_chart(sheet: _Sheet, series: int, months: int) -> None:
+def _trend_chart(sheet: Sheet, series: int, months: int) -> None:
     """A native line chart of the trust's and each site's mean, from the table's values."""
     ws = sheet.sheet
     chart = LineChart()
@@ -316,7 +312,7 @@ def _sections(book: Any, board: Board) -> None:
     """Wards down, sections across: each ward's latest section scores as a heatmap."""
     titles = _unique([title for _, title in board.sections])
     headers = _unique(["Ward", "Site", "Overall score (%)", *titles])
-    sheet = _new_sheet(
+    sheet = new_sheet(
         book,
         "Sections",
         headers,
@@ -333,7 +329,7 @@ def _sections(book: Any, board: Board) -> None:
             sections = [figure.sections.get(section_id) for section_id, _ in board.sections]
             overall = figure.score
         sheet.append((figure.ward.name, figure.ward.site, overall, *sections))
-    _add_table(sheet, "Sections", len(rows))
+    add_table(sheet, "Sections", len(rows))
     if not board.sections:
         return
     first = get_column_letter(4)
@@ -346,14 +342,14 @@ def _sections(book: Any, board: Board) -> None:
     ws.conditional_formatting.add(
         cells, Rule(type="containsBlanks", formula=[f"LEN(TRIM({first}2))=0"], stopIfTrue=True)
     )
-    for lowest, fill, text in HEAT_STEPS:
+    for step in WORKBOOK.heat:
         ws.conditional_formatting.add(
             cells,
             CellIsRule(
                 operator="greaterThanOrEqual",
-                formula=[f"{lowest:g}"],
-                fill=_fill(fill),
-                font=Font(color=text),
+                formula=[f"{step.lowest:g}"],
+                fill=solid_fill(step.swatch.fill_rgb),
+                font=Font(color=step.swatch.text_rgb),
                 stopIfTrue=True,
             ),
         )
@@ -377,7 +373,7 @@ ACTION_COLUMNS = (
 
 def _actions(book: Any, actions: Sequence[Action], today: date) -> None:
     """The actions still to do, overdue first: real dates, the band coloured and written."""
-    sheet = _new_sheet(
+    sheet = new_sheet(
         book,
         "Actions",
         [name for name, _ in ACTION_COLUMNS],
@@ -395,25 +391,15 @@ def _actions(book: Any, actions: Sequence[Action], today: date) -> None:
                 action.owner,
                 raised_on(action),
                 action.due,
-                days_overdue(action, today),
+                overdue_days(action, today) or None,
                 action.risk.band_word,
                 action.status_word,
             )
         )
-    _add_table(sheet, "Actions", len(actions))
+    add_table(sheet, "Actions", len(actions))
     last = max(len(actions), 1) + 1
-    band = _letter(sheet, "Band")
-    for name in BAND_ORDER:
-        fill, text = BAND_COLOURS[name]
-        sheet.sheet.conditional_formatting.add(
-            f"{band}2:{band}{last}",
-            FormulaRule(
-                formula=[f'${band}2="{BAND_WORDS[name]}"'],
-                fill=_fill(fill),
-                font=Font(color=text, bold=name in ("extreme", "high")),
-                stopIfTrue=True,
-            ),
-        )
+    band = letter(sheet, "Band")
+    band_rules(sheet.sheet, f"{band}2:{band}{last}", band)
 
 
 # --- About ----------------------------------------------------------------------------------
@@ -421,15 +407,15 @@ def _actions(book: Any, actions: Sequence[Action], today: date) -> None:
 
 def _about(book: Any, board: Board, trust: str, exported: datetime) -> None:
     """The mark that says the workbook is WardAudit's board report, and what it holds."""
-    _key_values(
+    key_values(
         book,
         "About",
         [
             ("WardAudit board workbook",),
             ("Format", BOARD_FORMAT),
             ("Format version", BOARD_FORMAT_VERSION),
-            ("Contents", f"{REPORT_TITLE}, {period_words(board)}"),
-            ("Exported", _naive(exported).replace(microsecond=0)),
+            ("Contents", f"{BOARD_REPORT_TITLE}, {board_period_words(board)}"),
+            ("Exported", naive(exported).replace(microsecond=0)),
             ("WardAudit version", __version__),
             ("Trust", trust or "Not set"),
             ("First month", month_words(board.start)),
@@ -447,7 +433,7 @@ def _about(book: Any, board: Board, trust: str, exported: datetime) -> None:
             ("Trends", "Each month's means (with n) and every ward's latest score that month."),
             (
                 "Sections",
-                f"{HEAT_KEY} A blank cell means no item in that section applies to the ward, "
+                f"{heat_key_words(WORKBOOK)} A blank cell means no item in that section applies to the ward, "
                 "or the ward was not audited.",
             ),
             ("Actions", "Open and in-progress actions, overdue first. Dates are dd/mm/yyyy."),
@@ -469,19 +455,24 @@ def _about(book: Any, board: Board, trust: str, exported: datetime) -> None:
 # --- the workbook ---------------------------------------------------------------------------
 
 
-def write_xlsx(
-    board: Board, path: Path | str, *, actions: list[Action] | None = None, trust: str = ""
+def write_board_report(
+    board: Board, path: Path | str, *, actions: Sequence[Action] | None = None, trust: str = ""
 ) -> Path:
+    """The board report as a workbook: Summary, Wards, Trends, Sections, Actions and About.
+
+    The Actions sheet lists those of ``actions`` still to do on the board's wards, overdue
+    first (:func:`wardaudit.board.open_actions`); without ``actions`` it says none were given.
+    """
     today = clock.today()
     exported = clock.now()
-    period = period_words(board)
-    book = _new_book(
-        f"{REPORT_TITLE}, {period}",
+    period = board_period_words(board)
+    book = new_book(
+        f"{BOARD_REPORT_TITLE}, {period}",
         "Ward scores and ratings, site and trust means with n, critical breaches, overdue "
         f"actions and trends, {period}",
         trust or "WardAudit",
+        keywords=BOARD_FORMAT,
     )
-    book.properties.keywords = BOARD_FORMAT
     still_open = None if actions is None else open_actions(board, actions, today)
     listed = [] if still_open is None else still_open[:WORKBOOK_ACTION_LIMIT]
 
@@ -500,4 +491,4 @@ def write_xlsx(
         _actions(book, listed, today)
         _about(book, board, trust, exported)
 
-    return _save(book, path, write)
+    return save(book, path, write)

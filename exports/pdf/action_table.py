@@ -1,0 +1,220 @@
+"""The action table and its keys, shared by the action plan and the estates work list.
+
+One row per action, most serious first, its heading repeated on every page; the band's cell
+coloured and its word written; an overdue date shaded and marked OVERDUE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.platypus import LongTable, Table, TableStyle  # type: ignore[import-untyped]
+
+from exports.pdf.base import (
+    BAND_FILLS,
+    BOLD,
+    FONT,
+    FRAME_WIDTH,
+    GRID,
+    LEADING,
+    OVERDUE_FILL,
+    SIZE,
+    SMALL,
+    UNKNOWN_BAND_FILL,
+    para,
+    runs,
+    table_base,
+    text_height,
+    wrap,
+)
+from wardaudit import clock
+from wardaudit.actions import band_counts, band_rank, overdue_count
+from wardaudit.model import Action
+from wardaudit.risk import BAND_ORDER, CONSEQUENCE, LIKELIHOOD, RiskMatrix
+from wardaudit.words import (
+    OVERDUE_WORD,
+    band_word,
+    due_in_words,
+    found_words,
+    risk_words,
+    status_word,
+)
+
+CAPTION_LEADING = 12
+CAPTION_PAD = 4
+PHOTO_WIDTH = 30 * mm
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    width: float  # points
+
+
+def _columns(*, photos: bool, questions: bool) -> list[_Column]:
+    widths: list[tuple[str, float]] = [
+        ("Risk\nL × C", 22),
+        ("Item", 20),
+        ("Location", 27),
+        ("What was found", 50 if questions else 46),
+        ("Action", 60),
+        ("Owner", 24),
+        ("Due", 20),
+        ("Status", 21),
+    ]
+    if photos:
+        widths.append(("Photos", PHOTO_WIDTH / mm))
+    spare = FRAME_WIDTH / mm - sum(w for _, w in widths)
+    grow = {"What was found": 0.45, "Action": 0.55}
+    return [_Column(name, (w + spare * grow.get(name, 0)) * mm) for name, w in widths]
+
+
+def _row(
+    action: Action,
+    columns: Sequence[_Column],
+    today: date,
+    *,
+    critical: bool,
+    question: str,
+    photo_cell: Any,
+) -> tuple[list[Any], bool]:
+    """One action as table cells, and whether it is overdue."""
+    overdue = action.is_overdue(today)
+    width = [c.width for c in columns]
+    item = action.item + ("\nCritical\nbreach" if critical else "") + f"\nref {action.id[:8]}"
+    found = found_words(action) or "–"
+    if question:
+        found = f"{question}\nFound: {found}"
+    what = action.description
+    if action.comment:
+        what += f"\nEstates: {action.comment}"
+    status = status_word(action.status)
+    if action.completed_on:
+        status += f"\n{clock.uk_date(action.completed_on)}"
+    due = clock.uk_date(action.due) + (f"\n{OVERDUE_WORD.upper()}" if overdue else "")
+    cells: list[Any] = [
+        wrap(f"{action.risk.band_word}\n{risk_words(action)}", width[0], BOLD),
+        wrap(item, width[1], BOLD if critical else FONT),
+        wrap(action.location or "–", width[2]),
+        wrap(found, width[3]),
+        wrap(what, width[4]),
+        wrap(action.owner, width[5]),
+        due,
+        wrap(status, width[7]),
+    ]
+    if len(columns) > 8:
+        cells.append(photo_cell if photo_cell is not None else "")
+    return cells, overdue
+
+
+def action_table(
+    actions: Sequence[Action],
+    today: date,
+    *,
+    caption: str = "",
+    critical: Iterable[str] = (),
+    questions: dict[str, str] | None = None,
+    photo_cells: dict[str, Any] | None = None,
+) -> Any:
+    """The action table: one row per action, its heading repeated on every page.
+
+    A ``caption`` (the ward, in the work list) spans the top and repeats with the column
+    headers, so a page that continues a ward still says which ward it is.
+    """
+    breaches = set(critical)
+    columns = _columns(photos=bool(photo_cells), questions=bool(questions))
+    data: list[list[Any]] = []
+    if caption:
+        data.append([caption] + [""] * (len(columns) - 1))
+    head = len(data)
+    data.append([c.header for c in columns])
+    overdue_rows: list[int] = []
+    for action in actions:
+        cells, overdue = _row(
+            action,
+            columns,
+            today,
+            critical=action.item in breaches,
+            question=(questions or {}).get(action.item, ""),
+            photo_cell=(photo_cells or {}).get(action.item),
+        )
+        if overdue:
+            overdue_rows.append(len(data))
+        data.append(cells)
+    first_body = head + 1
+    commands: list[tuple[Any, ...]] = [
+        *table_base(head),
+        ("FONT", (0, first_body), (0, -1), BOLD, SIZE, LEADING),
+    ]
+    if caption:
+        # The caption runs across the empty cells beside it, boxed but not ruled: a SPAN
+        # would do the same but costs reportlab a pass over every cell at each page break.
+        commands += [
+            ("BOX", (0, 0), (-1, 0), 0.4, GRID),
+            ("FONT", (0, 0), (-1, 0), BOLD, 9.5, CAPTION_LEADING),
+            ("TOPPADDING", (0, 0), (-1, 0), CAPTION_PAD),
+            ("BOTTOMPADDING", (0, 0), (-1, 0), CAPTION_PAD),
+        ]
+    for first, last, band in runs([a.risk.band for a in actions]):
+        fill, text = BAND_FILLS.get(band, UNKNOWN_BAND_FILL)
+        commands.append(("BACKGROUND", (0, first + first_body), (0, last + first_body), fill))
+        commands.append(("TEXTCOLOR", (0, first + first_body), (0, last + first_body), text))
+    for row in overdue_rows:
+        commands.append(("BACKGROUND", (6, row), (6, row), OVERDUE_FILL))
+        commands.append(("FONT", (6, row), (6, row), BOLD, SIZE, LEADING))
+    for row, action in enumerate(actions, start=first_body):
+        if action.item in breaches:
+            commands.append(("FONT", (1, row), (1, row), BOLD, SIZE, LEADING))
+    heights: list[float | None] = [text_height(row) for row in data]
+    if caption:
+        heights[0] = CAPTION_LEADING + 2 * CAPTION_PAD
+    return LongTable(
+        data,
+        colWidths=[c.width for c in columns],
+        rowHeights=heights,
+        repeatRows=head + 1,
+        style=TableStyle(commands),
+    )
+
+
+def risk_key(matrix: RiskMatrix) -> Any:
+    """How to read the Risk column, printed above the table."""
+    bands = "; ".join(
+        f"{band.word} {band.low}–{band.high} ({due_in_words(band.due_days)})"
+        for band in sorted(matrix.bands, key=lambda b: band_rank(b.name))
+    )
+    likelihood = ", ".join(f"{n} {w}" for n, w in LIKELIHOOD.items())
+    consequence = ", ".join(f"{n} {w}" for n, w in CONSEQUENCE.items())
+    return para(
+        f"Risk = likelihood (L) × consequence (C). Likelihood: {likelihood}. Consequence: "
+        f"{consequence}. Bands: {bands}. Dates are dd/mm/yyyy; OVERDUE means past its due "
+        "date and not yet done.",
+        SMALL,
+    )
+
+
+def band_summary(actions: Sequence[Action], today: date) -> Any:
+    """Counts by band as a row of chips: the colour and the word, then the number."""
+    counts = band_counts(actions)
+    row = [f"{band_word(b)}: {counts.get(b, 0)}" for b in BAND_ORDER]
+    row.append(f"Overdue: {overdue_count(actions, today)}")
+    table = Table([row], colWidths=[30 * mm] * len(row), hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), BOLD, 9),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("BOX", (0, 0), (-1, -1), 0.4, GRID),
+        ("INNERGRID", (0, 0), (-1, -1), 0.4, GRID),
+    ]
+    for index, band in enumerate(BAND_ORDER):
+        fill, text = BAND_FILLS[band]
+        commands += [
+            ("BACKGROUND", (index, 0), (index, 0), fill),
+            ("TEXTCOLOR", (index, 0), (index, 0), text),
+        ]
+    commands.append(("BACKGROUND", (-1, 0), (-1, 0), OVERDUE_FILL))
+    table.setStyle(TableStyle(commands))
+    return table

@@ -1,0 +1,89 @@
+"""The estates work list as a PDF: actions across audits, by site and ward, most serious first.
+
+Each ward's table is captioned with the ward, and the caption repeats on every page the
+table runs on to, so a page that continues a ward still says which ward it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.platypus import CondPageBreak, Spacer  # type: ignore[import-untyped]
+
+from exports.pdf.action_table import action_table, band_summary, risk_key
+from exports.pdf.base import BODY, HEADING, SUBTITLE, TITLE, Furniture, build, para
+from wardaudit import clock
+from wardaudit.actions import by_site_and_ward, overdue_count, status_counts
+from wardaudit.model import Action
+from wardaudit.risk import DEFAULT_MATRIX, RiskMatrix
+from wardaudit.words import plural, status_word
+
+
+def write_work_list(
+    actions: list[Action],
+    path: Path | str,
+    *,
+    title: str,
+    filters: str = "",
+    matrix: RiskMatrix = DEFAULT_MATRIX,
+) -> Path:
+    """The estates work list: actions across audits, grouped by site and ward, most serious first.
+
+    ``matrix`` is the one the actions were rated with (the store's), for the risk key.
+    """
+    today = clock.today()
+    exported = clock.uk_datetime(clock.now())
+    groups = by_site_and_ward(actions)
+    statuses = status_counts(actions)
+    story: list[Any] = [
+        para(title, TITLE),
+        Spacer(1, 2 * mm),
+        para(
+            f"{filters or 'All actions'}. {plural(len(actions), 'action')} "
+            f"in {plural(len(groups), 'ward')}; counted on {clock.uk_date(today)}.",
+            SUBTITLE,
+        ),
+        Spacer(1, 3 * mm),
+        band_summary(actions, today),
+        Spacer(1, 1.5 * mm),
+        para(
+            "By status: " + "; ".join(f"{status_word(s)} {n}" for s, n in statuses.items()),
+            BODY,
+        ),
+        Spacer(1, 2 * mm),
+        risk_key(matrix),
+        Spacer(1, 3 * mm),
+    ]
+    if not actions:
+        story.append(para("No actions match."))
+    site = None
+    for group in groups:
+        if group.site != site:
+            site = group.site
+            story.append(CondPageBreak(40 * mm))
+            story.append(para(site, HEADING))
+        overdue = overdue_count(group.actions, today)
+        caption = f"{group.ward}, {group.site}: {plural(len(group.actions), 'action')}" + (
+            f", {overdue} overdue" if overdue else ""
+        )
+        story += [
+            CondPageBreak(30 * mm),
+            action_table(group.actions, today, caption=caption),
+            Spacer(1, 4 * mm),
+        ]
+    return build(
+        path,
+        story,
+        Furniture(
+            header_left=f"WardAudit · {title}",
+            header_right=filters,
+            footer_left=f"Exported {exported} · dates dd/mm/yyyy",
+            footer_right=f"{len(actions)} actions",
+        ),
+        title=title,
+        author="WardAudit",
+        subject=f"Estates work list{': ' + filters if filters else ''}",
+        keywords=["WardAudit", "work list"],
+    )
