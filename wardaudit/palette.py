@@ -79,7 +79,7 @@ class Palette:
 
 _WHITE, _BLACK = "#FFFFFF", "#000000"
 
-# Documents: dark to light from Extreme to Low, Red darkest, so a greyscale printer keeps the
+# Documents: the bands dark to light from Extreme to Low, so a greyscale printer keeps the
 # order; the heatmap's steps share the band shades, darkest for the lowest scores.
 _PRINT_DARK = Swatch("#9C0006", _WHITE)
 PRINT = Palette(

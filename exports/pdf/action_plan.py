@@ -63,6 +63,7 @@ from wardaudit.errors import WardAuditError
 from wardaudit.model import AuditRecord, Photo
 from wardaudit.risk import DEFAULT_MATRIX, RiskMatrix
 from wardaudit.words import (
+    NONE_MARK,
     NOT_SCORED,
     OVERDUE_WORD,
     answer_word,
@@ -142,7 +143,7 @@ def _details(record: AuditRecord, trust: str) -> Any:
             if audit.completed_at
             else "Not yet: in progress",
         ),
-        ("Audit team", team or "–"),
+        ("Audit team", team or NONE_MARK),
         ("Answered", f"{record.score.answered} of {record.score.applicable} items that apply"),
     ]
     data = [[para(k, style("k", 9, bold=True)), para(v)] for k, v in rows if v]

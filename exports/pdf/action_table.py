@@ -36,6 +36,7 @@ from wardaudit.actions import band_counts, band_rank, overdue_count
 from wardaudit.model import Action
 from wardaudit.risk import BAND_ORDER, CONSEQUENCE, LIKELIHOOD, RiskMatrix
 from wardaudit.words import (
+    NONE_MARK,
     OVERDUE_WORD,
     band_word,
     due_in_words,
@@ -86,7 +87,7 @@ def _row(
     overdue = action.is_overdue(today)
     width = [c.width for c in columns]
     item = action.item + ("\nCritical\nbreach" if critical else "") + f"\nref {action.id[:8]}"
-    found = found_words(action) or "–"
+    found = found_words(action) or NONE_MARK
     if question:
         found = f"{question}\nFound: {found}"
     what = action.description
@@ -99,7 +100,7 @@ def _row(
     cells: list[Any] = [
         wrap(f"{action.risk.band_word}\n{risk_words(action)}", width[0], BOLD),
         wrap(item, width[1], BOLD if critical else FONT),
-        wrap(action.location or "–", width[2]),
+        wrap(action.location or NONE_MARK, width[2]),
         wrap(found, width[3]),
         wrap(what, width[4]),
         wrap(action.owner, width[5]),

@@ -74,6 +74,7 @@ from wardaudit.scoring import display_score
 from wardaudit.words import (
     BOARD_REPORT_TITLE,
     BOARD_RULES,
+    NONE_MARK,
     attention_lines,
     board_period_words,
     breach_words,
@@ -270,7 +271,7 @@ def _trend_chart(months: Sequence[MonthFigure], width: float, height: float, tit
         name = month_words(month.month, short=True).split()
         texts = [
             (f"{name[0]} {name[1][2:]}", BOLD),
-            ("–" if month.mean is None else display_score(month.mean), FONT),
+            (NONE_MARK if month.mean is None else display_score(month.mean), FONT),
             (f"n={month.audited}", FONT),
         ]
         for line, (text, font) in enumerate(texts):
@@ -322,7 +323,7 @@ def _ward_cells(
         breach_words(figure),
         str(figure.open_actions),
         str(figure.overdue_actions),
-        clock.uk_date(when) if when else "–",
+        clock.uk_date(when) if when else NONE_MARK,
     ]
     return cells
 
@@ -363,7 +364,7 @@ def _ranking_table(wards: Sequence[RankedWard]) -> Any:
     widths[2] = widths[2] - 30
     data: list[list[str]] = [[name for name, _ in columns]]
     data += [
-        ["–" if w.rank is None else str(w.rank), *_ward_cells(w.figure, widths[1], widths[2])]
+        [NONE_MARK if w.rank is None else str(w.rank), *_ward_cells(w.figure, widths[1], widths[2])]
         for w in wards
     ]
     commands = _tight(table_base())
@@ -394,7 +395,7 @@ def _heat_cells(
     for index, (section_id, _title) in enumerate(sections):
         score = figure.sections.get(section_id)
         if score is None:
-            cells.append("–" if figure.audited else "")
+            cells.append(NONE_MARK if figure.audited else "")
             shades.append(None)
         else:
             cells.append(display_score(score))
