@@ -180,6 +180,7 @@ def add_table(sheet: Sheet, name: str, rows: int) -> None:
 
 
 def letter(sheet: Sheet, header: str) -> str:
+    """The column letter of a header, for conditional formats and validations."""
     return str(get_column_letter(sheet.headers.index(header) + 1))
 
 
@@ -252,6 +253,7 @@ def new_book(title: str, subject: str, author: str, keywords: str = WORKBOOK_FOR
 
 
 def save(book: Any, path: Path | str, write: Callable[[Any], None]) -> Path:
+    """Fill the book with ``write`` and save it whole or not at all; returns the path."""
     with atomic_write(path) as temporary:
         try:
             write(book)
