@@ -18,7 +18,7 @@ from statistics import fmean
 from wardaudit import clock
 from wardaudit.actions import band_rank, is_still_to_do
 from wardaudit.errors import InvalidInput
-from wardaudit.model import Action, Ward
+from wardaudit.model import Action, ScoredAudit, Ward
 from wardaudit.store import Store
 
 
@@ -118,32 +118,28 @@ def board_figures(
 
     wards = [
         w
-        for w in store.wards(site=site)
+        for w in store.wards.list(site=site)
         if (service is None or w.service == service)
         and (designation is None or w.sex == designation)
     ]
     ward_ids = {w.id for w in wards}
-    rows = store._query(
-        "SELECT a.uuid, w.uuid, a.completed_at, a.checklist_version_id, a.answer_values"
-        " FROM audits a JOIN wards w ON w.id = a.ward_id WHERE a.status = 'completed'"
-        " AND substr(a.completed_at, 1, 7) BETWEEN ? AND ? ORDER BY a.completed_at",
-        (months[0], months[-1]),
-    )
-    latest: dict[str, tuple[str, str, int, str]] = {}
+    latest: dict[str, ScoredAudit] = {}
     trends: dict[str, list[float | None]] = {w: [None] * len(months) for w in ward_ids}
-    for audit_id, ward_id, completed_at, version_id, packed in rows:
-        if ward_id not in ward_ids:
+    for audit in store.audits.completed_in_period(months[0], months[-1]):
+        if audit.ward_id not in ward_ids:
             continue
         # completed_at is local time with its offset: its month is the ward's month
-        month = completed_at[:7]
-        previous = latest.get(ward_id)
-        if previous is None or clock.parse_iso(completed_at) >= clock.parse_iso(previous[1]):
-            latest[ward_id] = (audit_id, completed_at, version_id, packed)
-        trends[ward_id][month_index[month]] = store._packing(version_id).score(packed).overall
-    counts = store.open_action_counts(today)
+        month = audit.completed_at[:7]
+        previous = latest.get(audit.ward_id)
+        if previous is None or clock.parse_iso(audit.completed_at) >= clock.parse_iso(
+            previous.completed_at
+        ):
+            latest[audit.ward_id] = audit
+        trends[audit.ward_id][month_index[month]] = audit.score.overall
+    counts = store.actions.open_counts(today)
     figures = []
     versions: dict[str, int] = {}
-    section_titles: dict[int, tuple[tuple[str, str], ...]] = {}
+    section_titles: dict[str, tuple[tuple[str, str], ...]] = {}
     for ward in wards:
         open_actions, overdue = counts.get(ward.id, (0, 0))
         found = latest.get(ward.id)
@@ -164,22 +160,20 @@ def board_figures(
                 )
             )
             continue
-        audit_id, completed_at, version_id, packed = found
-        packing = store._packing(version_id)
-        score = packing.score(packed)
-        label = f"{packing.checklist.title} v{packing.checklist.version}"
+        checklist, score = found.checklist, found.score
+        label = f"{checklist.title} v{checklist.version}"
         versions[label] = versions.get(label, 0) + 1
-        section_titles[version_id] = tuple((s.id, s.title) for s in packing.checklist.sections)
+        section_titles[checklist.content_hash] = tuple((s.id, s.title) for s in checklist.sections)
         figures.append(
             WardFigure(
                 ward,
-                audit_id,
-                completed_at,
+                found.id,
+                found.completed_at,
                 score.overall,
                 score.rating,
                 score.critical_breach,
                 label,
-                packing.section_scores(packed),
+                found.section_scores(),
                 open_actions,
                 overdue,
                 tuple(trends[ward.id]),

@@ -120,3 +120,15 @@ class UpdatesRefused(InvalidInput):
             f"{path.name} was not imported and nothing has changed. "
             f"{len(self.problems)} problem(s):\n{listed}"
         )
+
+
+class BundleRefused(WardAuditError):
+    """The file is damaged, cut short, altered or not a WardAudit exchange file."""
+
+
+class BundleConflicts(WardAuditError):
+    """Records in the file have the same id as records here but different content."""
+
+    def __init__(self, message: str, conflicts: list[str]) -> None:
+        super().__init__(message)
+        self.conflicts = conflicts

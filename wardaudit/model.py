@@ -1,15 +1,47 @@
-"""The domain's values: sites, wards, audits, answers and actions, as frozen dataclasses."""
+"""The domain's values: sites, wards, audits, answers and actions, as frozen dataclasses.
+
+The closed sets (answers, statuses, designations, history event kinds) are
+``Literal`` types here, so a misspelt status is a type error before it is a bad row.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal, get_args
 
 from wardaudit.checklist import DESIGNATION_WORDS, Checklist
 from wardaudit.risk import RiskRating
-from wardaudit.scoring import AuditScore
+from wardaudit.scoring import AuditScore, BulkScore, Packing
 
-ACTION_STATUSES = ("open", "in_progress", "done", "verified", "cannot_do")
+AnswerValue = Literal["yes", "partial", "no", "na"]
+Designation = Literal["male", "female", "mixed"]
+AuditStatus = Literal["in_progress", "completed"]
+ActionStatus = Literal["open", "in_progress", "done", "verified", "cannot_do"]
+EventKind = Literal[
+    "site_added",
+    "ward_added",
+    "ward_changed",
+    "audit_started",
+    "answer_changed",
+    "answer_details",
+    "answer_cleared",
+    "amendment",
+    "audit_completed",
+    "audit_imported",
+    "action_raised",
+    "action_withdrawn",
+    "action_note",
+    "action_changed",
+    "action_status",
+    "action_update_imported",
+    "photo_added",
+    "photo_removed",
+]
+
+ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
+AUDIT_STATUSES: tuple[AuditStatus, ...] = get_args(AuditStatus)
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 ACTION_STATUS_WORDS = {
     "open": "Open",
     "in_progress": "In progress",
@@ -30,8 +62,8 @@ class Site:
 class Ward:
     id: str
     name: str
-    site: str
-    sex: str
+    site: str  # the site's name
+    sex: Designation
     service: str
     beds: int | None
     areas: tuple[str, ...] = ()
@@ -55,7 +87,7 @@ class Audit:
     checklist_id: str
     checklist_version: int
     checklist_title: str
-    status: str
+    status: AuditStatus
     started_at: str
     started_by: str
     completed_at: str | None
@@ -69,7 +101,7 @@ class Audit:
 class Answer:
     item: str
     section: str
-    value: str
+    value: AnswerValue
     note: str
     location: str
     answered_at: str  # when it was just recorded; answers read back from the store carry ""
@@ -94,13 +126,13 @@ class Action:
     description: str
     owner: str
     due: date
-    status: str
+    status: ActionStatus
     status_note: str
     risk: RiskRating
     created_at: str
     updated_at: str
-    ward: str = ""
-    site: str = ""
+    ward_name: str = ""
+    site_name: str = ""
     location: str = ""
     found: str = ""  # the auditor's note on the answer
     answer: str = ""  # the answer that raised it: no or partial
@@ -122,7 +154,7 @@ class ActionChange:
     """One returned update for an action; None leaves that field as it is."""
 
     action_id: str
-    status: str | None = None
+    status: str | None = None  # as read from a returned workbook: checked when applied
     comment: str | None = None
     completed_on: date | None = None
 
@@ -152,10 +184,10 @@ class AuditSummary:
 
     id: str
     ward_id: str
-    ward: str
-    site: str
-    sex: str
-    status: str
+    ward_name: str
+    site_name: str
+    sex: Designation
+    status: AuditStatus
     started_at: str
     completed_at: str | None
     checklist_id: str
@@ -171,8 +203,39 @@ class AuditSummary:
 class HistoryEvent:
     id: str
     at: str
-    kind: str
+    kind: EventKind
     actor: str
     audit_id: str | None
     action_id: str | None
     detail: dict[str, object]
+
+
+@dataclass(frozen=True)
+class ScoredAudit:
+    """A signed-off audit's headline figures, scored from its stored answers in bulk.
+
+    What the board and the Wards screen need of many audits at once, without loading each
+    audit whole; section scores and the items breached are worked out only when asked.
+    """
+
+    id: str
+    ward_id: str
+    completed_at: str
+    checklist: Checklist  # the version it was answered under
+    score: BulkScore
+    _packing: Packing = field(repr=False, compare=False)
+    _answers: str = field(repr=False, compare=False)
+
+    def section_scores(self) -> dict[str, float | None]:
+        """Each section's score by id (None where nothing was available)."""
+        return self._packing.section_scores(self._answers)
+
+    def critical_items(self) -> tuple[str, ...]:
+        """The critical items answered No (the critical breaches), in checklist order."""
+        if not self.score.critical_breach:
+            return ()
+        return tuple(
+            item.id
+            for item in self.checklist.items()
+            if item.critical and self._packing.value_of(self._answers, item.id) == "no"
+        )

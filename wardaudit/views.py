@@ -1,11 +1,16 @@
-"""Plain-data views of domain objects: the JSON the command line prints and files carry."""
+"""Views of the record for those who read it: the JSON the command line prints and files
+carry, and each ward's overview as the Wards screen shows it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from wardaudit import clock
 from wardaudit.checklist import Checklist
 from wardaudit.model import Action, AuditRecord, AuditSummary, Ward
+from wardaudit.store import Store
 
 
 def ward_json(ward: Ward) -> dict[str, Any]:
@@ -87,8 +92,8 @@ def action_json(action: Action) -> dict[str, Any]:
         "due": action.due.isoformat(),
         "status": action.status,
         "status_note": action.status_note,
-        "ward": action.ward,
-        "site": action.site,
+        "ward": action.ward_name,
+        "site": action.site_name,
         "location": action.location,
         "risk": {
             "likelihood": action.risk.likelihood,
@@ -168,9 +173,9 @@ def audit_json(record: AuditRecord) -> dict[str, Any]:
 def audit_summary_json(summary: AuditSummary) -> dict[str, Any]:
     return {
         "id": summary.id,
-        "ward": summary.ward,
+        "ward": summary.ward_name,
         "ward_id": summary.ward_id,
-        "site": summary.site,
+        "site": summary.site_name,
         "status": summary.status,
         "started_at": summary.started_at,
         "completed_at": summary.completed_at,
@@ -181,3 +186,83 @@ def audit_summary_json(summary: AuditSummary) -> dict[str, Any]:
         "answered": summary.answered,
         "applicable": summary.applicable,
     }
+
+
+# --- each ward at a glance ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreachedItem:
+    """A critical item answered No at the ward's latest audit, ready to be put in words."""
+
+    item: str  # the item's id, such as "A03"
+    section: str  # the title of the item's section
+    question: str
+
+
+@dataclass(frozen=True)
+class WardOverview:
+    """One ward's figures on the Wards screen: its latest signed-off audit and its actions.
+
+    Open actions are those open or in progress across all the ward's audits, in progress
+    ones included (they were raised on the walk-round); overdue ones are those of them
+    past their due date.
+    """
+
+    ward: Ward
+    last_audit_id: str | None  # the latest signed-off audit
+    last_audit_at: str | None  # when it was signed off: ISO 8601 with its UTC offset
+    score: float | None
+    rating: str | None
+    critical_breaches: tuple[BreachedItem, ...]
+    open_actions: int
+    overdue_actions: int
+    in_progress: AuditSummary | None  # the audit being answered now, if there is one
+
+    @property
+    def audited(self) -> bool:
+        return self.last_audit_id is not None
+
+    @property
+    def last_audit_date(self) -> date | None:
+        """The day of the latest sign-off, on the ward's own clock."""
+        return None if self.last_audit_at is None else clock.parse_iso(self.last_audit_at).date()
+
+
+def ward_overview(store: Store, today: date | None = None) -> list[WardOverview]:
+    """Every ward's overview, in the register's order (by site, then name).
+
+    Worked out from each ward's latest audit scored in bulk and action counts made in
+    SQL: no audit is loaded whole, so it suits a worker thread and a large trust.
+    """
+    today = today or clock.today()
+    latest = store.audits.latest_completed_by_ward()
+    in_progress: dict[str, AuditSummary] = {}
+    for summary in store.audits.in_progress():  # newest first
+        in_progress.setdefault(summary.ward_id, summary)
+    counts = store.actions.open_counts(today, signed_off_only=False)
+    overview = []
+    for ward in store.wards.list():
+        last = latest.get(ward.id)
+        breaches: tuple[BreachedItem, ...] = ()
+        if last is not None:
+            sections = {s.id: s.title for s in last.checklist.sections}
+            breaches = tuple(
+                BreachedItem(item.id, sections[item.section_id], item.question)
+                for item in map(last.checklist.item, last.critical_items())
+            )
+        open_actions, overdue = counts.get(ward.id, (0, 0))
+        overview.append(
+            WardOverview(
+                ward=ward,
+                last_audit_id=None if last is None else last.id,
+                last_audit_at=None if last is None else last.completed_at,
+                score=None if last is None else last.score.overall,
+                rating=None if last is None else last.score.rating,
+                critical_breaches=breaches,
+                open_actions=open_actions,
+                overdue_actions=overdue,
+                in_progress=in_progress.get(ward.id),
+            )
+        )
+    return overview

@@ -1,0 +1,109 @@
+"""The WardAudit database: one :class:`Store` to open, one repository per part of the record.
+
+In the manner of a collection with its managers: ``store.wards``, ``store.checklists``,
+``store.audits``, ``store.actions``, ``store.history``, ``store.records``, ``store.photos``
+and ``store.settings`` each hold one part of the record, with methods named after what
+a user does (``store.audits.record_answer``, ``store.actions.set_status``). Every such
+method is one transaction, committed durably before it returns; an answer that raises or
+withdraws an action is one transaction with it. Nothing outside this package writes SQL.
+
+The modules: ``database`` (the connection, the one-writer lock, the integrity check at
+open, transactions and SQLite's errors in plain words), ``migrations`` (the numbered
+schema ladder), ``backups``, and one module per repository.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from wardaudit.risk import DEFAULT_MATRIX, RiskMatrix
+from wardaudit.store.actions import Actions
+from wardaudit.store.audits import Audits
+from wardaudit.store.checklists import Checklists
+from wardaudit.store.database import Database
+from wardaudit.store.history import History
+from wardaudit.store.migrations import SCHEMA_VERSION
+from wardaudit.store.photos import Photos
+from wardaudit.store.records import Records
+from wardaudit.store.settings import TRUST_NAME_SETTING, Settings
+from wardaudit.store.wards import Wards
+
+__all__ = ["SCHEMA_VERSION", "TRUST_NAME_SETTING", "Store"]
+
+log = logging.getLogger(__name__)
+
+
+class Store:
+    """The WardAudit database. Open with :meth:`open`; use as a context manager."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.risk_matrix: RiskMatrix = DEFAULT_MATRIX
+        self.settings = Settings(self)
+        self.wards = Wards(self)
+        self.checklists = Checklists(self)
+        self.audits = Audits(self)
+        self.actions = Actions(self)
+        self.history = History(self)
+        self.records = Records(self)
+        self.photos = Photos(self)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        readonly: bool = False,
+        create: bool = True,
+        durable: bool = True,
+    ) -> Store:
+        """Open (or create) the database at ``path`` for this process.
+
+        Raises DatabaseInUse if another process has it open for writing, DatabaseDamaged
+        if it fails its integrity check, DatabaseTooNew if a newer WardAudit wrote it.
+        ``durable=False`` is for throwaway files (a benchmark's): writes do not wait for
+        the disk, so a crash may lose them. A user's database is always opened durable.
+        """
+        return cls(Database.open(path, readonly=readonly, create=create, durable=durable))
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    @property
+    def readonly(self) -> bool:
+        return self._db.readonly
+
+    @property
+    def warnings(self) -> list[str]:
+        """Why this database's place is risky (a network share, a synced folder), if it is."""
+        return self._db.warnings
+
+    def close(self, *, backup: bool = True, min_backup_age_s: float = 3600) -> None:
+        """Close, making a backup first if this session changed anything.
+
+        The command line closes after every command, so it asks for a backup only when the
+        newest one is older than ``min_backup_age_s``; the app passes 0 when it quits.
+        """
+        self._db.close(backup=backup, min_backup_age_s=min_backup_age_s)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def backup_now(self, reason: str = "manual") -> Path:
+        return self._db.backup(reason)
+
+    def data_changed_since_open(self) -> bool:
+        return self._db.data_changed_since_open()
+
+    def data_changed_since_backup(self) -> bool:
+        """Whether anything the user entered changed since the last backup this session."""
+        return self._db.data_changed_since_backup()
+
+    def is_empty(self) -> bool:
+        """No ward registered yet: a first run, which the app offers the demo trust for."""
+        return not self._db.query("SELECT 1 FROM wards LIMIT 1")

@@ -1,0 +1,438 @@
+"""Actions: raised by No and Partly answers, moved on by estates, each change in the history."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from wardaudit import clock
+from wardaudit.checklist import Item
+from wardaudit.errors import InvalidInput, NotFound
+from wardaudit.model import (
+    ACTION_STATUSES,
+    Action,
+    ActionChange,
+    ActionStatus,
+    AnswerValue,
+    EventKind,
+)
+from wardaudit.scoring import ANSWER_WORDS
+from wardaudit.store.history import append_event, new_uuid
+
+if TYPE_CHECKING:
+    from wardaudit.store import Store
+    from wardaudit.store.audits import AuditRow
+
+_ACTION_SELECT = """
+    SELECT ac.uuid, a.uuid, ac.item_id, ac.description, ac.owner, ac.due, ac.status,
+           ac.status_note, ac.likelihood, ac.consequence, ac.created_at, ac.updated_at,
+           w.name, s.name, COALESCE(an.location, ''), COALESCE(an.note, ''), a.answer_values,
+           ac.comment, ac.completed_on, w.uuid, a.checklist_version_id
+    FROM actions ac
+    JOIN audits a ON a.id = ac.audit_id
+    JOIN wards w ON w.id = a.ward_id
+    JOIN sites s ON s.id = w.site_id
+    LEFT JOIN answer_notes an ON an.audit_id = ac.audit_id AND an.item_id = ac.item_id
+"""
+
+# An action as a signed-off record carries it (the order is the record's, and a digest's).
+ACTION_RECORD_FIELDS = (
+    "action",
+    "item",
+    "description",
+    "owner",
+    "likelihood",
+    "consequence",
+    "due",
+    "status",
+    "status_note",
+    "comment",
+    "completed_on",
+    "created_at",
+)
+MUTABLE_ACTION_FIELDS = frozenset(ACTION_RECORD_FIELDS) - {"action", "item", "created_at"}
+
+
+class Actions:
+    """``store.actions``: every action across audits, and the changes people make to them."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._db = store._db
+
+    def get(self, action_ref: str) -> Action:
+        found = self._select(" WHERE ac.uuid = ?", (action_ref,))
+        if not found:
+            raise NotFound(f"no action with the id '{action_ref}'")
+        return found[0]
+
+    def list(
+        self,
+        *,
+        site: str | None = None,
+        ward: str | None = None,
+        status: ActionStatus | None = None,
+        audit: str | None = None,
+    ) -> list[Action]:
+        """Actions by site, ward, due date; each filter is a site name, a ward's id or name,
+        a status, an audit's id."""
+        where: list[str] = []
+        params: list[Any] = []
+        if site:
+            self._store.wards.site(site)
+            where.append("s.name = ?")
+            params.append(site)
+        if ward:
+            where.append("w.uuid = ?")
+            params.append(self._store.wards.get(ward).id)
+        if status:
+            if status not in ACTION_STATUSES:
+                raise InvalidInput(f"status must be one of {', '.join(ACTION_STATUSES)}")
+            where.append("ac.status = ?")
+            params.append(status)
+        if audit:
+            where.append("ac.audit_id = ?")
+            params.append(self._store.audits._row(audit).rowid)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        return self._select(clause + " ORDER BY s.name, w.name, ac.due, ac.id", params)
+
+    def open_counts(
+        self, today: date, *, signed_off_only: bool = True
+    ) -> dict[str, tuple[int, int]]:
+        """Per ward id: (actions open or in progress, how many of those are overdue).
+
+        Counted in SQL so the wards and board screens need not load every action.
+        """
+        clause = " AND a.status = 'completed'" if signed_off_only else ""
+        return {
+            r[0]: (int(r[1]), int(r[2]))
+            for r in self._db.query(
+                "SELECT w.uuid, count(*), sum(ac.due < ?) FROM actions ac"
+                " JOIN audits a ON a.id = ac.audit_id JOIN wards w ON w.id = a.ward_id"
+                " WHERE ac.status IN ('open', 'in_progress')" + clause + " GROUP BY w.uuid",
+                (today.isoformat(),),
+            )
+        }
+
+    def previous_open(self, audit_ref: str) -> builtins.list[Action]:
+        """Actions still open or in progress from the same ward's earlier signed-off audits.
+
+        The auditor checks them on the next walk-round. An audit in progress follows every
+        signed-off audit of its ward; a signed-off one follows those signed off before it.
+        Newest audit first, then by due date and item.
+        """
+        row = self._store.audits._row(audit_ref)
+        ward_rowid, completed_at = self._db.query(
+            "SELECT ward_id, completed_at FROM audits WHERE id = ?", (row.rowid,)
+        )[0]
+        # Sign-off times are to the second: the order audits were stored in breaks a tie.
+        this_signed = (clock.parse_iso(completed_at), row.rowid) if completed_at else None
+        signed: dict[str, tuple[float, int]] = {}
+        for audit_uuid, other_rowid, other_completed in self._db.query(
+            "SELECT uuid, id, completed_at FROM audits"
+            " WHERE ward_id = ? AND status = 'completed' AND id != ?",
+            (ward_rowid, row.rowid),
+        ):
+            moment = (clock.parse_iso(other_completed), int(other_rowid))
+            if this_signed is None or moment < this_signed:
+                signed[audit_uuid] = (-moment[0].timestamp(), -moment[1])
+        if not signed:
+            return []
+        found = self._select(
+            " WHERE a.ward_id = ? AND a.status = 'completed'"
+            " AND ac.status IN ('open', 'in_progress')",
+            (ward_rowid,),
+        )
+        earlier = [action for action in found if action.audit_id in signed]
+        return sorted(earlier, key=lambda a: (signed[a.audit_id], a.due, a.item))
+
+    def edit(
+        self,
+        action_ref: str,
+        *,
+        description: str | None = None,
+        owner: str | None = None,
+        likelihood: int | None = None,
+        consequence: int | None = None,
+        due: date | None = None,
+        actor: str = "",
+    ) -> Action:
+        """Edit an action's details (the auditor's changes to the item's defaults)."""
+        action = self.get(action_ref)
+        matrix = self._store.risk_matrix
+        changes: dict[str, object] = {}
+        if description is not None and description.strip() != action.description:
+            if not description.strip():
+                raise InvalidInput("an action needs a description")
+            changes["description"] = description.strip()
+        if owner is not None and owner.strip() != action.owner:
+            changes["owner"] = owner.strip()
+        new_l = likelihood if likelihood is not None else action.risk.likelihood
+        new_c = consequence if consequence is not None else action.risk.consequence
+        rating = matrix.rate(new_l, new_c)
+        if (new_l, new_c) != (action.risk.likelihood, action.risk.consequence):
+            changes["likelihood"] = new_l
+            changes["consequence"] = new_c
+            if due is None and rating.band != action.risk.band:
+                raised = clock.parse_iso(action.created_at).date()
+                due = matrix.due_date(rating, raised)
+        if due is not None and due != action.due:
+            changes["due"] = due.isoformat()
+        if not changes:
+            return action
+        with self._db.transaction() as conn:
+            _change(conn, action.id, changes, "action_changed", actor)
+        return self.get(action.id)
+
+    def set_status(
+        self, action_ref: str, status: ActionStatus, *, note: str = "", actor: str = ""
+    ) -> Action:
+        """Move an action on: open → in progress → done → verified, or cannot do (with a reason)."""
+        if status not in ACTION_STATUSES:
+            raise InvalidInput(
+                f"'{status}' is not an action status; use one of {', '.join(ACTION_STATUSES)}"
+            )
+        if status == "cannot_do" and not note.strip():
+            raise InvalidInput("'cannot do' needs a reason")
+        action = self.get(action_ref)
+        with self._db.transaction() as conn:
+            _change(
+                conn,
+                action.id,
+                {"status": status, "status_note": note.strip()},
+                "action_status",
+                actor,
+                {"previous": action.status},
+            )
+        return self.get(action.id)
+
+    def apply_updates(self, changes: Sequence[ActionChange], *, actor: str = "") -> int:
+        """Apply estates' returned updates in one transaction: all of them or none.
+
+        Every change is checked first (the action exists, the status is known, 'cannot do'
+        has a reason); returns how many actions changed.
+        """
+        current = {
+            a.id: a
+            for a in self._select(
+                " WHERE ac.uuid IN (SELECT value FROM json_each(?))",
+                (json.dumps([c.action_id for c in changes]),),
+            )
+        }
+        problems = []
+        for change in changes:
+            if change.action_id not in current:
+                problems.append(f"no action with the id '{change.action_id}'")
+            elif change.status is not None and change.status not in ACTION_STATUSES:
+                problems.append(f"action {change.action_id}: unknown status '{change.status}'")
+            elif change.status == "cannot_do" and not (
+                (change.comment or "").strip()
+                or current[change.action_id].status_note
+                or current[change.action_id].comment
+            ):
+                problems.append(
+                    f"action {change.action_id}: 'cannot do' needs a reason in the comment"
+                )
+        if problems:
+            raise InvalidInput("; ".join(problems))
+        changed = 0
+        with self._db.transaction() as conn:
+            for change in changes:
+                action = current[change.action_id]
+                fields: dict[str, object] = {}
+                if change.status is not None and change.status != action.status:
+                    fields["status"] = change.status
+                if change.comment is not None and change.comment.strip() != action.comment:
+                    fields["comment"] = change.comment.strip()
+                new_completed = change.completed_on.isoformat() if change.completed_on else None
+                old_completed = action.completed_on.isoformat() if action.completed_on else None
+                if change.completed_on is not None and new_completed != old_completed:
+                    fields["completed_on"] = new_completed
+                if not fields:
+                    continue
+                extra: dict[str, object] = {"previous": action.status} if "status" in fields else {}
+                _change(conn, action.id, fields, "action_update_imported", actor, extra)
+                changed += 1
+        return changed
+
+    # --- for the other repositories ---------------------------------------------------------
+
+    def _select(self, clause: str, params: Sequence[Any]) -> builtins.list[Action]:
+        return [self._from_row(r) for r in self._db.query(_ACTION_SELECT + clause, params)]
+
+    def _from_row(self, r: Sequence[Any]) -> Action:
+        packing = self._store.checklists._packing(int(r[20]))
+        return Action(
+            id=r[0],
+            audit_id=r[1],
+            item=r[2],
+            description=r[3],
+            owner=r[4],
+            due=date.fromisoformat(r[5]),
+            status=r[6],
+            status_note=r[7],
+            risk=self._store.risk_matrix.rate(int(r[8]), int(r[9])),
+            created_at=r[10],
+            updated_at=r[11],
+            ward_name=r[12],
+            site_name=r[13],
+            location=r[14],
+            found=r[15],
+            answer=packing.value_of(r[16], r[2]) or "",
+            critical=packing.checklist.item(r[2]).critical,
+            comment=r[17],
+            completed_on=date.fromisoformat(r[18]) if r[18] else None,
+            ward_id=r[19],
+        )
+
+    def _sync_with_answer(
+        self,
+        conn: sqlite3.Connection,
+        row: AuditRow,
+        status: str,
+        item: Item,
+        value: AnswerValue | None,
+        actor: str,
+        now: str,
+    ) -> None:
+        """Raise, withdraw or annotate the item's action after its answer changed, inside the
+        answer's own transaction: the answer and its action are one user action."""
+        matrix = self._store.risk_matrix
+        existing = conn.execute(
+            "SELECT id, uuid FROM actions WHERE audit_id = ? AND item_id = ?", (row.rowid, item.id)
+        ).fetchone()
+        if value in ("no", "partial"):
+            if existing:
+                return
+            raised = _withdrawn_fields(conn, row.rowid, item.id)
+            if raised is None:
+                rating = matrix.rate(item.risk.likelihood, item.risk.consequence)
+                raised = {
+                    "item": item.id,
+                    "description": item.action,
+                    "owner": item.owner,
+                    "likelihood": rating.likelihood,
+                    "consequence": rating.consequence,
+                    "due": matrix.due_date(rating, clock.today()).isoformat(),
+                }
+            raised = {**raised, "action": new_uuid(), "status": "open"}
+            band = matrix.rate(raised["likelihood"], raised["consequence"]).band
+            action_rowid = insert_action(conn, row.rowid, raised, now)
+            append_event(
+                conn,
+                "action_raised",
+                actor=actor,
+                audit_rowid=row.rowid,
+                action_rowid=action_rowid,
+                details={**raised, "band": band},
+                at=now,
+            )
+        elif existing and status == "in_progress":
+            # The item is met (or N/A) after all, before sign-off: the action was never issued.
+            # Its details go into the history, so an undo brings it back as she had left it.
+            kept = conn.execute(
+                "SELECT description, owner, likelihood, consequence, due FROM actions WHERE id = ?",
+                (existing[0],),
+            ).fetchone()
+            append_event(
+                conn,
+                "action_withdrawn",
+                actor=actor,
+                audit_rowid=row.rowid,
+                item=item.id,
+                action=existing[1],
+                fields=dict(
+                    zip(
+                        ("description", "owner", "likelihood", "consequence", "due"),
+                        kept,
+                        strict=True,
+                    )
+                ),
+            )
+            conn.execute("DELETE FROM actions WHERE id = ?", (existing[0],))
+        elif existing and value is not None:
+            append_event(
+                conn,
+                "action_note",
+                actor=actor,
+                audit_rowid=row.rowid,
+                action_rowid=existing[0],
+                note=f"the answer was amended to {ANSWER_WORDS[value]}",
+            )
+
+
+def _withdrawn_fields(
+    conn: sqlite3.Connection, audit_rowid: int, item_id: str
+) -> dict[str, Any] | None:
+    """The details of this item's last withdrawn action in this audit, if it had one."""
+    found = conn.execute(
+        "SELECT json_extract(detail, '$.fields') FROM events WHERE audit_id = ?"
+        " AND kind = 'action_withdrawn' AND json_extract(detail, '$.item') = ?"
+        " ORDER BY id DESC LIMIT 1",
+        (audit_rowid, item_id),
+    ).fetchone()
+    if found is None or found[0] is None:
+        return None
+    fields: dict[str, Any] = json.loads(found[0])
+    return {"item": item_id, **fields}
+
+
+def insert_action(
+    conn: sqlite3.Connection, audit_rowid: int, fields: dict[str, Any], now: str
+) -> int:
+    """Insert an action from its plain fields (as raised, or as a record carries it)."""
+    cursor = conn.execute(
+        "INSERT INTO actions(uuid, audit_id, item_id, description, owner, likelihood,"
+        " consequence, due, status, status_note, comment, completed_on, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            fields["action"],
+            audit_rowid,
+            fields["item"],
+            fields["description"],
+            fields["owner"],
+            fields["likelihood"],
+            fields["consequence"],
+            fields["due"],
+            fields.get("status", "open"),
+            fields.get("status_note", ""),
+            fields.get("comment", ""),
+            fields.get("completed_on"),
+            fields.get("created_at", now),
+            now,
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def set_action_fields(
+    conn: sqlite3.Connection, action_uuid: str, fields: dict[str, Any], at: str
+) -> None:
+    """Write the changeable fields among ``fields``; the rest (ids, item) never change."""
+    changes = {k: v for k, v in fields.items() if k in MUTABLE_ACTION_FIELDS}
+    sets = "".join(f"{k} = ?, " for k in changes)
+    conn.execute(
+        f"UPDATE actions SET {sets}updated_at = ? WHERE uuid = ?",
+        (*changes.values(), at, action_uuid),
+    )
+
+
+def _change(
+    conn: sqlite3.Connection,
+    action_uuid: str,
+    fields: dict[str, object],
+    kind: EventKind,
+    actor: str,
+    extra: dict[str, object] | None = None,
+) -> None:
+    """Change an action's row and record the same change, at the same moment, as an event."""
+    now = clock.now_precise()
+    set_action_fields(conn, action_uuid, fields, now)
+    rowid = conn.execute("SELECT id FROM actions WHERE uuid = ?", (action_uuid,)).fetchone()[0]
+    append_event(
+        conn, kind, actor=actor, action_rowid=rowid, details={**fields, **(extra or {})}, at=now
+    )

@@ -1,0 +1,539 @@
+"""Signed-off records, and what travels between databases in exchange files.
+
+A signed-off audit's record never changes; what happens to it later is an event in the
+history. An audit's current state is therefore its record with every later event replayed
+on top, in time order, so databases that hold the same records and events agree whatever
+order laptops' files arrived in. The exchange rules (what is new, what conflicts) live in
+``wardaudit.exchange``; this module reads what travels and writes what they decided.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from wardaudit import clock
+from wardaudit.checklist import Checklist
+from wardaudit.errors import InvalidInput
+from wardaudit.store.actions import (
+    ACTION_RECORD_FIELDS,
+    MUTABLE_ACTION_FIELDS,
+    insert_action,
+    set_action_fields,
+)
+from wardaudit.store.audits import write_note
+from wardaudit.store.checklists import version_rowid_in
+from wardaudit.store.wards import site_rowid_for
+
+if TYPE_CHECKING:
+    from wardaudit.store import Store
+
+
+def canonical_json(value: object) -> str:
+    """One spelling of a value, so equal content always has the same digest."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def event_detail_text(detail: object) -> str:
+    """An event's detail as the history keeps it (and as two copies are compared)."""
+    return json.dumps(detail, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class TravellingRecords:
+    """Everything an exchange file carries, as plain data in the file's own shape."""
+
+    wards: list[dict[str, Any]]
+    checklists: list[dict[str, Any]]
+    audits: list[dict[str, Any]]  # {"content": the record as signed off, "digest": its SHA-256}
+    events: list[dict[str, Any]]
+    photos: list[tuple[str, bytes]]  # (photo id, its bytes)
+
+
+@dataclass(frozen=True)
+class LocalWard:
+    id: str
+    name: str
+    site: str
+    sex: str
+
+
+@dataclass(frozen=True)
+class LocalAudit:
+    id: str
+    digest: str | None  # of its signed-off record; None while it is in progress
+
+
+class LocalRecords:
+    """What is here, read inside the merge's own transaction (so nothing moves meanwhile)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def ward(self, ward_id: str) -> LocalWard | None:
+        return self._ward("w.uuid", ward_id)
+
+    def ward_named(self, name: str) -> LocalWard | None:
+        """The ward with this name (names are unique here, whatever their case)."""
+        return self._ward("w.name", name)
+
+    def _ward(self, column: str, value: str) -> LocalWard | None:
+        found = self._conn.execute(
+            "SELECT w.uuid, w.name, s.name, w.sex FROM wards w JOIN sites s ON s.id = w.site_id"
+            f" WHERE {column} = ?",
+            (value,),
+        ).fetchone()
+        return None if found is None else LocalWard(*found)
+
+    def audit(self, audit_id: str) -> LocalAudit | None:
+        found = self._conn.execute(
+            "SELECT a.uuid, ar.digest FROM audits a LEFT JOIN audit_records ar ON ar.audit_id = a.id"
+            " WHERE a.uuid = ?",
+            (audit_id,),
+        ).fetchone()
+        return None if found is None else LocalAudit(found[0], found[1])
+
+    def event(self, event_id: str) -> tuple[Any, ...] | None:
+        """(at, kind, actor, audit id, detail as text, after sign-off as 0 or 1)."""
+        found = self._conn.execute(
+            "SELECT e.at, e.kind, e.actor, a.uuid, e.detail, e.after_signoff FROM events e"
+            " LEFT JOIN audits a ON a.id = e.audit_id WHERE e.uuid = ?",
+            (event_id,),
+        ).fetchone()
+        return None if found is None else tuple(found)
+
+
+@dataclass(frozen=True)
+class IncomingAudit:
+    """A signed-off record from elsewhere: its text exactly as it came, and its digest."""
+
+    content: dict[str, Any]
+    text: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class MergeWork:
+    """What a merge adds here, as the exchange rules decided it; the rest is left alone."""
+
+    new_wards: tuple[dict[str, Any], ...] = ()
+    ward_links: Mapping[str, str] = field(default_factory=dict)  # file's ward id → ward here
+    checklists: tuple[Checklist, ...] = ()
+    new_audits: tuple[IncomingAudit, ...] = ()
+    audits_here: tuple[str, ...] = ()  # audits in the file already here, record for record
+    new_events: tuple[dict[str, Any], ...] = ()  # in time order
+    photos: Mapping[str, bytes] = field(default_factory=dict)
+
+
+class Records:
+    """``store.records``: the signed-off records, and what exchange files carry and merge."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._db = store._db
+
+    def for_exchange(self, *, since: date | None = None) -> TravellingRecords:
+        """The signed-off audits (or those signed off or changed since a date) with their
+        wards, checklist versions, history and photos."""
+        params: list[Any] = []
+        where = "a.status = 'completed'"
+        if since is not None:
+            where += (
+                " AND (a.completed_at >= ? OR EXISTS (SELECT 1 FROM events e WHERE"
+                " e.audit_id = a.id AND e.after_signoff = 1 AND e.at >= ?))"
+            )
+            params = [since.isoformat(), since.isoformat()]
+        with self._db.mutex:
+            conn = self._db.conn
+            audits = conn.execute(
+                "SELECT a.id, a.uuid, ar.content, ar.digest FROM audits a"
+                " JOIN audit_records ar ON ar.audit_id = a.id WHERE " + where + " ORDER BY a.id",
+                params,
+            ).fetchall()
+            ids_json = json.dumps([r[0] for r in audits])
+            wards = conn.execute(
+                "SELECT w.uuid, s.name, w.name, w.service, w.sex, w.beds, w.areas FROM wards w"
+                " JOIN sites s ON s.id = w.site_id WHERE w.id IN (SELECT ward_id FROM audits"
+                " WHERE id IN (SELECT value FROM json_each(?))) ORDER BY w.uuid",
+                (ids_json,),
+            ).fetchall()
+            checklists = conn.execute(
+                "SELECT content_hash, checklist_id, version, title, content FROM checklist_versions"
+                " WHERE id IN (SELECT checklist_version_id FROM audits WHERE id IN"
+                " (SELECT value FROM json_each(?))) ORDER BY content_hash",
+                (ids_json,),
+            ).fetchall()
+            events = conn.execute(
+                "SELECT e.uuid, e.at, e.kind, e.actor, a.uuid, ac.uuid, e.detail, e.after_signoff"
+                " FROM events e JOIN audits a ON a.id = e.audit_id"
+                " LEFT JOIN actions ac ON ac.id = e.action_id"
+                " WHERE e.audit_id IN (SELECT value FROM json_each(?)) ORDER BY e.id",
+                (ids_json,),
+            ).fetchall()
+            photos = conn.execute(
+                "SELECT p.uuid, p.data FROM photos p WHERE p.audit_id IN"
+                " (SELECT value FROM json_each(?)) ORDER BY p.uuid",
+                (ids_json,),
+            ).fetchall()
+        return TravellingRecords(
+            wards=[
+                {
+                    "ward": r[0],
+                    "site": r[1],
+                    "name": r[2],
+                    "service": r[3],
+                    "sex": r[4],
+                    "beds": r[5],
+                    "areas": json.loads(r[6]),
+                }
+                for r in wards
+            ],
+            checklists=[
+                {"content_hash": r[0], "id": r[1], "version": r[2], "title": r[3], "content": r[4]}
+                for r in checklists
+            ],
+            audits=[{"content": r[2], "digest": r[3]} for r in audits],
+            events=[
+                {
+                    "event": r[0],
+                    "at": r[1],
+                    "kind": r[2],
+                    "actor": r[3],
+                    "audit": r[4],
+                    "action": r[5],
+                    "detail": json.loads(r[6]),
+                    "after_signoff": bool(r[7]),
+                }
+                for r in events
+            ],
+            photos=[(r[0], bytes(r[1])) for r in photos],
+        )
+
+    def merge(
+        self, plan: Callable[[LocalRecords], MergeWork], *, dry_run: bool = False
+    ) -> MergeWork:
+        """Merge an exchange file in one transaction: all of what ``plan`` decides, or none.
+
+        ``plan`` reads what is here through a :class:`LocalRecords` inside the same
+        transaction and says what to add; it refuses a file by raising, and then nothing
+        changes. With ``dry_run`` the plan is worked out and nothing is written. Every
+        audit the file touches is then rebuilt from its record and history.
+        """
+        with self._db.transaction() as conn:
+            work = plan(LocalRecords(conn))
+            if not dry_run:
+                self._apply(conn, work)
+        return work
+
+    def replay(self, audit_ref: str) -> None:
+        """Rebuild a signed-off audit's current state from its record and later history, in
+        one transaction; nothing changes when they already agree (as they always should)."""
+        row = self._store.audits._row(audit_ref)
+        if row.status != "completed":
+            raise InvalidInput("only a signed-off audit has a record to rebuild it from")
+        with self._db.transaction() as conn:
+            self._replay(conn, row.rowid)
+
+    def fingerprint(self) -> str:
+        """A digest of everything that travels (wards, audits, actions, history), ignoring local
+        row numbers: two databases that have exchanged everything give the same fingerprint."""
+        with self._db.mutex:
+            conn = self._db.conn
+            parts: list[Iterable[Any]] = [
+                conn.execute(
+                    "SELECT w.uuid, w.name, s.name, w.sex FROM wards w"
+                    " JOIN sites s ON s.id = w.site_id ORDER BY w.uuid"
+                ).fetchall(),
+                conn.execute(
+                    "SELECT a.uuid, a.status, w.uuid, a.answer_values, ar.digest FROM audits a"
+                    " JOIN wards w ON w.id = a.ward_id"
+                    " LEFT JOIN audit_records ar ON ar.audit_id = a.id"
+                    " WHERE a.status = 'completed' ORDER BY a.uuid"
+                ).fetchall(),
+                conn.execute(
+                    "SELECT a.uuid, n.item_id, n.note, n.location FROM answer_notes n"
+                    " JOIN audits a ON a.id = n.audit_id WHERE a.status = 'completed'"
+                    " ORDER BY a.uuid, n.item_id"
+                ).fetchall(),
+                conn.execute(
+                    "SELECT ac.uuid, a.uuid, ac.item_id, ac.description, ac.owner, ac.likelihood,"
+                    " ac.consequence, ac.due, ac.status, ac.status_note, ac.comment,"
+                    " ac.completed_on, ac.updated_at FROM actions ac"
+                    " JOIN audits a ON a.id = ac.audit_id"
+                    " WHERE a.status = 'completed' ORDER BY ac.uuid"
+                ).fetchall(),
+                conn.execute(
+                    "SELECT e.uuid, e.at, e.kind, e.actor, a.uuid, e.detail, e.after_signoff"
+                    " FROM events e JOIN audits a ON a.id = e.audit_id"
+                    " WHERE a.status = 'completed' ORDER BY e.uuid"
+                ).fetchall(),
+                conn.execute("SELECT uuid, data FROM photos ORDER BY uuid").fetchall(),
+            ]
+        return _sha256(repr(parts).encode("utf-8"))
+
+    # --- for the other repositories ---------------------------------------------------------
+
+    def _write(self, conn: sqlite3.Connection, audit_rowid: int) -> None:
+        """Keep the audit's record as signed off, with its digest, inside the sign-off."""
+        text = canonical_json(_record_content(conn, audit_rowid))
+        conn.execute(
+            "INSERT INTO audit_records(audit_id, content, digest) VALUES (?, ?, ?)",
+            (audit_rowid, text, _sha256(text.encode("utf-8"))),
+        )
+
+    def _apply(self, conn: sqlite3.Connection, work: MergeWork) -> None:
+        ward_rowids: dict[str, int] = {}
+        for ward in work.new_wards:
+            site_rowid = site_rowid_for(conn, ward["site"])
+            now = clock.now_iso()
+            cursor = conn.execute(
+                "INSERT INTO wards(uuid, site_id, name, service, sex, beds, areas, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ward["ward"],
+                    site_rowid,
+                    ward["name"],
+                    ward.get("service") or "",
+                    ward["sex"],
+                    ward.get("beds"),
+                    json.dumps(ward.get("areas") or []),
+                    now,
+                    now,
+                ),
+            )
+            ward_rowids[ward["ward"]] = int(cursor.lastrowid or 0)
+        for file_ward, ward_here in work.ward_links.items():
+            if file_ward not in ward_rowids:
+                ward_rowids[file_ward] = self._store.wards._rowid(conn, ward_here)
+        version_rowids = {c.content_hash: version_rowid_in(conn, c) for c in work.checklists}
+
+        audit_rowids: dict[str, int] = {}
+        for audit_uuid in work.audits_here:
+            audit_rowids[audit_uuid] = self._store.audits._row(audit_uuid, conn).rowid
+        for incoming in work.new_audits:
+            content = incoming.content
+            audit_rowids[content["audit"]] = _insert_audit(
+                conn,
+                incoming,
+                ward_rowids[content["ward"]],
+                version_rowids[content["checklist"]],
+                work.photos,
+            )
+        touched = set(audit_rowids.values())
+        for event in work.new_events:
+            audit_rowid = audit_rowids[event["audit"]]
+            action_rowid = None
+            if event["action"] is not None:
+                found = conn.execute(
+                    "SELECT id FROM actions WHERE uuid = ?", (event["action"],)
+                ).fetchone()
+                if found is None and event["kind"] == "action_raised" and event["after_signoff"]:
+                    found = (insert_action(conn, audit_rowid, event["detail"], event["at"]),)
+                action_rowid = int(found[0]) if found else None
+            conn.execute(
+                "INSERT INTO events(uuid, at, kind, actor, audit_id, action_id, detail,"
+                " after_signoff) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    event["event"],
+                    event["at"],
+                    event["kind"],
+                    event["actor"],
+                    audit_rowid,
+                    action_rowid,
+                    event_detail_text(event["detail"]),
+                    int(bool(event["after_signoff"])),
+                ),
+            )
+            touched.add(audit_rowid)
+        for audit_rowid in sorted(touched):
+            self._replay(conn, audit_rowid)
+
+    def _replay(self, conn: sqlite3.Connection, audit_rowid: int) -> None:
+        """Rebuild a signed-off audit's current state: its record, then every later event in
+        time order. Whatever order laptops' files arrive in, every database ends the same."""
+        content = json.loads(
+            conn.execute(
+                "SELECT content FROM audit_records WHERE audit_id = ?", (audit_rowid,)
+            ).fetchone()[0]
+        )
+        conn.execute(
+            "UPDATE audits SET answer_values = ? WHERE id = ?", (content["answers"], audit_rowid)
+        )
+        conn.execute("DELETE FROM answer_notes WHERE audit_id = ?", (audit_rowid,))
+        conn.executemany(
+            "INSERT INTO answer_notes(audit_id, item_id, note, location) VALUES (?, ?, ?, ?)",
+            [
+                (audit_rowid, item, note, location)
+                for item, (note, location) in content["notes"].items()
+            ],
+        )
+        for action in content["actions"]:
+            set_action_fields(conn, action["action"], action, action["created_at"])
+        events = conn.execute(
+            "SELECT e.at, e.uuid, e.kind, e.detail, ac.uuid FROM events e"
+            " LEFT JOIN actions ac ON ac.id = e.action_id"
+            " WHERE e.audit_id = ? AND e.after_signoff = 1",
+            (audit_rowid,),
+        ).fetchall()
+        events.sort(key=lambda e: (clock.parse_iso(e[0]), e[1]))
+        version_rowid = conn.execute(
+            "SELECT checklist_version_id FROM audits WHERE id = ?", (audit_rowid,)
+        ).fetchone()[0]
+        packing = self._store.checklists._packing(version_rowid)
+        for at, _, kind, detail_text, action_uuid in events:
+            detail = json.loads(detail_text)
+            if kind == "amendment":
+                packed = conn.execute(
+                    "SELECT answer_values FROM audits WHERE id = ?", (audit_rowid,)
+                ).fetchone()[0]
+                conn.execute(
+                    "UPDATE audits SET answer_values = ? WHERE id = ?",
+                    (packing.put(packed, detail["item"], detail["value"]), audit_rowid),
+                )
+                if "note" in detail or "location" in detail:
+                    write_note(
+                        conn,
+                        audit_rowid,
+                        detail["item"],
+                        detail.get("note"),
+                        detail.get("location"),
+                    )
+            elif kind == "action_raised":
+                if not conn.execute(
+                    "SELECT 1 FROM actions WHERE uuid = ?", (detail["action"],)
+                ).fetchone():
+                    insert_action(conn, audit_rowid, detail, at)
+                else:
+                    fresh = {"status_note": "", "comment": "", "completed_on": None}
+                    set_action_fields(conn, detail["action"], {**fresh, **detail}, at)
+            elif action_uuid is not None:
+                fields = {k: v for k, v in detail.items() if k in MUTABLE_ACTION_FIELDS}
+                if fields:
+                    set_action_fields(conn, action_uuid, fields, at)
+
+
+def _record_content(conn: sqlite3.Connection, audit_rowid: int) -> dict[str, Any]:
+    """The audit as signed off, in plain data: what an exchange file carries and a merge
+    compares."""
+    a = conn.execute(
+        "SELECT a.uuid, w.uuid, cv.content_hash, a.started_at, a.started_by, a.completed_at,"
+        " a.signed_by, a.signed_role, a.team, a.ward_sex, a.answer_values"
+        " FROM audits a JOIN wards w ON w.id = a.ward_id"
+        " JOIN checklist_versions cv ON cv.id = a.checklist_version_id WHERE a.id = ?",
+        (audit_rowid,),
+    ).fetchone()
+    notes = {
+        r[0]: [r[1], r[2]]
+        for r in conn.execute(
+            "SELECT item_id, note, location FROM answer_notes WHERE audit_id = ? ORDER BY item_id",
+            (audit_rowid,),
+        )
+    }
+    actions = [
+        dict(zip(ACTION_RECORD_FIELDS, r, strict=True))
+        for r in conn.execute(
+            "SELECT uuid, item_id, description, owner, likelihood, consequence, due, status,"
+            " status_note, comment, completed_on, created_at FROM actions WHERE audit_id = ?"
+            " ORDER BY item_id",
+            (audit_rowid,),
+        )
+    ]
+    photos = [
+        {
+            "photo": r[0],
+            "item": r[1],
+            "filename": r[2],
+            "media_type": r[3],
+            "width": r[4],
+            "height": r[5],
+            "added_at": r[6],
+            "sha256": _sha256(r[7]),
+        }
+        for r in conn.execute(
+            "SELECT uuid, item_id, filename, media_type, width, height, added_at, data"
+            " FROM photos WHERE audit_id = ? ORDER BY uuid",
+            (audit_rowid,),
+        )
+    ]
+    return {
+        "audit": a[0],
+        "ward": a[1],
+        "checklist": a[2],
+        "started_at": a[3],
+        "started_by": a[4],
+        "completed_at": a[5],
+        "signed_by": a[6],
+        "signed_role": a[7],
+        "team": json.loads(a[8]),
+        "ward_sex": a[9],
+        "answers": a[10],
+        "notes": notes,
+        "actions": actions,
+        "photos": photos,
+    }
+
+
+def _insert_audit(
+    conn: sqlite3.Connection,
+    incoming: IncomingAudit,
+    ward_rowid: int,
+    version_rowid: int,
+    photos: Mapping[str, bytes],
+) -> int:
+    content = incoming.content
+    cursor = conn.execute(
+        "INSERT INTO audits(uuid, ward_id, checklist_version_id, status, started_at, started_by,"
+        " completed_at, signed_by, signed_role, team, updated_at, ward_sex, answer_values)"
+        " VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            content["audit"],
+            ward_rowid,
+            version_rowid,
+            content["started_at"],
+            content["started_by"],
+            content["completed_at"],
+            content["signed_by"],
+            content["signed_role"],
+            json.dumps(content["team"], ensure_ascii=False),
+            content["completed_at"],
+            content["ward_sex"],
+            content["answers"],
+        ),
+    )
+    rowid = int(cursor.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO answer_notes(audit_id, item_id, note, location) VALUES (?, ?, ?, ?)",
+        [(rowid, item, note, location) for item, (note, location) in content["notes"].items()],
+    )
+    for action in content["actions"]:
+        insert_action(conn, rowid, action, action["created_at"])
+    for photo in content["photos"]:
+        conn.execute(
+            "INSERT INTO photos(uuid, audit_id, item_id, filename, media_type, width, height, data,"
+            " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                photo["photo"],
+                rowid,
+                photo["item"],
+                photo["filename"],
+                photo["media_type"],
+                photo["width"],
+                photo["height"],
+                photos[photo["photo"]],
+                photo["added_at"],
+            ),
+        )
+    conn.execute(
+        "INSERT INTO audit_records(audit_id, content, digest) VALUES (?, ?, ?)",
+        (rowid, incoming.text, incoming.digest),
+    )
+    return rowid
