@@ -10,8 +10,8 @@ from pathlib import Path
 from benchmarks.harness import Result
 from wardaudit import clock
 from wardaudit.board import board_figures
-from wardaudit.bundles import export_bundle, import_bundle
 from wardaudit.checklist import load_library
+from wardaudit.exchange import export_bundle, import_bundle
 from wardaudit.scoring import allowed_answers
 from wardaudit.store import Store
 
@@ -35,7 +35,7 @@ def build_trust(path: Path) -> Path:
     for n in range(WARDS):
         sex = sexes[n % 3]
         name = f"Ward {n:03d}"
-        store.add_ward(site=f"Site {n % 8}", name=name, sex=sex, service=services[n % 4], beds=16)
+        store.wards.add(site=f"Site {n % 8}", name=name, sex=sex, service=services[n % 4], beds=16)
         quality = rng.uniform(0.75, 0.97)
         for month_back in range(MONTHS, 0, -1):
             when = now - timedelta(days=30.4 * month_back)
@@ -45,7 +45,7 @@ def build_trust(path: Path) -> Path:
                 options = allowed_answers(item)
                 value = "yes" if roll < quality else rng.choice(options)
                 answers[item.id] = (value, "", "")
-            store.import_audit(
+            store.audits.import_completed(
                 name,
                 checklist,
                 answers=answers,
@@ -70,7 +70,7 @@ def run(workdir: Path, cache: Path, quick: bool) -> list[Result]:
     assert len(board.wards) == WARDS
     from exports import pdf, xlsx
 
-    actions = [a for a in store.actions() if a.status in ("open", "in_progress")]
+    actions = [a for a in store.actions.list() if a.status in ("open", "in_progress")]
     pdf_times, xlsx_times = [], []
     for n in range(2 if quick else 5):
         start = time.perf_counter()
@@ -80,7 +80,7 @@ def run(workdir: Path, cache: Path, quick: bool) -> list[Result]:
         xlsx.write_board_report(board, workdir / f"board-{n}.xlsx", actions=actions)
         xlsx_times.append(time.perf_counter() - start)
     bundle = workdir / "thousand.wabundle"
-    audits = store.audits(status="completed")
+    audits = store.audits.list(status="completed")
     cutoff = audits[999].completed_at  # the newest 1,000 audits
     assert cutoff is not None
     since = clock.parse_iso(cutoff).date()

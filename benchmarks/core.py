@@ -36,8 +36,8 @@ def answer_save(workdir: Path, quick: bool) -> list[Result]:
     items = checklist.applicable_items("mixed")
     wards = samples // len(items) + 1
     for n in range(wards):
-        store.add_ward(site="Bench", name=f"Bench Ward {n}", sex="mixed")
-    audits = [store.start_audit(f"Bench Ward {n}", checklist).id for n in range(wards)]
+        store.wards.add(site="Bench", name=f"Bench Ward {n}", sex="mixed")
+    audits = [store.audits.start(f"Bench Ward {n}", checklist).id for n in range(wards)]
     rng = random.Random(1)
 
     bare = sqlite3.connect(workdir / "bare.sqlite3", isolation_level=None)
@@ -63,7 +63,7 @@ def answer_save(workdir: Path, quick: bool) -> list[Result]:
             else "partial"
         )
         start = time.perf_counter()
-        store.record_answer(audit_id, item.id, value)
+        store.audits.record_answer(audit_id, item.id, value)
         ours.append(time.perf_counter() - start)
         start = time.perf_counter()
         bare.execute("BEGIN IMMEDIATE")
@@ -98,8 +98,8 @@ def build_50k(path: Path, audits: int = AUDITS_50K) -> Path:
     store = Store.open(partial)
     sexes = ["male", "female", "mixed"]
     for n in range(200):
-        store.add_ward(site=f"Site {n % 6}", name=f"Ward {n:03d}", sex=sexes[n % 3])
-    version_id = store.register_checklist(checklist)
+        store.wards.add(site=f"Site {n % 6}", name=f"Ward {n:03d}", sex=sexes[n % 3])
+    version_id = store.checklists.register(checklist)
     store.close(backup=False)
     conn = sqlite3.connect(partial, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
@@ -231,7 +231,7 @@ def score_and_open_50k(workdir: Path, cache: Path, quick: bool) -> list[Result]:
     baseline = []
     for _ in range(repeats):
         start = time.perf_counter()
-        scored = store.score_audits()
+        scored = store.audits.score_all()
         scores.append(time.perf_counter() - start)
         start = time.perf_counter()
         plain.execute(

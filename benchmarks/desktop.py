@@ -81,8 +81,8 @@ def answer_to_saved(workdir: Path, quick: bool) -> list[Result]:
     keys = {"yes": Qt.Key.Key_Y, "na": Qt.Key.Key_A, "no": Qt.Key.Key_N}
     for n in range(2 if quick else 6):
         name = f"Timing Ward {n}"
-        store.add_ward(site="Bench", name=name, sex="mixed", areas=["Garden"])
-        audit = store.start_audit(name, checklist)
+        store.wards.add(site="Bench", name=name, sex="mixed", areas=["Garden"])
+        audit = store.audits.start(name, checklist)
         screen = AuditScreen(ctx)
         screen.resize(1366, 768)
         screen.show()

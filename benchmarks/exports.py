@@ -20,7 +20,7 @@ ACTIONS = 1000
 def _actions(workdir: Path) -> list[Action]:
     store = Store.open(workdir / "demo.sqlite3")
     build_demo_trust(store, load_library([]), seed=1000)
-    actions = store.actions()
+    actions = store.actions.list()
     store.close(backup=False)
     assert len(actions) >= ACTIONS, len(actions)
     return actions[:ACTIONS]
@@ -29,8 +29,8 @@ def _actions(workdir: Path) -> list[Action]:
 def _rows(actions: Sequence[Action]) -> list[list[str]]:
     return [
         [
-            a.site,
-            a.ward,
+            a.site_name,
+            a.ward_name,
             a.item,
             a.found,
             a.description,

@@ -42,7 +42,7 @@ def export_action_plan(
 ) -> int:
     """Write one audit's action plan as PDF, Excel or both."""
     targets = _targets(pdf, xlsx, "action plan")
-    record = store.audit(audit_ref)
+    record = store.audits.get(audit_ref)
     about = f"action plan for {record.audit.ward.name}, {plural(len(record.actions), 'action')}"
     if record.audit.status != "completed":
         _warn("this audit is still in progress; the plan is marked provisional")
@@ -97,7 +97,7 @@ def export_board(
 def _board_about(store: Store, choice: BoardChoice) -> str:
     """What a board report covers, once the front door has checked the choice."""
     default_start, default_end = default_period()
-    wards = plural(len(store.wards(site=choice.site)), "ward")
+    wards = plural(len(store.wards.list(site=choice.site)), "ward")
     period = period_words(choice.start or default_start, choice.end or default_end)
     return f"board report, {wards}{' at ' + choice.site if choice.site else ''}, {period}"
 

@@ -45,7 +45,7 @@ def check_kind(kind: str) -> Kind:
 
 def _known_site(store: Store, site: str) -> None:
     """An unknown site is an error, not an empty document."""
-    sites = [s.name for s in store.sites()]
+    sites = [s.name for s in store.wards.sites()]
     if site not in sites:
         raise NotFound(f"no site called '{site}' (sites: {', '.join(sites) or 'none yet'})")
 
@@ -60,13 +60,13 @@ def write_action_plan(store: Store, audit_ref: str, path: Path | str, kind: str)
     actions were rated with; both kinds carry the trust's name when it is set.
     """
     kind = check_kind(kind)
-    record = store.audit(audit_ref)
-    trust = store.setting(TRUST_NAME_SETTING)
+    record = store.audits.get(audit_ref)
+    trust = store.settings.get(TRUST_NAME_SETTING)
     if kind == "pdf":
         from exports import pdf
 
         return pdf.write_action_plan(
-            record, path, photos=store.photo_data, trust=trust, matrix=store.risk_matrix
+            record, path, photos=store.photos.data, trust=trust, matrix=store.risk_matrix
         )
     from exports import xlsx
 
@@ -92,11 +92,11 @@ def work_list(store: Store, filters: WorkListFilters | None = None) -> WorkList:
         _known_site(store, filters.site)
     names: dict[str, str] = {}
     if filters.ward:
-        ward = store.ward(filters.ward)
+        ward = store.wards.get(filters.ward)
         filters = replace(filters, ward=ward.id)
         names[ward.id] = ward.name
     status = None if filters.status == STILL_TO_DO_FILTER else filters.status
-    found = store.actions(site=filters.site, ward=filters.ward, status=status)
+    found = store.actions.list(site=filters.site, ward=filters.ward, status=status)
     today = clock.today()
     chosen = tuple(action for action in found if filters.accepts(action, today))
     return WorkList(chosen, filter_words(filters, names))
@@ -135,7 +135,7 @@ def write_board_report(
         _known_site(store, choice.site)
     board = figures_for(store, choice)
     actions = board_actions(store, board)
-    trust = store.setting(TRUST_NAME_SETTING)
+    trust = store.settings.get(TRUST_NAME_SETTING)
     if kind == "pdf":
         from exports import pdf
 

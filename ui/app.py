@@ -20,9 +20,9 @@ from ui import errors as ui_errors
 from ui.context import AppContext
 from ui.mainwindow import MainWindow
 from ui.theme import apply_theme, load_display
-from wardaudit import __version__, backups, paths
+from wardaudit import __version__, paths
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
-from wardaudit.store import Store
+from wardaudit.store import Store, backups
 
 log = logging.getLogger(__name__)
 

@@ -79,11 +79,11 @@ class AuditBanner(QFrame):
         if audit is None:
             self.label.setText("")
             return
-        text = f"{audit.ward} — {audit.answered} of {audit.applicable} answered"
+        text = f"{audit.ward_name} — {audit.answered} of {audit.applicable} answered"
         if others:
             text += f" (and {others} more audit{'s' if others > 1 else ''} in progress)"
         self.label.setText(text)
-        self.resume_button.setAccessibleName(f"Resume the audit of {audit.ward}")
+        self.resume_button.setAccessibleName(f"Resume the audit of {audit.ward_name}")
         self.setAccessibleDescription(text)
 
 

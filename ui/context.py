@@ -65,15 +65,15 @@ class AppContext(QObject):
 
     @property
     def auditor_name(self) -> str:
-        return self.store.setting(SETTING_NAME)
+        return self.store.settings.get(SETTING_NAME)
 
     @property
     def auditor_role(self) -> str:
-        return self.store.setting(SETTING_ROLE)
+        return self.store.settings.get(SETTING_ROLE)
 
     def set_auditor(self, name: str, role: str) -> None:
-        self.store.set_setting(SETTING_NAME, name.strip())
-        self.store.set_setting(SETTING_ROLE, role.strip())
+        self.store.settings.set(SETTING_NAME, name.strip())
+        self.store.settings.set(SETTING_ROLE, role.strip())
 
     def notify(self, *kinds: Change, origin: object | None = None) -> None:
         """Tell every screen that data of these kinds changed (Anki's operation_did_execute)."""

@@ -40,10 +40,10 @@ from ui.ops import Op
 from ui.theme import row_height, touch_button
 from ui.wards import WardsScreen
 from ui.widgets.screen import Screen
-from wardaudit import backups, clock
+from wardaudit import clock
 from wardaudit.errors import WardAuditError
 from wardaudit.model import AuditSummary
-from wardaudit.store import Store
+from wardaudit.store import Store, backups
 
 if TYPE_CHECKING:
     from ui.audit import AuditScreen
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
             screen.open_audit(audit_id)
             if screen.audit_id != audit_id:
                 return False  # the audit screen has already told her why
-            self.ctx.store.set_setting(session.SESSION_AUDIT, audit_id, bookkeeping=True)
+            self.ctx.store.settings.set(session.SESSION_AUDIT, audit_id, bookkeeping=True)
         except WardAuditError as error:
             ui_errors.show_error(self, error)
             return False
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
 
     def _pick_banner_audit(self, in_progress: list[AuditSummary]) -> AuditSummary | None:
         """The audit the banner offers: the one last open here, else the newest in progress."""
-        wanted = self.ctx.store.setting(session.SESSION_AUDIT)
+        wanted = self.ctx.store.settings.get(session.SESSION_AUDIT)
         for summary in in_progress:
             if summary.id == wanted:
                 return summary
@@ -298,13 +298,13 @@ class MainWindow(QMainWindow):
         """Quick enough for the UI thread: only the audits in progress are read and scored."""
         if not self._store_ready:
             return
-        in_progress = self.ctx.store.in_progress_audits()
+        in_progress = self.ctx.store.audits.in_progress()
         audit = self._pick_banner_audit(in_progress)
         self._banner_audit = audit
         self.banner.show_audit(audit, len(in_progress) - 1)
         self._update_banner_visibility()
         self.demo_note.setVisible(
-            self.ctx.store.setting(session.DEMO_SETTING) == "1"
+            self.ctx.store.settings.get(session.DEMO_SETTING) == "1"
             and self.ctx.db_path != self.home_db_path
         )
 
@@ -333,8 +333,8 @@ class MainWindow(QMainWindow):
         """Mark the database open; after a crash, offer the interrupted audit; on a first run,
         offer the demo trust."""
         store = self.ctx.store
-        interrupted = check_interrupted and store.setting(session.SESSION_OPEN) == "1"
-        store.set_setting(session.SESSION_OPEN, "1", bookkeeping=True)
+        interrupted = check_interrupted and store.settings.get(session.SESSION_OPEN) == "1"
+        store.settings.set(session.SESSION_OPEN, "1", bookkeeping=True)
         self.refresh_banner()
         self.backup_timer.start()
         if interrupted and self._banner_audit is not None:
@@ -349,12 +349,12 @@ class MainWindow(QMainWindow):
         if store.readonly:
             return
         try:
-            store.set_setting(session.SESSION_OPEN, "0", bookkeeping=True)
+            store.settings.set(session.SESSION_OPEN, "0", bookkeeping=True)
         except WardAuditError as error:
             log.warning("could not clear the session flag: %s", error)
 
     def offer_interrupted(self, audit: AuditSummary) -> QMessageBox:
-        record = self.ctx.store.audit(audit.id)
+        record = self.ctx.store.audits.get(audit.id)
         box, reopen = session.interrupted_question(self, audit, record)
 
         def chosen(button: QAbstractButton) -> None:

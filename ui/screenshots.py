@@ -70,7 +70,7 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
 
         shot("home.png")
 
-        in_progress = store.in_progress_audits()
+        in_progress = store.audits.in_progress()
         try:
             screen = window.ensure_audit_screen()
             problem = "ui/audit is missing"
@@ -83,14 +83,14 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
             )
         else:
             audit = in_progress[0]
-            record = store.audit(audit.id)
+            record = store.audits.get(audit.id)
             # Open at the first unanswered item that offers every answer, so No raises an action.
             target = next(
                 item.id
                 for item in record.checklist.applicable_items(record.audit.ward.sex)
                 if item.id not in record.answers and not item.critical
             )
-            store.set_current_item(audit.id, target)
+            store.audits.set_current_item(audit.id, target)
             window.open_audit(audit.id)
             _wait(app, lambda: screen.current_item == target, 5)
             shot("audit-in-progress.png")
@@ -104,8 +104,8 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
                 screen.go_to_item(target)  # the key did not reach the shortcut offscreen
             shot("no-answer-action.png")
 
-            completed = [a for a in store.audits(status="completed") if a.critical_breach]
-            latest = completed[0] if completed else store.audits(status="completed")[0]
+            completed = [a for a in store.audits.list(status="completed") if a.critical_breach]
+            latest = completed[0] if completed else store.audits.list(status="completed")[0]
             window.open_audit(latest.id)
             shot("summary.png")
 

@@ -97,7 +97,7 @@ def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:
         return f"{built_in[0].label}, {count} items"
 
     def add_ward() -> str:
-        ward = state["store"].add_ward(
+        ward = state["store"].wards.add(
             site="Self-check site",
             name="Self-check Ward",
             sex="mixed",
@@ -109,7 +109,7 @@ def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:
         return str(ward.name)
 
     def start_audit() -> str:
-        audit = state["store"].start_audit(state["ward"].id, state["checklist"], by="Self-check")
+        audit = state["store"].audits.start(state["ward"].id, state["checklist"], by="Self-check")
         state["audit_id"] = audit.id
         return str(audit.id)
 
@@ -124,8 +124,8 @@ def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:
                 noes += 1
             elif "partial" in allowed_answers(item) and number % 11 == 5:
                 value = "partial"
-            store.record_answer(state["audit_id"], item.id, value, location="Main lounge")
-        record = store.audit(state["audit_id"])
+            store.audits.record_answer(state["audit_id"], item.id, value, location="Main lounge")
+        record = store.audits.get(state["audit_id"])
         if record.unanswered():
             raise RuntimeError(f"still unanswered: {', '.join(record.unanswered())}")
         if not record.actions:
@@ -133,7 +133,7 @@ def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:
         return f"{len(items)} answered, {noes} No, {len(record.actions)} actions raised"
 
     def sign_off() -> str:
-        record = state["store"].complete_audit(state["audit_id"], by="Self-check", role="Matron")
+        record = state["store"].audits.complete(state["audit_id"], by="Self-check", role="Matron")
         if record.audit.status != "completed":
             raise RuntimeError(f"the audit is {record.audit.status} after sign-off")
         state["record"] = record

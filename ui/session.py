@@ -32,7 +32,7 @@ def build_demo(store: Store, library: ChecklistLibrary) -> str:
     from wardaudit.demo import build_demo_trust
 
     summary = build_demo_trust(store, library)
-    store.set_setting(DEMO_SETTING, "1")
+    store.settings.set(DEMO_SETTING, "1")
     return summary
 
 
@@ -64,7 +64,7 @@ def interrupted_question(
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Audit interrupted")
     box.setAccessibleName("Audit interrupted")
-    box.setText(f"The audit of {audit.ward} was interrupted. Reopen it at {where}?")
+    box.setText(f"The audit of {audit.ward_name} was interrupted. Reopen it at {where}?")
     details = f"“{question}”\n\n" if question else ""
     box.setInformativeText(
         f"{details}{audit.answered} of {audit.applicable} items are answered. Every "

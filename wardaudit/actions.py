@@ -76,7 +76,7 @@ def by_site_and_ward(actions: Iterable[Action]) -> list[WardGroup]:
     """The work list's grouping: site, then ward, each ward's actions by risk."""
     groups: dict[tuple[str, str], list[Action]] = {}
     for action in actions:
-        groups.setdefault((action.site, action.ward), []).append(action)
+        groups.setdefault((action.site_name, action.ward_name), []).append(action)
     return [
         WardGroup(site, ward, tuple(by_risk(groups[(site, ward)])))
         for site, ward in sorted(groups, key=lambda k: (k[0].casefold(), k[1].casefold()))
@@ -115,9 +115,9 @@ class WorkListFilters:
     overdue_only: bool = False
 
     def accepts(self, action: Action, today: date) -> bool:
-        if self.site is not None and action.site != self.site:
+        if self.site is not None and action.site_name != self.site:
             return False
-        if self.ward is not None and self.ward not in (action.ward_id, action.ward):
+        if self.ward is not None and self.ward not in (action.ward_id, action.ward_name):
             return False
         if self.owner is not None and action.owner != self.owner:
             return False

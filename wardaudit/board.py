@@ -302,7 +302,8 @@ def open_actions(board: Board, actions: Iterable[Action], today: date) -> list[A
     still_open = [
         a
         for a in actions
-        if is_still_to_do(a) and (a.ward_id in wards if a.ward_id else (a.site, a.ward) in names)
+        if is_still_to_do(a)
+        and (a.ward_id in wards if a.ward_id else (a.site_name, a.ward_name) in names)
     ]
     return sorted(
         still_open,
@@ -311,8 +312,8 @@ def open_actions(board: Board, actions: Iterable[Action], today: date) -> list[A
             band_rank(a.risk.band),
             a.due,
             -a.risk.score,
-            a.site.casefold(),
-            a.ward.casefold(),
+            a.site_name.casefold(),
+            a.ward_name.casefold(),
             a.item,
             a.id,
         ),
@@ -323,9 +324,9 @@ def board_actions(store: Store, board: Board, today: date | None = None) -> list
     """The actions a board report lists, read from the store: :func:`open_actions` of the
     actions raised by signed-off audits (an audit in progress may still change its answers,
     and with them its actions, so the board counts none of its actions)."""
-    in_progress = {a.id for a in store.in_progress_audits()}
+    in_progress = {a.id for a in store.audits.in_progress()}
     site = board.sites[0].name if len(board.sites) == 1 else None
-    signed_off = [a for a in store.actions(site=site) if a.audit_id not in in_progress]
+    signed_off = [a for a in store.actions.list(site=site) if a.audit_id not in in_progress]
     return open_actions(board, signed_off, today or clock.today())
 
 

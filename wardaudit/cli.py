@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from wardaudit import __version__, backups, clock, paths, views
+from wardaudit import __version__, clock, paths, views
 from wardaudit.checklist import DESIGNATIONS, ChecklistLibrary, load_library, validate_file
 from wardaudit.errors import AuditIncomplete, InvalidInput, WardAuditError
 from wardaudit.identifiers import identifier_warning
 from wardaudit.model import ACTION_STATUSES, AUDIT_STATUS_WORDS
 from wardaudit.scoring import ANSWER_VALUES, ANSWER_WORDS, RATING_WORDS, display_score
-from wardaudit.store import Store
+from wardaudit.store import Store, backups
 
 PROG = "wardaudit"
 
@@ -133,7 +133,7 @@ def cmd_checklists_validate(args: argparse.Namespace) -> int:
 
 def cmd_wards_list(args: argparse.Namespace) -> int:
     with _open(args, write=False) as store:
-        wards = store.wards()
+        wards = store.wards.list()
     if args.json:
         _print_json([views.ward_json(w) for w in wards])
     else:
@@ -157,7 +157,7 @@ def cmd_wards_list(args: argparse.Namespace) -> int:
 def cmd_wards_add(args: argparse.Namespace) -> int:
     areas = [a for a in (args.areas or "").split(",") if a.strip()]
     with _open(args, write=True) as store:
-        ward = store.add_ward(
+        ward = store.wards.add(
             site=args.site,
             name=args.name,
             sex=args.sex,
@@ -172,7 +172,7 @@ def cmd_wards_add(args: argparse.Namespace) -> int:
 def cmd_audit_start(args: argparse.Namespace) -> int:
     checklist = _library().latest(args.checklist)
     with _open(args, write=True) as store:
-        audit = store.start_audit(args.ward, checklist, by=args.by or "")
+        audit = store.audits.start(args.ward, checklist, by=args.by or "")
     print(audit.id)
     return 0
 
@@ -183,10 +183,10 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
         if warning:
             _warn(warning)
     with _open(args, write=True) as store:
-        answer = store.record_answer(
+        answer = store.audits.record_answer(
             args.audit, args.item, args.value, note=args.note, location=args.location
         )
-        record = store.audit(args.audit)
+        record = store.audits.get(args.audit)
     action = next((a for a in record.actions if a.item == answer.item), None)
     line = f"saved: {answer.item} {ANSWER_WORDS[answer.value]}"
     if action is not None and answer.value in ("no", "partial"):
@@ -201,7 +201,7 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
 def cmd_audit_complete(args: argparse.Namespace) -> int:
     with _open(args, write=True) as store:
         try:
-            record = store.complete_audit(args.audit, by=args.by, role=args.role)
+            record = store.audits.complete(args.audit, by=args.by, role=args.role)
         except AuditIncomplete as error:
             print(f"{PROG}: error: {error}", file=sys.stderr)
             return 1
@@ -216,7 +216,7 @@ def cmd_audit_complete(args: argparse.Namespace) -> int:
 
 def cmd_audit_amend(args: argparse.Namespace) -> int:
     with _open(args, write=True) as store:
-        answer = store.amend_answer(
+        answer = store.audits.amend_answer(
             args.audit,
             args.item,
             args.value,
@@ -231,15 +231,15 @@ def cmd_audit_amend(args: argparse.Namespace) -> int:
 
 def cmd_audits_list(args: argparse.Namespace) -> int:
     with _open(args, write=False) as store:
-        audits = store.audits(ward=args.ward, status=args.status)
+        audits = store.audits.list(ward=args.ward, status=args.status)
     if args.json:
         _print_json([views.audit_summary_json(a) for a in audits])
         return 0
     _table(
         [
             (
-                a.ward,
-                a.site,
+                a.ward_name,
+                a.site_name,
                 AUDIT_STATUS_WORDS[a.status],
                 clock.uk_date(a.completed_at or a.started_at),
                 display_score(a.overall),
@@ -257,7 +257,7 @@ def cmd_audits_list(args: argparse.Namespace) -> int:
 
 def cmd_audits_show(args: argparse.Namespace) -> int:
     with _open(args, write=False) as store:
-        record = store.audit(args.audit)
+        record = store.audits.get(args.audit)
     data = views.audit_json(record)
     if args.json:
         _print_json(data)
@@ -369,7 +369,7 @@ def cmd_import_action_updates(args: argparse.Namespace) -> int:
 def cmd_bundle_export(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from wardaudit.bundles import export_bundle
+    from wardaudit.exchange import export_bundle
 
     since = None
     if args.since:
@@ -389,7 +389,8 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bundle_import(args: argparse.Namespace) -> int:
-    from wardaudit.bundles import BundleConflicts, import_bundle
+    from wardaudit.errors import BundleConflicts
+    from wardaudit.exchange import import_bundle
 
     status = 0
     with _open(args, write=True) as store:

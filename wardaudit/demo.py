@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from wardaudit import clock
 from wardaudit.checklist import Checklist, ChecklistLibrary
 from wardaudit.errors import InvalidInput
-from wardaudit.model import TeamMember
+from wardaudit.model import ActionStatus, AnswerValue, Designation, TeamMember
 from wardaudit.scoring import allowed_answers
 from wardaudit.store import TRUST_NAME_SETTING, Store
 
@@ -26,7 +26,7 @@ MONTHS = 24
 class DemoWard:
     site: str
     name: str
-    sex: str
+    sex: Designation
     service: str
     beds: int
     start_quality: float  # chance an item is fully met at the start of the two years
@@ -154,7 +154,7 @@ def _answer_for(
     quality: float,
     ward: DemoWard,
     rng: random.Random,
-) -> str:
+) -> AnswerValue:
     trouble = item_id in ward.trouble
     if critical:
         chance_no = (1 - quality) * (0.35 if trouble else 0.05)
@@ -172,7 +172,7 @@ def _answer_for(
 
 def _answers(
     checklist: Checklist, ward: DemoWard, quality: float, rng: random.Random, when: datetime
-) -> dict[str, tuple[str, str, str]]:
+) -> dict[str, tuple[AnswerValue, str, str]]:
     answers = {}
     areas = AREAS[ward.sex]
     for item in checklist.applicable_items(ward.sex):
@@ -194,9 +194,9 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
         )
     checklist = library.latest(DEMO_CHECKLIST)
     rng = random.Random(seed)
-    store.set_setting(TRUST_NAME_SETTING, TRUST_NAME)
+    store.settings.set(TRUST_NAME_SETTING, TRUST_NAME)
     for ward in WARDS:
-        store.add_ward(
+        store.wards.add(
             site=ward.site,
             name=ward.name,
             sex=ward.sex,
@@ -229,7 +229,7 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
                 team.append(TeamMember("Peer support worker", "Peer assessor", True))
             if rng.random() < 0.25:
                 team.append(TeamMember("Patient representative", "Patient assessor", True))
-            store.import_audit(
+            store.audits.import_completed(
                 ward.name,
                 checklist,
                 answers=_answers(checklist, ward, quality, rng, when),
@@ -244,11 +244,11 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
             audits += 1
     # Move actions along: old ones mostly finished, recent ones still open, some overdue.
     today = clock.today()
-    for action in store.actions():
+    for action in store.actions.list():
         age = (today - clock.parse_iso(action.created_at).date()).days
         roll = rng.random()
         # old jobs are mostly finished; a few long-standing ones linger, as on real wards
-        bands: tuple[tuple[str, float], ...]
+        bands: tuple[tuple[ActionStatus, float], ...]
         if age > 120:
             bands = (("verified", 0.64), ("done", 0.92), ("cannot_do", 0.98), ("in_progress", 1.0))
         elif age > 45:
@@ -264,17 +264,17 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
             "verified": "Checked at the following audit.",
             "in_progress": "Job booked with the contractor.",
         }[status]
-        store.set_action_status(action.id, status, note=note, actor="Estates officer")
+        store.actions.set_status(action.id, status, note=note, actor="Estates officer")
         actions_moved += 1
     # One audit in progress, about halfway through, on the first ward.
     ward = WARDS[0]
-    audit = store.start_audit(ward.name, checklist, by="Modern matron")
+    audit = store.audits.start(ward.name, checklist, by="Modern matron")
     applicable = checklist.applicable_items(ward.sex)
     quality = _quality(ward, MONTHS - 1, rng)
     for item in applicable[: len(applicable) * 3 // 5]:
         value = _answer_for(item.id, item.critical, allowed_answers(item), quality, ward, rng)
-        store.record_answer(audit.id, item.id, value, actor="Modern matron")
-    total_actions = len(store.actions())
+        store.audits.record_answer(audit.id, item.id, value, actor="Modern matron")
+    total_actions = len(store.actions.list())
     return (
         f"demo trust created in {store.path}: {len(SITES)} sites, {len(WARDS)} wards, "
         f"{audits} completed audits over {MONTHS} months, {total_actions} actions "

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Literal, get_args
 
 from wardaudit.checklist import DESIGNATION_WORDS, Checklist
+from wardaudit.errors import InvalidInput
 from wardaudit.risk import RiskRating
 from wardaudit.scoring import AuditScore, BulkScore, Packing
 
@@ -42,6 +43,25 @@ EventKind = Literal[
 ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
 AUDIT_STATUSES: tuple[AuditStatus, ...] = get_args(AuditStatus)
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+
+
+def answer_value(text: str) -> AnswerValue:
+    """An answer as a form or a file gives it, checked: refused unless it is one of the four."""
+    answers: tuple[AnswerValue, ...] = get_args(AnswerValue)
+    for value in answers:
+        if text == value:
+            return value
+    raise InvalidInput(f"'{text}' is not an answer; use {', '.join(answers)}")
+
+
+def action_status(text: str) -> ActionStatus:
+    """An action status as a form or a file gives it, checked against the five there are."""
+    for status in ACTION_STATUSES:
+        if text == status:
+            return status
+    raise InvalidInput(f"'{text}' is not an action status; use one of {', '.join(ACTION_STATUSES)}")
+
+
 ACTION_STATUS_WORDS = {
     "open": "Open",
     "in_progress": "In progress",

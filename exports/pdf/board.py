@@ -571,8 +571,8 @@ def _overdue_section(board: Board, actions: Sequence[Action], today: date) -> li
         data.append(
             [
                 action.risk.band_word,
-                wrap(action.site, widths[1]),
-                wrap(action.ward, widths[2]),
+                wrap(action.site_name, widths[1]),
+                wrap(action.ward_name, widths[2]),
                 action.item,
                 wrap(action.description, widths[4]),
                 wrap(action.owner, widths[5]),

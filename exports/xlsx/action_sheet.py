@@ -74,8 +74,8 @@ DATE_ACTION_COLUMNS = {"Raised", "Due", COL_COMPLETED}
 
 def action_row(action: Action, today: date) -> tuple[object, ...]:
     return (
-        action.site,
-        action.ward,
+        action.site_name,
+        action.ward_name,
         action.item,
         action.location,
         found_words(action),

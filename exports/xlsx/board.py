@@ -384,8 +384,8 @@ def _actions(book: Any, actions: Sequence[Action], today: date) -> None:
     for action in actions:
         sheet.append(
             (
-                action.site,
-                action.ward,
+                action.site_name,
+                action.ward_name,
                 action.item,
                 action.description,
                 action.owner,

@@ -62,7 +62,7 @@ class RowUpdate:
             parts.append(
                 f'comment "{_short(change.comment)}"' if change.comment else "comment removed"
             )
-        return f"Row {self.row}, {action.ward} {action.item}: " + "; ".join(parts)
+        return f"Row {self.row}, {action.ward_name} {action.item}: " + "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ def _read(path: Path, book: Any, store: Store) -> UpdatePlan:
         if name not in present
     ]
 
-    known = {action.id: action for action in store.actions()}
+    known = {action.id: action for action in store.actions.list()}
     today = clock.today()
     problems: list[str] = []
     updates: list[RowUpdate] = []
@@ -290,9 +290,9 @@ def _read(path: Path, book: Any, store: Store) -> UpdatePlan:
             )
             continue
         seen[action_id] = number
-        where = f"Row {number} ({action.ward} {action.item})"
+        where = f"Row {number} ({action.ward_name} {action.item})"
 
-        status = action.status
+        status: str = action.status
         if COL_STATUS in present:
             raw = cell(values, COL_STATUS)
             parsed = _status(raw)
@@ -382,4 +382,4 @@ def apply_updates(store: Store, plan: UpdatePlan, actor: str = "") -> int:
     """Apply the whole plan in one transaction (all or nothing); returns actions changed."""
     if not plan.updates:
         return 0
-    return store.apply_action_updates(plan.changes, actor=actor)
+    return store.actions.apply_updates(plan.changes, actor=actor)

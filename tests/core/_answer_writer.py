@@ -13,11 +13,11 @@ def main() -> None:
     db, seed = sys.argv[1], int(sys.argv[2])
     rng = random.Random(seed)
     store = Store.open(db)
-    audits = [a.id for a in store.in_progress_audits()]
+    audits = [a.id for a in store.audits.in_progress()]
     plan = []
     for audit_id in audits:
-        checklist = store.checklist_of(audit_id)
-        sex = store.audit(audit_id).audit.ward.sex
+        checklist = store.checklists.for_audit(audit_id)
+        sex = store.audits.get(audit_id).audit.ward.sex
         plan.extend((audit_id, item) for item in checklist.applicable_items(sex))
     print("ready", flush=True)
     while True:
@@ -25,7 +25,7 @@ def main() -> None:
         value = rng.choice(["yes", "no", "na"] if item.critical else ["yes", "partial", "no", "na"])
         note = f"n{rng.randint(0, 10**6)}"
         print(f"intent {audit_id} {item.id} {value} {note}", flush=True)
-        store.record_answer(audit_id, item.id, value, note=note)
+        store.audits.record_answer(audit_id, item.id, value, note=note)
         print(f"saved {audit_id} {item.id} {value} {note}", flush=True)
 
 

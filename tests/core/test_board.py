@@ -17,20 +17,20 @@ from wardaudit.store import Store
 def independent_latest(store: Store, start: str, end: str) -> dict[str, dict[str, object]]:
     """Each ward's latest completed audit in the period, from the command line's JSON."""
     latest: dict[str, dict[str, object]] = {}
-    for summary in store.audits(status="completed"):
+    for summary in store.audits.list(status="completed"):
         month = str(summary.completed_at)[:7]
         if not start <= month <= end:
             continue
-        current = latest.get(summary.ward)
+        current = latest.get(summary.ward_name)
         if current is None or clock.parse_iso(str(summary.completed_at)) > clock.parse_iso(
             str(current["completed_at"])
         ):
-            latest[summary.ward] = {
+            latest[summary.ward_name] = {
                 "completed_at": summary.completed_at,
                 "overall": summary.overall,
                 "rating": summary.rating,
                 "breach": summary.critical_breach,
-                "site": summary.site,
+                "site": summary.site_name,
                 "id": summary.id,
             }
     return latest
@@ -56,7 +56,7 @@ def test_board_matches_independent_figures(demo_store: Store, months_back: int) 
         assert figure.score == found["overall"]
         assert figure.rating == found["rating"]
         assert figure.critical_breach == found["breach"]
-        record = demo_store.audit(figure.audit_id)
+        record = demo_store.audits.get(figure.audit_id)
         for section in record.score.sections:
             assert figure.sections[section.id] == (
                 None if section.score is None else float(section.score)
@@ -74,12 +74,12 @@ def test_board_matches_independent_figures(demo_store: Store, months_back: int) 
 
 
 def test_a_ward_not_audited_is_never_zero(store: Store, checklist: Checklist) -> None:
-    store.add_ward(site="Ashcombe", name="Audited Ward", sex="male")
-    store.add_ward(site="Ashcombe", name="Quiet Ward", sex="male")
-    audit = store.start_audit("Audited Ward", checklist)
+    store.wards.add(site="Ashcombe", name="Audited Ward", sex="male")
+    store.wards.add(site="Ashcombe", name="Quiet Ward", sex="male")
+    audit = store.audits.start("Audited Ward", checklist)
     for item in checklist.applicable_items("male"):
-        store.record_answer(audit.id, item.id, "yes")
-    store.complete_audit(audit.id, by="A matron", role="Matron")
+        store.audits.record_answer(audit.id, item.id, "yes")
+    store.audits.complete(audit.id, by="A matron", role="Matron")
     board = board_figures(store)
     quiet = next(f for f in board.wards if f.ward.name == "Quiet Ward")
     assert not quiet.audited and quiet.score is None
@@ -92,11 +92,11 @@ def test_different_checklist_versions_are_noted(store: Store, checklist: Checkli
     data["version"] = checklist.version + 1
     newer = from_canonical_json(json.dumps(data))
     for name, used in (("Old Ward", checklist), ("New Ward", newer)):
-        store.add_ward(site="Ashcombe", name=name, sex="female")
-        audit = store.start_audit(name, used)
+        store.wards.add(site="Ashcombe", name=name, sex="female")
+        audit = store.audits.start(name, used)
         for item in used.applicable_items("female"):
-            store.record_answer(audit.id, item.id, "yes")
-        store.complete_audit(audit.id, by="A matron", role="Matron")
+            store.audits.record_answer(audit.id, item.id, "yes")
+        store.audits.complete(audit.id, by="A matron", role="Matron")
     note = board_figures(store).versions_note
     old, new = f"v{checklist.version} (1 ward)", f"v{checklist.version + 1} (1 ward)"
     assert note is not None and old in note and new in note

@@ -233,16 +233,16 @@ def test_a_board_report_lists_the_still_to_do_actions_of_its_wards_overdue_first
 def test_board_actions_leave_out_audits_still_in_progress(demo_store: Store) -> None:
     board = board_figures(demo_store)
     listed = board_actions(demo_store, board)
-    in_progress = {a.id for a in demo_store.in_progress_audits()}
+    in_progress = {a.id for a in demo_store.audits.in_progress()}
     assert in_progress and listed
     assert not {a.audit_id for a in listed} & in_progress
-    signed_off = [a for a in demo_store.actions() if a.audit_id not in in_progress]
+    signed_off = [a for a in demo_store.actions.list() if a.audit_id not in in_progress]
     assert listed == open_actions(board, signed_off, clock.today())
     assert sum(f.open_actions for f in board.wards) == len(listed)
 
 
 def test_a_board_choice_gives_the_board_its_filters_ask_for(demo_store: Store) -> None:
-    site = demo_store.wards()[0].site
+    site = demo_store.wards.list()[0].site
     choice = BoardChoice(site=site, designation="female")
     board = figures_for(demo_store, choice)
     assert board == board_figures(demo_store, site=site, designation="female")

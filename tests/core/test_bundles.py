@@ -9,15 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit.bundles import (
-    BundleConflicts,
-    BundleRefused,
-    content_fingerprint,
-    export_bundle,
-    import_bundle,
-)
 from wardaudit.checklist import Checklist
 from wardaudit.cli import main
+from wardaudit.errors import BundleConflicts, BundleRefused
+from wardaudit.exchange import export_bundle, import_bundle
 from wardaudit.store import Store
 
 
@@ -29,14 +24,14 @@ def audit_ward(
     site: str = "Ashcombe",
     failing: int = 2,
 ) -> str:
-    store.add_ward(site=site, name=ward, sex=sex, areas=["Garden"])
-    audit = store.start_audit(ward, checklist, by="A matron")
+    store.wards.add(site=site, name=ward, sex=sex, areas=["Garden"])
+    audit = store.audits.start(ward, checklist, by="A matron")
     items = checklist.applicable_items(sex)
     failing_ids = {i.id for i in items if not i.critical}
     failing_ids = set(sorted(failing_ids)[:failing])
     for item in items:
         value = "no" if item.id in failing_ids else "yes"
-        store.record_answer(
+        store.audits.record_answer(
             audit.id,
             item.id,
             value,
@@ -44,7 +39,7 @@ def audit_ward(
             location="Garden" if value == "no" else None,
         )
     if items:
-        store.add_photo(
+        store.photos.add(
             audit.id,
             items[-1].id,
             b"\xff\xd8fakejpeg" + ward.encode(),
@@ -53,7 +48,7 @@ def audit_ward(
             width=10,
             height=8,
         )
-    store.complete_audit(audit.id, by="A matron", role="Matron")
+    store.audits.complete(audit.id, by="A matron", role="Matron")
     return audit.id
 
 
@@ -74,8 +69,8 @@ def test_two_laptops_exchange_both_ways_and_end_identical(
 ) -> None:
     a, b = laptops
     # laptop A's actions move on after sign-off; then both export
-    action = a.actions(ward="Juniper Ward")[0]
-    a.set_action_status(action.id, "in_progress", note="Booked", actor="Estates")
+    action = a.actions.list(ward="Juniper Ward")[0]
+    a.actions.set_status(action.id, "in_progress", note="Booked", actor="Estates")
     a_file, b_file = tmp_path / "a.wabundle", tmp_path / "b.wabundle"
     export_bundle(a, a_file)
     export_bundle(b, b_file)
@@ -83,16 +78,16 @@ def test_two_laptops_exchange_both_ways_and_end_identical(
     assert (plan.new_audits, plan.conflicts) == (2, [])
     assert plan.new_photos == 2
     import_bundle(a, b_file)
-    assert content_fingerprint(a) == content_fingerprint(b)
-    assert {w.name for w in b.wards()} == {"Juniper Ward", "Rowan Ward", "Birch Ward"}
-    assert b.action(action.id).status == "in_progress"
-    photo = b.audit(b.audits(ward="Juniper Ward")[0].id).photos[0]
-    assert b.photo_data(photo.id) == a.photo_data(photo.id)
+    assert a.records.fingerprint() == b.records.fingerprint()
+    assert {w.name for w in b.wards.list()} == {"Juniper Ward", "Rowan Ward", "Birch Ward"}
+    assert b.actions.get(action.id).status == "in_progress"
+    photo = b.audits.get(b.audits.list(ward="Juniper Ward")[0].id).photos[0]
+    assert b.photos.data(photo.id) == a.photos.data(photo.id)
     # importing again changes nothing
-    before = content_fingerprint(b)
+    before = b.records.fingerprint()
     again = import_bundle(b, a_file)
     assert (again.new_audits, again.new_events, again.conflicts) == (0, 0, [])
-    assert content_fingerprint(b) == before
+    assert b.records.fingerprint() == before
 
 
 def test_a_later_export_with_moved_actions_merges_cleanly(
@@ -103,11 +98,13 @@ def test_a_later_export_with_moved_actions_merges_cleanly(
     export_bundle(a, first)
     import_bundle(b, first)
     # on the board's copy, estates close one action; on the laptop, the matron amends an answer
-    action = b.actions(ward="Juniper Ward")[0]
-    b.set_action_status(action.id, "done", actor="Estates")
-    audit_id = a.audits(ward="Rowan Ward")[0].id
-    item = next(i for i in a.checklist_of(audit_id).applicable_items("female") if not i.critical)
-    a.amend_answer(
+    action = b.actions.list(ward="Juniper Ward")[0]
+    b.actions.set_status(action.id, "done", actor="Estates")
+    audit_id = a.audits.list(ward="Rowan Ward")[0].id
+    item = next(
+        i for i in a.checklists.for_audit(audit_id).applicable_items("female") if not i.critical
+    )
+    a.audits.amend_answer(
         audit_id, item.id, "partial", reason="Re-checked the next morning", by="A matron"
     )
     second = tmp_path / "second.wabundle"
@@ -117,27 +114,27 @@ def test_a_later_export_with_moved_actions_merges_cleanly(
     back = tmp_path / "back.wabundle"
     export_bundle(b, back)
     import_bundle(a, back)
-    assert content_fingerprint(a) == content_fingerprint(b)
-    assert a.action(action.id).status == "done"
-    assert b.audit(audit_id).answers[item.id].value == "partial"
+    assert a.records.fingerprint() == b.records.fingerprint()
+    assert a.actions.get(action.id).status == "done"
+    assert b.audits.get(audit_id).answers[item.id].value == "partial"
 
 
 def test_replaying_the_history_gives_the_state_already_held(
     store: Store, checklist: Checklist
 ) -> None:
     audit_id = audit_ward(store, checklist, "Elm Ward", "female", failing=3)
-    action = store.audit(audit_id).actions[0]
-    store.update_action(action.id, likelihood=5, consequence=5, actor="A matron")
-    store.set_action_status(action.id, "cannot_do", note="Needs capital funding", actor="Estates")
+    action = store.audits.get(audit_id).actions[0]
+    store.actions.edit(action.id, likelihood=5, consequence=5, actor="A matron")
+    store.actions.set_status(action.id, "cannot_do", note="Needs capital funding", actor="Estates")
     item = checklist.applicable_items("female")[5]
-    store.amend_answer(
+    store.audits.amend_answer(
         audit_id, item.id, "no", reason="Lock found broken", by="A matron", note="broken"
     )
-    before = content_fingerprint(store)
+    before = store.records.fingerprint()
     with store._transaction() as conn:
         rowid = conn.execute("SELECT id FROM audits WHERE uuid = ?", (audit_id,)).fetchone()[0]
         store._replay(conn, rowid)
-    assert content_fingerprint(store) == before
+    assert store.records.fingerprint() == before
 
 
 def _rewrite(source: Path, target: Path, change) -> None:  # type: ignore[no-untyped-def]
@@ -154,7 +151,7 @@ def test_damaged_cut_short_altered_and_foreign_files_are_refused(
     a, b = laptops
     good = tmp_path / "good.wabundle"
     export_bundle(a, good)
-    before = content_fingerprint(b)
+    before = b.records.fingerprint()
     data = good.read_bytes()
 
     flipped = tmp_path / "flipped.wabundle"
@@ -176,7 +173,7 @@ def test_damaged_cut_short_altered_and_foreign_files_are_refused(
     for bad in (flipped, short, foreign, text, altered):
         with pytest.raises(BundleRefused):
             import_bundle(b, bad)
-        assert content_fingerprint(b) == before, bad.name
+        assert b.records.fingerprint() == before, bad.name
 
 
 def test_a_changed_record_under_an_existing_id_is_a_conflict(
@@ -206,19 +203,19 @@ def test_a_changed_record_under_an_existing_id_is_a_conflict(
         files["manifest.json"] = json.dumps(manifest).encode()
 
     _rewrite(good, forged, forge)
-    before = content_fingerprint(b)
+    before = b.records.fingerprint()
     with pytest.raises(BundleConflicts) as refused:
         import_bundle(b, forged)
     assert (
         len(refused.value.conflicts) == 1
         and "signed-off record differs" in refused.value.conflicts[0]
     )
-    assert content_fingerprint(b) == before
+    assert b.records.fingerprint() == before
     plan = import_bundle(b, forged, skip_conflicts=True)
     assert len(plan.conflicts) == 1
     [conflict] = plan.conflict_records
     assert conflict.kind == "audit" and conflict.record in plan.conflicts[0]
-    assert content_fingerprint(b) == before, "the conflicting record was left as it was"
+    assert b.records.fingerprint() == before, "the conflicting record was left as it was"
 
 
 def test_bundle_commands(

@@ -201,11 +201,11 @@ def test_demo_has_actions_in_every_status(demo_store: object) -> None:
     from wardaudit.store import Store
 
     assert isinstance(demo_store, Store)
-    statuses = {a.status for a in demo_store.actions()}
+    statuses = {a.status for a in demo_store.actions.list()}
     assert statuses == set(ACTION_STATUSES)
     from wardaudit import clock
 
-    assert any(a.is_overdue(clock.today()) for a in demo_store.actions())
+    assert any(a.is_overdue(clock.today()) for a in demo_store.actions.list())
 
 
 def test_nhs_number_in_a_note_warns(

@@ -27,8 +27,8 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
     db = tmp_path / "durable.sqlite3"
     with Store.open(db) as store:
         for n, sex in enumerate(["male", "female", "mixed"]):
-            store.add_ward(site="Ashcombe", name=f"Ward {n}", sex=sex)
-            store.start_audit(f"Ward {n}", checklist)
+            store.wards.add(site="Ashcombe", name=f"Ward {n}", sex=sex)
+            store.audits.start(f"Ward {n}", checklist)
     rng = random.Random(2018)
     checked = 0
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
@@ -65,7 +65,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
         with Store.open(db) as store:
             assert store._conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
             for (audit_id, item), (value, note) in saved.items():
-                stored = store.audit(audit_id).answers[item]
+                stored = store.audits.get(audit_id).answers[item]
                 allowed = {(value, note)}
                 if in_flight and in_flight[:2] == (audit_id, item):
                     allowed.add((in_flight[2], in_flight[3]))

@@ -11,18 +11,18 @@ from wardaudit.store import Store
 
 def signed_off_audit(store: Store, checklist: Checklist, ward: str, noes: list[str]) -> str:
     """A whole audit of ``ward``: the items in ``noes`` answered No, the rest Yes."""
-    audit_id = store.start_audit(ward, checklist, by="A matron").id
-    sex = store.ward(ward).sex
+    audit_id = store.audits.start(ward, checklist, by="A matron").id
+    sex = store.wards.get(ward).sex
     for item in checklist.applicable_items(sex):
-        store.record_answer(audit_id, item.id, "no" if item.id in noes else "yes")
-    store.complete_audit(audit_id, by="A matron", role="Matron")
+        store.audits.record_answer(audit_id, item.id, "no" if item.id in noes else "yes")
+    store.audits.complete(audit_id, by="A matron", role="Matron")
     return audit_id
 
 
 @pytest.fixture
 def wards(store: Store) -> tuple[str, str]:
-    first = store.add_ward(site="Ashcombe", name="Juniper Ward", sex="mixed")
-    other = store.add_ward(site="Ashcombe", name="Rowan Ward", sex="mixed")
+    first = store.wards.add(site="Ashcombe", name="Juniper Ward", sex="mixed")
+    other = store.wards.add(site="Ashcombe", name="Rowan Ward", sex="mixed")
     return first.name, other.name
 
 
@@ -32,24 +32,24 @@ def test_a_new_audit_is_shown_what_the_last_one_left_open(
     juniper, rowan = wards
     first = signed_off_audit(store, checklist, juniper, ["A03", "A07", "B05"])
     signed_off_audit(store, checklist, rowan, ["A04"])  # another ward's: never shown
-    by_item = {a.item: a for a in store.actions(audit=first)}
-    store.set_action_status(by_item["A03"].id, "done", note="Fixed", actor="Estates officer")
-    store.set_action_status(by_item["A07"].id, "in_progress", actor="Estates officer")
+    by_item = {a.item: a for a in store.actions.list(audit=first)}
+    store.actions.set_status(by_item["A03"].id, "done", note="Fixed", actor="Estates officer")
+    store.actions.set_status(by_item["A07"].id, "in_progress", actor="Estates officer")
 
-    second = store.start_audit(juniper, checklist).id
-    previous = store.previous_open_actions(second)
+    second = store.audits.start(juniper, checklist).id
+    previous = store.actions.previous_open(second)
     assert [a.item for a in previous] == ["A07", "B05"]  # done ones are not asked about
     assert {a.audit_id for a in previous} == {first}
     assert {a.status for a in previous} == {"open", "in_progress"}
-    assert all(a.ward == juniper for a in previous)
+    assert all(a.ward_name == juniper for a in previous)
 
     # Answering No at this audit raises its own action, which is not a previous one.
-    store.record_answer(second, "C01", "no")
-    assert [a.item for a in store.previous_open_actions(second)] == ["A07", "B05"]
+    store.audits.record_answer(second, "C01", "no")
+    assert [a.item for a in store.actions.previous_open(second)] == ["A07", "B05"]
 
     # Verified at the walk-round: no longer shown.
-    store.set_action_status(by_item["B05"].id, "verified", note="Checked at the audit")
-    assert [a.item for a in store.previous_open_actions(second)] == ["A07"]
+    store.actions.set_status(by_item["B05"].id, "verified", note="Checked at the audit")
+    assert [a.item for a in store.actions.previous_open(second)] == ["A07"]
 
 
 def test_newest_audit_first_and_only_audits_signed_off_before(
@@ -58,22 +58,22 @@ def test_newest_audit_first_and_only_audits_signed_off_before(
     juniper, _ = wards
     first = signed_off_audit(store, checklist, juniper, ["A07"])
     second = signed_off_audit(store, checklist, juniper, ["B05"])
-    third = store.start_audit(juniper, checklist).id
+    third = store.audits.start(juniper, checklist).id
 
-    assert [(a.audit_id, a.item) for a in store.previous_open_actions(third)] == [
+    assert [(a.audit_id, a.item) for a in store.actions.previous_open(third)] == [
         (second, "B05"),
         (first, "A07"),
     ]
     # A signed-off audit is followed only by the audits signed off before it.
-    assert [a.item for a in store.previous_open_actions(second)] == ["A07"]
-    assert store.previous_open_actions(first) == []
+    assert [a.item for a in store.actions.previous_open(second)] == ["A07"]
+    assert store.actions.previous_open(first) == []
 
 
 def test_a_first_audit_has_nothing_before_it(
     store: Store, checklist: Checklist, wards: tuple[str, str]
 ) -> None:
     juniper, _ = wards
-    audit_id = store.start_audit(juniper, checklist).id
-    assert store.previous_open_actions(audit_id) == []
+    audit_id = store.audits.start(juniper, checklist).id
+    assert store.actions.previous_open(audit_id) == []
     with pytest.raises(NotFound):
-        store.previous_open_actions("no-such-audit")
+        store.actions.previous_open("no-such-audit")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from wardaudit import backups
 from wardaudit.checklist import Checklist
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, DatabaseTooNew, StoreError
 from wardaudit.location import warnings_for
 from wardaudit.scoring import Packing
-from wardaudit.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store
+from wardaudit.store import SCHEMA_VERSION, Store, backups
+from wardaudit.store.migrations import APPLICATION_ID, MIGRATIONS
 
 
 def digest(path: Path) -> str:
@@ -68,12 +68,12 @@ def test_migration_from_the_first_schema_keeps_everything(
     make_v1_database(path, checklist)
     with Store.open(path) as store:
         assert store._user_version() == SCHEMA_VERSION > 1
-        ward = store.ward("Old Ward")
+        ward = store.wards.get("Old Ward")
         assert ward.areas == ()
-        record = store.audit("audit-uuid")
+        record = store.audits.get("audit-uuid")
         first = checklist.applicable_items("male")[0].id
         assert record.answers[first].note == "kept"
-        store.add_photo(
+        store.photos.add(
             "audit-uuid",
             first,
             b"jpeg",
@@ -103,7 +103,7 @@ def test_a_damaged_database_is_refused_with_nothing_overwritten(
 ) -> None:
     with Store.open(db_path) as store:
         for n in range(40):
-            store.add_ward(
+            store.wards.add(
                 site=f"Site {n % 3}",
                 name=f"Ward {n}",
                 sex="mixed",
@@ -128,7 +128,7 @@ def test_a_damaged_database_is_refused_with_nothing_overwritten(
     kept = backups.restore(db_path, refused.value.newest_backup)
     assert digest(kept) == before
     with Store.open(db_path) as store:
-        assert len(store.wards()) == 40
+        assert len(store.wards.list()) == 40
 
 
 def test_random_bytes_are_not_a_database(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_another_programs_database_is_refused(tmp_path: Path) -> None:
 
 def test_a_second_process_is_refused_while_the_first_writes(db_path: Path) -> None:
     with Store.open(db_path) as store:
-        store.add_ward(site="S", name="First Ward", sex="male")
+        store.wards.add(site="S", name="First Ward", sex="male")
         command = [sys.executable, "-m", "wardaudit", "--db", str(db_path)]
         second = subprocess.run(
             [*command, "wards", "add", "--site", "S", "--name", "Second", "--sex", "male"],
@@ -167,7 +167,7 @@ def test_a_second_process_is_refused_while_the_first_writes(db_path: Path) -> No
         )
         assert reader.returncode == 0 and "First Ward" in reader.stdout
     with Store.open(db_path) as store:
-        assert [w.name for w in store.wards()] == ["First Ward"]
+        assert [w.name for w in store.wards.list()] == ["First Ward"]
 
 
 def test_same_process_second_writer_is_refused(db_path: Path) -> None:
@@ -182,10 +182,10 @@ def test_same_process_second_writer_is_refused(db_path: Path) -> None:
 
 def test_backups_on_close_and_thinning(db_path: Path) -> None:
     with Store.open(db_path) as store:
-        store.add_ward(site="S", name="W", sex="male")
+        store.wards.add(site="S", name="W", sex="male")
     assert len(backups.list_backups(db_path)) == 1, "a change means a backup on close"
     with Store.open(db_path) as store:
-        store.wards()
+        store.wards.list()
     assert len(backups.list_backups(db_path)) == 1, "no change, no new backup"
     folder = backups.list_backups(db_path)[0].parent
     for month in range(1, 13):
@@ -214,9 +214,9 @@ def test_warnings_for_synced_folders(tmp_path: Path) -> None:
 
 def test_bookkeeping_settings_do_not_call_for_a_backup(db_path: Path) -> None:
     with Store.open(db_path) as store:
-        store.set_setting("session_open", "1", bookkeeping=True)
+        store.settings.set("session_open", "1", bookkeeping=True)
         assert not store.data_changed_since_open()
-        store.add_ward(site="S", name="W", sex="male")
+        store.wards.add(site="S", name="W", sex="male")
         assert store.data_changed_since_open() and store.data_changed_since_backup()
         store.backup_now("manual")
         assert not store.data_changed_since_backup()

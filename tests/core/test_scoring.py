@@ -186,10 +186,10 @@ def test_packed_bulk_scoring_matches_the_pure_rules(case: tuple[Checklist, dict[
 
 def test_bulk_scoring_matches_pure_scoring(demo_store: Store) -> None:
     """The board's bulk SQL path and the audit screen's pure path agree on every demo audit."""
-    summaries = demo_store.audits()
+    summaries = demo_store.audits.list()
     assert len(summaries) > 200
     for summary in summaries[:80]:
-        record = demo_store.audit(summary.id)
+        record = demo_store.audits.get(summary.id)
         assert summary.overall == record.score.overall_float
         assert summary.rating == record.score.rating
         assert summary.critical_breach == record.score.critical_breach
@@ -199,12 +199,12 @@ def test_bulk_scoring_matches_pure_scoring(demo_store: Store) -> None:
 def test_stored_audit_scores_with_its_pinned_checklist(
     store: Store, checklist: Checklist, tmp_path: Path
 ) -> None:
-    store.add_ward(site="S", name="W", sex="male")
-    audit = store.start_audit("W", checklist)
+    store.wards.add(site="S", name="W", sex="male")
+    audit = store.audits.start("W", checklist)
     for item in checklist.applicable_items("male"):
-        store.record_answer(audit.id, item.id, "yes")
-    store.record_answer(audit.id, checklist.applicable_items("male")[0].id, "no")
-    record = store.audit(audit.id)
+        store.audits.record_answer(audit.id, item.id, "yes")
+    store.audits.record_answer(audit.id, checklist.applicable_items("male")[0].id, "no")
+    record = store.audits.get(audit.id)
     assert record.score == score_audit(
         checklist, "male", {k: a.value for k, a in record.answers.items()}
     )

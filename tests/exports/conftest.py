@@ -24,7 +24,7 @@ def _jpeg(width: int = 640, height: int = 480) -> bytes:
 @pytest.fixture
 def small_audit(store: Store, checklist: Checklist) -> SmallAudit:
     """Juniper Ward, mixed: one critical breach, three more failures, notes that look like formulas."""
-    ward = store.add_ward(
+    ward = store.wards.add(
         site="Ashcombe Hospital",
         name="Juniper Ward",
         sex="mixed",
@@ -32,7 +32,7 @@ def small_audit(store: Store, checklist: Checklist) -> SmallAudit:
         beds=20,
         areas=["Zone door", "Main lounge"],
     )
-    audit = store.start_audit(ward.id, checklist, by="Modern matron")
+    audit = store.audits.start(ward.id, checklist, by="Modern matron")
     items = checklist.applicable_items("mixed")
     critical = next(item for item in items if item.critical)
     others = [item for item in items if not item.critical][:3]
@@ -47,8 +47,8 @@ def small_audit(store: Store, checklist: Checklist) -> SmallAudit:
         failing[item.id] = (value, note, location)
     for item in items:
         value, note, location = failing.get(item.id, ("yes", "", ""))
-        store.record_answer(audit.id, item.id, value, note=note, location=location)
-    store.add_photo(
+        store.audits.record_answer(audit.id, item.id, value, note=note, location=location)
+    store.photos.add(
         audit.id,
         critical.id,
         _jpeg(),
@@ -57,11 +57,11 @@ def small_audit(store: Store, checklist: Checklist) -> SmallAudit:
         width=640,
         height=480,
     )
-    store.complete_audit(audit.id, by="Modern matron", role="Matron")
-    record = store.audit(audit.id)
+    store.audits.complete(audit.id, by="Modern matron", role="Matron")
+    record = store.audits.get(audit.id)
     # An estates comment that looks like a formula, and another that is a phone number.
     first, second = record.actions[0], record.actions[1]
-    store.apply_action_updates(
+    store.actions.apply_updates(
         [
             ActionChange(first.id, status="in_progress", comment=FORMULA_LIKE[0]),
             ActionChange(second.id, comment=FORMULA_LIKE[1]),
@@ -72,4 +72,4 @@ def small_audit(store: Store, checklist: Checklist) -> SmallAudit:
 
 @pytest.fixture
 def small_record(store: Store, small_audit: SmallAudit) -> AuditRecord:
-    return store.audit(small_audit.id)
+    return store.audits.get(small_audit.id)

@@ -50,18 +50,18 @@ def last_twelve_months() -> tuple[str, str]:
 def latest_in_period(store: Store, start: str, end: str) -> dict[str, dict[str, Any]]:
     """Each ward's latest completed audit in the period, from the audit list alone."""
     latest: dict[str, dict[str, Any]] = {}
-    for audit in store.audits(status="completed"):
+    for audit in store.audits.list(status="completed"):
         assert audit.completed_at is not None
         if not start <= audit.completed_at[:7] <= end:
             continue
         when = clock.parse_iso(audit.completed_at)
-        found = latest.get(audit.ward)
+        found = latest.get(audit.ward_name)
         if found is None or when > found["when"]:
-            latest[audit.ward] = {
+            latest[audit.ward_name] = {
                 "when": when,
                 "score": audit.overall,
                 "rating": audit.rating,
-                "site": audit.site,
+                "site": audit.site_name,
             }
     return latest
 
@@ -100,10 +100,10 @@ def summary_groups(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def audit_all_yes(store: Store, ward: str, checklist: Checklist, sex: str) -> None:
-    audit = store.start_audit(ward, checklist)
+    audit = store.audits.start(ward, checklist)
     for item in checklist.applicable_items(sex):
-        store.record_answer(audit.id, item.id, "yes")
-    store.complete_audit(audit.id, by="Modern matron", role="Matron")
+        store.audits.record_answer(audit.id, item.id, "yes")
+    store.audits.complete(audit.id, by="Modern matron", role="Matron")
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def demo_board(demo_store: Store) -> Board:
 
 @pytest.fixture
 def demo_files(demo_store: Store, demo_board: Board, tmp_path: Path) -> tuple[Path, Path]:
-    actions = demo_store.actions()
+    actions = demo_store.actions.list()
     pdf = write_board_pdf(demo_board, tmp_path / "board.pdf", actions=actions, trust="Demo Trust")
     book = write_board_xlsx(
         demo_board, tmp_path / "board.xlsx", actions=actions, trust="Demo Trust"
@@ -134,8 +134,8 @@ def test_every_ward_has_its_latest_score_and_rating(
     lines = pdf_lines(pdf)
     wards = rows_by(book, "Wards", "Ward")
     sections = rows_by(book, "Sections", "Ward")
-    assert len(wards) == len(demo_store.wards()) == 12
-    for ward in demo_store.wards():
+    assert len(wards) == len(demo_store.wards.list()) == 12
+    for ward in demo_store.wards.list():
         found = expected.get(ward.name)
         row = ranking_row(lines, ward.name, ward.site)
         cells = wards[ward.name]
@@ -167,9 +167,9 @@ def test_site_and_trust_means_are_shown_with_their_n(
     expected = latest_in_period(demo_store, start, end)
     text = squash(" ".join(pdf_pages(pdf)))
     groups = summary_groups(book)
-    sites = {ward.site for ward in demo_store.wards()}
+    sites = {ward.site for ward in demo_store.wards.list()}
     for name in [*sorted(sites), "Trust"]:
-        wards = [w for w in demo_store.wards() if name in ("Trust", w.site)]
+        wards = [w for w in demo_store.wards.list() if name in ("Trust", w.site)]
         scores = [expected[w.name]["score"] for w in wards if w.name in expected]
         words = f"{display_score(fmean(scores))}% (n = {len(scores)} of {len(wards)} wards audited)"
         assert words in text
@@ -216,12 +216,12 @@ def test_month_names_and_period_in_words(demo_board: Board) -> None:
 def test_a_ward_not_audited_says_so_and_is_never_zero(
     store: Store, checklist: Checklist, tmp_path: Path
 ) -> None:
-    store.add_ward(site="Ashcombe", name="Audited Ward", sex="male")
-    store.add_ward(site="Ashcombe", name="Quiet Ward", sex="male")
+    store.wards.add(site="Ashcombe", name="Audited Ward", sex="male")
+    store.wards.add(site="Ashcombe", name="Quiet Ward", sex="male")
     audit_all_yes(store, "Audited Ward", checklist, "male")
     board = board_figures(store)
-    pdf = write_board_pdf(board, tmp_path / "board.pdf", actions=store.actions())
-    book = write_board_xlsx(board, tmp_path / "board.xlsx", actions=store.actions())
+    pdf = write_board_pdf(board, tmp_path / "board.pdf", actions=store.actions.list())
+    book = write_board_xlsx(board, tmp_path / "board.xlsx", actions=store.actions.list())
 
     lines = pdf_lines(pdf)
     quiet = ranking_row(lines, "Quiet Ward", "Ashcombe")
@@ -256,7 +256,7 @@ def test_different_checklist_versions_are_noted(
     data["version"] = checklist.version + 1
     newer = from_canonical_json(json.dumps(data))
     for name, used in (("Old Ward", checklist), ("New Ward", newer)):
-        store.add_ward(site="Ashcombe", name=name, sex="female")
+        store.wards.add(site="Ashcombe", name=name, sex="female")
         audit_all_yes(store, name, used, "female")
     board = board_figures(store)
     assert board.versions_note is not None
@@ -274,7 +274,7 @@ def test_different_checklist_versions_are_noted(
 def test_one_checklist_version_gives_no_note(
     store: Store, checklist: Checklist, tmp_path: Path
 ) -> None:
-    store.add_ward(site="Ashcombe", name="Only Ward", sex="female")
+    store.wards.add(site="Ashcombe", name="Only Ward", sex="female")
     audit_all_yes(store, "Only Ward", checklist, "female")
     board = board_figures(store)
     pdf = write_board_pdf(board, tmp_path / "board.pdf")
@@ -337,8 +337,9 @@ def test_actions_sheet_lists_open_actions_overdue_first_with_real_dates(
     today = clock.today()
     wanted = [
         a
-        for a in demo_store.actions()
-        if a.status in ("open", "in_progress") and a.ward in {f.ward.name for f in demo_board.wards}
+        for a in demo_store.actions.list()
+        if a.status in ("open", "in_progress")
+        and a.ward_name in {f.ward.name for f in demo_board.wards}
     ]
     assert len(body) == len(wanted) > 0
     assert {row["Status"].value for row in body} <= {"Open", "In progress"}
@@ -363,7 +364,7 @@ def test_the_board_workbook_is_not_taken_for_an_action_workbook(
 
 def test_text_that_looks_like_a_formula_stays_text(store: Store, tmp_path: Path) -> None:
     for text in FORMULA_LIKE:
-        store.add_ward(site=text, name=f"{text} ward", sex="mixed")
+        store.wards.add(site=text, name=f"{text} ward", sex="mixed")
     board = board_figures(store)
     book = write_board_xlsx(board, tmp_path / "board.xlsx")
     ws = load_workbook(book)["Wards"]
@@ -445,7 +446,7 @@ def test_command_for_one_site_and_period(
 ) -> None:
     book = tmp_path / "site.xlsx"
     with Store.open(demo_db, readonly=True) as store:
-        site = store.wards()[0].site
+        site = store.wards.list()[0].site
     start, end = last_twelve_months()
     args = ["--db", str(demo_db), "export", "board", "--from", start, "--to", end]
     assert main([*args, "--site", site, "--xlsx", str(book)]) == 0
@@ -486,8 +487,8 @@ def test_export_board_without_a_file_is_invalid(demo_store: Store) -> None:
 def test_an_empty_period_still_makes_both_documents(demo_store: Store, tmp_path: Path) -> None:
     board = board_figures(demo_store, start="2001-01", end="2001-03")
     assert board.trust.audited == 0
-    pdf = write_board_pdf(board, tmp_path / "empty.pdf", actions=demo_store.actions())
-    book = write_board_xlsx(board, tmp_path / "empty.xlsx", actions=demo_store.actions())
+    pdf = write_board_pdf(board, tmp_path / "empty.pdf", actions=demo_store.actions.list())
+    book = write_board_xlsx(board, tmp_path / "empty.xlsx", actions=demo_store.actions.list())
     text = squash(" ".join(pdf_pages(pdf)))
     assert "Not audited (n = 0 of 12 wards audited)" in text
     assert not ZERO.search(text)
@@ -518,7 +519,7 @@ def test_a_long_action_list_keeps_the_most_serious_and_says_so(
 
     monkeypatch.setattr(exports.xlsx.board, "WORKBOOK_ACTION_LIMIT", 5)
     monkeypatch.setattr(exports.pdf.board, "PDF_ACTION_LIMIT", 3)
-    actions = demo_store.actions()
+    actions = demo_store.actions.list()
     still_open = sum(1 for a in actions if a.status in ("open", "in_progress"))
     book = write_board_xlsx(demo_board, tmp_path / "board.xlsx", actions=actions)
     pdf = write_board_pdf(demo_board, tmp_path / "board.pdf", actions=actions)

@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _signed_off_audit(store: Store) -> str:
-    return next(a.id for a in store.audits(status="completed") if store.audit(a.id).actions)
+    return next(
+        a.id for a in store.audits.list(status="completed") if store.audits.get(a.id).actions
+    )
 
 
 @pytest.mark.parametrize("kind", ["pdf", "xlsx"])
@@ -32,7 +34,7 @@ def test_each_document_is_written_whole_and_its_path_returned(
     demo_store: Store, tmp_path: Path, kind: str
 ) -> None:
     audit = _signed_off_audit(demo_store)
-    record = demo_store.audit(audit)
+    record = demo_store.audits.get(audit)
     out = tmp_path / "out"
     out.mkdir()
     plan = documents.write_action_plan(demo_store, audit, out / f"plan.{kind}", kind)
@@ -48,14 +50,14 @@ def test_each_document_is_written_whole_and_its_path_returned(
         assert "Board report" in pdf_pages(board)[0]
     else:
         assert len(sheet_rows(plan)) == len(record.actions)
-        assert len(sheet_rows(work)) == len(demo_store.actions())
+        assert len(sheet_rows(work)) == len(demo_store.actions.list())
         assert load_workbook(board).sheetnames[0] == "Summary"
 
 
 def test_the_trust_name_and_the_audits_photos_reach_the_action_plan(
     store: Store, small_audit: Any, tmp_path: Path
 ) -> None:
-    store.set_setting(TRUST_NAME_SETTING, "Demo NHS Trust")
+    store.settings.set(TRUST_NAME_SETTING, "Demo NHS Trust")
     plan = documents.write_action_plan(store, small_audit.id, tmp_path / "plan.pdf", "pdf")
     text = " ".join(pdf_pages(plan))
     assert "Demo NHS Trust" in text and "Photos" in text
@@ -69,7 +71,7 @@ def test_the_work_lists_filters_choose_its_actions_and_head_it(
     chosen = documents.work_list(demo_store, filters)
     expected = [
         a
-        for a in demo_store.actions(site="Fenwick House")
+        for a in demo_store.actions.list(site="Fenwick House")
         if a.status in ("open", "in_progress") and a.due < today
     ]
     assert chosen.actions and sorted(a.id for a in chosen.actions) == sorted(a.id for a in expected)
@@ -80,19 +82,19 @@ def test_the_work_lists_filters_choose_its_actions_and_head_it(
 
 
 def test_a_ward_is_named_in_the_heading_whether_given_by_id_or_name(demo_store: Store) -> None:
-    ward = demo_store.wards()[0]
+    ward = demo_store.wards.list()[0]
     by_id = documents.work_list(demo_store, WorkListFilters(ward=ward.id))
     by_name = documents.work_list(demo_store, WorkListFilters(ward=ward.name))
     assert by_id == by_name and by_id.filters == f"Ward: {ward.name}"
-    assert by_id.actions and {a.ward for a in by_id.actions} == {ward.name}
+    assert by_id.actions and {a.ward_name for a in by_id.actions} == {ward.name}
 
 
 def test_the_board_report_follows_its_choice(demo_store: Store, tmp_path: Path) -> None:
-    site = demo_store.wards()[0].site
+    site = demo_store.wards.list()[0].site
     choice = BoardChoice(site=site, designation="male")
     path = documents.write_board_report(demo_store, choice, tmp_path / "board.xlsx", "xlsx")
     wards = [r for r in load_workbook(path)["Wards"].iter_rows(min_row=2, values_only=True) if r[1]]
-    expected = {w.name for w in demo_store.wards(site=site) if w.sex == "male"}
+    expected = {w.name for w in demo_store.wards.list(site=site) if w.sex == "male"}
     assert wards and {row[1] for row in wards} == expected
     # Only the actions of these wards, and only those still to do of signed-off audits.
     listed = [r for r in load_workbook(path)["Actions"].iter_rows(min_row=2, values_only=True)]
@@ -139,7 +141,7 @@ def test_the_writers_are_reached_through_their_packages(
     monkeypatch.setattr(exports.xlsx, "write_work_list", recording("xlsx"))
     for kind in ("pdf", "xlsx"):
         documents.write_work_list(demo_store, None, tmp_path / f"w.{kind}", kind)
-    count = len(demo_store.actions())
+    count = len(demo_store.actions.list())
     assert seen == [("pdf", count), ("xlsx", count)]
 
 
@@ -217,6 +219,6 @@ def test_the_returned_workbook_comes_back_through_the_front_door(
     book.save(path)
     plan = documents.read_updates(path, store)
     assert [update.action.id for update in plan.updates] == [changed]
-    assert store.action(changed).status != "done"  # reading changes nothing
+    assert store.actions.get(changed).status != "done"  # reading changes nothing
     assert documents.apply_updates(store, plan, actor="Estates") == 1
-    assert store.action(changed).status == "done"
+    assert store.actions.get(changed).status == "done"

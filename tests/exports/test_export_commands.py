@@ -16,8 +16,10 @@ from wardaudit.store import Store
 
 def _completed_audit(db: Path) -> tuple[str, int]:
     with Store.open(db, readonly=True) as store:
-        audit = next(a for a in store.audits(status="completed") if store.audit(a.id).actions)
-        return audit.id, len(store.audit(audit.id).actions)
+        audit = next(
+            a for a in store.audits.list(status="completed") if store.audits.get(a.id).actions
+        )
+        return audit.id, len(store.audits.get(audit.id).actions)
 
 
 def test_export_action_plan_writes_pdf_and_workbook(
@@ -66,7 +68,7 @@ def test_export_actions_filters_by_site(
     assert code == 0
     rows = sheet_rows(workbook)
     with Store.open(demo_db, readonly=True) as store:
-        expected = store.actions(site="Fenwick House", status="open")
+        expected = store.actions.list(site="Fenwick House", status="open")
     assert rows and len(rows) == len(expected)
     assert {r["Site"].value for r in rows} == {"Fenwick House"}
     assert {r["Status"].value for r in rows} == {"Open"}
@@ -112,12 +114,12 @@ def test_import_dry_run_shows_changes_and_changes_nothing(
     assert "Row 2, " in out and "status Open → Done" in out
     assert "dry run: 1 action(s) would change" in out
     with Store.open(demo_db, readonly=True) as store:
-        assert store.action(changed_id).status == "open"
+        assert store.actions.get(changed_id).status == "open"
 
     assert main(["--db", str(demo_db), "import", "action-updates", str(workbook)]) == 0
     assert "updated 1 action(s)" in capsys.readouterr().out
     with Store.open(demo_db, readonly=True) as store:
-        assert store.action(changed_id).status == "done"
+        assert store.actions.get(changed_id).status == "done"
 
 
 def test_import_refuses_a_bad_workbook_with_exit_status_1(

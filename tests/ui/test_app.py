@@ -25,9 +25,8 @@ from ui import app as ui_app
 from ui.mainwindow import MainWindow
 from ui.session import SESSION_OPEN, demo_path_for
 from ui.wards.dialogs import WardDialog
-from wardaudit import backups
 from wardaudit.checklist import ChecklistLibrary
-from wardaudit.store import Store
+from wardaudit.store import Store, backups
 
 pytestmark = pytest.mark.usefixtures("dialogs", "plain_theme")
 
@@ -95,7 +94,7 @@ def test_controls_have_screen_reader_names(window: MainWindow, page: str) -> Non
 
 
 def test_banner_names_the_audit_in_progress(window: MainWindow, demo_store: Store) -> None:
-    audit = demo_store.in_progress_audits()[0]
+    audit = demo_store.audits.in_progress()[0]
     assert window.banner_text() == (
         f"Juniper Ward — {audit.answered} of {audit.applicable} answered — Resume"
     )
@@ -103,11 +102,11 @@ def test_banner_names_the_audit_in_progress(window: MainWindow, demo_store: Stor
 
 
 def test_banner_goes_when_no_audit_is_in_progress(qtbot, demo_store, open_window) -> None:
-    audit = demo_store.in_progress_audits()[0]
-    record = demo_store.audit(audit.id)
+    audit = demo_store.audits.in_progress()[0]
+    record = demo_store.audits.get(audit.id)
     for item in record.unanswered():
-        demo_store.record_answer(audit.id, item, "na")
-    demo_store.complete_audit(audit.id, by="Modern matron", role="Matron")
+        demo_store.audits.record_answer(audit.id, item, "na")
+    demo_store.audits.complete(audit.id, by="Modern matron", role="Matron")
     win = open_window(demo_store)
     assert win.banner_text() == ""
     win.shutdown()
@@ -120,15 +119,15 @@ def test_resume_opens_the_audit_in_progress(
     monkeypatch.setattr(window, "open_audit", opened.append)
     window.resume_button.setFocus()
     QTest.keyClick(window.resume_button, Qt.Key.Key_Space)
-    assert opened == [demo_store.in_progress_audits()[0].id]
+    assert opened == [demo_store.audits.in_progress()[0].id]
 
 
 def test_resume_shows_the_audit_screen_at_its_item_and_the_banner_follows(
     qtbot, window: MainWindow, demo_store
 ) -> None:
     pytest.importorskip("ui.audit")
-    audit = demo_store.in_progress_audits()[0]
-    record = demo_store.audit(audit.id)
+    audit = demo_store.audits.in_progress()[0]
+    record = demo_store.audits.get(audit.id)
     left_at = record.audit.current_item or record.unanswered()[0]
     window.resume_button.click()
     screen = window.audit_screen
@@ -146,11 +145,11 @@ def test_resume_shows_the_audit_screen_at_its_item_and_the_banner_follows(
 def test_interrupted_session_is_named_and_reopened_at_its_item(
     qtbot, demo_store: Store, open_window, monkeypatch
 ) -> None:
-    audit = demo_store.in_progress_audits()[0]
-    record = demo_store.audit(audit.id)
+    audit = demo_store.audits.in_progress()[0]
+    record = demo_store.audits.get(audit.id)
     left_at = [i.id for i in record.checklist.applicable_items("mixed")][5]
-    demo_store.set_current_item(audit.id, left_at)  # she had gone back to an earlier item
-    demo_store.set_setting(SESSION_OPEN, "1")  # the last run never closed cleanly
+    demo_store.audits.set_current_item(audit.id, left_at)  # she had gone back to an earlier item
+    demo_store.settings.set(SESSION_OPEN, "1")  # the last run never closed cleanly
 
     win = open_window(demo_store)
     opened: list[str] = []
@@ -159,7 +158,7 @@ def test_interrupted_session_is_named_and_reopened_at_its_item(
     box = win.last_prompt
     assert box is not None and box.isVisible()
     assert box.text() == f"The audit of Juniper Ward was interrupted. Reopen it at item {left_at}?"
-    question = demo_store.audit(audit.id).checklist.item(left_at).question
+    question = demo_store.audits.get(audit.id).checklist.item(left_at).question
     assert question in box.informativeText()
     reopen = next(b for b in box.buttons() if b.text() == "Reopen the audit")
     reopen.click()
@@ -167,20 +166,20 @@ def test_interrupted_session_is_named_and_reopened_at_its_item(
 
     # a clean close clears the flag, so the next start asks nothing
     win.end_session()
-    assert demo_store.setting(SESSION_OPEN) == "0"
+    assert demo_store.settings.get(SESSION_OPEN) == "0"
     again = open_window(demo_store)
     again.begin_session()
     assert again.last_prompt is None
-    assert demo_store.setting(SESSION_OPEN) == "1"
+    assert demo_store.settings.get(SESSION_OPEN) == "1"
     again.shutdown()
 
 
 def test_interrupted_audit_without_a_remembered_item_opens_at_the_first_unanswered(
     qtbot, demo_store: Store, open_window
 ) -> None:
-    audit = demo_store.in_progress_audits()[0]
-    first_unanswered = demo_store.audit(audit.id).unanswered()[0]
-    demo_store.set_setting(SESSION_OPEN, "1")
+    audit = demo_store.audits.in_progress()[0]
+    first_unanswered = demo_store.audits.get(audit.id).unanswered()[0]
+    demo_store.settings.set(SESSION_OPEN, "1")
     win = open_window(demo_store)
     win.begin_session()
     assert win.last_prompt.text() == (
@@ -244,12 +243,12 @@ def test_first_run_can_start_with_her_own_wards(qtbot, store: Store, open_window
 def test_quitting_backs_up_changes_and_clears_the_session(qtbot, store: Store, open_window) -> None:
     win = open_window(store)
     win.begin_session(offer_first_run=False)
-    store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female")
+    store.wards.add(site="Northgate Hospital", name="Orchid Ward", sex="female")
     assert backups.list_backups(store.path) == []
     win.shutdown()
     assert len(backups.list_backups(store.path)) == 1
     with Store.open(store.path, readonly=True) as again:
-        assert again.setting(SESSION_OPEN) == "0"
+        assert again.settings.get(SESSION_OPEN) == "0"
 
 
 def test_start_opens_the_database_and_offers_the_first_run(qtbot, tmp_path: Path) -> None:
@@ -281,7 +280,7 @@ def test_a_damaged_database_is_restored_only_when_she_agrees(
 ) -> None:
     path = tmp_path / "ward.sqlite3"
     with Store.open(path) as store:
-        store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female")
+        store.wards.add(site="Northgate Hospital", name="Orchid Ward", sex="female")
         store.backup_now("manual")
     _damage(path)
 
@@ -293,7 +292,7 @@ def test_a_damaged_database_is_restored_only_when_she_agrees(
     store = ui_app.open_store(path)
     assert store is not None
     try:
-        assert [w.name for w in store.wards()] == ["Orchid Ward"]
+        assert [w.name for w in store.wards.list()] == ["Orchid Ward"]
     finally:
         store.close(backup=False)
     assert list(tmp_path.glob("ward.sqlite3.replaced-*"))  # the damaged file is kept

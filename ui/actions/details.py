@@ -243,7 +243,7 @@ class ActionDetails(FitWidthScroll):
             self.details_text.setText("")
             self.refit()
             return
-        self.details_title.setText(f"{action.item} · {action.ward}, {action.site}")
+        self.details_title.setText(f"{action.item} · {action.ward_name}, {action.site_name}")
         self.details_summary.setText(self._summary_html(action, today))
         self.details_text.setText(self._details_html(action, question))
         self.status_edit.setCurrentIndex(max(0, self.status_edit.findData(action.status)))

@@ -52,7 +52,7 @@ class ActionList:
 
 def load_actions(store: Store) -> ActionList:
     """Read every action and the wards; runs in the worker, so it must not touch a widget."""
-    return ActionList(store.actions(), store.wards(), clock.today())
+    return ActionList(store.actions.list(), store.wards.list(), clock.today())
 
 
 # --- the table model ----------------------------------------------------------------------
@@ -166,7 +166,7 @@ class ActionTableModel(RowsTableModel):
                 return action.description  # the column may be too narrow to show it whole
             if column == self.RISK:
                 return action.risk.describe()
-            return f"{action.ward} {action.item}: {action.description}"
+            return f"{action.ward_name} {action.item}: {action.description}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return CENTRE if column == self.RISK else LEFT
         colour = None
@@ -188,9 +188,9 @@ class ActionTableModel(RowsTableModel):
         """What a cell says; ``days`` is how many days overdue the action is (0 if not)."""
         model = ActionTableModel
         if column == model.WARD:
-            return action.ward
+            return action.ward_name
         if column == model.SITE:
-            return action.site
+            return action.site_name
         if column == model.ITEM:
             return action.item
         if column == model.ACTION:
@@ -211,11 +211,13 @@ class ActionTableModel(RowsTableModel):
 
     def _sort_key(self, action: Action, column: int) -> Any:
         if column == self.WARD:
-            return f"{action.ward.casefold()}\x00{action.item}"
+            return f"{action.ward_name.casefold()}\x00{action.item}"
         if column == self.SITE:
-            return f"{action.site.casefold()}\x00{action.ward.casefold()}\x00{action.item}"
+            return (
+                f"{action.site_name.casefold()}\x00{action.ward_name.casefold()}\x00{action.item}"
+            )
         if column == self.ITEM:
-            return f"{action.item}\x00{action.ward.casefold()}"
+            return f"{action.item}\x00{action.ward_name.casefold()}"
         if column == self.ACTION:
             return action.description.casefold()
         if column == self.OWNER:
@@ -251,7 +253,7 @@ class ActionFilters:
     overdue_only: bool = False
 
     def accepts(self, action: Action, today: date) -> bool:
-        if self.site is not None and action.site != self.site:
+        if self.site is not None and action.site_name != self.site:
             return False
         if self.ward_id is not None and action.ward_id != self.ward_id:
             return False

@@ -58,7 +58,7 @@ from ui.widgets.messages import open_dialog, tell
 from ui.widgets.screen import Screen
 from ui.widgets.tables import ColouredCellDelegate, row_table
 from wardaudit import clock
-from wardaudit.model import Action
+from wardaudit.model import Action, action_status
 
 log = logging.getLogger(__name__)
 
@@ -368,14 +368,14 @@ class ActionsScreen(Screen):
 
     def _question(self, action: Action) -> str:
         try:
-            return self.ctx.store.checklist_of(action.audit_id).item(action.item).question
+            return self.ctx.store.checklists.for_audit(action.audit_id).item(action.item).question
         except Exception:  # the question is a help to read, not needed to update the action
             log.warning("no question found for %s", action.item, exc_info=True)
             return ""
 
     def _fill_history(self, action: Action) -> None:
         try:
-            events = self.ctx.store.history(action=action.id)
+            events = self.ctx.store.history.list(action=action.id)
         except Exception:  # the history is for reading; the action can still be updated
             log.exception("could not read the history of %s", action.id)
             events = []
@@ -418,9 +418,11 @@ class ActionsScreen(Screen):
         actor = self.ctx.auditor_name
         try:
             if details_changed:
-                self.ctx.store.update_action(action.id, owner=owner, due=due, actor=actor)
+                self.ctx.store.actions.edit(action.id, owner=owner, due=due, actor=actor)
             if status_changed:
-                self.ctx.store.set_action_status(action.id, status, note=note, actor=actor)
+                self.ctx.store.actions.set_status(
+                    action.id, action_status(status), note=note, actor=actor
+                )
         except Exception as error:  # shown and logged; the form keeps what she typed
             ui_errors.show_error(self, error)
             self._refresh_action(action.id, keep_form=True)
@@ -438,7 +440,7 @@ class ActionsScreen(Screen):
 
     def _refresh_action(self, action_id: str, *, keep_form: bool = False) -> Action | None:
         try:
-            updated = self.ctx.store.action(action_id)
+            updated = self.ctx.store.actions.get(action_id)
         except Exception:  # gone (merged away): the next reload tidies the table
             log.exception("could not read action %s again", action_id)
             return None
@@ -506,7 +508,7 @@ class ActionsScreen(Screen):
         raised = clock.uk_date(action.created_at).replace("/", "-")
         path = self.files.save_path(
             f"Export this audit's plan ({kind_words(kind)})",
-            f"WardAudit action plan {action.ward} {raised}",
+            f"WardAudit action plan {action.ward_name} {raised}",
             kind,
         )
         if path is None:
@@ -514,14 +516,18 @@ class ActionsScreen(Screen):
         store = self.ctx.store
 
         def write() -> Path:
-            record = store.audit(audit_id)
-            trust = store.setting(TRUST_SETTING)
+            record = store.audits.get(audit_id)
+            trust = store.settings.get(TRUST_SETTING)
             if kind == "pdf":
                 from exports import pdf as pdf_writer
 
                 return Path(
                     pdf_writer.write_action_plan(
-                        record, path, photos=store.photo_data, trust=trust, matrix=store.risk_matrix
+                        record,
+                        path,
+                        photos=store.photos.data,
+                        trust=trust,
+                        matrix=store.risk_matrix,
                     )
                 )
             from exports import xlsx as xlsx_writer
@@ -529,8 +535,10 @@ class ActionsScreen(Screen):
             return Path(xlsx_writer.write_action_plan(record, path, trust=trust))
 
         self._write(
-            Op(self, write).busy(f"Writing the action plan of {action.ward}'s audit…"),
-            lambda written: f"The action plan of {action.ward}'s audit is saved as:\n{written}",
+            Op(self, write).busy(f"Writing the action plan of {action.ward_name}'s audit…"),
+            lambda written: (
+                f"The action plan of {action.ward_name}'s audit is saved as:\n{written}"
+            ),
         )
 
     def _write(self, op: Op[Path], saved: Callable[[Path], str]) -> None:

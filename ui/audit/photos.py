@@ -205,7 +205,7 @@ class PhotoAdder(QObject):
 
         def store(prepared: PreparedPhoto) -> None:
             try:
-                self.ctx.store.add_photo(
+                self.ctx.store.photos.add(
                     audit_id,
                     item_id,
                     prepared.data,

@@ -112,8 +112,8 @@ class PreviousActionsPanel(QFrame):
         """At the next audit, what the ward's earlier audits left open, to check on the walk."""
         self._record = record
         try:
-            actions = self.ctx.store.previous_open_actions(record.audit.id)
-            signed = self.ctx.store.audits(ward=record.audit.ward.id, status="completed")
+            actions = self.ctx.store.actions.previous_open(record.audit.id)
+            signed = self.ctx.store.audits.list(ward=record.audit.ward.id, status="completed")
         except Exception:  # a reminder only: the audit itself goes on without it
             log.exception("could not read the actions left open at earlier audits")
             actions, signed = [], []
@@ -136,7 +136,7 @@ class PreviousActionsPanel(QFrame):
         if self._record is None:
             return
         try:
-            action = self.ctx.store.set_action_status(
+            action = self.ctx.store.actions.set_status(
                 action_id,
                 "verified",
                 note=f"Checked at the audit of {self._audit_day()}",
@@ -153,8 +153,8 @@ class PreviousActionsPanel(QFrame):
         if self._record is None:
             return
         try:
-            action = self.ctx.store.action(action_id)
-            self.ctx.store.set_action_status(
+            action = self.ctx.store.actions.get(action_id)
+            self.ctx.store.actions.set_status(
                 action_id, action.status, note=self._still_open_note(), actor=self.ctx.auditor_name
             )
         except Exception as error:  # marked "Not saved" by the screen, shown and logged

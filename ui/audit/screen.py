@@ -46,7 +46,7 @@ from ui.context import AppContext, Change
 from ui.widgets.messages import announce
 from wardaudit import clock
 from wardaudit.identifiers import identifier_warning
-from wardaudit.model import Answer, AuditRecord, HistoryEvent
+from wardaudit.model import Answer, AuditRecord, HistoryEvent, answer_value
 from wardaudit.scoring import ANSWER_WORDS, allowed_answers
 
 log = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ class AuditScreen(QWidget):
             self._save_details()
             self.action_panel.flush()
         try:
-            record = self.ctx.store.audit(audit_id)
+            record = self.ctx.store.audits.get(audit_id)
         except Exception as error:  # shown to the matron and logged
             ui_errors.show_error(self, error)
             return
@@ -303,7 +303,9 @@ class AuditScreen(QWidget):
         item_id, previous = self._undo[-1]
         if previous is None:
             try:
-                self.ctx.store.clear_answer(record.audit.id, item_id, actor=self.ctx.auditor_name)
+                self.ctx.store.audits.clear_answer(
+                    record.audit.id, item_id, actor=self.ctx.auditor_name
+                )
             except Exception as error:  # marked "Not saved", shown and logged
                 self._not_saved(error)
                 return
@@ -322,10 +324,10 @@ class AuditScreen(QWidget):
         """One answer committed; False (marked "Not saved", shown, logged) if it was not."""
         assert self._record is not None
         try:
-            self.ctx.store.record_answer(
+            self.ctx.store.audits.record_answer(
                 self._record.audit.id,
                 item_id,
-                value,
+                answer_value(value),
                 note=note,
                 location=location,
                 actor=self.ctx.auditor_name,
@@ -389,7 +391,7 @@ class AuditScreen(QWidget):
     def _history(self) -> list[HistoryEvent]:
         assert self._record is not None
         try:
-            return self.ctx.store.history(audit=self._record.audit.id)
+            return self.ctx.store.history.list(audit=self._record.audit.id)
         except Exception:  # the history is shown for information; the summary still opens
             log.exception("could not read the audit's history")
             return []
@@ -442,7 +444,7 @@ class AuditScreen(QWidget):
         self._show_item(item_id)
         assert self._record is not None
         try:
-            self.ctx.store.set_current_item(self._record.audit.id, item_id)
+            self.ctx.store.audits.set_current_item(self._record.audit.id, item_id)
         except Exception:  # only the resume position; every answer is saved on its own
             log.warning("could not remember the current item %s", item_id, exc_info=True)
 
@@ -516,7 +518,7 @@ class AuditScreen(QWidget):
         assert record is not None
         photos = [photo for photo in record.photos if photo.item == self._item_id]
         self.photo_strip.set_photos(
-            photos, self.ctx.store.photo_data, editable=record.audit.status == "in_progress"
+            photos, self.ctx.store.photos.data, editable=record.audit.status == "in_progress"
         )
 
     def _show_last(self, item_id: str) -> None:
@@ -639,7 +641,7 @@ class AuditScreen(QWidget):
         if record is None or record.audit.status != "in_progress":
             return
         try:
-            self.ctx.store.update_action(action_id, actor=self.ctx.auditor_name, **changes)
+            self.ctx.store.actions.edit(action_id, actor=self.ctx.auditor_name, **changes)
         except Exception as error:  # marked "Not saved", shown and logged
             self._not_saved(error)
             self._reload()
@@ -667,7 +669,7 @@ class AuditScreen(QWidget):
 
     def _remove_photo(self, photo_id: str) -> None:
         try:
-            self.ctx.store.remove_photo(photo_id, actor=self.ctx.auditor_name)
+            self.ctx.store.photos.remove(photo_id, actor=self.ctx.auditor_name)
         except Exception as error:  # marked "Not saved", shown and logged
             self._not_saved(error)
             return
@@ -679,7 +681,7 @@ class AuditScreen(QWidget):
 
     def _reload(self) -> None:
         assert self._record is not None
-        self._record = self.ctx.store.audit(self._record.audit.id)
+        self._record = self.ctx.store.audits.get(self._record.audit.id)
         self.items_model.set_record(self._record)
 
     def _after_save(self, item_id: str | None, *changed: Change) -> None:
@@ -729,7 +731,7 @@ class AuditScreen(QWidget):
         super().hideEvent(event)
 
     def _on_completed(self, audit_id: str) -> None:
-        self._record = self.ctx.store.audit(audit_id)
+        self._record = self.ctx.store.audits.get(audit_id)
         self.items_model.set_record(self._record)
         self._undo.clear()
         self._refresh_header()
@@ -739,7 +741,7 @@ class AuditScreen(QWidget):
         self.audit_completed.emit(audit_id)
 
     def _on_amended(self, audit_id: str) -> None:
-        self._record = self.ctx.store.audit(audit_id)
+        self._record = self.ctx.store.audits.get(audit_id)
         self.items_model.set_record(self._record)
         self._save_state = "saved"
         self.header.saved_label.setText(f"Saved {clock.now():%H:%M:%S}")

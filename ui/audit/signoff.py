@@ -35,7 +35,7 @@ from ui.context import AppContext
 from ui.theme import MIN_TOUCH_PX, scaled_font
 from ui.widgets.layouts import clear_layout, heading_label, wrapped_label
 from wardaudit import clock
-from wardaudit.model import AuditRecord, HistoryEvent, TeamMember
+from wardaudit.model import AuditRecord, HistoryEvent, TeamMember, answer_value
 from wardaudit.scoring import ANSWER_WORDS
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ class SignOffForm(QGroupBox):
             for m in self.team_model.members()
         ]
         try:
-            self.ctx.store.set_setting(
+            self.ctx.store.settings.set(
                 TEAM_DRAFT_KEY.format(audit_id=self._draft_for),
                 json.dumps(members, ensure_ascii=False) if members else "",
             )
@@ -179,7 +179,7 @@ class SignOffForm(QGroupBox):
 
     def _load_team_draft(self, audit_id: str) -> None:
         self._draft_for = None
-        raw = self.ctx.store.setting(TEAM_DRAFT_KEY.format(audit_id=audit_id))
+        raw = self.ctx.store.settings.get(TEAM_DRAFT_KEY.format(audit_id=audit_id))
         members: list[TeamMember] = []
         if raw:
             try:
@@ -231,13 +231,13 @@ class SignOffForm(QGroupBox):
         if not audit_dialogs.confirm_sign_off(self, text):
             return
         try:
-            self.ctx.store.complete_audit(record.audit.id, by=name, role=role, team=team)
+            self.ctx.store.audits.complete(record.audit.id, by=name, role=role, team=team)
         except Exception as error:  # shown to the matron and logged; nothing was locked
             ui_errors.show_error(self, error)
             return
         self._draft_for = None
         try:
-            self.ctx.store.delete_setting(TEAM_DRAFT_KEY.format(audit_id=record.audit.id))
+            self.ctx.store.settings.delete(TEAM_DRAFT_KEY.format(audit_id=record.audit.id))
             if not self.ctx.auditor_name:
                 self.ctx.set_auditor(name, role)
         except Exception:  # remembering defaults is a convenience; the sign-off is saved
@@ -324,10 +324,10 @@ class LockedPanel(QGroupBox):
         finally:
             dialog.deleteLater()
         try:
-            self.ctx.store.amend_answer(
+            self.ctx.store.audits.amend_answer(
                 record.audit.id,
                 values["item"],
-                values["value"],
+                answer_value(values["value"]),
                 reason=values["reason"],
                 by=values["by"],
                 note=values["note"],

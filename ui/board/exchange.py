@@ -14,8 +14,8 @@ from pathlib import Path
 from ui.board.words import join_words, plural
 from ui.errors import sentence
 from wardaudit import clock
-from wardaudit.bundles import BundleConflicts, BundleRefused, Conflict, ImportPlan, import_bundle
-from wardaudit.errors import WardAuditError
+from wardaudit.errors import BundleConflicts, BundleRefused, WardAuditError
+from wardaudit.exchange import Conflict, ImportPlan, import_bundle
 from wardaudit.store import Store
 
 LAST_EXPORT_SETTING = "exchange_last_export"  # the day of the last exchange export, for "since"
@@ -61,7 +61,7 @@ def conflict_words(store: Store, conflict: Conflict) -> str:
     """
     if conflict.kind == "audit":
         try:
-            record = store.audit(conflict.record)
+            record = store.audits.get(conflict.record)
         except WardAuditError:
             return (
                 "A signed-off audit in the file differs from the copy here; the copy here is kept."

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ui.board.exchange import FilePreview, new_words
 from ui.board.words import plural
 from ui.theme import touch_sized
-from wardaudit.bundles import ImportPlan
+from wardaudit.exchange import ImportPlan
 
 
 class ImportPreviewDialog(QDialog):

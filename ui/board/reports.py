@@ -34,19 +34,19 @@ def load_board(
     board = board_figures(
         store, start=start, end=end, site=site, service=service, designation=designation
     )
-    sites = tuple(s.name for s in store.sites())
-    services = tuple(sorted({w.service for w in store.wards() if w.service}, key=str.casefold))
+    sites = tuple(s.name for s in store.wards.sites())
+    services = tuple(sorted({w.service for w in store.wards.list() if w.service}, key=str.casefold))
     return BoardLoad(board, sites, services, bool(site or service or designation))
 
 
 def board_actions(store: Store, board: Board) -> list[Action]:
     """The actions the board report lists, as the command line's export does: open or in
     progress, raised by signed-off audits, on the board's wards."""
-    in_progress = {a.id for a in store.in_progress_audits()}
+    in_progress = {a.id for a in store.audits.in_progress()}
     wards = {f.ward.id for f in board.wards}
     return [
         a
-        for a in store.actions()
+        for a in store.actions.list()
         if a.audit_id not in in_progress
         and a.status in ("open", "in_progress")
         and a.ward_id in wards
@@ -57,6 +57,6 @@ def write_board_report(store: Store, board: Board, path: Path, kind: str) -> Pat
     """Write the board report as "pdf" or "xlsx" (in the worker; reportlab or openpyxl load
     only now)."""
     actions = board_actions(store, board)
-    trust = store.setting(TRUST_NAME_SETTING)
+    trust = store.settings.get(TRUST_NAME_SETTING)
     writer = write_board_pdf if kind == "pdf" else write_board_xlsx
     return writer(board, path, actions=actions, trust=trust)

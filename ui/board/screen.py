@@ -62,8 +62,8 @@ from ui.widgets.messages import open_dialog, tell
 from ui.widgets.screen import Screen
 from wardaudit import clock
 from wardaudit.board import Board, WardFigure
-from wardaudit.bundles import export_bundle
 from wardaudit.errors import WardAuditError
+from wardaudit.exchange import export_bundle
 
 log = logging.getLogger(__name__)
 
@@ -436,7 +436,9 @@ class BoardScreen(Screen):
         if not isinstance(figure, WardFigure):
             return None
         try:
-            audits = self.ctx.store.audits(ward=figure.ward.id)  # one ward's: a few dozen at most
+            audits = self.ctx.store.audits.list(
+                ward=figure.ward.id
+            )  # one ward's: a few dozen at most
         except WardAuditError as error:
             ui_errors.show_error(self, error)
             return None
@@ -509,7 +511,7 @@ class BoardScreen(Screen):
         if self.busy:
             return None
         try:
-            last: date | None = date.fromisoformat(self.ctx.store.setting(LAST_EXPORT_SETTING))
+            last: date | None = date.fromisoformat(self.ctx.store.settings.get(LAST_EXPORT_SETTING))
         except ValueError:
             last = None
         dialog = ExportExchangeDialog(last, self)
@@ -526,7 +528,7 @@ class BoardScreen(Screen):
 
         def shown(counts: dict[str, int]) -> None:
             try:
-                store.set_setting(LAST_EXPORT_SETTING, clock.today().isoformat(), bookkeeping=True)
+                store.settings.set(LAST_EXPORT_SETTING, clock.today().isoformat(), bookkeeping=True)
             except WardAuditError as error:
                 log.warning("could not note the export day: %s", error)
             held = join_words(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from wardaudit import backups
+from wardaudit.store import backups
 
 # Backup files are named <database>-YYYYmmdd-HHMMSS[-n]-<reason>.sqlite3 by wardaudit.backups.
 _REASONS = {

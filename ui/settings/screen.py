@@ -44,9 +44,10 @@ from ui.theme import (
 )
 from ui.widgets.layouts import buddy_label
 from ui.widgets.screen import Screen
-from wardaudit import backups, clock
+from wardaudit import clock
 from wardaudit.errors import WardAuditError
 from wardaudit.paths import backup_dir
+from wardaudit.store import backups
 
 log = logging.getLogger(__name__)
 

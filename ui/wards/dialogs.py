@@ -77,7 +77,7 @@ class WardDialog(QDialog):
 
         self.site_edit = QComboBox()
         self.site_edit.setEditable(True)
-        self.site_edit.addItems([site.name for site in ctx.store.sites()])
+        self.site_edit.addItems([site.name for site in ctx.store.wards.sites()])
         self.site_edit.setCurrentIndex(-1)
         self.site_edit.setAccessibleName("Site")
         _line_of(self.site_edit).setPlaceholderText("For example, the hospital's name")
@@ -100,7 +100,7 @@ class WardDialog(QDialog):
         self.service_edit.setEditable(True)
         self.service_edit.setAccessibleName("Service type")
         known = sorted(
-            {w.service for w in ctx.store.wards() if w.service} | set(SERVICE_SUGGESTIONS)
+            {w.service for w in ctx.store.wards.list() if w.service} | set(SERVICE_SUGGESTIONS)
         )
         self.service_edit.addItems(known)
         self.service_edit.setCurrentIndex(-1)
@@ -294,9 +294,9 @@ class WardDialog(QDialog):
         )
         try:
             if self.ward is None:
-                saved = self.ctx.store.add_ward(**fields)
+                saved = self.ctx.store.wards.add(**fields)
             else:
-                saved = self.ctx.store.update_ward(self.ward.id, **fields)
+                saved = self.ctx.store.wards.edit(self.ward.id, **fields)
         except InvalidInput as error:
             self.show_problem(ui_errors.sentence(error) + ".")
             return

@@ -49,16 +49,16 @@ def load_ward_rows(store: Store, today: date | None = None) -> list[WardRow]:
     today = today or clock.today()
     latest: dict[str, AuditSummary] = {}
     in_progress: dict[str, AuditSummary] = {}
-    for summary in store.audits():  # newest first
+    for summary in store.audits.list():  # newest first
         target = latest if summary.status == "completed" else in_progress
         target.setdefault(summary.ward_id, summary)
-    counts = store.open_action_counts(today, signed_off_only=False)
+    counts = store.actions.open_counts(today, signed_off_only=False)
     rows = []
-    for ward in store.wards():
+    for ward in store.wards.list():
         last = latest.get(ward.id)
         breaches = 0
         if last is not None and last.critical_breach:
-            breaches = len(store.audit(last.id).score.critical_items)
+            breaches = len(store.audits.get(last.id).score.critical_items)
         rows.append(
             WardRow(
                 ward=ward,

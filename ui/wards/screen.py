@@ -366,7 +366,7 @@ class WardsScreen(Screen):
 
     def _start(self, ward: Ward, checklist: Checklist) -> None:
         try:
-            audit = self.ctx.store.start_audit(ward.id, checklist, by=self.ctx.auditor_name)
+            audit = self.ctx.store.audits.start(ward.id, checklist, by=self.ctx.auditor_name)
         except WardAuditError as error:
             ui_errors.show_error(self, error)
             return

@@ -143,7 +143,9 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
         found = here.ward(ward["ward"]) or here.ward_named(ward["name"])
         if found is None:
             new_wards.append(ward)
-            here.wards[ward["ward"]] = LocalWard(ward["ward"], ward["name"], ward["site"], ward["sex"])
+            here.wards[ward["ward"]] = LocalWard(
+                ward["ward"], ward["name"], ward["site"], ward["sex"]
+            )
             ward_links[ward["ward"]] = ward["ward"]
             plan.new_wards += 1
             continue

@@ -75,11 +75,11 @@ class Actions:
         *,
         site: str | None = None,
         ward: str | None = None,
-        status: ActionStatus | None = None,
+        status: str | None = None,
         audit: str | None = None,
     ) -> list[Action]:
-        """Actions by site, ward, due date; each filter is a site name, a ward's id or name,
-        a status, an audit's id."""
+        """Actions by site, ward and due date. Filters: a site's name, a ward's id or name, a
+        status (checked against the known ones), an audit's id."""
         where: list[str] = []
         params: list[Any] = []
         if site:

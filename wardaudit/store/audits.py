@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from wardaudit import clock
 from wardaudit.checklist import Checklist, Item
@@ -23,7 +23,6 @@ from wardaudit.model import (
     AnswerValue,
     Audit,
     AuditRecord,
-    AuditStatus,
     AuditSummary,
     EventKind,
     Photo,
@@ -363,9 +362,7 @@ class Audits:
         rows = self._db.query(_AUDIT_SELECT + " WHERE a.id = ?", (row.rowid,))
         audit = _audit_from_row(rows[0])
         checklist = checklists._checklist(row.checklist_version_id)
-        packed = self._db.query("SELECT answer_values FROM audits WHERE id = ?", (row.rowid,))[0][
-            0
-        ]
+        packed = self._db.query("SELECT answer_values FROM audits WHERE id = ?", (row.rowid,))[0][0]
         values = checklists._packing(row.checklist_version_id).unpack(packed)
         notes = {
             r[0]: (r[1], r[2])
@@ -377,9 +374,9 @@ class Audits:
         for item in checklist.items():
             if item.id in values:
                 note, location = notes.get(item.id, ("", ""))
-                answers[item.id] = Answer(
-                    item.id, item.section_id, values[item.id], note, location, ""
-                )
+                # the packing holds only the four answers
+                value = cast(AnswerValue, values[item.id])
+                answers[item.id] = Answer(item.id, item.section_id, value, note, location, "")
         score = score_audit(checklist, audit.ward.sex, values)
         order = {item.id: n for n, item in enumerate(checklist.items())}
         actions = sorted(
@@ -400,10 +397,13 @@ class Audits:
         self,
         *,
         ward: str | None = None,
-        status: AuditStatus | None = None,
+        status: str | None = None,
         site: str | None = None,
     ) -> list[AuditSummary]:
-        """Audits, newest first, each scored in bulk from its stored answers."""
+        """Audits, newest first, each scored in bulk from its stored answers.
+
+        Filters: a ward's id or name, a status (checked: in_progress or completed), a site.
+        """
         where: list[str] = []
         params: list[Any] = []
         if ward:

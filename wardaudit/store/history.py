@@ -46,7 +46,9 @@ def append_event(
             (action_rowid,),
         ).fetchone()
     elif audit_rowid is not None:
-        found = conn.execute("SELECT status, id FROM audits WHERE id = ?", (audit_rowid,)).fetchone()
+        found = conn.execute(
+            "SELECT status, id FROM audits WHERE id = ?", (audit_rowid,)
+        ).fetchone()
     else:
         found = None
     after = found is not None and found[0] == "completed" and kind not in _RECORD_KINDS
@@ -77,7 +79,8 @@ class History:
 
     def list(self, *, audit: str | None = None, action: str | None = None) -> list[HistoryEvent]:
         """The append-only history, oldest first: all of it, one audit's or one action's."""
-        where, params = "", ()  # type: tuple[str, tuple[Any, ...]]
+        where: str = ""
+        params: tuple[Any, ...] = ()
         if audit:
             rowid = self._store.audits._row(audit).rowid
             where = " WHERE e.audit_id = ? OR e.action_id IN (SELECT id FROM actions WHERE audit_id = ?)"

@@ -40,7 +40,7 @@ def test_action_plan_holds_every_action_with_its_risk_and_dates(
     tmp_path: Path, store: Store, small_record: AuditRecord, small_audit: SmallAudit
 ) -> None:
     path = pdf.write_action_plan(
-        small_record, tmp_path / "plan.pdf", photos=store.photo_data, trust="Demo NHS Trust"
+        small_record, tmp_path / "plan.pdf", photos=store.photos.data, trust="Demo NHS Trust"
     )
     pages = pdf_pages(path)
     text = "\n".join(pages)
@@ -129,7 +129,7 @@ def test_photos_sit_beside_their_action(
     tmp_path: Path, store: Store, small_record: AuditRecord
 ) -> None:
     with_photos = pdf.write_action_plan(
-        small_record, tmp_path / "with.pdf", photos=store.photo_data
+        small_record, tmp_path / "with.pdf", photos=store.photos.data
     )
     without = pdf.write_action_plan(small_record, tmp_path / "without.pdf")
 
@@ -147,17 +147,17 @@ def test_an_unreadable_photo_is_noted_not_fatal(tmp_path: Path, small_record: Au
 
 
 def test_an_audit_in_progress_is_marked_provisional(tmp_path: Path, demo_store: Store) -> None:
-    audit = demo_store.audits(status="in_progress")[0]
-    record = demo_store.audit(audit.id)
+    audit = demo_store.audits.list(status="in_progress")[0]
+    record = demo_store.audits.get(audit.id)
     pages = pdf_pages(pdf.write_action_plan(record, tmp_path / "plan.pdf"))
     assert "IN PROGRESS" in pages[0]
     assert "provisional" in pages[0]
 
 
 def test_work_list_groups_every_action_by_site_and_ward(tmp_path: Path, demo_store: Store) -> None:
-    actions = demo_store.actions(site="Fenwick House", status="open") + demo_store.actions(
-        site="Millbrook Centre", status="in_progress"
-    )
+    actions = demo_store.actions.list(
+        site="Fenwick House", status="open"
+    ) + demo_store.actions.list(site="Millbrook Centre", status="in_progress")
     path = pdf.write_work_list(
         actions, tmp_path / "work.pdf", title="Estates work list", filters="Open and in progress"
     )
@@ -167,7 +167,7 @@ def test_work_list_groups_every_action_by_site_and_ward(tmp_path: Path, demo_sto
     _assert_page_numbers(pages)
     assert "Estates work list" in text
     assert "Open and in progress" in text
-    wards = sorted({(a.site, a.ward) for a in actions})
+    wards = sorted({(a.site_name, a.ward_name) for a in actions})
     captions = [text.index(f"{ward}, {site}:") for site, ward in wards]
     assert captions == sorted(captions)
     meta = PdfReader(str(path)).metadata
@@ -178,7 +178,7 @@ def test_work_list_groups_every_action_by_site_and_ward(tmp_path: Path, demo_sto
 
 
 def test_work_list_orders_each_ward_by_band_then_due(tmp_path: Path, demo_store: Store) -> None:
-    actions = demo_store.actions(ward="Cedar Ward")
+    actions = demo_store.actions.list(ward="Cedar Ward")
     text = squash(
         "\n".join(pdf_pages(pdf.write_work_list(actions, tmp_path / "w.pdf", title="Work")))
     )
@@ -189,7 +189,7 @@ def test_work_list_orders_each_ward_by_band_then_due(tmp_path: Path, demo_store:
 
 def test_overdue_actions_say_so(tmp_path: Path, demo_store: Store) -> None:
     today = clock.today()
-    actions = [a for a in demo_store.actions() if a.is_overdue(today)][:5]
+    actions = [a for a in demo_store.actions.list() if a.is_overdue(today)][:5]
     assert actions
     text = "\n".join(pdf_pages(pdf.write_work_list(actions, tmp_path / "w.pdf", title="Overdue")))
     assert text.count("OVERDUE") >= len(actions)

@@ -20,7 +20,7 @@ from wardaudit.store import Store
 
 
 def _export(store: Store, audit_id: str, folder: Path) -> Path:
-    return xlsx.write_action_plan(store.audit(audit_id), folder / "plan.xlsx")
+    return xlsx.write_action_plan(store.audits.get(audit_id), folder / "plan.xlsx")
 
 
 def _edit(path: Path, edits: dict[str, dict[str, Any]], out: Path | None = None) -> Path:
@@ -48,13 +48,13 @@ def _row_of(path: Path, action_id: str) -> int:
 
 
 def _state(store: Store) -> list[Action]:
-    return store.actions()
+    return store.actions.list()
 
 
 def test_a_returned_workbook_updates_status_comment_and_completion(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
-    actions = list(store.audit(small_audit.id).actions)
+    actions = list(store.audits.get(small_audit.id).actions)
     first, second, third = actions[0], actions[1], actions[2]
     yesterday = clock.today() - timedelta(days=1)
     if yesterday < raised_on(first):
@@ -81,12 +81,12 @@ def test_a_returned_workbook_updates_status_comment_and_completion(
     assert any("status Open → In progress" in line for line in lines)
 
     assert apply_updates(store, plan, actor="Estates officer") == 3
-    done = store.action(first.id)
+    done = store.actions.get(first.id)
     assert (done.status, done.comment, done.completed_on) == ("done", "Closer fixed", yesterday)
-    assert store.action(second.id).status == "in_progress"
-    cannot = store.action(third.id)
+    assert store.actions.get(second.id).status == "in_progress"
+    cannot = store.actions.get(third.id)
     assert (cannot.status, cannot.comment) == ("cannot_do", "Needs capital funding")
-    events = [e for e in store.history(action=first.id) if e.kind == "action_update_imported"]
+    events = [e for e in store.history.list(action=first.id) if e.kind == "action_update_imported"]
     assert events[-1].actor == "Estates officer"  # the fixture's own update came before
     assert events[-1].detail["status"] == "done"
     assert events[-1].detail["previous"] == "in_progress"
@@ -96,7 +96,7 @@ def test_a_returned_workbook_updates_status_comment_and_completion(
 def test_completion_dates_written_as_text_are_read_as_uk_dates(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
-    action = store.audit(small_audit.id).actions[2]
+    action = store.audits.get(small_audit.id).actions[2]
     today = clock.today()
     returned = _edit(
         _export(store, small_audit.id, tmp_path),
@@ -112,27 +112,27 @@ def test_an_unchanged_workbook_changes_nothing(
     plan = read_updates(_export(store, small_audit.id, tmp_path), store)
     assert plan.changes == []
     assert plan.describe() == []
-    assert plan.rows_read == len(store.audit(small_audit.id).actions)
+    assert plan.rows_read == len(store.audits.get(small_audit.id).actions)
     assert apply_updates(store, plan) == 0
 
 
 def test_reading_a_plan_changes_nothing(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
-    action = store.audit(small_audit.id).actions[0]
+    action = store.audits.get(small_audit.id).actions[0]
     returned = _edit(_export(store, small_audit.id, tmp_path), {action.id: {"Status": "Done"}})
     before = _state(store)
-    history = store.history()
+    history = store.history.list()
     plan = read_updates(returned, store)
     assert plan.changes
     assert _state(store) == before
-    assert store.history() == history
+    assert store.history.list() == history
 
 
 def test_edits_to_information_columns_are_ignored_with_a_warning(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
-    action = store.audit(small_audit.id).actions[0]
+    action = store.audits.get(small_audit.id).actions[0]
     returned = _edit(
         _export(store, small_audit.id, tmp_path),
         {action.id: {"Owner": "Someone else", "Action": "Something easier"}},
@@ -141,17 +141,17 @@ def test_edits_to_information_columns_are_ignored_with_a_warning(
     assert plan.changes == []
     assert any("Owner was changed" in w for w in plan.warnings)
     assert any("Action was changed" in w for w in plan.warnings)
-    assert store.action(action.id).owner == action.owner
+    assert store.actions.get(action.id).owner == action.owner
 
 
 def test_a_change_made_since_the_export_is_pointed_out(
     tmp_path: Path, store: Store, small_audit: SmallAudit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    action = store.audit(small_audit.id).actions[2]
+    action = store.audits.get(small_audit.id).actions[2]
     path = _export(store, small_audit.id, tmp_path)
     real_now = clock.now
     monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=5))
-    store.set_action_status(action.id, "in_progress", note="Started from the app")
+    store.actions.set_status(action.id, "in_progress", note="Started from the app")
     returned = _edit(path, {action.id: {"Status": "Done"}})
     plan = read_updates(returned, store)
     assert plan.describe() == [
@@ -161,13 +161,13 @@ def test_a_change_made_since_the_export_is_pointed_out(
 
 
 def test_the_work_list_comes_back_too(tmp_path: Path, demo_store: Store) -> None:
-    actions = demo_store.actions(site="Fenwick House", status="open")
+    actions = demo_store.actions.list(site="Fenwick House", status="open")
     path = xlsx.write_work_list(actions, tmp_path / "work.xlsx", title="Work list")
     returned = _edit(path, {a.id: {"Status": "In progress"} for a in actions})
     plan = read_updates(returned, demo_store)
     assert len(plan.changes) == len(actions)
     assert apply_updates(demo_store, plan) == len(actions)
-    assert not demo_store.actions(site="Fenwick House", status="open")
+    assert not demo_store.actions.list(site="Fenwick House", status="open")
 
 
 # --- refusals: each leaves the store exactly as it was ---------------------------------------
@@ -175,18 +175,18 @@ def test_the_work_list_comes_back_too(tmp_path: Path, demo_store: Store) -> None
 
 def _refused(path: Path, store: Store) -> UpdatesRefused:
     before = _state(store)
-    history = store.history()
+    history = store.history.list()
     with pytest.raises(UpdatesRefused) as caught:
         read_updates(path, store)
     assert _state(store) == before
-    assert store.history() == history
+    assert store.history.list() == history
     return caught.value
 
 
 def test_a_workbook_that_is_not_ours_is_refused(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
-    action = store.audit(small_audit.id).actions[0]
+    action = store.audits.get(small_audit.id).actions[0]
     book = Workbook()
     ws = book.active
     ws.title = "Actions"
@@ -200,7 +200,7 @@ def test_a_workbook_that_is_not_ours_is_refused(
 def test_the_about_sheet_alone_marks_the_workbook(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
-    action = store.audit(small_audit.id).actions[0]
+    action = store.audits.get(small_audit.id).actions[0]
     returned = _edit(_export(store, small_audit.id, tmp_path), {action.id: {"Status": "Done"}})
     book = load_workbook(returned)
     book.custom_doc_props.props.clear()  # some programs drop custom properties
@@ -227,7 +227,7 @@ def test_a_workbook_without_the_id_column_is_refused(
 def test_every_bad_row_is_listed_and_nothing_changes(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
-    actions = store.audit(small_audit.id).actions
+    actions = store.audits.get(small_audit.id).actions
     path = _export(store, small_audit.id, tmp_path)
     raised = raised_on(actions[3])
     returned = _edit(
@@ -251,7 +251,7 @@ def test_every_bad_row_is_listed_and_nothing_changes(
 
 
 def test_an_unknown_id_is_refused(tmp_path: Path, store: Store, small_audit: SmallAudit) -> None:
-    action = store.audit(small_audit.id).actions[0]
+    action = store.audits.get(small_audit.id).actions[0]
     returned = _edit(
         _export(store, small_audit.id, tmp_path),
         {action.id: {"Action ID": "00000000-0000-0000-0000-000000000000", "Status": "Done"}},
@@ -262,13 +262,13 @@ def test_an_unknown_id_is_refused(tmp_path: Path, store: Store, small_audit: Sma
 
 
 def test_a_repeated_id_is_refused(tmp_path: Path, store: Store, small_audit: SmallAudit) -> None:
-    first, second = store.audit(small_audit.id).actions[:2]
+    first, second = store.audits.get(small_audit.id).actions[:2]
     returned = _edit(_export(store, small_audit.id, tmp_path), {second.id: {"Action ID": first.id}})
     assert "also on row" in str(_refused(returned, store))
 
 
 def test_cannot_do_needs_a_reason(tmp_path: Path, store: Store, small_audit: SmallAudit) -> None:
-    action = store.audit(small_audit.id).actions[2]
+    action = store.audits.get(small_audit.id).actions[2]
     assert not action.comment
     returned = _edit(_export(store, small_audit.id, tmp_path), {action.id: {"Status": "Cannot do"}})
     assert "needs a reason" in str(_refused(returned, store))
@@ -277,7 +277,7 @@ def test_cannot_do_needs_a_reason(tmp_path: Path, store: Store, small_audit: Sma
 def test_a_completion_date_needs_a_finished_status(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
-    action = store.audit(small_audit.id).actions[2]
+    action = store.audits.get(small_audit.id).actions[2]
     returned = _edit(
         _export(store, small_audit.id, tmp_path), {action.id: {"Completed on": clock.today()}}
     )
@@ -285,7 +285,7 @@ def test_a_completion_date_needs_a_finished_status(
 
 
 def test_an_empty_status_is_refused(tmp_path: Path, store: Store, small_audit: SmallAudit) -> None:
-    action = store.audit(small_audit.id).actions[0]
+    action = store.audits.get(small_audit.id).actions[0]
     returned = _edit(_export(store, small_audit.id, tmp_path), {action.id: {"Status": None}})
     assert "Status is empty" in str(_refused(returned, store))
 
@@ -316,7 +316,7 @@ def test_completion_dates_are_checked_against_today(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
     """Today itself is a fine completion date (the boundary of 'in the future')."""
-    action = store.audit(small_audit.id).actions[2]
+    action = store.audits.get(small_audit.id).actions[2]
     today: date = clock.today()
     returned = _edit(
         _export(store, small_audit.id, tmp_path),
@@ -328,7 +328,7 @@ def test_completion_dates_are_checked_against_today(
 def test_a_workbook_from_another_database_is_refused_whole(
     tmp_path: Path, store: Store, demo_store: Store
 ) -> None:
-    actions = demo_store.actions(ward="Hazel Ward")
+    actions = demo_store.actions.list(ward="Hazel Ward")
     path = xlsx.write_work_list(actions, tmp_path / "work.xlsx", title="Work list")
     error = _refused(path, store)
     assert error.problems[0].startswith("none of the workbook's actions are in this database")

@@ -26,8 +26,8 @@ def _assert_rows_match(path: Path, actions: list[Action]) -> None:
     today = clock.today()
     for action in actions:
         row = by_id[action.id]
-        assert row["Site"].value == action.site
-        assert row["Ward"].value == action.ward
+        assert row["Site"].value == action.site_name
+        assert row["Ward"].value == action.ward_name
         assert row["Item"].value == action.item
         assert row["Action"].value == action.description
         assert row["Owner"].value == action.owner
@@ -52,7 +52,7 @@ def _assert_rows_match(path: Path, actions: list[Action]) -> None:
 def test_action_plan_workbook_holds_every_action_with_the_stores_values(
     tmp_path: Path, store: Store, small_audit: SmallAudit
 ) -> None:
-    record = store.audit(small_audit.id)
+    record = store.audits.get(small_audit.id)
     path = xlsx.write_action_plan(record, tmp_path / "plan.xlsx")
     _assert_rows_match(path, list(record.actions))
     book = load_workbook(path)
@@ -148,7 +148,7 @@ def test_answers_sheet_lists_every_applicable_item(
 
 
 def test_work_list_workbook_from_the_demo_trust(tmp_path: Path, demo_store: Store) -> None:
-    actions = demo_store.actions(site="Millbrook Centre")
+    actions = demo_store.actions.list(site="Millbrook Centre")
     path = xlsx.write_work_list(
         actions, tmp_path / "work.xlsx", title="Estates work list", filters="Site: Millbrook Centre"
     )
@@ -159,7 +159,7 @@ def test_work_list_workbook_from_the_demo_trust(tmp_path: Path, demo_store: Stor
     assert wards == sorted(wards)  # grouped by ward (one site here)
     for ward in set(wards):
         ids = [i for w, i in order if w == ward]
-        assert ids == [a.id for a in by_risk(a for a in actions if a.ward == ward)]
+        assert ids == [a.id for a in by_risk(a for a in actions if a.ward_name == ward)]
     book = load_workbook(path)
     assert book.sheetnames == ["Actions", "Summary", "About"]
     summary = list(book["Summary"].iter_rows(values_only=True))

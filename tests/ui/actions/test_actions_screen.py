@@ -113,8 +113,8 @@ def test_overdue_and_history_in_words(demo_store: Store) -> None:
     assert overdue_words(0) == ""
     assert overdue_words(1) == "Overdue 1 day"
     assert overdue_words(12) == "Overdue 12 days"
-    moved = next(a for a in demo_store.actions() if a.status == "done")
-    events = demo_store.history(action=moved.id)
+    moved = next(a for a in demo_store.actions.list() if a.status == "done")
+    events = demo_store.history.list(action=moved.id)
     assert describe_event(events[-1]) == (
         "Status changed to Done (was Open)\nNote: Completed by estates."
     )
@@ -130,7 +130,7 @@ def test_the_model_shows_actions_in_words_with_uk_dates(qtbot, demo_store: Store
     loaded = load_actions(demo_store)
     model = M()
     model.set_rows(loaded.actions, loaded.today)
-    assert model.rowCount() == len(demo_store.actions()) > 100
+    assert model.rowCount() == len(demo_store.actions.list()) > 100
     assert model.columnCount() == len(M.HEADERS) == 10
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)]
     assert headers == [
@@ -152,8 +152,8 @@ def test_the_model_shows_actions_in_words_with_uk_dates(qtbot, demo_store: Store
     def text(column: int) -> str:
         return model.index(0, column).data()
 
-    assert text(M.WARD) == action.ward
-    assert text(M.SITE) == action.site
+    assert text(M.WARD) == action.ward_name
+    assert text(M.SITE) == action.site_name
     assert text(M.ITEM) == action.item
     assert text(M.ACTION) == action.description
     assert text(M.STATUS) == action.status_word
@@ -170,7 +170,7 @@ def test_the_model_shows_actions_in_words_with_uk_dates(qtbot, demo_store: Store
 
 def test_overdue_rows_are_highlighted_with_colour_and_words(qtbot, demo_store: Store) -> None:
     today = clock.today()
-    actions = demo_store.actions()
+    actions = demo_store.actions.list()
     model = M()
     model.set_rows(actions, today)
     late_row = next(n for n, a in enumerate(actions) if a.is_overdue(today))
@@ -195,7 +195,7 @@ def test_overdue_rows_are_highlighted_with_colour_and_words(qtbot, demo_store: S
 
 def test_sorting_by_due_date_is_by_date_not_by_text(qtbot, demo_store: Store) -> None:
     screen_model = M()
-    actions = demo_store.actions()
+    actions = demo_store.actions.list()
     screen_model.set_rows(actions)
     keys = [screen_model.index(row, M.DUE).data(M.SORT_ROLE) for row in range(len(actions))]
     # dd/mm/yyyy text would put 01/12/2026 before 02/01/2025; the sort key is the date.
@@ -226,12 +226,12 @@ def test_loading_shows_loading_then_the_most_pressing_first(
         assert screen.table_message.text() == "Loading…"
         assert screen.table_stack.currentWidget() is screen.table_message
     assert screen.table_stack.currentWidget() is screen.table
-    total = len(demo_store.actions())
+    total = len(demo_store.actions.list())
     today = clock.today()
-    overdue = sum(a.is_overdue(today) for a in demo_store.actions())
+    overdue = sum(a.is_overdue(today) for a in demo_store.actions.list())
     assert screen.status_label.text() == f"{total} of {total} actions shown · {overdue} overdue"
     first = screen.proxy.index(0, 0).data(M.ACTION_ROLE)
-    most = max((today - a.due).days for a in demo_store.actions() if a.is_overdue(today))
+    most = max((today - a.due).days for a in demo_store.actions.list() if a.is_overdue(today))
     assert (today - first.due).days == most  # the most overdue heads the list
     assert screen.selected_action() == first  # and is chosen, its details beside it
     assert errors == []
@@ -240,7 +240,7 @@ def test_loading_shows_loading_then_the_most_pressing_first(
 
 def test_filters_narrow_the_rows(qtbot, screen: ActionsScreen, demo_store: Store) -> None:
     today = clock.today()
-    everything = demo_store.actions()
+    everything = demo_store.actions.list()
     assert screen.proxy.rowCount() == len(everything)
 
     screen.filter_bar.overdue_check.click()
@@ -248,25 +248,27 @@ def test_filters_narrow_the_rows(qtbot, screen: ActionsScreen, demo_store: Store
     assert screen.proxy.rowCount() == len(overdue) > 0
     assert {a.id for a in screen.filtered_actions()} == {a.id for a in overdue}
 
-    site = demo_store.sites()[1].name
+    site = demo_store.wards.sites()[1].name
     choose(screen.filter_bar.site_box.box, site)
-    assert screen.proxy.rowCount() == len([a for a in overdue if a.site == site])
+    assert screen.proxy.rowCount() == len([a for a in overdue if a.site_name == site])
     assert screen.table.isColumnHidden(M.SITE)  # one site: the column says nothing new
     # The ward box offers only that site's wards.
     offered = [
         screen.filter_bar.ward_box.box.itemText(i)
         for i in range(1, screen.filter_bar.ward_box.box.count())
     ]
-    assert sorted(offered) == sorted(w.name for w in demo_store.wards(site))
+    assert sorted(offered) == sorted(w.name for w in demo_store.wards.list(site))
 
     screen.filter_bar.clear_button.click()
     assert screen.proxy.rowCount() == len(everything)
     assert not screen.filter_bar.overdue_check.isChecked()
 
-    ward = demo_store.wards()[2]
+    ward = demo_store.wards.list()[2]
     choose(screen.filter_bar.ward_box.box, ward.name)
     choose(screen.filter_bar.status_box.box, "Open or in progress")
-    expected = [a for a in demo_store.actions(ward=ward.id) if a.status in ("open", "in_progress")]
+    expected = [
+        a for a in demo_store.actions.list(ward=ward.id) if a.status in ("open", "in_progress")
+    ]
     assert {a.id for a in screen.filtered_actions()} == {a.id for a in expected}
 
     screen.filter_bar.clear_button.click()
@@ -291,11 +293,11 @@ def test_filters_narrow_the_rows(qtbot, screen: ActionsScreen, demo_store: Store
 def test_reloads_when_shown_again_after_changes_elsewhere(
     qtbot, screen: ActionsScreen, demo_store: Store
 ) -> None:
-    action = next(a for a in demo_store.actions() if a.status == "open")
+    action = next(a for a in demo_store.actions.list() if a.status == "open")
     selected = screen.selected_action()
     screen.hide()
-    demo_store.set_action_status(action.id, "done", note="Done on another screen")
-    demo_store.set_action_status(selected.id, "verified", note="Seen at the audit")
+    demo_store.actions.set_status(action.id, "done", note="Done on another screen")
+    demo_store.actions.set_status(selected.id, "verified", note="Seen at the audit")
     with qtbot.waitSignal(screen.rows_loaded, timeout=20_000):
         screen.show()
     row = screen.model.row_for_action(action.id)
@@ -320,7 +322,7 @@ def test_updating_the_status_saves_it_and_shows_it_in_the_history(
     qtbot, screen: ActionsScreen, demo_store: Store
 ) -> None:
     screen.ctx.set_auditor("Estates officer", "Estates")
-    action = next(a for a in demo_store.actions() if a.status == "in_progress")
+    action = next(a for a in demo_store.actions.list() if a.status == "in_progress")
     select(screen, action)
     assert screen.details.status_edit.currentText() == "In progress"
     choose(screen.details.status_edit, "Done")
@@ -332,10 +334,10 @@ def test_updating_the_status_saves_it_and_shows_it_in_the_history(
             screen.details.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
         )
 
-    saved = demo_store.action(action.id)
+    saved = demo_store.actions.get(action.id)
     assert saved.status == "done"
     assert saved.status_note == "New lock fitted to the garden door"
-    event = demo_store.history(action=action.id)[-1]
+    event = demo_store.history.list(action=action.id)[-1]
     assert (event.kind, event.actor) == ("action_status", "Estates officer")
     newest = screen.details.history_texts()[0]
     assert newest.startswith(clock.uk_datetime(event.at) + " · Estates officer")
@@ -352,14 +354,14 @@ def test_updating_the_status_saves_it_and_shows_it_in_the_history(
 def test_owner_and_due_date_can_be_changed_too(
     qtbot, screen: ActionsScreen, demo_store: Store
 ) -> None:
-    action = next(a for a in demo_store.actions() if a.status == "open")
+    action = next(a for a in demo_store.actions.list() if a.status == "open")
     select(screen, action)
     screen.details.owner_edit.setEditText("Facilities")
     new_due = clock.today() + timedelta(days=14)
     screen.details.due_edit.setDate(new_due)
     with qtbot.waitSignal(screen.ctx.changed):
         screen.details.save_button.click()
-    saved = demo_store.action(action.id)
+    saved = demo_store.actions.get(action.id)
     assert (saved.owner, saved.due, saved.status) == ("Facilities", new_due, "open")
     assert "Details changed: owner Facilities; due " in screen.details.history_texts()[0]
 
@@ -367,17 +369,17 @@ def test_owner_and_due_date_can_be_changed_too(
 def test_cannot_do_without_a_reason_is_refused_and_nothing_is_saved(
     qtbot, screen: ActionsScreen, demo_store: Store
 ) -> None:
-    action = next(a for a in demo_store.actions() if a.status == "open")
+    action = next(a for a in demo_store.actions.list() if a.status == "open")
     select(screen, action)
-    history = demo_store.history(action=action.id)
+    history = demo_store.history.list(action=action.id)
     changed: list[bool] = []
     screen.ctx.changed.connect(lambda: changed.append(True))
 
     choose(screen.details.status_edit, "Cannot do")
     assert "needed for Cannot do" in screen.details.note_edit.placeholderText()
     screen.details.save_button.click()
-    assert demo_store.action(action.id) == action
-    assert demo_store.history(action=action.id) == history
+    assert demo_store.actions.get(action.id) == action
+    assert demo_store.history.list(action=action.id) == history
     assert changed == []
     assert screen.details.form_message.isVisible()
     assert "needs a reason" in screen.details.form_message.text()
@@ -387,7 +389,7 @@ def test_cannot_do_without_a_reason_is_refused_and_nothing_is_saved(
     QTest.keyClicks(screen.details.note_edit, "Needs capital funding; zonal observation meanwhile")
     assert not screen.details.form_message.isVisible()
     screen.details.save_button.click()
-    saved = demo_store.action(action.id)
+    saved = demo_store.actions.get(action.id)
     assert (saved.status, saved.status_note) == (
         "cannot_do",
         "Needs capital funding; zonal observation meanwhile",
@@ -423,7 +425,7 @@ def test_the_excel_work_list_holds_the_filtered_actions_written_off_the_ui_threa
         return real(*args, **kwargs)
 
     monkeypatch.setattr(exports.xlsx, "write_work_list", recording)
-    site = demo_store.sites()[0].name
+    site = demo_store.wards.sites()[0].name
     choose(screen.filter_bar.site_box.box, site)
     screen.filter_bar.overdue_check.click()
     suggested = save_to(monkeypatch, tmp_path / "work list")  # she left off the .xlsx
@@ -441,7 +443,7 @@ def test_the_excel_work_list_holds_the_filtered_actions_written_off_the_ui_threa
     assert str(written) in dialogs[-1]
 
     today = clock.today()
-    expected = {a.id for a in demo_store.actions(site=site) if a.is_overdue(today)}
+    expected = {a.id for a in demo_store.actions.list(site=site) if a.is_overdue(today)}
     assert set(ids_in_workbook(written)) == expected == {a.id for a in screen.filtered_actions()}
     filters = [row for row in sheet_rows(written, "Summary") if row and row[0] == "Filters"]
     assert filters[0][1] == f"Site: {site}; Overdue only"
@@ -458,7 +460,7 @@ def test_the_pdf_work_list_is_written_off_the_ui_thread(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(exports.pdf, "write_work_list", recording)
-    ward = demo_store.wards()[0]
+    ward = demo_store.wards.list()[0]
     choose(screen.filter_bar.ward_box.box, ward.name)
     choose(screen.filter_bar.status_box.box, "Open or in progress")
     save_to(monkeypatch, tmp_path / "list.pdf")
@@ -489,15 +491,15 @@ def test_this_audits_plan_is_exported_for_the_selected_action(
     suggested = save_to(monkeypatch, tmp_path / "plan.xlsx")
     with qtbot.waitSignal(screen.export_finished, timeout=EXPORT_TIMEOUT_MS):
         screen.details.plan_xlsx_button.click()
-    assert action.ward in Path(suggested[0]).name
+    assert action.ward_name in Path(suggested[0]).name
     assert set(ids_in_workbook(tmp_path / "plan.xlsx")) == {
-        a.id for a in demo_store.actions(audit=action.audit_id)
+        a.id for a in demo_store.actions.list(audit=action.audit_id)
     }
     save_to(monkeypatch, tmp_path / "plan.pdf")
     with qtbot.waitSignal(screen.export_finished, timeout=EXPORT_TIMEOUT_MS):
         screen.details.plan_pdf_button.click()
     text = PdfReader(str(tmp_path / "plan.pdf")).pages[0].extract_text()
-    assert action.ward in text
+    assert action.ward_name in text
 
 
 # --- taking back estates' workbook ----------------------------------------------------------
@@ -523,7 +525,7 @@ def returned_workbook(
 def test_the_returned_workbook_is_previewed_then_applied_whole(
     qtbot, screen: ActionsScreen, demo_store: Store, tmp_path: Path, monkeypatch
 ) -> None:
-    ward = demo_store.wards()[0]
+    ward = demo_store.wards.list()[0]
     choose(screen.filter_bar.ward_box.box, ward.name)
     choose(screen.filter_bar.status_box.box, "Open or in progress")
     first, second = screen.filtered_actions()[:2]
@@ -539,7 +541,7 @@ def test_the_returned_workbook_is_previewed_then_applied_whole(
         },
     )
     open_from(monkeypatch, returned)
-    before = demo_store.actions()
+    before = demo_store.actions.list()
 
     screen.import_button.click()
     qtbot.waitUntil(lambda: screen.last_dialog is not None, timeout=EXPORT_TIMEOUT_MS)
@@ -549,16 +551,17 @@ def test_the_returned_workbook_is_previewed_then_applied_whole(
     assert any(f"status {first.status_word} → Done" in line for line in lines)
     assert any('comment "Parts on order"' in line for line in lines)
     assert dialog.apply_button.text() == "Apply all 2 changes"
-    assert demo_store.actions() == before  # nothing changes until she applies
+    assert demo_store.actions.list() == before  # nothing changes until she applies
 
     with qtbot.waitSignal(screen.import_finished, timeout=EXPORT_TIMEOUT_MS) as signal:
         dialog.apply_button.click()
     assert signal.args == [2]
-    done = demo_store.action(first.id)
+    done = demo_store.actions.get(first.id)
     assert (done.status, done.comment, done.completed_on) == ("done", "Lock fitted", today)
-    assert demo_store.action(second.id).comment == "Parts on order"
+    assert demo_store.actions.get(second.id).comment == "Parts on order"
     assert (
-        demo_store.history(action=first.id)[-1].actor == "Estates (returned workbook returned.xlsx)"
+        demo_store.history.list(action=first.id)[-1].actor
+        == "Estates (returned workbook returned.xlsx)"
     )
     qtbot.waitUntil(lambda: not screen.loading, timeout=20_000)
     screen.clear_filters()  # done now, so no longer "open or in progress"
@@ -578,12 +581,12 @@ def test_cancelling_the_preview_changes_nothing(
         qtbot, screen, tmp_path, monkeypatch, {action.id: {"Status": "In progress"}}
     )
     open_from(monkeypatch, returned)
-    before = demo_store.actions()
+    before = demo_store.actions.list()
     screen.import_button.click()
     qtbot.waitUntil(lambda: screen.last_dialog is not None, timeout=EXPORT_TIMEOUT_MS)
     screen.last_dialog.cancel_button.click()
     QThreadPool.globalInstance().waitForDone()
-    assert demo_store.actions() == before
+    assert demo_store.actions.list() == before
     assert "nothing changed" in screen.status_label.text()
 
 
@@ -597,10 +600,10 @@ def test_a_workbook_that_is_not_ours_is_refused_and_nothing_changes(
 ) -> None:
     book = Workbook()
     book.active.append(["Action ID", "Status"])
-    book.active.append([demo_store.actions()[0].id, "Done"])
+    book.active.append([demo_store.actions.list()[0].id, "Done"])
     book.save(tmp_path / "someone else's.xlsx")
     open_from(monkeypatch, tmp_path / "someone else's.xlsx")
-    before, history = demo_store.actions(), demo_store.history()
+    before, history = demo_store.actions.list(), demo_store.history.list()
 
     screen.import_button.click()
     qtbot.waitUntil(lambda: len(errors) == 1, timeout=EXPORT_TIMEOUT_MS)
@@ -608,8 +611,8 @@ def test_a_workbook_that_is_not_ours_is_refused_and_nothing_changes(
     assert "not an action workbook exported by WardAudit" in str(errors[0])
     assert "nothing has changed" in str(errors[0])
     assert screen.last_dialog is None  # no preview of a refused workbook
-    assert demo_store.actions() == before
-    assert demo_store.history() == history
+    assert demo_store.actions.list() == before
+    assert demo_store.history.list() == history
     assert not screen.busy and screen.import_button.isEnabled()
 
 
@@ -631,14 +634,14 @@ def test_a_workbook_with_bad_rows_is_refused_listing_them(
         {first.id: {"Status": "Finished"}, second.id: {"Status": "Cannot do"}},
     )
     open_from(monkeypatch, returned)
-    before = demo_store.actions()
+    before = demo_store.actions.list()
     screen.import_button.click()
     qtbot.waitUntil(lambda: len(errors) == 1, timeout=EXPORT_TIMEOUT_MS)
     message = str(errors[0])
     assert "Status is 'Finished'" in message
     assert "'Cannot do' needs a reason" in message
     assert len(errors[0].problems) == 2
-    assert demo_store.actions() == before
+    assert demo_store.actions.list() == before
 
 
 # --- qualities ------------------------------------------------------------------------------

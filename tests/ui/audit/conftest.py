@@ -17,8 +17,8 @@ def start_audit(store: Store, checklist: Checklist) -> Callable[..., str]:
     """Starts an audit of "Test Ward" (mixed), whose areas are the ones given."""
 
     def start(*areas: str) -> str:
-        ward = store.add_ward(site="Test site", name="Test Ward", sex="mixed", areas=list(areas))
-        return store.start_audit(ward.id, checklist).id
+        ward = store.wards.add(site="Test site", name="Test Ward", sex="mixed", areas=list(areas))
+        return store.audits.start(ward.id, checklist).id
 
     return start
 

@@ -46,7 +46,7 @@ def audit_id(start_audit: Callable[..., str]) -> str:
 
 
 def answers(store: Store, audit_id: str) -> dict[str, str]:
-    return {item: answer.value for item, answer in store.audit(audit_id).answers.items()}
+    return {item: answer.value for item, answer in store.audits.get(audit_id).answers.items()}
 
 
 def test_a_whole_audit_by_keyboard_alone(
@@ -62,8 +62,10 @@ def test_a_whole_audit_by_keyboard_alone(
 
     monkeypatch.setattr(ui.audit.dialogs, "confirm_sign_off", confirm)
     screen.open_audit(audit_id)
-    items = store.audit(audit_id).checklist.applicable_items("mixed")
-    assert len(items) == len(list(store.checklist_of(audit_id).items()))  # a mixed ward: all
+    items = store.audits.get(audit_id).checklist.applicable_items("mixed")
+    assert len(items) == len(
+        list(store.checklists.for_audit(audit_id).items())
+    )  # a mixed ward: all
 
     for _ in items:
         keys.press(Qt.Key.Key_Y)
@@ -79,7 +81,7 @@ def test_a_whole_audit_by_keyboard_alone(
     assert QApplication.focusWidget() is screen.summary.signoff.sign_off_button
     keys.press(Qt.Key.Key_Return)
 
-    record = store.audit(audit_id)
+    record = store.audits.get(audit_id)
     assert record.audit.status == "completed"
     assert record.audit.signed_by == "ward matron"
     assert record.audit.signed_role == "matron"
@@ -98,7 +100,7 @@ def test_a_mixed_run_raises_actions_with_the_items_defaults(
     screen: AuditScreen, store: Store, audit_id: str
 ) -> None:
     screen.open_audit(audit_id)
-    checklist = store.audit(audit_id).checklist
+    checklist = store.audits.get(audit_id).checklist
     keys = KeyCounter(screen)
     given: dict[str, str] = {}
     for number in range(len(checklist.applicable_items("mixed"))):
@@ -113,7 +115,7 @@ def test_a_mixed_run_raises_actions_with_the_items_defaults(
         given[item.id] = value
     assert answers(store, audit_id) == given
 
-    record = store.audit(audit_id)
+    record = store.audits.get(audit_id)
     raised = {action.item: action for action in record.actions}
     assert set(raised) == {item for item, value in given.items() if value in ("no", "partial")}
     for item_id, action in raised.items():
@@ -137,9 +139,9 @@ def test_a_mixed_run_raises_actions_with_the_items_defaults(
 def test_answer_keys_move_on_to_the_next_unanswered_item(
     screen: AuditScreen, store: Store, audit_id: str
 ) -> None:
-    store.record_answer(audit_id, "A02", "yes")
-    store.record_answer(audit_id, "A03", "yes")
-    store.set_current_item(audit_id, "A01")
+    store.audits.record_answer(audit_id, "A02", "yes")
+    store.audits.record_answer(audit_id, "A03", "yes")
+    store.audits.set_current_item(audit_id, "A01")
     screen.open_audit(audit_id)
     assert screen.current_item == "A01"
     keys = KeyCounter(screen)
@@ -170,7 +172,7 @@ def test_letters_type_text_in_a_note_and_answer_only_from_the_card(
     keys.press(Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is screen.card
     keys.press(Qt.Key.Key_N)
-    saved = store.audit(audit_id).answers["A06"]
+    saved = store.audits.get(audit_id).answers["A06"]
     assert (saved.value, saved.note, saved.location) == ("no", "no lock on a yard door", "yard")
 
 
@@ -182,12 +184,12 @@ def test_undo_restores_the_previous_state_and_withdraws_the_action(
     keys.press(Qt.Key.Key_Y)  # A01 yes
     keys.press(Qt.Key.Key_N)  # A02 no: an action is raised
     assert answers(store, audit_id) == {"A01": "yes", "A02": "no"}
-    assert [a.item for a in store.audit(audit_id).actions] == ["A02"]
+    assert [a.item for a in store.audits.get(audit_id).actions] == ["A02"]
 
     keys.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert answers(store, audit_id) == {"A01": "yes"}
-    assert store.audit(audit_id).actions == ()
-    assert "action_withdrawn" in [event.kind for event in store.history(audit=audit_id)]
+    assert store.audits.get(audit_id).actions == ()
+    assert "action_withdrawn" in [event.kind for event in store.history.list(audit=audit_id)]
     assert screen.current_item == "A02"  # undo shows the item it took back
 
     # Changing an answer, then undoing, brings the earlier answer back (with its note).
@@ -195,14 +197,14 @@ def test_undo_restores_the_previous_state_and_withdraws_the_action(
     screen.note.setFocus()
     keys.type("checked with the bed plan")
     keys.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert store.audit(audit_id).answers["A01"].note == "checked with the bed plan"
+    assert store.audits.get(audit_id).answers["A01"].note == "checked with the bed plan"
     keys.press(Qt.Key.Key_Escape)
     keys.press(Qt.Key.Key_N)
     assert answers(store, audit_id)["A01"] == "no"
     keys.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    restored = store.audit(audit_id).answers["A01"]
+    restored = store.audits.get(audit_id).answers["A01"]
     assert (restored.value, restored.note) == ("yes", "checked with the bed plan")
-    assert store.audit(audit_id).actions == ()
+    assert store.audits.get(audit_id).actions == ()
 
     keys.press(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert answers(store, audit_id) == {}
@@ -212,17 +214,17 @@ def test_a_critical_item_offers_no_partly(
     screen: AuditScreen, store: Store, audit_id: str, errors: list[BaseException]
 ) -> None:
     screen.open_audit(audit_id)
-    checklist = store.audit(audit_id).checklist
+    checklist = store.audits.get(audit_id).checklist
     assert checklist.item("A01").critical
     assert screen.current_item == "A01"
     partly = screen.answer_buttons["partial"]
     assert not partly.isVisible() and not partly.isEnabled()
     assert screen.card.critical_badge.isVisible()
-    history_before = len(store.history(audit=audit_id))
+    history_before = len(store.history.list(audit=audit_id))
 
     KeyCounter(screen).press(Qt.Key.Key_P)
     assert answers(store, audit_id) == {}
-    assert len(store.history(audit=audit_id)) == history_before
+    assert len(store.history.list(audit=audit_id)) == history_before
     assert screen.current_item == "A01"
     assert not screen.saved_text.startswith("Saved")
     assert "Partly is not offered" in screen.card.message.text()
@@ -244,14 +246,14 @@ def test_moving_finding_and_guidance_by_keyboard(
     keys.press(Qt.Key.Key_PageDown)
     keys.press(Qt.Key.Key_Right)
     assert screen.current_item == "A03"
-    assert store.audit(audit_id).audit.current_item == "A03"  # remembered for resuming
+    assert store.audits.get(audit_id).audit.current_item == "A03"  # remembered for resuming
     keys.press(Qt.Key.Key_PageUp)
     keys.press(Qt.Key.Key_Left)
     assert screen.current_item == "A01"
 
     keys.press(Qt.Key.Key_G)
     assert screen.card.guidance.isVisible()
-    source = store.audit(audit_id).checklist.item("A01").sources[0]
+    source = store.audits.get(audit_id).checklist.item("A01").sources[0]
     assert "Sources" in screen.card.guidance.text()
     assert source.split(" ")[0] in screen.card.guidance.text()
     keys.press(Qt.Key.Key_G)
@@ -268,7 +270,7 @@ def test_moving_finding_and_guidance_by_keyboard(
         for row in range(proxy.rowCount(proxy.index(section, 0)))
     ]
     assert shown and all(
-        "visitors" in store.audit(audit_id).checklist.item(i).question.lower() for i in shown
+        "visitors" in store.audits.get(audit_id).checklist.item(i).question.lower() for i in shown
     )
     keys.press(Qt.Key.Key_Return)
     assert screen.current_item == shown[0]

@@ -50,12 +50,12 @@ def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoMod
 def test_the_item_list_model_shows_sections_progress_and_marks(
     qtbot, store: Store, audit_id: str, checklist: Checklist
 ) -> None:
-    store.record_answer(audit_id, "A01", "yes")
-    store.record_answer(audit_id, "A02", "no")
-    store.record_answer(audit_id, "A07", "partial")
-    store.record_answer(audit_id, "A08", "na")
+    store.audits.record_answer(audit_id, "A01", "yes")
+    store.audits.record_answer(audit_id, "A02", "no")
+    store.audits.record_answer(audit_id, "A07", "partial")
+    store.audits.record_answer(audit_id, "A08", "na")
     model = AuditItemsModel()
-    model.set_record(store.audit(audit_id))
+    model.set_record(store.audits.get(audit_id))
 
     sections = [s for s in checklist.sections if any(i.applies("mixed") for i in s.items)]
     assert model.rowCount() == len(sections)
@@ -89,9 +89,9 @@ def test_the_item_list_model_shows_sections_progress_and_marks(
     )
 
     # The same audit again refreshes marks in place (the list keeps its place).
-    store.record_answer(audit_id, "A09", "yes")
+    store.audits.record_answer(audit_id, "A09", "yes")
     with qtbot.waitSignal(model.dataChanged):
-        model.set_record(store.audit(audit_id))
+        model.set_record(store.audits.get(audit_id))
     assert mark("A09") == "✓ Yes"
     assert model.index(0, 1).data() == f"5 / {len(sections[0].items)}"
 
@@ -102,9 +102,9 @@ def test_a_section_shows_a_tick_when_all_its_items_are_answered(
     last_section = [s for s in checklist.sections if any(i.applies("mixed") for i in s.items)][-1]
     for item in last_section.items:
         if item.applies("mixed"):
-            store.record_answer(audit_id, item.id, "yes")
+            store.audits.record_answer(audit_id, item.id, "yes")
     model = AuditItemsModel()
-    model.set_record(store.audit(audit_id))
+    model.set_record(store.audits.get(audit_id))
     row = model.rowCount() - 1
     assert model.index(row, 1).data().endswith("✓")
 
@@ -127,7 +127,7 @@ def test_a_resumed_audit_reopens_at_the_same_item_with_answers_intact(
     press(Qt.Key.Key_PageDown)
     left_at = first.current_item
     assert left_at == "A06"
-    given = {item: answer.value for item, answer in store.audit(audit_id).answers.items()}
+    given = {item: answer.value for item, answer in store.audits.get(audit_id).answers.items()}
     first.close()
     first.deleteLater()
     qtbot.wait(0)
@@ -136,12 +136,12 @@ def test_a_resumed_audit_reopens_at_the_same_item_with_answers_intact(
     second.open_audit(audit_id)
     assert second.audit_id == audit_id
     assert second.current_item == left_at
-    assert {i: a.value for i, a in store.audit(audit_id).answers.items()} == given
+    assert {i: a.value for i, a in store.audits.get(audit_id).answers.items()} == given
     assert given == {"A01": "yes", "A02": "no", "A03": "na", "A04": "yes"}
     assert second.items_model.item_index("A02", 1).data() == "✗ No"
     assert (
         second.header.progress_label.text()
-        == f"4 / {len(store.audit(audit_id).checklist.applicable_items('mixed'))} answered"
+        == f"4 / {len(store.audits.get(audit_id).checklist.applicable_items('mixed'))} answered"
     )
     second.hide()
 
@@ -152,7 +152,7 @@ def test_a_new_audit_opens_at_the_first_unanswered_item(
     screen.open_audit(audit_id)
     assert screen.current_item == "A01"
     assert screen.card.place_label.text().startswith(
-        f"Item 1 of {len(store.audit(audit_id).checklist.applicable_items('mixed'))}"
+        f"Item 1 of {len(store.audits.get(audit_id).checklist.applicable_items('mixed'))}"
     )
     assert QApplication.focusWidget() is screen.card
 
@@ -161,8 +161,8 @@ def test_a_completed_audit_opens_read_only_on_its_summary(
     screen: AuditScreen, store: Store, audit_id: str, checklist: Checklist
 ) -> None:
     for item in checklist.applicable_items("mixed"):
-        store.record_answer(audit_id, item.id, "yes")
-    store.complete_audit(
+        store.audits.record_answer(audit_id, item.id, "yes")
+    store.audits.complete(
         audit_id, by="Ward matron", role="Matron", team=[TeamMember("Peer", "Expert", True)]
     )
     screen.open_audit(audit_id)
@@ -175,7 +175,7 @@ def test_a_completed_audit_opens_read_only_on_its_summary(
     assert QApplication.focusWidget() is screen.summary.locked.amend_button
     # Answer keys do nothing on a locked audit.
     press(Qt.Key.Key_N)
-    assert all(a.value == "yes" for a in store.audit(audit_id).answers.values())
+    assert all(a.value == "yes" for a in store.audits.get(audit_id).answers.values())
 
 
 def test_leaving_saves_what_was_typed_and_asks_the_main_window(
@@ -188,7 +188,7 @@ def test_leaving_saves_what_was_typed_and_asks_the_main_window(
     QTest.keyClicks(screen.note, "Bay 3 shared")
     with qtbot.waitSignal(screen.leave_requested):
         screen.header.leave_button.click()
-    assert store.audit(audit_id).answers["A01"].note == "Bay 3 shared"
+    assert store.audits.get(audit_id).answers["A01"].note == "Bay 3 shared"
 
 
 # --- saving -----------------------------------------------------------------------------
@@ -200,14 +200,14 @@ def test_saved_is_shown_only_after_the_commit_and_progress_is_signalled(
     screen.open_audit(audit_id)
     assert not screen.saved_text.startswith("Saved")
     seen_by_store: list[bool] = []
-    real = store.record_answer
+    real = store.audits.record_answer
 
     def record_answer(*args, **kwargs):
         # While the store is committing, the screen must not yet claim it is saved.
         seen_by_store.append(screen.saved_text.startswith("Saved"))
         return real(*args, **kwargs)
 
-    store.record_answer = record_answer  # type: ignore[method-assign]
+    store.audits.record_answer = record_answer  # type: ignore[method-assign]
     with qtbot.waitSignal(screen.progress_changed) as signal:
         press(Qt.Key.Key_Y)
     assert signal.args == [audit_id]
@@ -226,13 +226,13 @@ def test_a_failed_save_says_not_saved_and_stays_on_the_item(
     def disk_full(*args, **kwargs):
         raise DiskFull("the disk is full, so the last change was NOT saved")
 
-    store.record_answer = disk_full  # type: ignore[method-assign]
+    store.audits.record_answer = disk_full  # type: ignore[method-assign]
     press(Qt.Key.Key_Y)
     assert "Not saved" in screen.saved_text
     assert screen.current_item == "A01"
     assert screen.last_saved_item is None
     assert len(errors) == 1 and isinstance(errors[0], DiskFull)
-    assert store.audit(audit_id).answers == {}
+    assert store.audits.get(audit_id).answers == {}
 
 
 def test_the_header_shows_score_rating_and_a_critical_breach_in_words(
@@ -241,13 +241,13 @@ def test_the_header_shows_score_rating_and_a_critical_breach_in_words(
     screen.open_audit(audit_id)
     press(Qt.Key.Key_Y)  # A01
     press(Qt.Key.Key_N)  # A02, critical
-    record = store.audit(audit_id)
+    record = store.audits.get(audit_id)
     assert record.score.critical_breach
     assert "Critical breach: A02" in screen.header.breach_label.text()
     assert screen.header.rating_chip.text() == "Red"
     assert (
         screen.header.progress_label.text()
-        == f"2 / {len(store.audit(audit_id).checklist.applicable_items('mixed'))} answered"
+        == f"2 / {len(store.audits.get(audit_id).checklist.applicable_items('mixed'))} answered"
     )
     assert "A02 saved as No" in screen.card.last_label.text()
     assert "Action raised" in screen.card.last_label.text()
@@ -270,13 +270,13 @@ def test_note_and_location_are_saved_with_the_answer(
     screen.note.setFocus()
     QTest.keyClicks(screen.note, "Lounge used as a store room")
     screen.location.setFocus()  # leaving the note saves it
-    assert store.audit(audit_id).answers["A07"].note == "Lounge used as a store room"
+    assert store.audits.get(audit_id).answers["A07"].note == "Lounge used as a store room"
     screen.location.setCurrentIndex(1)
     screen.location.activated.emit(1)
-    assert store.audit(audit_id).answers["A07"].location == "Garden"
+    assert store.audits.get(audit_id).answers["A07"].location == "Garden"
     screen.location.setEditText("Quiet room")
     press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    saved = store.audit(audit_id).answers["A07"]
+    saved = store.audits.get(audit_id).answers["A07"]
     assert (saved.value, saved.note, saved.location) == (
         "no",
         "Lounge used as a store room",
@@ -295,7 +295,7 @@ def test_a_note_is_saved_soon_after_typing_stops(
     screen.note.setFocus()
     QTest.keyClicks(screen.note, "Door wedged open")
     assert QApplication.focusWidget() is screen.note
-    qtbot.waitUntil(lambda: store.audit(audit_id).answers["A07"].note == "Door wedged open")
+    qtbot.waitUntil(lambda: store.audits.get(audit_id).answers["A07"].note == "Door wedged open")
     assert QApplication.focusWidget() is screen.note
 
 
@@ -308,13 +308,13 @@ def test_a_note_typed_before_answering_is_saved_with_the_answer(
     QTest.keyClicks(screen.note, "Lounge locked")
     press(Qt.Key.Key_Tab)
     assert screen.card.note_hint.isVisible()  # not saved until answered, and it says so
-    assert store.audit(audit_id).answers == {}
+    assert store.audits.get(audit_id).answers == {}
     screen.go_to_item("A08")
     screen.go_to_item("A07")
     assert screen.note.toPlainText() == "Lounge locked"  # kept while she looks elsewhere
     screen.focus_card()
     press(Qt.Key.Key_N)
-    assert store.audit(audit_id).answers["A07"].note == "Lounge locked"
+    assert store.audits.get(audit_id).answers["A07"].note == "Lounge locked"
 
 
 def test_a_note_holding_an_nhs_number_warns_inline(
@@ -344,7 +344,7 @@ def test_the_action_is_edited_in_place_and_saved(
     panel = screen.action_panel
     assert panel.isVisible()
     item = checklist.item("A07")
-    action = store.audit(audit_id).actions[0]
+    action = store.audits.get(audit_id).actions[0]
     assert panel.likelihood.currentData() == item.risk.likelihood
     assert panel.consequence.currentData() == item.risk.consequence
     assert panel.band.text() == f"{action.risk.score} {action.risk.band_word}"
@@ -354,7 +354,7 @@ def test_the_action_is_edited_in_place_and_saved(
     # Almost certain × Catastrophic: extreme, due the next day.
     panel.likelihood.setCurrentIndex(4)
     panel.consequence.setCurrentIndex(4)
-    action = store.action(action.id)
+    action = store.actions.get(action.id)
     assert (action.risk.likelihood, action.risk.consequence) == (5, 5)
     assert action.risk.band == "extreme"
     assert action.due == raised + timedelta(days=1)
@@ -365,7 +365,7 @@ def test_the_action_is_edited_in_place_and_saved(
     # Rare × Minor: low, due in 90 days.
     panel.likelihood.setCurrentIndex(0)
     panel.consequence.setCurrentIndex(1)
-    action = store.action(action.id)
+    action = store.actions.get(action.id)
     assert action.risk.band == "low"
     assert action.due == raised + timedelta(days=90)
     assert panel.band.text() == "2 Low"
@@ -380,11 +380,11 @@ def test_the_action_is_edited_in_place_and_saved(
     press(Qt.Key.Key_Return)
     new_due = QDate.currentDate().addDays(14)
     panel.due.setDate(new_due)
-    action = store.action(action.id)
+    action = store.actions.get(action.id)
     assert action.description == "Clear the lounge and reopen it to women"
     assert action.owner == "Ward manager"
     assert action.due.isoformat() == new_due.toString("yyyy-MM-dd")
-    assert "action_changed" in [e.kind for e in store.history(action=action.id)]
+    assert "action_changed" in [e.kind for e in store.history.list(action=action.id)]
 
 
 def test_typed_action_text_is_kept_when_the_risk_changes(
@@ -397,7 +397,7 @@ def test_typed_action_text_is_kept_when_the_risk_changes(
     panel = screen.action_panel
     panel.owner.setText("Estates")  # typed, not yet confirmed
     panel.consequence.setCurrentIndex(4)
-    action = store.audit(audit_id).actions[0]
+    action = store.audits.get(audit_id).actions[0]
     assert action.owner == "Estates"
     assert action.risk.consequence == 5
     assert panel.owner.text() == "Estates"
@@ -409,7 +409,7 @@ def test_no_action_panel_for_yes_or_na(screen: AuditScreen, store: Store, audit_
     press(Qt.Key.Key_Y)
     screen.go_to_item("A07")
     assert not screen.action_panel.isVisible()
-    assert store.audit(audit_id).actions == ()
+    assert store.audits.get(audit_id).actions == ()
 
 
 # --- photos -----------------------------------------------------------------------------
@@ -433,13 +433,13 @@ def test_photos_are_resized_stored_shown_and_removed(
     screen.open_audit(audit_id)
     screen.go_to_item("A07")
     qtbot.mouseClick(screen.card.add_photo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(store.audit(audit_id).photos) == 1)
+    qtbot.waitUntil(lambda: len(store.audits.get(audit_id).photos) == 1)
     qtbot.waitUntil(lambda: screen.photo_strip.tile_count() == 1)
-    photo = store.audit(audit_id).photos[0]
+    photo = store.audits.get(audit_id).photos[0]
     assert (photo.item, photo.width, photo.height) == ("A07", 1600, 1200)
     assert photo.media_type == "image/jpeg"
     assert photo.filename == "blind spot.jpg"
-    stored = QImage.fromData(store.photo_data(photo.id))
+    stored = QImage.fromData(store.photos.data(photo.id))
     assert (stored.width(), stored.height()) == (1600, 1200)
     assert screen.saved_text.startswith("Saved")
 
@@ -447,7 +447,7 @@ def test_photos_are_resized_stored_shown_and_removed(
     assert len(remove) == 1
     assert "blind spot.jpg" in remove[0].accessibleName()
     remove[0].click()
-    assert store.audit(audit_id).photos == ()
+    assert store.audits.get(audit_id).photos == ()
     assert screen.photo_strip.tile_count() == 0
     assert errors == []
 
@@ -468,7 +468,7 @@ def test_an_unreadable_photo_is_reported_and_nothing_is_stored(
     screen.add_photos()
     qtbot.waitUntil(lambda: len(errors) == 1)
     assert "could not be read as a picture" in str(errors[0])
-    assert store.audit(audit_id).photos == ()
+    assert store.audits.get(audit_id).photos == ()
     qtbot.waitUntil(lambda: screen.card.add_photo_button.isEnabled())
 
 
@@ -549,22 +549,22 @@ def test_usable_at_double_text_size(
 
 def signed_off_audit(store: Store, checklist: Checklist, ward: str, noes: list[str]) -> str:
     """A whole audit of ``ward``: the items in ``noes`` answered No, the rest Yes."""
-    audit_id = store.start_audit(ward, checklist, by="Ward manager").id
-    for item in checklist.applicable_items(store.ward(ward).sex):
-        store.record_answer(audit_id, item.id, "no" if item.id in noes else "yes")
-    store.complete_audit(audit_id, by="Ward manager", role="Ward manager")
+    audit_id = store.audits.start(ward, checklist, by="Ward manager").id
+    for item in checklist.applicable_items(store.wards.get(ward).sex):
+        store.audits.record_answer(audit_id, item.id, "no" if item.id in noes else "yes")
+    store.audits.complete(audit_id, by="Ward manager", role="Ward manager")
     return audit_id
 
 
 @pytest.fixture
 def next_audit(store: Store, checklist: Checklist) -> tuple[str, str]:
     """A ward whose last audit left three actions, one since done; its next audit started."""
-    store.add_ward(site="Test site", name="Cedar Ward", sex="mixed", areas=["Zone door"])
+    store.wards.add(site="Test site", name="Cedar Ward", sex="mixed", areas=["Zone door"])
     last = signed_off_audit(store, checklist, "Cedar Ward", ["A03", "A07", "B05", "C04"])
-    by_item = {a.item: a for a in store.actions(audit=last)}
-    store.set_action_status(by_item["C04"].id, "done", note="Fixed")
-    store.set_action_status(by_item["B05"].id, "in_progress", note="Booked")
-    return last, store.start_audit("Cedar Ward", checklist, by="Modern matron").id
+    by_item = {a.item: a for a in store.actions.list(audit=last)}
+    store.actions.set_status(by_item["C04"].id, "done", note="Fixed")
+    store.actions.set_status(by_item["B05"].id, "in_progress", note="Booked")
+    return last, store.audits.start("Cedar Ward", checklist, by="Modern matron").id
 
 
 def test_the_next_audit_shows_what_the_last_one_left_open(
@@ -575,12 +575,12 @@ def test_the_next_audit_shows_what_the_last_one_left_open(
     screen.open_audit(audit_id)
     panel = screen.previous_panel
     assert panel.isVisible()
-    signed = clock.uk_date(store.audit(last).audit.completed_at)
+    signed = clock.uk_date(store.audits.get(last).audit.completed_at)
     assert panel.headline_text() == (
         f"⚠ 3 actions from the last audit ({signed}) are still open: verify them on this "
         "walk-round."
     )
-    assert set(panel.rows) == {a.id for a in store.previous_open_actions(audit_id)}
+    assert set(panel.rows) == {a.id for a in store.actions.previous_open(audit_id)}
     # Folded to one line at first: the question card keeps its room, and has the keys.
     assert not panel.body.isVisible()
     assert QApplication.focusWidget() is screen.card
@@ -595,7 +595,7 @@ def test_the_next_audit_shows_what_the_last_one_left_open(
     press(Qt.Key.Key_Return)
     assert panel.body.isVisible()
     assert panel.toggle_button.text() == "Hide them"
-    a07 = next(a for a in store.actions(audit=last) if a.item == "A07")
+    a07 = next(a for a in store.actions.list(audit=last) if a.item == "A07")
     label, verify, still = panel.rows[a07.id]
     assert "A07" in label.text() and a07.description in label.text()
     assert f"due {clock.uk_date(a07.due)}" in label.text()
@@ -605,19 +605,19 @@ def test_the_next_audit_shows_what_the_last_one_left_open(
 
     with qtbot.waitSignal(screen.progress_changed):
         verify.click()
-    verified = store.action(a07.id)
+    verified = store.actions.get(a07.id)
     assert verified.status == "verified"
-    today = clock.uk_date(store.audit(audit_id).audit.started_at)
+    today = clock.uk_date(store.audits.get(audit_id).audit.started_at)
     assert verified.status_note == f"Checked at the audit of {today}"
-    assert store.history(action=a07.id)[-1].actor == "Modern matron"
+    assert store.history.list(action=a07.id)[-1].actor == "Modern matron"
     assert panel.state(a07.id) == "verified"
     assert not verify.isVisible() and "Verified at this audit" in label.text()
     assert screen.saved_text.startswith("Saved ")
     assert "1 checked, 2 to go" in panel.headline_text()
 
-    b05 = next(a for a in store.actions(audit=last) if a.item == "B05")
+    b05 = next(a for a in store.actions.list(audit=last) if a.item == "B05")
     panel.rows[b05.id][2].click()  # Still not done
-    kept = store.action(b05.id)
+    kept = store.actions.get(b05.id)
     assert (kept.status, kept.status_note) == (
         "in_progress",
         f"Still not done at the audit of {today}",
@@ -627,7 +627,7 @@ def test_the_next_audit_shows_what_the_last_one_left_open(
     # Opened again later, the walk-round's checks are remembered.
     screen.open_audit(audit_id)
     assert set(screen.previous_panel.rows) == {
-        a.id for a in store.actions(audit=last) if a.item in ("A03", "B05")
+        a.id for a in store.actions.list(audit=last) if a.item in ("A03", "B05")
     }
     assert screen.previous_panel.state(b05.id) == "noted"
     # Answer keys work as before with the notice showing.

@@ -40,8 +40,8 @@ def read_lines(process: subprocess.Popen[str], wanted: int) -> list[str]:
 def test_a_killed_app_loses_no_answer_shown_as_saved(tmp_path: Path, checklist: Checklist) -> None:
     database = tmp_path / "wardaudit.sqlite3"
     with Store.open(database) as store:
-        ward = store.add_ward(site="Test site", name="Test Ward", sex="mixed")
-        audit_id = store.start_audit(ward.id, checklist).id
+        ward = store.wards.add(site="Test site", name="Test Ward", sex="mixed")
+        audit_id = store.audits.start(ward.id, checklist).id
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
@@ -68,7 +68,7 @@ def test_a_killed_app_loses_no_answer_shown_as_saved(tmp_path: Path, checklist: 
     finally:
         connection.close()
     with Store.open(database) as store:
-        record = store.audit(audit_id)
+        record = store.audits.get(audit_id)
         missing = [item for item in saved_items if item not in record.answers]
         assert missing == [], f"shown as saved but lost: {missing}\n{errors}"
         raised = {action.item for action in record.actions}

@@ -40,7 +40,7 @@ def audit_id(start_audit: Callable[..., str]) -> str:
 
 def answer_all(store: Store, audit_id: str, checklist: Checklist, **special: str) -> None:
     for item in checklist.applicable_items("mixed"):
-        store.record_answer(audit_id, item.id, special.get(item.id, "yes"))
+        store.audits.record_answer(audit_id, item.id, special.get(item.id, "yes"))
 
 
 def labels(widget) -> list[str]:
@@ -53,7 +53,7 @@ def test_sign_off_is_blocked_while_items_are_unanswered(
 ) -> None:
     applicable = [item.id for item in checklist.applicable_items("mixed")]
     for item_id in applicable[:-3]:
-        store.record_answer(audit_id, item_id, "yes")
+        store.audits.record_answer(audit_id, item_id, "yes")
     screen.open_audit(audit_id)
     screen.show_summary()
     summary = screen.summary
@@ -75,7 +75,7 @@ def test_sign_off_is_blocked_while_items_are_unanswered(
     screen.show_summary()
     assert list(screen.summary.unanswered_buttons) == [applicable[-3], applicable[-1]]
     assert not screen.summary.signoff.sign_off_button.isEnabled()
-    assert store.audit(audit_id).audit.status == "in_progress"
+    assert store.audits.get(audit_id).audit.status == "in_progress"
 
 
 def test_escape_goes_back_from_the_summary_to_the_item(screen: AuditScreen, audit_id: str) -> None:
@@ -91,11 +91,11 @@ def test_the_summary_shows_breaches_first_sections_and_actions_by_band(
     screen: AuditScreen, store: Store, audit_id: str, checklist: Checklist
 ) -> None:
     answer_all(store, audit_id, checklist, A02="no", A07="partial", B08="no", E01="na")
-    action = next(a for a in store.audit(audit_id).actions if a.item == "B08")
-    store.update_action(action.id, likelihood=1, consequence=2)  # low
+    action = next(a for a in store.audits.get(audit_id).actions if a.item == "B08")
+    store.actions.edit(action.id, likelihood=1, consequence=2)  # low
     screen.open_audit(audit_id)
     screen.show_summary()
-    record = store.audit(audit_id)
+    record = store.audits.get(audit_id)
     text = labels(screen.summary)
     joined = "\n".join(text)
 
@@ -128,7 +128,7 @@ def test_a_section_with_nothing_available_says_not_scored(
     last = [s for s in checklist.sections if any(i.applies("mixed") for i in s.items)][-1]
     for item in last.items:
         if item.applies("mixed"):
-            store.record_answer(audit_id, item.id, "na")
+            store.audits.record_answer(audit_id, item.id, "na")
     screen.open_audit(audit_id)
     screen.show_summary()
     assert "not scored" in labels(screen.summary)
@@ -169,7 +169,7 @@ def test_sign_off_with_a_team_locks_the_audit(
         summary.signoff.sign_off_button.click()
     assert completed.args == [audit_id]
     assert len(confirmations) == 1 and "Matron" in confirmations[0]
-    audit = store.audit(audit_id).audit
+    audit = store.audits.get(audit_id).audit
     assert audit.status == "completed"
     assert (audit.signed_by, audit.signed_role) == ("Ward matron", "Matron")
     assert audit.team == (
@@ -200,7 +200,7 @@ def test_cancelling_the_confirmation_locks_nothing(
     screen.show_summary()
     assert summary_ready(screen)
     screen.summary.signoff.sign_off_button.click()
-    assert store.audit(audit_id).audit.status == "in_progress"
+    assert store.audits.get(audit_id).audit.status == "in_progress"
 
 
 def test_the_team_typed_so_far_survives_reopening(
@@ -247,7 +247,7 @@ def test_the_team_table_model(qtbot) -> None:
 
 def completed_audit(store: Store, audit_id: str, checklist: Checklist) -> None:
     answer_all(store, audit_id, checklist)
-    store.complete_audit(audit_id, by="Ward matron", role="Matron")
+    store.audits.complete(audit_id, by="Ward matron", role="Matron")
 
 
 def test_an_amendment_with_a_reason_appears_in_the_history(
@@ -275,9 +275,9 @@ def test_an_amendment_with_a_reason_appears_in_the_history(
     monkeypatch.setattr(AmendDialog, "exec", fill_in)
     summary.locked.amend_button.click()
 
-    answer = store.audit(audit_id).answers["A07"]
+    answer = store.audits.get(audit_id).answers["A07"]
     assert (answer.value, answer.note) == ("no", "Lounge found locked on a second visit")
-    events = [e for e in store.history(audit=audit_id) if e.kind == "amendment"]
+    events = [e for e in store.history.list(audit=audit_id) if e.kind == "amendment"]
     assert len(events) == 1
     assert events[0].detail["reason"] == "Second walk-round the same afternoon"
     assert events[0].actor == "Ward manager"
@@ -287,7 +287,7 @@ def test_an_amendment_with_a_reason_appears_in_the_history(
     assert "Reason: Second walk-round the same afternoon" in line
     assert line in labels(summary)
     # The score is worked out again and the audit stays locked.
-    assert store.audit(audit_id).audit.status == "completed"
+    assert store.audits.get(audit_id).audit.status == "completed"
     assert screen.header.score_label.text().startswith("Score: ")
     assert screen.header.score_label.text() != "Score: 100.0%"
 
@@ -296,7 +296,7 @@ def test_the_amend_dialog_offers_only_the_items_answers_and_needs_a_reason(
     qtbot, store: Store, audit_id: str, checklist: Checklist
 ) -> None:
     completed_audit(store, audit_id, checklist)
-    dialog = AmendDialog(store.audit(audit_id), "")
+    dialog = AmendDialog(store.audits.get(audit_id), "")
     qtbot.addWidget(dialog)
     dialog.item.setCurrentIndex(dialog.item.findData("A01"))  # critical: no Partly
     assert [dialog.value.itemData(i) for i in range(dialog.value.count())] == ["yes", "no", "na"]

@@ -43,7 +43,6 @@ from ui.context import AppContext
 from ui.theme import apply_theme
 from wardaudit import clock
 from wardaudit.board import default_period
-from wardaudit.bundles import content_fingerprint
 from wardaudit.checklist import Checklist, ChecklistLibrary, from_canonical_json
 from wardaudit.scoring import RATING_WORDS, display_score
 from wardaudit.store import Store
@@ -91,13 +90,13 @@ def complete(
     *,
     photo: bool = False,
 ) -> str:
-    audit = store.start_audit(ward, checklist, by="A matron")
+    audit = store.audits.start(ward, checklist, by="A matron")
     items = checklist.applicable_items(sex)
     failing_ids = sorted(i.id for i in items if not i.critical)[:failing]
     for item in items:
-        store.record_answer(audit.id, item.id, "no" if item.id in failing_ids else "yes")
+        store.audits.record_answer(audit.id, item.id, "no" if item.id in failing_ids else "yes")
     if photo:
-        store.add_photo(
+        store.photos.add(
             audit.id,
             items[0].id,
             b"\xff\xd8fakejpeg",
@@ -106,14 +105,14 @@ def complete(
             width=10,
             height=8,
         )
-    store.complete_audit(audit.id, by="A matron", role="Matron")
+    store.audits.complete(audit.id, by="A matron", role="Matron")
     return audit.id
 
 
 def independent_latest(store: Store, start: str, end: str) -> dict[str, object]:
     """Each ward's latest completed audit in the period, worked out from the audit list."""
     latest: dict[str, object] = {}
-    for summary in store.audits(status="completed"):
+    for summary in store.audits.list(status="completed"):
         month = str(summary.completed_at)[:7]
         if not start <= month <= end:
             continue
@@ -134,15 +133,15 @@ def test_table_figures_equal_figures_worked_out_from_the_store(
     screen = make_screen(qtbot, demo_store, library)
     start, end = default_period()
     latest = independent_latest(demo_store, start, end)
-    wards = demo_store.wards()
+    wards = demo_store.wards.list()
     model = screen.model
     assert model.rowCount() == len(wards) == 12
 
-    in_progress = {a.id for a in demo_store.in_progress_audits()}
+    in_progress = {a.id for a in demo_store.audits.in_progress()}
     today = clock.today()
     open_count: dict[str, int] = {}
     overdue_count: dict[str, int] = {}
-    for action in demo_store.actions():
+    for action in demo_store.actions.list():
         if action.audit_id in in_progress:
             continue  # the board counts the actions of signed-off audits
         if action.status in ("open", "in_progress"):
@@ -185,8 +184,8 @@ def test_table_figures_equal_figures_worked_out_from_the_store(
 def test_a_ward_with_no_audit_is_not_audited_never_zero(
     qtbot, store: Store, checklist: Checklist, library: ChecklistLibrary
 ) -> None:
-    store.add_ward(site="Ashcombe", name="Audited Ward", sex="male")
-    store.add_ward(site="Ashcombe", name="Quiet Ward", sex="male")
+    store.wards.add(site="Ashcombe", name="Audited Ward", sex="male")
+    store.wards.add(site="Ashcombe", name="Quiet Ward", sex="male")
     complete(store, checklist, "Audited Ward", "male")
     screen = make_screen(qtbot, store, library)
     quiet = row_of(screen.model, "Quiet Ward")
@@ -235,7 +234,7 @@ def test_the_sparkline_column_speaks_its_trend(
 def test_filters_narrow_the_rows(qtbot, demo_store: Store, library: ChecklistLibrary) -> None:
     screen = make_screen(qtbot, demo_store, library)
     reload_with(qtbot, screen, screen.site_filter, "Fenwick House")
-    fenwick = [w.name for w in demo_store.wards(site="Fenwick House")]
+    fenwick = [w.name for w in demo_store.wards.list(site="Fenwick House")]
     assert sorted(rows(screen)) == sorted(fenwick)
     assert "Mean of the wards shown" in screen.tiles["mean"].text()
     assert screen.table.isColumnHidden(M.SITE)
@@ -244,15 +243,15 @@ def test_filters_narrow_the_rows(qtbot, demo_store: Store, library: ChecklistLib
     assert rows(screen) == ["Linden Ward"]
 
     reload_with(qtbot, screen, screen.site_filter, None)
-    mixed = sorted(w.name for w in demo_store.wards() if w.sex == "mixed")
+    mixed = sorted(w.name for w in demo_store.wards.list() if w.sex == "mixed")
     assert sorted(rows(screen)) == mixed
     reload_with(qtbot, screen, screen.designation_filter, None)
     assert screen.proxy.rowCount() == 12
 
-    service = demo_store.wards()[0].service
+    service = demo_store.wards.list()[0].service
     reload_with(qtbot, screen, screen.service_filter, service)
     assert sorted(rows(screen)) == sorted(
-        w.name for w in demo_store.wards() if w.service == service
+        w.name for w in demo_store.wards.list() if w.service == service
     )
     reload_with(qtbot, screen, screen.service_filter, None)
 
@@ -283,7 +282,7 @@ def test_sorting_puts_wards_not_audited_last_either_way(
     qtbot, store: Store, checklist: Checklist, library: ChecklistLibrary
 ) -> None:
     for name in ("Alpha Ward", "Beta Ward", "Gamma Ward"):
-        store.add_ward(site="Ashcombe", name=name, sex="female")
+        store.wards.add(site="Ashcombe", name=name, sex="female")
     complete(store, checklist, "Alpha Ward", "female", failing=6)
     complete(store, checklist, "Gamma Ward", "female", failing=1)
     screen = make_screen(qtbot, store, library)
@@ -320,7 +319,7 @@ def test_heatmap_writes_each_section_score_and_shades_it(
         assert heat.headerData(row, Qt.Orientation.Vertical) == figure.ward.name
         if not figure.audited:
             continue
-        record = demo_store.audit(figure.audit_id)
+        record = demo_store.audits.get(figure.audit_id)
         assert heat.index(row, 0).data() == display_score(record.score.overall)
         by_id = {s.id: s.score for s in record.score.sections}
         for column, (section_id, _title) in enumerate(board.sections, start=1):
@@ -364,7 +363,7 @@ def test_a_note_says_when_checklist_versions_differ(
     data["version"] = checklist.version + 1
     newer = from_canonical_json(json.dumps(data))
     for name, used in (("Old Ward", checklist), ("New Ward", newer)):
-        store.add_ward(site="Ashcombe", name=name, sex="female")
+        store.wards.add(site="Ashcombe", name=name, sex="female")
         complete(store, used, name, "female")
     screen = make_screen(qtbot, store, library)
     assert screen.versions_note.isVisible()
@@ -447,8 +446,8 @@ def test_enter_on_a_ward_lists_its_audits_and_open_asks_for_one(
     QTest.keyClick(screen.table, Qt.Key.Key_Return)
     dialog = screen.last_dialog
     assert isinstance(dialog, WardAuditsDialog) and dialog.isVisible()
-    rowan = demo_store.ward("Rowan Ward")
-    audits = demo_store.audits(ward=rowan.id)
+    rowan = demo_store.wards.get("Rowan Ward")
+    audits = demo_store.audits.list(ward=rowan.id)
     assert dialog.model.rowCount() == len(audits)
     figure = dialog.figure
     assert dialog.selected_audit() == figure.audit_id  # the one the board counts
@@ -480,7 +479,7 @@ def test_board_reports_are_written_off_the_ui_thread(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
     seen: list[tuple[bool, list[object]]] = []
-    in_progress = {a.id for a in demo_store.in_progress_audits()}
+    in_progress = {a.id for a in demo_store.audits.in_progress()}
 
     def spy(writer):  # type: ignore[no-untyped-def]
         def wrapped(board, path, *, actions=None, trust=""):  # type: ignore[no-untyped-def]
@@ -514,7 +513,7 @@ def test_board_reports_are_written_off_the_ui_thread(
             assert action.audit_id not in in_progress  # type: ignore[attr-defined]
 
     pdf_text = "".join(page.extract_text() for page in PdfReader(tmp_path / "board.pdf").pages)
-    for ward in demo_store.wards():
+    for ward in demo_store.wards.list():
         assert ward.name in pdf_text
     workbook = load_workbook(tmp_path / "board.xlsx", read_only=True)
     assert {"Summary", "Wards", "Sections"} <= set(workbook.sheetnames)
@@ -536,8 +535,8 @@ def laptops(tmp_path: Path, checklist: Checklist) -> Iterator[tuple[Store, Store
     """A matron's laptop with two signed-off audits, and the quality team's empty database."""
     laptop = Store.open(tmp_path / "laptop.sqlite3")
     board = Store.open(tmp_path / "board.sqlite3")
-    laptop.add_ward(site="Ashcombe Hospital", name="Juniper Ward", sex="mixed", areas=["Garden"])
-    laptop.add_ward(site="Ashcombe Hospital", name="Rowan Ward", sex="female")
+    laptop.wards.add(site="Ashcombe Hospital", name="Juniper Ward", sex="mixed", areas=["Garden"])
+    laptop.wards.add(site="Ashcombe Hospital", name="Rowan Ward", sex="female")
     complete(laptop, checklist, "Juniper Ward", "mixed", failing=2, photo=True)
     complete(laptop, checklist, "Rowan Ward", "female", failing=3)
     yield laptop, board
@@ -584,22 +583,22 @@ def test_an_exchange_file_carries_audits_to_another_database_once(
     assert dialog.summary_text.startswith("Ready to import 2 new audits,")
     assert "2 new wards" in dialog.summary_text and "1 photo" in dialog.summary_text
     assert "New audits: 2" in dialog.details.toPlainText()
-    assert board.audits() == [], "the preview changes nothing"
+    assert board.audits.list() == [], "the preview changes nothing"
     assert dialog.import_button.isEnabled() and not dialog.skip_button.isVisible()
     with (
         qtbot.waitSignal(screen.ctx.changed, timeout=10_000),
         qtbot.waitSignal(screen.loaded, timeout=10_000),
     ):
         dialog.import_button.click()
-    assert sorted(a.id for a in board.audits()) == sorted(a.id for a in laptop.audits())
-    assert content_fingerprint(board) == content_fingerprint(laptop)
+    assert sorted(a.id for a in board.audits.list()) == sorted(a.id for a in laptop.audits.list())
+    assert board.records.fingerprint() == laptop.records.fingerprint()
     assert sorted(rows(screen)) == ["Juniper Ward", "Rowan Ward"]
     assert isinstance(screen.last_message, QMessageBox)
     assert screen.last_message.text() == "The import is finished."
     assert "2 new audits" in screen.last_message.informativeText()
 
     # the same file again: nothing new, and nothing changes
-    before = content_fingerprint(board)
+    before = board.records.fingerprint()
     again = preview(qtbot, screen, [file])
     assert again.summary_text.startswith("Nothing new: everything in this file is already here")
     assert not again.import_button.isEnabled()
@@ -608,7 +607,7 @@ def test_an_exchange_file_carries_audits_to_another_database_once(
         screen._import(again.previews, False)
     assert finished.args[0][0].plan.new_audits == 0
     assert screen.last_message.text() == "Nothing new was imported."
-    assert content_fingerprint(board) == before
+    assert board.records.fingerprint() == before
 
 
 def test_a_damaged_file_is_refused_whole_with_nothing_changed(
@@ -618,7 +617,7 @@ def test_a_damaged_file_is_refused_whole_with_nothing_changed(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from wardaudit.bundles import export_bundle
+    from wardaudit.exchange import export_bundle
 
     laptop, board = laptops
     good = tmp_path / "good.wardaudit"
@@ -627,7 +626,7 @@ def test_a_damaged_file_is_refused_whole_with_nothing_changed(
     short.write_bytes(good.read_bytes()[: good.stat().st_size * 2 // 3])
     notes = tmp_path / "notes.txt"
     notes.write_text("not an exchange file")
-    before = content_fingerprint(board)
+    before = board.records.fingerprint()
 
     screen = make_screen(qtbot, board, library)
     monkeypatch.setattr(
@@ -644,14 +643,14 @@ def test_a_damaged_file_is_refused_whole_with_nothing_changed(
     assert details.count("Nothing from this file will be imported.") == 2
     assert not dialog.import_button.isEnabled() and not dialog.skip_button.isVisible()
     assert dialog.cancel_button.text() == "Close"
-    assert content_fingerprint(board) == before
+    assert board.records.fingerprint() == before
 
     # a good file beside a damaged one: the good one can still come in
     mixed = preview(qtbot, screen, [good, short])
     assert "1 file refused" in mixed.summary_text
     with qtbot.waitSignal(screen.import_finished, timeout=10_000):
         mixed.import_button.click()
-    assert len(board.audits()) == 2
+    assert len(board.audits.list()) == 2
     assert "short.wardaudit: refused." in screen.last_message.informativeText()
 
 
@@ -685,19 +684,19 @@ def test_conflicts_are_named_in_words_and_never_overwritten(
     checklist: Checklist,
     tmp_path: Path,
 ) -> None:
-    from wardaudit.bundles import export_bundle, import_bundle
+    from wardaudit.exchange import export_bundle, import_bundle
 
     laptop, board = laptops
     first = tmp_path / "first.wardaudit"
     export_bundle(laptop, first)
     import_bundle(board, first)
-    laptop.add_ward(site="Millbrook Centre", name="Birch Ward", sex="male")
+    laptop.wards.add(site="Millbrook Centre", name="Birch Ward", sex="male")
     complete(laptop, checklist, "Birch Ward", "male")
     second = tmp_path / "second.wardaudit"
     export_bundle(laptop, second)
     forged = tmp_path / "forged.wardaudit"
     _forge_first_audit(second, forged)
-    before = {a.id: a for a in board.audits()}
+    before = {a.id: a for a in board.audits.list()}
 
     screen = make_screen(qtbot, board, library)
     dialog = preview(qtbot, screen, [forged])
@@ -710,8 +709,8 @@ def test_conflicts_are_named_in_words_and_never_overwritten(
     assert dialog.skip_button.isVisible() and dialog.skip_button.isEnabled()
     with qtbot.waitSignal(screen.import_finished, timeout=10_000):
         dialog.skip_button.click()
-    after = {a.id: a for a in board.audits()}
-    assert set(after) - set(before) == {a.id for a in laptop.audits(ward="Birch Ward")}
+    after = {a.id: a for a in board.audits.list()}
+    assert set(after) - set(before) == {a.id for a in laptop.audits.list(ward="Birch Ward")}
     for audit_id, summary in before.items():
         assert after[audit_id] == summary
     assert "1 conflicting record left as it was here" in screen.last_message.informativeText()
@@ -723,7 +722,7 @@ def test_files_dropped_on_the_window_open_the_import_preview(
     library: ChecklistLibrary,
     tmp_path: Path,
 ) -> None:
-    from wardaudit.bundles import export_bundle
+    from wardaudit.exchange import export_bundle
 
     laptop, board = laptops
     file = tmp_path / "dropped.wardaudit"
@@ -749,7 +748,7 @@ def test_files_dropped_on_the_window_open_the_import_preview(
     assert dialog.summary_text.startswith("Ready to import 2 new audits")
     with qtbot.waitSignal(screen.import_finished, timeout=10_000):
         dialog.import_button.click()
-    assert len(board.audits()) == 2
+    assert len(board.audits.list()) == 2
     window.show_page("wards")  # the change hook told the Wards screen its figures moved
     qtbot.waitUntil(lambda: window.wards.model.rowCount() == 2, timeout=10_000)
     QThreadPool.globalInstance().waitForDone()
@@ -778,7 +777,7 @@ def test_export_since_a_day_leaves_older_audits_out(
     assert exported.args[0]["audits"] == 0
     assert (tmp_path / "later.wardaudit").exists()
     assert "since" in screen.last_message.text()
-    assert laptop.setting(ui.board.exchange.LAST_EXPORT_SETTING) == clock.today().isoformat()
+    assert laptop.settings.get(ui.board.exchange.LAST_EXPORT_SETTING) == clock.today().isoformat()
 
 
 # --- accessibility and how it looks ---------------------------------------------------------------

@@ -15,10 +15,9 @@ from ui.context import AppContext
 from ui.settings import SettingsScreen
 from ui.settings.backups import backup_label
 from ui.theme import BASE_POINT_SIZE, load_display
-from wardaudit import backups
 from wardaudit.checklist import ChecklistLibrary
 from wardaudit.errors import NotFound
-from wardaudit.store import Store
+from wardaudit.store import Store, backups
 
 pytestmark = pytest.mark.usefixtures("dialogs", "plain_theme")
 
@@ -36,15 +35,15 @@ def test_name_and_role_are_saved_to_the_store(qtbot, store: Store, library) -> N
     qtbot.keyClicks(screen.name_edit, "  Modern matron ")
     qtbot.keyClicks(screen.role_edit, "Matron")
     QTest.keyClick(screen.role_edit, Qt.Key.Key_Return)
-    assert store.setting("auditor_name") == "Modern matron"
-    assert store.setting("auditor_role") == "Matron"
+    assert store.settings.get("auditor_name") == "Modern matron"
+    assert store.settings.get("auditor_role") == "Matron"
     assert screen.ctx.auditor_name == "Modern matron"
     assert screen.auditor_status.text().startswith("Saved at ")
 
     screen.name_edit.clear()
     qtbot.keyClicks(screen.name_edit, "Ward manager")
     screen.save_auditor_button.click()
-    assert store.setting("auditor_name") == "Ward manager"
+    assert store.settings.get("auditor_name") == "Ward manager"
 
 
 def test_the_database_location_is_shown(qtbot, store: Store, library) -> None:
@@ -55,7 +54,7 @@ def test_the_database_location_is_shown(qtbot, store: Store, library) -> None:
 
 
 def test_make_a_backup_and_see_it_listed(qtbot, store: Store, library) -> None:
-    store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female")
+    store.wards.add(site="Northgate Hospital", name="Orchid Ward", sex="female")
     screen = make_settings(qtbot, store, library)
     assert screen.backups_shown() == []
     assert screen.backup_list.item(0).text() == "No backups yet"
@@ -84,9 +83,9 @@ def test_backups_are_listed_newest_first(qtbot, store: Store, library) -> None:
 
 
 def test_restore_warns_first_then_restores_and_reopens(qtbot, store: Store, open_window) -> None:
-    store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female")
+    store.wards.add(site="Northgate Hospital", name="Orchid Ward", sex="female")
     backup = store.backup_now("manual")
-    store.add_ward(site="Northgate Hospital", name="Poppy Ward", sex="male")
+    store.wards.add(site="Northgate Hospital", name="Poppy Ward", sex="male")
     window = open_window(store)
     window.begin_session(offer_first_run=False)
     window.show_page("settings")
@@ -101,7 +100,7 @@ def test_restore_warns_first_then_restores_and_reopens(qtbot, store: Store, open
     assert box.defaultButton() is keep  # Enter does the safe thing
     keep.click()
     assert window.ctx.store is store
-    assert {w.name for w in store.wards()} == {"Orchid Ward", "Poppy Ward"}
+    assert {w.name for w in store.wards.list()} == {"Orchid Ward", "Poppy Ward"}
 
     box = settings.confirm_restore()
     restore = next(b for b in box.buttons() if b.text() == "Restore this backup")
@@ -109,13 +108,13 @@ def test_restore_warns_first_then_restores_and_reopens(qtbot, store: Store, open
         restore.click()
     restored = window.ctx.store
     assert restored is not store and restored.path == store.path
-    assert [w.name for w in restored.wards()] == ["Orchid Ward"]
+    assert [w.name for w in restored.wards.list()] == ["Orchid Ward"]
     with pytest.raises(NotFound):
-        restored.ward("Poppy Ward")
+        restored.wards.get("Poppy Ward")
     kept = list(store.path.parent.glob(f"{store.path.name}.replaced-*"))
     assert len(kept) == 1
     with Store.open(kept[0], readonly=True) as previous:  # nothing she entered is lost
-        assert {w.name for w in previous.wards()} == {"Orchid Ward", "Poppy Ward"}
+        assert {w.name for w in previous.wards.list()} == {"Orchid Ward", "Poppy Ward"}
     assert "Backup restored" in settings.backup_status.text()
     assert store.path.name in window.windowTitle()
     window.shutdown()
@@ -140,7 +139,7 @@ def test_open_a_different_database(
     assert window.wards.model.rowCount() == 0
     # the first database was closed cleanly: its lock is free and its session flag cleared
     with Store.open(demo_store.path) as again:
-        assert again.setting("session_open") == "0"
+        assert again.settings.get("session_open") == "0"
     window.shutdown()
 
 

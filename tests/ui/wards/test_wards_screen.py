@@ -53,7 +53,7 @@ def test_model_shows_each_wards_latest_audit_in_words(qtbot, demo_store: Store) 
     model = M()
     model.set_rows(rows)
 
-    assert model.rowCount() == 12 == len(demo_store.wards())
+    assert model.rowCount() == 12 == len(demo_store.wards.list())
     assert model.columnCount() == len(M.HEADERS) == 11
     headers = [
         model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
@@ -62,7 +62,9 @@ def test_model_shows_each_wards_latest_audit_in_words(qtbot, demo_store: Store) 
     assert headers == list(M.HEADERS)
     assert model.headerData(M.OPEN_ACTIONS, Qt.Orientation.Horizontal) == "Open\nactions"
 
-    latest = next(a for a in demo_store.audits(status="completed") if a.ward == "Juniper Ward")
+    latest = next(
+        a for a in demo_store.audits.list(status="completed") if a.ward_name == "Juniper Ward"
+    )
     juniper = row_of(model, "Juniper Ward")
     assert text(model, juniper, M.WARD) == "Juniper Ward"
     assert text(model, juniper, M.SITE) == "Ashcombe Hospital"
@@ -84,14 +86,14 @@ def test_model_shows_each_wards_latest_audit_in_words(qtbot, demo_store: Store) 
 
     # the action counts are the store's own, per ward
     today = clock.today()
-    actions = [a for a in demo_store.actions() if a.ward == "Juniper Ward"]
+    actions = [a for a in demo_store.actions.list() if a.ward_name == "Juniper Ward"]
     open_actions = sum(a.status in ("open", "in_progress") for a in actions)
     assert text(model, juniper, M.OPEN_ACTIONS) == str(open_actions)
     assert text(model, juniper, M.OVERDUE_ACTIONS) == str(sum(a.is_overdue(today) for a in actions))
 
     backing = model.index(juniper, M.WARD).data(M.ROW_ROLE)
     assert isinstance(backing, WardRow)
-    assert backing.in_progress is not None and backing.in_progress.ward == "Juniper Ward"
+    assert backing.in_progress is not None and backing.in_progress.ward_name == "Juniper Ward"
     assert model.index(juniper, M.SCORE).data(M.SORT_ROLE) == pytest.approx(latest.overall)
     assert model.index(juniper, M.LAST_AUDIT).data(M.SORT_ROLE) == latest.completed_at
 
@@ -99,14 +101,14 @@ def test_model_shows_each_wards_latest_audit_in_words(qtbot, demo_store: Store) 
 def test_model_counts_critical_breaches_and_shows_unaudited_wards(
     qtbot, store: Store, checklist: Checklist
 ) -> None:
-    store.add_ward(site="Northgate Hospital", name="Orchid Ward", sex="female", beds=14)
-    store.add_ward(site="Northgate Hospital", name="Poppy Ward", sex="male")
-    audit = store.start_audit("Orchid Ward", checklist, by="Matron")
+    store.wards.add(site="Northgate Hospital", name="Orchid Ward", sex="female", beds=14)
+    store.wards.add(site="Northgate Hospital", name="Poppy Ward", sex="male")
+    audit = store.audits.start("Orchid Ward", checklist, by="Matron")
     items = checklist.applicable_items("female")
     critical = [i for i in items if i.critical][:2]
     for item in items:
-        store.record_answer(audit.id, item.id, "no" if item in critical else "yes")
-    store.complete_audit(audit.id, by="Matron", role="Matron")
+        store.audits.record_answer(audit.id, item.id, "no" if item in critical else "yes")
+    store.audits.complete(audit.id, by="Matron", role="Matron")
 
     model = M()
     model.set_rows(load_ward_rows(store))
@@ -156,7 +158,7 @@ def test_choosing_a_site_shows_only_its_wards(qtbot, demo_store, library) -> Non
     )
     screen.sites.setCurrentRow(millbrook)
     names = {screen.proxy.index(r, M.WARD).data() for r in range(screen.proxy.rowCount())}
-    assert names == {w.name for w in demo_store.wards(site="Millbrook Centre")}
+    assert names == {w.name for w in demo_store.wards.list(site="Millbrook Centre")}
     assert screen.table.isColumnHidden(M.SITE)
     screen.sites.setCurrentRow(0)
     assert screen.proxy.rowCount() == 12
@@ -190,7 +192,7 @@ def test_add_a_ward_by_typing(qtbot, store: Store, library) -> None:
     assert not dialog.isVisible()
     qtbot.waitUntil(lambda: screen.model.rowCount() == 1 and not screen.loading)
 
-    ward = store.ward("Orchid Ward")
+    ward = store.wards.get("Orchid Ward")
     assert (ward.site, ward.sex, ward.service, ward.beds) == (
         "Northgate Hospital",
         "female",
@@ -234,14 +236,14 @@ def test_ward_dialog_explains_what_is_missing_and_stays_open(qtbot, demo_store, 
     dialog.save_button.click()
     assert dialog.isVisible()
     assert "already a ward called" in dialog.problem_label.text()
-    assert len(demo_store.wards()) == 12
+    assert len(demo_store.wards.list()) == 12
 
 
 def test_edit_ward_refuses_a_new_designation_while_an_audit_is_in_progress(
     qtbot, demo_store, library
 ) -> None:
     screen = make_screen(qtbot, demo_store, library)
-    juniper = demo_store.ward("Juniper Ward")
+    juniper = demo_store.wards.get("Juniper Ward")
     assert screen.select_ward(juniper.id)
     dialog = screen.edit_ward()
     assert dialog is not None
@@ -251,14 +253,14 @@ def test_edit_ward_refuses_a_new_designation_while_an_audit_is_in_progress(
     dialog.save_button.click()
     assert dialog.isVisible()
     assert "audit in progress" in dialog.problem_label.text()
-    assert demo_store.ward("Juniper Ward").sex == "mixed"
+    assert demo_store.wards.get("Juniper Ward").sex == "mixed"
 
     dialog.designation_edit.setCurrentIndex(2)  # back to mixed; change the areas instead
     dialog.areas_list.setCurrentRow(0)
     dialog.remove_area_button.click()
     dialog.save_button.click()
     assert not dialog.isVisible()
-    assert demo_store.ward("Juniper Ward").areas == juniper.areas[1:]
+    assert demo_store.wards.get("Juniper Ward").areas == juniper.areas[1:]
 
 
 def test_typical_areas_follow_the_designation(qtbot, store, library) -> None:
@@ -299,7 +301,7 @@ def test_start_audit_by_keyboard(qtbot, demo_store, library) -> None:
 
     with qtbot.waitSignal(screen.open_audit_requested) as opened:
         QTest.keyClick(screen.start_button, Qt.Key.Key_Space)
-    started = demo_store.audit(opened.args[0])
+    started = demo_store.audits.get(opened.args[0])
     assert started.audit.ward.name == row.ward.name
     assert started.audit.status == "in_progress"
     assert started.audit.started_by == "Modern matron"
@@ -309,17 +311,17 @@ def test_start_audit_by_keyboard(qtbot, demo_store, library) -> None:
 
 def test_resume_label_follows_the_selected_ward(qtbot, demo_store, library) -> None:
     screen = make_screen(qtbot, demo_store, library)
-    juniper = demo_store.ward("Juniper Ward")
+    juniper = demo_store.wards.get("Juniper Ward")
     screen.select_ward(juniper.id)
     assert screen.start_button.text() == "Resume audit"
     assert screen.start_button.accessibleName() == "Resume the audit of Juniper Ward"
-    in_progress = demo_store.in_progress_audits()[0]
+    in_progress = demo_store.audits.in_progress()[0]
     with qtbot.waitSignal(screen.open_audit_requested) as opened:
         QTest.keyClick(screen.start_button, Qt.Key.Key_Return)
     assert opened.args == [in_progress.id]
-    assert len(demo_store.in_progress_audits()) == 1  # resumed, not started again
+    assert len(demo_store.audits.in_progress()) == 1  # resumed, not started again
 
-    screen.select_ward(demo_store.ward("Rowan Ward").id)
+    screen.select_ward(demo_store.wards.get("Rowan Ward").id)
     assert screen.start_button.text() == "Start audit"
 
 
@@ -328,14 +330,14 @@ def test_enter_on_a_ward_opens_its_audit_in_progress_or_its_latest(
 ) -> None:
     screen = make_screen(qtbot, demo_store, library)
     screen.table.setFocus()
-    screen.select_ward(demo_store.ward("Juniper Ward").id)
+    screen.select_ward(demo_store.wards.get("Juniper Ward").id)
     with qtbot.waitSignal(screen.open_audit_requested) as opened:
         QTest.keyClick(screen.table, Qt.Key.Key_Return)
-    assert opened.args == [demo_store.in_progress_audits()[0].id]
+    assert opened.args == [demo_store.audits.in_progress()[0].id]
 
-    rowan = demo_store.ward("Rowan Ward")
+    rowan = demo_store.wards.get("Rowan Ward")
     screen.select_ward(rowan.id)
-    latest = demo_store.audits(ward=rowan.id, status="completed")[0]
+    latest = demo_store.audits.list(ward=rowan.id, status="completed")[0]
     with qtbot.waitSignal(screen.open_audit_requested) as opened:
         QTest.keyClick(screen.table, Qt.Key.Key_Enter)
     assert opened.args == [latest.id]
@@ -380,7 +382,7 @@ def test_several_checklists_are_offered_with_the_built_in_one_first(
     assert default_checklist(library.all_latest()) is checklist
 
     screen = make_screen(qtbot, demo_store, library)
-    screen.select_ward(demo_store.ward("Rowan Ward").id)
+    screen.select_ward(demo_store.wards.get("Rowan Ward").id)
     screen.start_button.click()
     dialog = screen.last_dialog
     assert isinstance(dialog, ChecklistDialog) and dialog.isVisible()
@@ -389,4 +391,4 @@ def test_several_checklists_are_offered_with_the_built_in_one_first(
     assert dialog.chosen() is checklist
     with qtbot.waitSignal(screen.open_audit_requested) as opened:
         dialog.accept()
-    assert demo_store.audit(opened.args[0]).audit.ward.name == "Rowan Ward"
+    assert demo_store.audits.get(opened.args[0]).audit.ward.name == "Rowan Ward"

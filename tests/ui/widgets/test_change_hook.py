@@ -80,7 +80,7 @@ def test_a_change_made_on_the_actions_screen_refreshes_the_wards_screen_when_nex
     qtbot.addWidget(actions)
     with qtbot.waitSignal(actions.rows_loaded, timeout=20_000):
         actions.show()
-    action = next(a for a in demo_store.actions() if a.status == "open")
+    action = next(a for a in demo_store.actions.list() if a.status == "open")
     before = open_actions(wards, action.ward_id)
     actions.clear_filters()
     assert actions.select_action(action.id)
