@@ -67,7 +67,7 @@ def test_migration_from_the_first_schema_keeps_everything(
     path = tmp_path / "old.sqlite3"
     make_v1_database(path, checklist)
     with Store.open(path) as store:
-        assert store._user_version() == SCHEMA_VERSION > 1
+        assert store._db.user_version() == SCHEMA_VERSION > 1
         ward = store.wards.get("Old Ward")
         assert ward.areas == ()
         record = store.audits.get("audit-uuid")

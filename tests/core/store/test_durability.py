@@ -31,7 +31,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
             store.audits.start(f"Ward {n}", checklist)
     rng = random.Random(2018)
     checked = 0
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
     for run in range(RUNS):
         writer = subprocess.Popen(
             [sys.executable, str(WRITER), str(db), str(run)],
@@ -63,7 +63,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
             elif kind == "intent":
                 in_flight = (audit_id, item, value, note)
         with Store.open(db) as store:
-            assert store._conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            assert store._db.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
             for (audit_id, item), (value, note) in saved.items():
                 stored = store.audits.get(audit_id).answers[item]
                 allowed = {(value, note)}

@@ -131,9 +131,7 @@ def test_replaying_the_history_gives_the_state_already_held(
         audit_id, item.id, "no", reason="Lock found broken", by="A matron", note="broken"
     )
     before = store.records.fingerprint()
-    with store._transaction() as conn:
-        rowid = conn.execute("SELECT id FROM audits WHERE uuid = ?", (audit_id,)).fetchone()[0]
-        store._replay(conn, rowid)
+    store.records.replay(audit_id)
     assert store.records.fingerprint() == before
 
 
