@@ -26,8 +26,7 @@ def build_trust(path: Path) -> Path:
     checklist = load_library([]).latest("sexual-safety-environment")
     partial = path.with_name(path.name + ".building")
     partial.unlink(missing_ok=True)
-    store = Store.open(partial)
-    store._conn.execute("PRAGMA synchronous = OFF")  # building a test file, not real answers
+    store = Store.open(partial, durable=False)  # building a test file, not real answers
     rng = random.Random(200)
     sexes = ("male", "female", "mixed")
     services = ("Acute adult", "Older adult", "Rehabilitation", "Psychiatric intensive care")

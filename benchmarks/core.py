@@ -99,10 +99,13 @@ def build_50k(path: Path, audits: int = AUDITS_50K) -> Path:
     sexes = ["male", "female", "mixed"]
     for n in range(200):
         store.wards.add(site=f"Site {n % 6}", name=f"Ward {n:03d}", sex=sexes[n % 3])
-    version_id = store.checklists.register(checklist)
+    store.checklists.register(checklist)
     store.close(backup=False)
     conn = sqlite3.connect(partial, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
+    (version_id,) = conn.execute(
+        "SELECT id FROM checklist_versions WHERE content_hash = ?", (checklist.content_hash,)
+    ).fetchone()
     ward_rows = conn.execute("SELECT id, sex FROM wards ORDER BY id").fetchall()
     applicable = {sex: checklist.applicable_items(sex) for sex in sexes}
     packing = Packing(checklist)
@@ -189,12 +192,9 @@ def plain_answers_table(db: Path, path: Path) -> sqlite3.Connection:
     """The same answers one row each, as a plain relational design would keep them."""
     if not path.exists():
         source = Store.open(db, readonly=True)
-        rows = source._conn.execute(
-            "SELECT id, checklist_version_id, answer_values FROM audits"
-        ).fetchall()
-        packing = source._packing(rows[0][1])
-        weights = {item.id: item.weight_centi for item in packing.checklist.items()}
+        audits = source.audits.completed_in_period("0000-01", "9999-12")
         source.close()
+        weights = {item.id: item.weight_centi for item in audits[0].checklist.items()}
         partial = path.with_name(path.name + ".building")
         partial.unlink(missing_ok=True)
         conn = sqlite3.connect(partial, isolation_level=None)
@@ -204,10 +204,10 @@ def plain_answers_table(db: Path, path: Path) -> sqlite3.Connection:
             " weight_centi INTEGER, PRIMARY KEY (audit_id, item_id)) WITHOUT ROWID"
         )
         conn.execute("BEGIN")
-        for audit_id, _, packed in rows:
+        for audit_id, audit in enumerate(audits, start=1):
             conn.executemany(
                 "INSERT INTO answers VALUES (?, ?, ?, ?)",
-                [(audit_id, k, v, weights[k]) for k, v in packing.unpack(packed).items()],
+                [(audit_id, k, v, weights[k]) for k, v in audit.answer_values().items()],
             )
         conn.execute("COMMIT")
         conn.close()

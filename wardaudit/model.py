@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 from wardaudit.checklist import DESIGNATION_WORDS, Checklist
 from wardaudit.errors import InvalidInput
@@ -245,6 +245,10 @@ class ScoredAudit:
     score: BulkScore
     _packing: Packing = field(repr=False, compare=False)
     _answers: str = field(repr=False, compare=False)
+
+    def answer_values(self) -> dict[str, AnswerValue]:
+        """Each answered item's answer, by item id."""
+        return cast(dict[str, AnswerValue], self._packing.unpack(self._answers))
 
     def section_scores(self) -> dict[str, float | None]:
         """Each section's score by id (None where nothing was available)."""
