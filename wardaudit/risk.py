@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 from wardaudit.errors import InvalidInput
 
 LIKELIHOOD = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 CONSEQUENCE = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Catastrophic"}
+BandName = Literal["low", "moderate", "high", "extreme"]
 BAND_ORDER = ("extreme", "high", "moderate", "low")
 BAND_WORDS = {"low": "Low", "moderate": "Moderate", "high": "High", "extreme": "Extreme"}
 
 
 @dataclass(frozen=True)
 class Band:
-    name: str
+    name: BandName
     low: int
     high: int
     due_days: int
@@ -78,7 +80,7 @@ class RiskRating:
     likelihood: int
     consequence: int
     score: int
-    band: str
+    band: BandName
 
     @property
     def band_word(self) -> str:

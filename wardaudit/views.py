@@ -225,7 +225,7 @@ class WardOverview:
 
     @property
     def last_audit_date(self) -> date | None:
-        """The day of the latest sign-off, on the ward's own clock."""
+        """The day of the latest sign-off, in Europe/London time."""
         return None if self.last_audit_at is None else clock.parse_iso(self.last_audit_at).date()
 
 

@@ -174,6 +174,30 @@ def test_damaged_cut_short_altered_and_foreign_files_are_refused(
         assert b.records.fingerprint() == before, bad.name
 
 
+def test_an_event_of_a_kind_wardaudit_never_writes_is_refused(
+    tmp_path: Path, laptops: tuple[Store, Store]
+) -> None:
+    """Digests prove the file is the one its manifest describes; the kinds are checked too."""
+    a, b = laptops
+    good = tmp_path / "good.wabundle"
+    export_bundle(a, good)
+    forged = tmp_path / "forged.wabundle"
+
+    def forge(files: dict[str, bytes]) -> None:
+        records = json.loads(files["records.json"])
+        records["events"][0]["kind"] = "records_deleted"
+        files["records.json"] = json.dumps(records).encode()
+        manifest = json.loads(files["manifest.json"])
+        manifest["files"]["records.json"] = hashlib.sha256(files["records.json"]).hexdigest()
+        files["manifest.json"] = json.dumps(manifest).encode()
+
+    _rewrite(good, forged, forge)
+    before = b.records.fingerprint()
+    with pytest.raises(BundleRefused, match="a history event"):
+        import_bundle(b, forged)
+    assert b.records.fingerprint() == before
+
+
 def test_a_changed_record_under_an_existing_id_is_a_conflict(
     tmp_path: Path, laptops: tuple[Store, Store]
 ) -> None:
