@@ -30,7 +30,7 @@ from wardaudit.model import (
     TeamMember,
     Ward,
 )
-from wardaudit.scoring import BulkScore, allowed_answers, score_audit
+from wardaudit.scoring import BulkScore, Packing, allowed_answers, score_audit
 from wardaudit.store.history import append_event, new_uuid
 
 if TYPE_CHECKING:
@@ -467,13 +467,16 @@ class Audits:
         Gives the same figures as :func:`scoring.score_audit` (tested). Section scores come
         from :meth:`get` for the audits a screen actually shows.
         """
-        checklists = self._store.checklists
-        return {
-            audit_uuid: checklists._packing(version_id).score(packed)
-            for audit_uuid, version_id, packed in self._db.query(
-                "SELECT uuid, checklist_version_id, answer_values FROM audits"
-            )
-        }
+        packings: dict[int, Packing] = {}
+        scores = {}
+        for audit_uuid, version_id, packed in self._db.query(
+            "SELECT uuid, checklist_version_id, answer_values FROM audits"
+        ):
+            packing = packings.get(version_id)
+            if packing is None:
+                packing = packings[version_id] = self._store.checklists._packing(version_id)
+            scores[audit_uuid] = packing.score(packed)
+        return scores
 
     def completed_in_period(self, first_month: str, last_month: str) -> builtins.list[ScoredAudit]:
         """The audits signed off in these months (YYYY-MM, both included), oldest first,
