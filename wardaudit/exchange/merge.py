@@ -104,6 +104,7 @@ class _Here:
     def __init__(self, local: LocalRecords) -> None:
         self.local = local
         self.wards: dict[str, LocalWard] = {}  # added by this file, by id
+        self.names: dict[str, LocalWard] = {}  # ... and by name as the database compares names
         self.audits: dict[str, str] = {}  # added by this file: id → digest
         self.events: dict[str, tuple[Any, ...]] = {}
 
@@ -111,10 +112,11 @@ class _Here:
         return self.wards.get(ward_id) or self.local.ward(ward_id)
 
     def ward_named(self, name: str) -> LocalWard | None:
-        for ward in self.wards.values():
-            if _nocase(ward.name) == _nocase(name):
-                return ward
-        return self.local.ward_named(name)
+        return self.names.get(_nocase(name)) or self.local.ward_named(name)
+
+    def add_ward(self, ward: LocalWard) -> None:
+        self.wards[ward.id] = ward
+        self.names.setdefault(_nocase(ward.name), ward)
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -143,9 +145,7 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
         found = here.ward(ward["ward"]) or here.ward_named(ward["name"])
         if found is None:
             new_wards.append(ward)
-            here.wards[ward["ward"]] = LocalWard(
-                ward["ward"], ward["name"], ward["site"], ward["sex"]
-            )
+            here.add_ward(LocalWard(ward["ward"], ward["name"], ward["site"], ward["sex"]))
             ward_links[ward["ward"]] = ward["ward"]
             plan.new_wards += 1
             continue
