@@ -7,7 +7,7 @@ from pathlib import Path
 
 from wardaudit.store import backups
 
-# Backup files are named <database>-YYYYmmdd-HHMMSS[-n]-<reason>.sqlite3 by wardaudit.backups.
+# Backup files are named <database>-YYYYmmdd-HHMMSS[-n]-<reason>.sqlite3 by wardaudit.store.backups.
 _REASONS = {
     "manual": "made from Settings",
     "on-close": "made when WardAudit closed",
