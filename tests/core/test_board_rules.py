@@ -62,8 +62,8 @@ def _action(number: int, **changes: object) -> Action:
         "risk": DEFAULT_MATRIX.rate(2, 2),
         "created_at": "2026-10-01T23:30:00+00:00",  # 02/10/2026 in London (BST)
         "updated_at": "2026-10-01T23:30:00+00:00",
-        "ward": "Juniper Ward",
-        "site": "Ashcombe",
+        "ward_name": "Juniper Ward",
+        "site_name": "Ashcombe",
         "ward_id": "ward-juniper",
     }
     values.update(changes)
@@ -104,10 +104,10 @@ def test_critical_breaches_first_then_band_then_soonest_due() -> None:
 
 def test_the_work_list_groups_by_site_then_ward_each_by_risk() -> None:
     actions = [
-        _action(1, site="fenwick", ward="Elm"),
-        _action(2, site="Ashcombe", ward="oak"),
-        _action(3, site="Ashcombe", ward="Birch", risk=DEFAULT_MATRIX.rate(5, 5)),
-        _action(4, site="Ashcombe", ward="Birch"),
+        _action(1, site_name="fenwick", ward_name="Elm"),
+        _action(2, site_name="Ashcombe", ward_name="oak"),
+        _action(3, site_name="Ashcombe", ward_name="Birch", risk=DEFAULT_MATRIX.rate(5, 5)),
+        _action(4, site_name="Ashcombe", ward_name="Birch"),
     ]
     groups = by_site_and_ward(actions)
     assert [(g.site, g.ward) for g in groups] == [
@@ -130,7 +130,9 @@ def test_counts_hold_every_band_and_status_even_when_none() -> None:
 
 def test_work_list_filters_choose_what_they_say() -> None:
     late = _action(1, due=TODAY - timedelta(days=1), owner="")
-    done = _action(2, status="done", site="Fenwick House", ward="Elm Ward", ward_id="ward-elm")
+    done = _action(
+        2, status="done", site_name="Fenwick House", ward_name="Elm Ward", ward_id="ward-elm"
+    )
     high = _action(3, status="in_progress", risk=DEFAULT_MATRIX.rate(3, 3))
     everything = [late, done, high]
 
@@ -220,12 +222,14 @@ def test_a_wards_audit_day_is_its_day_in_london() -> None:
 
 def test_a_board_report_lists_the_still_to_do_actions_of_its_wards_overdue_first() -> None:
     board = _board(_figure("Ash", 90.0), _figure("Elm", 80.0))
-    mine = {"ward": "Ash", "ward_id": "ward-Ash"}
+    mine = {"ward_name": "Ash", "ward_id": "ward-Ash"}
     overdue_low = _action(1, due=TODAY - timedelta(days=1), risk=DEFAULT_MATRIX.rate(1, 1), **mine)
     due_extreme = _action(2, due=TODAY, risk=DEFAULT_MATRIX.rate(5, 5), **mine)
     done = _action(3, status="done", due=TODAY - timedelta(days=9), **mine)
-    elsewhere = _action(4, ward="Oak", ward_id="ward-Oak")
-    by_name = _action(5, ward="Elm", ward_id="", site="Ashcombe")  # an old record with no id
+    elsewhere = _action(4, ward_name="Oak", ward_id="ward-Oak")
+    by_name = _action(
+        5, ward_name="Elm", ward_id="", site_name="Ashcombe"
+    )  # an old record with no id
     listed = open_actions(board, [due_extreme, done, elsewhere, overdue_low, by_name], TODAY)
     assert [a.id for a in listed] == [overdue_low.id, due_extreme.id, by_name.id]
 
