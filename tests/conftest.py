@@ -14,8 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never read or write the real user's folders from tests.
 os.environ.pop("WARDAUDIT_CHECKLISTS", None)
 
-from wardaudit.checklist import Checklist, ChecklistLibrary, load_library  # noqa: E402
-from wardaudit.store import Store  # noqa: E402
+from wardaudit.checklist import Checklist, ChecklistLibrary, load_library
+from wardaudit.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKLIST_ID = "sexual-safety-environment"

@@ -71,7 +71,7 @@ def run_self_check() -> int:
     return 0
 
 
-def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:
+def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:  # noqa: C901 - the self-check runs its steps in order
     from wardaudit import __version__
     from wardaudit.checklist import builtin_dir, load_library
     from wardaudit.scoring import RATING_WORDS, allowed_answers, display_score

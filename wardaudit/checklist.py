@@ -346,7 +346,7 @@ def load_mapping(data: Any, source: str, *, strict: bool = True) -> Checklist:
     return checklist
 
 
-def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Checklist | None:
+def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Checklist | None:  # noqa: C901 - a validator checks each part of the file in turn
     _unknown_keys(p, "top level", data, _TOP_KEYS)
 
     fmt = data.get("format")
@@ -569,7 +569,7 @@ def _parse_thresholds(p: _Problems, raw: Any) -> Thresholds:
     return Thresholds(green=green, amber=amber, section_floor=floor)
 
 
-def _parse_settings(p: _Problems, raw_settings: Any, strict: bool) -> dict[str, Setting]:
+def _parse_settings(p: _Problems, raw_settings: Any, strict: bool) -> dict[str, Setting]:  # noqa: C901 - a validator checks each part of the file in turn
     settings: dict[str, Setting] = {}
     if not isinstance(raw_settings, dict):
         p.add("settings", "must be a table of named settings")
@@ -710,7 +710,7 @@ def _parse_critical(p: _Problems, place: str, raw: dict[str, Any]) -> bool:
     return critical
 
 
-def _parse_variants(
+def _parse_variants(  # noqa: C901 - a validator checks each part of the file in turn
     p: _Problems,
     place: str,
     raw: Any,
@@ -771,7 +771,7 @@ def _parse_variants(
     return name, current
 
 
-def _parse_item(
+def _parse_item(  # noqa: C901 - a validator checks each part of the file in turn
     p: _Problems,
     section_place: str,
     index: int,

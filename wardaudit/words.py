@@ -197,7 +197,7 @@ def filter_words(filters: WorkListFilters, ward_names: Mapping[str, str] | None 
     return "; ".join(parts)
 
 
-def describe_event(event: HistoryEvent) -> str:
+def describe_event(event: HistoryEvent) -> str:  # noqa: C901 - one sentence for each kind of event
     """What happened to an action, in words: "Status changed to Done", "Note: ..."."""
     detail = event.detail
     kind = event.kind

@@ -111,7 +111,8 @@ def _height(row: Sequence[Any]) -> float | None:
 
 
 def _tight(commands: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    return commands + [
+    return [
+        *commands,
         ("TOPPADDING", (0, 0), (-1, -1), ROW_PAD),
         ("BOTTOMPADDING", (0, 0), (-1, -1), ROW_PAD),
     ]
@@ -490,7 +491,7 @@ def _heat_table(board: Board, figures: Sequence[RankedWard]) -> Any:
         heat, marks = _heat_cells(ranked_ward.figure, sections)
         data.append([wrap(ranked_ward.figure.ward.name, ward_width), *heat])
         shades.append(marks)
-    commands = _tight(table_base()) + [("ALIGN", (1, 1), (-1, -1), "RIGHT")]
+    commands = [*_tight(table_base()), ("ALIGN", (1, 1), (-1, -1), "RIGHT")]
     commands += _heat_commands(shades, 1, 1)
     return LongTable(
         data,
@@ -541,7 +542,7 @@ def _overdue_section(board: Board, actions: Sequence[Action], today: date) -> li
     )
     story: list[Any] = [PageBreak(), para(heading, HEADING), Spacer(1, 1.5 * mm)]
     if not overdue:
-        return story + [para("No action on these wards is past its due date.", BODY)]
+        return [*story, para("No action on these wards is past its due date.", BODY)]
     shown = overdue[:PDF_ACTION_LIMIT]
     if len(overdue) > len(shown):
         story.append(
@@ -581,7 +582,8 @@ def _overdue_section(board: Board, actions: Sequence[Action], today: date) -> li
                 wrap(action.status_word, widths[8]),
             ]
         )
-    commands = _tight(table_base()) + [
+    commands = [
+        *_tight(table_base()),
         ("FONT", (0, 1), (0, -1), BOLD, SIZE, LEADING),
         ("ALIGN", (7, 1), (7, -1), "RIGHT"),
     ]

@@ -214,7 +214,7 @@ def read_updates(path: Path | str, store: Store) -> UpdatePlan:
         book.close()
 
 
-def _read(path: Path, book: Any, store: Store) -> UpdatePlan:
+def _read(path: Path, book: Any, store: Store) -> UpdatePlan:  # noqa: C901 - each column of each returned row is checked in turn
     mark = _mark(book)
     if mark is None:
         raise UpdatesRefused(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from export_helpers import FORMULA_LIKE, SmallAudit
 from PIL import Image
 
+from tests.exports.export_helpers import FORMULA_LIKE, SmallAudit
 from wardaudit.checklist import Checklist
 from wardaudit.model import ActionChange, AuditRecord
 from wardaudit.scoring import allowed_answers

@@ -12,7 +12,6 @@ from statistics import fmean
 from typing import Any
 
 import pytest
-from export_helpers import FORMULA_LIKE, pdf_pages, squash
 from openpyxl import load_workbook
 from openpyxl.chart import LineChart
 from pypdf import PdfReader
@@ -23,6 +22,7 @@ from exports.documents import read_updates
 from exports.pdf import base as pdf_base
 from exports.pdf import write_board_report as write_board_pdf
 from exports.xlsx import write_board_report as write_board_xlsx
+from tests.exports.export_helpers import FORMULA_LIKE, pdf_pages, squash
 from wardaudit import clock
 from wardaudit.board import Board, WardFigure, board_figures, ranked
 from wardaudit.checklist import Checklist, from_canonical_json

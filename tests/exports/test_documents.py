@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from export_helpers import pdf_pages, sheet_rows
 from openpyxl import load_workbook
 
 import exports.pdf
 import exports.xlsx
 from exports import documents
+from tests.exports.export_helpers import pdf_pages, sheet_rows
 from wardaudit import clock
 from wardaudit.actions import STILL_TO_DO_FILTER, WorkListFilters
 from wardaudit.board import BoardChoice
@@ -97,7 +97,7 @@ def test_the_board_report_follows_its_choice(demo_store: Store, tmp_path: Path) 
     expected = {w.name for w in demo_store.wards.list(site=site) if w.sex == "male"}
     assert wards and {row[1] for row in wards} == expected
     # Only the actions of these wards, and only those still to do of signed-off audits.
-    listed = [r for r in load_workbook(path)["Actions"].iter_rows(min_row=2, values_only=True)]
+    listed = list(load_workbook(path)["Actions"].iter_rows(min_row=2, values_only=True))
     assert {row[1] for row in listed if row[0]} <= expected
 
 

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from export_helpers import pdf_pages, sheet_rows
 from openpyxl import load_workbook
 
+from tests.exports.export_helpers import pdf_pages, sheet_rows
 from wardaudit.cli import main
 from wardaudit.store import Store
 

@@ -13,6 +13,7 @@ the parts live beside it: the filters (``filters``), the details and update form
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -209,7 +210,7 @@ class ActionsScreen(Screen):
             details.plan_xlsx_button,
             details.history_list,
         ]
-        for first, second in zip(order, order[1:], strict=False):
+        for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self.show_action(None)
 

@@ -33,7 +33,7 @@ def date_text(value: object) -> str:
         return str(value)
 
 
-def describe_event(event: HistoryEvent) -> str:
+def describe_event(event: HistoryEvent) -> str:  # noqa: C901 - one sentence for each kind of event
     """What happened to an action, in words: "Status changed to Done", "Note: ..."."""
     detail = event.detail
     kind = event.kind

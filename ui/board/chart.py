@@ -150,7 +150,7 @@ class ScoreChart(QWidget):
             used += entry
         return [row for row in rows if row]
 
-    def paintEvent(self, _event: object) -> None:
+    def paintEvent(self, _event: object) -> None:  # noqa: C901 - the chart is drawn in one pass, part by part
         c = colours()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

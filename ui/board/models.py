@@ -4,7 +4,7 @@ that keeps wards not audited last whichever way a column is sorted."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -52,7 +52,7 @@ class BoardTableModel(RowsTableModel):
         "Last audit",
         "Trend",
     )
-    HEADER_LINES = {
+    HEADER_LINES: ClassVar[dict[str, str]] = {
         "Score (%)": "Score\n(%)",
         "Critical breach": "Critical\nbreach",
         "Open actions": "Open\nactions",

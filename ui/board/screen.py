@@ -12,6 +12,7 @@ the tiles, the filters, the dialogs and the work done off the UI thread live bes
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -227,7 +228,7 @@ class BoardScreen(Screen):
             *self.filter_bar.controls(),
             self.tabs,
         ]
-        for first, second in zip(order, order[1:], strict=False):
+        for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self._show_summary()
         self._update_buttons()

@@ -283,15 +283,15 @@ class WardDialog(QDialog):
             return
         beds_text = self.beds_edit.text().strip()
         beds = int(beds_text) if beds_text else None
-        fields = dict(
-            site=self.site_edit.currentText().strip(),
-            name=self.name_edit.text().strip(),
-            sex=self.designation_edit.currentData(),
-            service=self.service_edit.currentText().strip(),
-            beds=beds,
-            areas=self.areas(),
-            actor=self.ctx.auditor_name,
-        )
+        fields = {
+            "site": self.site_edit.currentText().strip(),
+            "name": self.name_edit.text().strip(),
+            "sex": self.designation_edit.currentData(),
+            "service": self.service_edit.currentText().strip(),
+            "beds": beds,
+            "areas": self.areas(),
+            "actor": self.ctx.auditor_name,
+        }
         try:
             if self.ward is None:
                 saved = self.ctx.store.wards.add(**fields)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QWidget
@@ -96,7 +96,7 @@ class WardTableModel(RowsTableModel):
         "Service",
     )
     # Two-word headers of narrow number columns wrap, so the table fits a 1366 px screen.
-    HEADER_LINES = {
+    HEADER_LINES: ClassVar[dict[str, str]] = {
         "Last audit": "Last\naudit",
         "Critical breaches": "Critical\nbreaches",
         "Open actions": "Open\nactions",

@@ -127,7 +127,7 @@ def _nocase(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
 
-def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWork]:
+def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWork]:  # noqa: C901 - each rule of the merge is applied in turn
     """Decide what of ``bundle`` is new here, what is here already and what conflicts.
 
     Raises BundleRefused for a file that cannot be merged at all (an altered checklist, an

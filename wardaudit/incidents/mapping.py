@@ -456,7 +456,7 @@ def _aliases(p: _Problems, data: dict[str, Any], key: str) -> list[tuple[str, st
     return pairs
 
 
-def _parse(data: dict[str, Any], p: _Problems, source_name: str) -> IncidentMapping | None:
+def _parse(data: dict[str, Any], p: _Problems, source_name: str) -> IncidentMapping | None:  # noqa: C901 - a validator checks each part of the file in turn
     if _depth(data) > MAX_NESTING:
         p.add("top level", f"tables and lists nest more than {MAX_NESTING} deep; a mapping needs 3")
         return None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import csv_text
+from tests.core.incidents.helpers import csv_text
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tests.core.incidents.helpers import SMALL_HEADER, SMALL_MAPPING, csv_text, small_mapping
 from wardaudit.errors import WardAuditError
 from wardaudit.incidents import (
     CATEGORIES,
@@ -20,8 +21,6 @@ from wardaudit.incidents import (
 )
 from wardaudit.incidents.reader import EARLIEST, MAX_LENGTH
 from wardaudit.incidents.sensitive import nhs_number_in
-
-from .helpers import SMALL_HEADER, SMALL_MAPPING, csv_text, small_mapping
 
 FUZZ = settings(
     max_examples=150,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from exports.incidents import read_export, read_xlsx
+from tests.core.incidents.helpers import DEMO_PLACES, DEMO_WARDS, EXAMPLES, FIXTURES
 from wardaudit.incidents import (
     IncidentRead,
     load_mapping_file,
@@ -18,8 +19,6 @@ from wardaudit.incidents import (
     validate_mapping_file,
 )
 from wardaudit.incidents.mapping import code_key
-
-from .helpers import DEMO_PLACES, DEMO_WARDS, EXAMPLES, FIXTURES
 
 GENERIC_EXPORT = EXAMPLES / "generic-export.csv"
 GENERIC_MAPPING = EXAMPLES / "generic-mapping.toml"

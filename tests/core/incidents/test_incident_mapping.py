@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.incidents.helpers import SMALL_MAPPING, small_mapping
 from wardaudit.incidents import MappingError, load_mapping_bytes, load_mapping_file
 from wardaudit.incidents.mapping import MAX_MAPPING_BYTES, validate_mapping_file
-
-from .helpers import SMALL_MAPPING, small_mapping
 
 
 def problems_of(text: str) -> list[str]:

@@ -7,9 +7,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from tests.core.incidents.helpers import DEMO_WARDS, EXAMPLES
 from wardaudit.incidents import Incident, RowIncident, load_mapping_file, plan_import, read_csv
-
-from .helpers import DEMO_WARDS, EXAMPLES
 
 
 def incident(reference: str, **changes: object) -> Incident:

@@ -8,6 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.incidents.helpers import (
+    DEMO_PLACES,
+    DEMO_WARDS,
+    EXAMPLES,
+    SMALL_HEADER,
+    good_row,
+    small_mapping,
+)
 from wardaudit.identifiers import is_valid_nhs_number
 from wardaudit.incidents import (
     IncidentsRefused,
@@ -17,8 +25,6 @@ from wardaudit.incidents import (
     read_csv,
 )
 from wardaudit.incidents.sensitive import concern_for, nhs_number_in, person_name_reason
-
-from .helpers import DEMO_PLACES, DEMO_WARDS, EXAMPLES, SMALL_HEADER, good_row, small_mapping
 
 WriteCsv = Callable[..., Path]
 

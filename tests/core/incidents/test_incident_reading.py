@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from exports.incidents import read_export, read_xlsx
+from tests.core.incidents.helpers import SMALL_HEADER, csv_text, good_row, small_mapping
 from wardaudit.errors import InvalidInput, NotFound, WardAuditError
 from wardaudit.incidents import IncidentsRefused, ReadLimits, iter_csv, read_csv
-
-from .helpers import SMALL_HEADER, csv_text, good_row, small_mapping
 
 WriteCsv = Callable[..., Path]
 

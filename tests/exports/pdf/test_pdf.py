@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from export_helpers import SmallAudit, pdf_pages, squash
 from pypdf import PdfReader
 
 from exports import pdf
 from exports.common import fingerprint
+from tests.exports.export_helpers import SmallAudit, pdf_pages, squash
 from wardaudit import clock
 from wardaudit.actions import by_risk
 from wardaudit.model import Action, AuditRecord

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from export_helpers import SmallAudit
 from openpyxl import Workbook, load_workbook
 
 from exports import xlsx
 from exports.documents import apply_updates, read_updates
+from tests.exports.export_helpers import SmallAudit
 from wardaudit import clock
 from wardaudit.actions import raised_on
 from wardaudit.errors import UpdatesRefused

@@ -7,11 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from export_helpers import FORMULA_LIKE, SmallAudit, sheet_rows
 from openpyxl import load_workbook
 
 from exports import xlsx
 from exports.common import ACTION_COLUMNS, STATUS_WORDS, WORKBOOK_FORMAT, sheet_title
+from tests.exports.export_helpers import FORMULA_LIKE, SmallAudit, sheet_rows
 from wardaudit import clock
 from wardaudit.actions import by_risk
 from wardaudit.model import Action, AuditRecord

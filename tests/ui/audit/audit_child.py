@@ -13,15 +13,15 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-import ui.errors  # noqa: E402
-from ui.audit import AuditScreen  # noqa: E402
-from ui.context import AppContext  # noqa: E402
-from wardaudit.checklist import load_library  # noqa: E402
-from wardaudit.store import Store  # noqa: E402
+import ui.errors
+from ui.audit import AuditScreen
+from ui.context import AppContext
+from wardaudit.checklist import load_library
+from wardaudit.store import Store
 
 MOST_PRESSES = 5000  # stop on its own if nobody kills it
 

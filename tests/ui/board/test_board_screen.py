@@ -265,7 +265,7 @@ def test_filters_narrow_the_rows(qtbot, demo_store: Store, library: ChecklistLib
     assert "0 of 12 wards audited" in screen.tiles["mean"].text()
 
     # a period of one month: only that month's audits count
-    start, end = default_period()
+    _start, end = default_period()
     reload_with(qtbot, screen, screen.to_month, end)
     reload_with(qtbot, screen, screen.from_month, end)
     latest = independent_latest(demo_store, end, end)
