@@ -19,6 +19,22 @@ from wardaudit.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKLIST_ID = "sexual-safety-environment"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def external_program(name: str, debian_package: str) -> str:
+    """The path of a program a test needs from outside Python (LibreOffice, poppler...).
+
+    Missing on a developer's machine, the test is skipped with the package to install; in
+    CI it fails instead, because ``.ci/run`` installs every one of them.
+    """
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed (Debian package {debian_package})"
+    if IN_CI:
+        pytest.fail(f"{message}: .ci/run installs it, so CI must have it")
+    pytest.skip(message)
 
 
 @pytest.fixture(autouse=True)
