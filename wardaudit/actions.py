@@ -14,9 +14,9 @@ from datetime import date
 
 from wardaudit import clock
 from wardaudit.model import ACTION_STATUS_WORDS, Action
+from wardaudit.model import STILL_TO_DO as STILL_TO_DO  # the model's one list, named here too
 from wardaudit.risk import BAND_ORDER
 
-STILL_TO_DO: frozenset[str] = frozenset({"open", "in_progress"})
 # The status filter's choice for "open or in progress", beside the status codes.
 STILL_TO_DO_FILTER = "still_to_do"
 

@@ -43,6 +43,9 @@ EventKind = Literal[
 ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
 AUDIT_STATUSES: tuple[AuditStatus, ...] = get_args(AuditStatus)
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+# An action still to do: open or in progress. The one list of them, so "overdue", the work
+# list's "Open or in progress" and the store's counts in SQL all mean the same actions.
+STILL_TO_DO: frozenset[ActionStatus] = frozenset({"open", "in_progress"})
 
 
 def answer_value(text: str) -> AnswerValue:
@@ -162,7 +165,8 @@ class Action:
     critical: bool = False  # raised by a critical item: a No here is a critical breach
 
     def is_overdue(self, today: date) -> bool:
-        return self.status in ("open", "in_progress") and self.due < today
+        """Still to do (open or in progress) and past its due date: the one definition."""
+        return self.status in STILL_TO_DO and self.due < today
 
     @property
     def status_word(self) -> str:

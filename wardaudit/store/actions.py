@@ -14,6 +14,7 @@ from wardaudit.checklist import Item
 from wardaudit.errors import InvalidInput, NotFound
 from wardaudit.model import (
     ACTION_STATUSES,
+    STILL_TO_DO,
     Action,
     ActionChange,
     ActionStatus,
@@ -26,6 +27,11 @@ from wardaudit.store.history import append_event, new_uuid
 if TYPE_CHECKING:
     from wardaudit.store import Store
     from wardaudit.store.audits import AuditRow
+
+# "Still to do" in SQL, written from the model's one list of statuses (never typed again here):
+# ``ac.status IN ('in_progress', 'open')``. The statuses are the model's own literals.
+_STILL_TO_DO_CODES = ", ".join(f"'{status}'" for status in sorted(STILL_TO_DO))
+STILL_TO_DO_SQL = f"ac.status IN ({_STILL_TO_DO_CODES})"
 
 _ACTION_SELECT = """
     SELECT ac.uuid, a.uuid, ac.item_id, ac.description, ac.owner, ac.due, ac.status,
@@ -113,7 +119,7 @@ class Actions:
             for r in self._db.query(
                 "SELECT w.uuid, count(*), sum(ac.due < ?) FROM actions ac"
                 " JOIN audits a ON a.id = ac.audit_id JOIN wards w ON w.id = a.ward_id"
-                " WHERE ac.status IN ('open', 'in_progress')" + clause + " GROUP BY w.uuid",
+                " WHERE " + STILL_TO_DO_SQL + clause + " GROUP BY w.uuid",
                 (today.isoformat(),),
             )
         }
@@ -143,8 +149,7 @@ class Actions:
         if not signed:
             return []
         found = self._select(
-            " WHERE a.ward_id = ? AND a.status = 'completed'"
-            " AND ac.status IN ('open', 'in_progress')",
+            " WHERE a.ward_id = ? AND a.status = 'completed' AND " + STILL_TO_DO_SQL,
             (ward_rowid,),
         )
         earlier = [action for action in found if action.audit_id in signed]

@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 
 from wardaudit import clock
+from wardaudit.actions import STILL_TO_DO, is_still_to_do
 from wardaudit.checklist import Checklist
 from wardaudit.errors import (
     InvalidInput,
 )
+from wardaudit.model import ACTION_STATUSES
 from wardaudit.store import Store
 
 
@@ -68,3 +70,34 @@ def test_an_action_withdrawn_and_raised_again_keeps_the_auditors_edits(
         next(a for a in store.audits.get(audit_id).actions if a.item == other.id).description
         == other.action
     )
+
+
+def test_the_stores_counts_mean_what_overdue_means_for_every_status(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    """The SQL counts and Action.is_overdue share one list of statuses still to do: an action
+    in each status, counted before and after its due date, agrees with the model's rule."""
+    ward_id, audit_id = ward_and_audit
+    items = [i for i in checklist.applicable_items("mixed") if not i.critical][:5]
+    for item in items:
+        store.audits.record_answer(audit_id, item.id, "no")
+    actions = store.audits.get(audit_id).actions
+    for action, status in zip(actions, ACTION_STATUSES, strict=True):
+        if status != "open":
+            store.actions.set_status(action.id, status, note="Seen on the walk-round")
+    stored = store.actions.list(audit=audit_id)
+    assert {a.status for a in stored} == set(ACTION_STATUSES)
+    assert {a.status for a in stored if is_still_to_do(a)} == set(STILL_TO_DO) == {
+        "open",
+        "in_progress",
+    }
+    latest_due = max(a.due for a in stored)
+    for today in (min(a.due for a in stored), latest_due + timedelta(days=1)):
+        expected = (
+            sum(1 for a in stored if a.status in STILL_TO_DO),
+            sum(1 for a in stored if a.is_overdue(today)),
+        )
+        assert store.actions.open_counts(today, signed_off_only=False)[ward_id] == expected
+    assert store.actions.open_counts(latest_due + timedelta(days=1), signed_off_only=False)[
+        ward_id
+    ] == (2, 2)
