@@ -23,6 +23,7 @@ from ui.theme import apply_theme, load_display
 from wardaudit import __version__, paths
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
 from wardaudit.store import Store, backups
+from wardaudit.words import sentence
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def open_store(path: Path, parent: QWidget | None = None) -> Store | None:
         _message(
             QMessageBox.Icon.Warning,
             "WardAudit is already open on this laptop.",
-            f"{ui_errors.sentence(error)}\n\nSwitch to the WardAudit window that is already "
+            f"{sentence(error)}\n\nSwitch to the WardAudit window that is already "
             "open. If you cannot find it, restart the laptop.",
             parent,
         )

@@ -9,14 +9,13 @@ it is showing, else when it is next shown (:class:`ui.widgets.screen.Screen`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import QObject, Signal
 
-from wardaudit.checklist import Checklist, ChecklistLibrary, builtin_dir, load_library
+from wardaudit.checklist import ChecklistLibrary, load_library
 from wardaudit.store import Store
 
 SETTING_NAME = "auditor_name"
@@ -79,19 +78,3 @@ class AppContext(QObject):
         """Tell every screen that data of these kinds changed (Anki's operation_did_execute)."""
         if kinds:
             self.changed.emit(Changes(frozenset(kinds), origin))
-
-
-def default_checklist(checklists: Sequence[Checklist]) -> Checklist:
-    """The latest built-in checklist if there is one, else the first the trust has."""
-    folder = builtin_dir().resolve()
-    for checklist in checklists:
-        if checklist.source and folder in _parents(checklist.source):
-            return checklist
-    return checklists[0]
-
-
-def _parents(source: str) -> list[Path]:
-    try:
-        return list(Path(source).resolve().parents)
-    except OSError:
-        return []

@@ -7,14 +7,9 @@ import logging
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from wardaudit.errors import WardAuditError
+from wardaudit.words import sentence
 
 log = logging.getLogger(__name__)
-
-
-def sentence(text: object) -> str:
-    """A message from the core ("cannot open ...") as a sentence: its first letter a capital."""
-    words = str(text).strip()
-    return words[:1].upper() + words[1:]
 
 
 def show_error(parent: QWidget | None, error: BaseException, title: str = "WardAudit") -> None:

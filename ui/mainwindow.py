@@ -44,6 +44,7 @@ from wardaudit import clock
 from wardaudit.errors import WardAuditError
 from wardaudit.model import AuditSummary
 from wardaudit.store import Store, backups
+from wardaudit.words import sentence
 
 if TYPE_CHECKING:
     from ui.audit import AuditScreen
@@ -527,7 +528,7 @@ class MainWindow(QMainWindow):
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
                 "WardAudit",
-                ui_errors.sentence(message),
+                sentence(message),
                 QMessageBox.StandardButton.Ok,
                 self,
             )

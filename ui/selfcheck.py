@@ -74,8 +74,9 @@ def run_self_check() -> int:
 def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:  # noqa: C901 - the self-check runs its steps in order
     from wardaudit import __version__
     from wardaudit.checklist import builtin_dir, load_library
-    from wardaudit.scoring import RATING_WORDS, allowed_answers, display_score
+    from wardaudit.scoring import allowed_answers, display_score
     from wardaudit.store import Store
+    from wardaudit.words import rating_word
 
     def open_database() -> str:
         state["store"] = Store.open(folder / "self-check.sqlite3")
@@ -137,27 +138,22 @@ def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:  # n
         if record.audit.status != "completed":
             raise RuntimeError(f"the audit is {record.audit.status} after sign-off")
         state["record"] = record
-        rating = RATING_WORDS.get(record.score.rating or "", "not rated")
-        return f"score {display_score(record.score.overall)}, {rating}"
+        return f"score {display_score(record.score.overall)}, {rating_word(record.score.rating)}"
 
     def main_window() -> str:
         return _show_main_window(state)
 
     def pdf() -> str:
-        from exports.pdf import write_action_plan
-
         target = folder / "action-plan.pdf"
-        write_action_plan(state["record"], target)
+        _write_plan(state, target, "pdf")
         data = _written(target)
         if not data.startswith(b"%PDF"):
             raise RuntimeError(f"{target.name} does not start with %PDF")
         return f"{len(data):,} bytes"
 
     def workbook() -> str:
-        from exports.xlsx import write_action_plan
-
         target = folder / "action-plan.xlsx"
-        write_action_plan(state["record"], target)
+        _write_plan(state, target, "xlsx")
         data = _written(target)
         if not zipfile.is_zipfile(target):
             raise RuntimeError(f"{target.name} is not a workbook (not a zip file)")
@@ -174,6 +170,14 @@ def _run_steps(steps: _Steps, state: dict[str, Any], folder: Path) -> None:  # n
     steps.run("action plan written as PDF", pdf)
     steps.blocked = blocked  # the workbook does not depend on the PDF
     steps.run("action plan written as a workbook", workbook)
+
+
+def _write_plan(state: dict[str, Any], target: Path, kind: str) -> None:
+    """The signed-off audit's action plan through the documents' front door, as the app and
+    the command line write it."""
+    from exports import documents
+
+    documents.write_action_plan(state["store"], state["record"].audit.id, target, kind)
 
 
 def _written(target: Path) -> bytes:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QFormLayout, QPushButton, QWidget
 
-from wardaudit import paths
+from wardaudit import palette, paths
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,12 @@ def current_text_scale() -> float:
 
 def is_high_contrast() -> bool:
     return bool(_current["high_contrast"])
+
+
+def meaning_colours() -> palette.Palette:
+    """The colours that carry meaning (ratings, bands, heatmap, overdue) for the theme in use:
+    the core's screen palette, so a screen and a report shade a figure alike."""
+    return palette.screen(is_high_contrast())
 
 
 def _palette(c: Colours) -> QPalette:

@@ -8,8 +8,8 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QTableView
 
 from ui.actions.models import ActionTableModel
-from ui.actions.words import overdue_days
 from ui.theme import row_height
+from wardaudit.actions import overdue_days
 
 
 class ActionColumns:

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.actions.words import overdue_days, overdue_words
 from ui.theme import MIN_TOUCH_PX, touch_button
 from ui.widgets.layouts import FlowLayout, buddy_label
 from wardaudit import clock
-from wardaudit.model import ACTION_STATUS_WORDS, ACTION_STATUSES, Action
-from wardaudit.scoring import ANSWER_WORDS
+from wardaudit.actions import overdue_days
+from wardaudit.model import ACTION_STATUSES, Action
+from wardaudit.words import found_words, overdue_words, status_word
 
 NOTE_HINT = "What was done, or why it cannot be done"
 
@@ -133,7 +133,7 @@ class ActionDetails(FitWidthScroll):
         self.status_edit.setAccessibleName("New status")
         self.status_edit.setMinimumHeight(MIN_TOUCH_PX)
         for status in ACTION_STATUSES:
-            self.status_edit.addItem(ACTION_STATUS_WORDS[status], status)
+            self.status_edit.addItem(status_word(status), status)
         self.status_edit.currentIndexChanged.connect(self._status_chosen)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setAccessibleName("Note")
@@ -298,10 +298,7 @@ class ActionDetails(FitWidthScroll):
         if action.critical:
             rows.append(("Critical item", "a No here is a critical breach (rated Red)"))
         rows.append(("Item", f"{action.item}: {question}" if question else action.item))
-        found = ANSWER_WORDS.get(action.answer, "")
-        if action.found:
-            found = f"{found}: {action.found}" if found else action.found
-        rows.append(("What was found", found or "Not recorded"))
+        rows.append(("What was found", found_words(action) or "Not recorded"))
         rows.append(("Where", action.location or "Not recorded"))
         rows.append(("Risk", action.risk.describe()))
         rows.append(("Raised", clock.uk_date(action.created_at)))

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.errors import sentence
 from ui.theme import touch_button
+from wardaudit.words import sentence
 
 
 class ImportPreviewDialog(QDialog):

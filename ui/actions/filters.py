@@ -12,11 +12,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
-from ui.actions.models import STILL_TO_DO, STILL_TO_DO_WORDS, ActionFilters
 from ui.theme import MIN_TOUCH_PX, touch_button
 from ui.widgets.layouts import labelled
-from wardaudit.model import ACTION_STATUS_WORDS, ACTION_STATUSES, Action, Ward
-from wardaudit.risk import BAND_ORDER, BAND_WORDS
+from wardaudit.actions import STILL_TO_DO_FILTER, WorkListFilters
+from wardaudit.model import ACTION_STATUSES, Action, Ward
+from wardaudit.risk import BAND_ORDER
+from wardaudit.words import STILL_TO_DO_WORDS, band_word, status_word
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,11 @@ class ActionFilterControls(QObject):
         try:
             self.band_box.box.addItem("All bands", None)
             for band in BAND_ORDER:
-                self.band_box.box.addItem(BAND_WORDS[band], band)
+                self.band_box.box.addItem(band_word(band), band)
             self.status_box.box.addItem("All statuses", None)
-            self.status_box.box.addItem(STILL_TO_DO_WORDS, STILL_TO_DO)
+            self.status_box.box.addItem(STILL_TO_DO_WORDS, STILL_TO_DO_FILTER)
             for status in ACTION_STATUSES:
-                self.status_box.box.addItem(ACTION_STATUS_WORDS[status], status)
+                self.status_box.box.addItem(status_word(status), status)
             for combo, everything in (
                 (self.site_box, "All sites"),
                 (self.ward_box, "All wards"),
@@ -129,10 +130,11 @@ class ActionFilterControls(QObject):
         view = box.view()
         view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * MIN_TOUCH_PX)
 
-    def current(self) -> ActionFilters:
-        return ActionFilters(
+    def current(self) -> WorkListFilters:
+        """The filters chosen, as a work list takes them (its ward by id)."""
+        return WorkListFilters(
             site=self.site_box.box.currentData(),
-            ward_id=self.ward_box.box.currentData(),
+            ward=self.ward_box.box.currentData(),
             owner=self.owner_box.box.currentData(),
             band=self.band_box.box.currentData(),
             status=self.status_box.box.currentData(),

@@ -14,9 +14,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QWidget
 
-from ui.actions.words import overdue_days, overdue_words, status_word
-from ui.theme import is_high_contrast
-from ui.widgets.chips import BAND_COLOURS, NO_COLOUR
+from ui.theme import meaning_colours
 from ui.widgets.tables import (
     CENTRE,
     LEFT,
@@ -26,17 +24,10 @@ from ui.widgets.tables import (
     change_filter,
 )
 from wardaudit import clock
+from wardaudit.actions import WorkListFilters, is_still_to_do, overdue_days
 from wardaudit.model import ACTION_STATUSES, Action, Ward
-from wardaudit.risk import BAND_WORDS
 from wardaudit.store import Store
-
-STILL_TO_DO = "still_to_do"  # the status filter's "Open or in progress"
-STILL_TO_DO_WORDS = "Open or in progress"
-STILL_TO_DO_STATUSES = frozenset({"open", "in_progress"})
-# An overdue row's colours (background, text); the word "Overdue" is always written too.
-OVERDUE_COLOURS = ("#fde2e1", "#111111")
-OVERDUE_COLOURS_HIGH_CONTRAST = ("#4d0000", "#ffffff")
-
+from wardaudit.words import overdue_words
 
 # --- loading ------------------------------------------------------------------------------
 
@@ -171,10 +162,9 @@ class ActionTableModel(RowsTableModel):
             return CENTRE if column == self.RISK else LEFT
         colour = None
         if column == self.RISK:
-            colour = cell_colour(role, BAND_COLOURS.get(action.risk.band, NO_COLOUR))
-        elif days:
-            late = OVERDUE_COLOURS_HIGH_CONTRAST if is_high_contrast() else OVERDUE_COLOURS
-            colour = cell_colour(role, late)
+            colour = cell_colour(role, meaning_colours().band(action.risk.band))
+        elif days:  # the word "Overdue" is always written too
+            colour = cell_colour(role, meaning_colours().overdue)
         if colour is not None:
             return colour
         if role == Qt.ItemDataRole.FontRole and (
@@ -232,7 +222,7 @@ class ActionTableModel(RowsTableModel):
             # How pressing: the most overdue first (descending), then those due soonest, then
             # the finished ones, most recently due first.
             late = (self.today - action.due).days
-            return late if action.status in STILL_TO_DO_STATUSES else late - 1_000_000
+            return late if is_still_to_do(action) else late - 1_000_000
         if column == self.RAISED:
             return clock.parse_iso(action.created_at).timestamp()
         return ""
@@ -241,69 +231,23 @@ class ActionTableModel(RowsTableModel):
 # --- filtering ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ActionFilters:
-    """What the filter boxes ask for; None is "All"."""
-
-    site: str | None = None
-    ward_id: str | None = None
-    owner: str | None = None
-    band: str | None = None
-    status: str | None = None  # a status code, or STILL_TO_DO for open or in progress
-    overdue_only: bool = False
-
-    def accepts(self, action: Action, today: date) -> bool:
-        if self.site is not None and action.site_name != self.site:
-            return False
-        if self.ward_id is not None and action.ward_id != self.ward_id:
-            return False
-        if self.owner is not None and action.owner != self.owner:
-            return False
-        if self.band is not None and action.risk.band != self.band:
-            return False
-        if self.status == STILL_TO_DO:
-            if action.status not in STILL_TO_DO_STATUSES:
-                return False
-        elif self.status is not None and action.status != self.status:
-            return False
-        return not (self.overdue_only and not action.is_overdue(today))
-
-    def words(self, ward_names: dict[str, str] | None = None) -> str:
-        """The filters as the work list's heading says them: "Site: ...; Status: Open"."""
-        parts = []
-        if self.site:
-            parts.append(f"Site: {self.site}")
-        if self.ward_id:
-            parts.append(f"Ward: {(ward_names or {}).get(self.ward_id, self.ward_id)}")
-        if self.owner is not None:
-            parts.append(f"Owner: {self.owner or 'not set'}")
-        if self.band:
-            parts.append(f"Band: {BAND_WORDS.get(self.band, self.band)}")
-        if self.status == STILL_TO_DO:
-            parts.append(f"Status: {STILL_TO_DO_WORDS}")
-        elif self.status:
-            parts.append(f"Status: {status_word(self.status)}")
-        if self.overdue_only:
-            parts.append("Overdue only")
-        return "; ".join(parts)
-
-
 class ActionFilterModel(QSortFilterProxyModel):
-    """Shows the actions the filters accept, in the order the table model sorted them."""
+    """Shows the actions the filters accept (the work list's own rule,
+    :class:`wardaudit.actions.WorkListFilters`), in the order the table model sorted them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._filters = ActionFilters()
+        self._filters = WorkListFilters()
         self.setSortRole(ActionTableModel.SORT_ROLE)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The header's sort goes to the table model, which sorts in one pass."""
         self.sourceModel().sort(column, order)
 
-    def filters(self) -> ActionFilters:
+    def filters(self) -> WorkListFilters:
         return self._filters
 
-    def set_filters(self, filters: ActionFilters) -> None:
+    def set_filters(self, filters: WorkListFilters) -> None:
         if filters == self._filters:
             return
 

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exports.commands import TRUST_SETTING
+from exports import documents
+from exports.documents import Kind
 from ui import errors as ui_errors
 from ui.actions.columns import ActionColumns
 from ui.actions.details import ActionDetails
@@ -43,27 +44,27 @@ from ui.actions.dialogs import ImportPreviewDialog
 from ui.actions.filters import ActionFilterControls
 from ui.actions.models import (
     ActionFilterModel,
-    ActionFilters,
     ActionList,
     ActionTableModel,
     load_actions,
 )
-from ui.actions.words import history_lines
 from ui.context import AppContext, Change
-from ui.errors import sentence
 from ui.ops import Op
 from ui.theme import row_height, touch_button
-from ui.widgets.files import WORKBOOK_FILTER, FileChooser, FileKind, kind_words
+from ui.widgets.files import WORKBOOK_FILTER, FileChooser, kind_words
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
 from ui.widgets.screen import Screen
 from ui.widgets.tables import ColouredCellDelegate, row_table
 from wardaudit import clock
+from wardaudit.actions import WorkListFilters
 from wardaudit.model import Action, action_status
+from wardaudit.words import history_lines, plural, sentence
+
+if TYPE_CHECKING:
+    from exports.xlsx.updates import UpdatePlan
 
 log = logging.getLogger(__name__)
-
-WORK_LIST_TITLE = "Estates work list"
 
 
 class ActionsScreen(Screen):
@@ -255,7 +256,7 @@ class ActionsScreen(Screen):
 
     # --- filters ------------------------------------------------------------------------------
 
-    def current_filters(self) -> ActionFilters:
+    def current_filters(self) -> WorkListFilters:
         return self.filter_bar.current()
 
     def clear_filters(self) -> None:
@@ -460,10 +461,11 @@ class ActionsScreen(Screen):
 
     # --- exports ------------------------------------------------------------------------------
 
-    def export_work_list(self, kind: FileKind) -> None:
-        """Save the actions shown (the filters applied) as the estates work list."""
-        actions = self.filtered_actions()
-        if not actions:
+    def export_work_list(self, kind: Kind) -> None:
+        """Save the actions shown (the filters applied) as the estates work list, through the
+        documents' front door: the same filters choose the same actions there."""
+        shown = len(self.filtered_actions())
+        if not shown:
             self.status_label.setText(
                 "No actions match the filters, so there is nothing to export."
             )
@@ -474,33 +476,18 @@ class ActionsScreen(Screen):
         )
         if path is None:
             return
-        names = {ward.id: ward.name for ward in self.filter_bar.wards()}
-        filters = self.proxy.filters().words(names)
-        matrix = self.ctx.store.risk_matrix
-        count = len(actions)
-        plural = "s" if count != 1 else ""
-
-        def write() -> Path:
-            if kind == "pdf":
-                from exports import pdf as pdf_writer
-
-                return Path(
-                    pdf_writer.write_work_list(
-                        actions, path, title=WORK_LIST_TITLE, filters=filters, matrix=matrix
-                    )
-                )
-            from exports import xlsx as xlsx_writer
-
-            return Path(
-                xlsx_writer.write_work_list(actions, path, title=WORK_LIST_TITLE, filters=filters)
-            )
+        store = self.ctx.store
+        filters = self.proxy.filters()
+        count = plural(shown, "action")
 
         self._write(
-            Op(self, write).busy(f"Writing the work list ({count} action{plural})…"),
-            lambda written: f"The work list ({count} action{plural}) is saved as:\n{written}",
+            Op(self, lambda: documents.write_work_list(store, filters, path, kind)).busy(
+                f"Writing the work list ({count})…"
+            ),
+            lambda written: f"The work list ({count}) is saved as:\n{written}",
         )
 
-    def export_audit_plan(self, kind: FileKind) -> None:
+    def export_audit_plan(self, kind: Kind) -> None:
         """Save the action plan of the audit that raised the selected action."""
         action = self._action
         if action is None:
@@ -516,27 +503,10 @@ class ActionsScreen(Screen):
             return
         store = self.ctx.store
 
-        def write() -> Path:
-            record = store.audits.get(audit_id)
-            trust = store.settings.get(TRUST_SETTING)
-            if kind == "pdf":
-                from exports import pdf as pdf_writer
-
-                return Path(
-                    pdf_writer.write_action_plan(
-                        record,
-                        path,
-                        photos=store.photos.data,
-                        trust=trust,
-                        matrix=store.risk_matrix,
-                    )
-                )
-            from exports import xlsx as xlsx_writer
-
-            return Path(xlsx_writer.write_action_plan(record, path, trust=trust))
-
         self._write(
-            Op(self, write).busy(f"Writing the action plan of {action.ward_name}'s audit…"),
+            Op(self, lambda: documents.write_action_plan(store, audit_id, path, kind)).busy(
+                f"Writing the action plan of {action.ward_name}'s audit…"
+            ),
             lambda written: (
                 f"The action plan of {action.ward_name}'s audit is saved as:\n{written}"
             ),
@@ -585,14 +555,13 @@ class ActionsScreen(Screen):
         self.files.remember(path)
         store = self.ctx.store
 
-        def read() -> Any:
-            from exports.updates import read_updates
+        self.run_busy(
+            Op(self, lambda: documents.read_updates(path, store))
+            .busy(f"Reading {path.name}…")
+            .success(self._preview)
+        )
 
-            return read_updates(path, store)
-
-        self.run_busy(Op(self, read).busy(f"Reading {path.name}…").success(self._preview))
-
-    def _preview(self, plan: Any) -> None:
+    def _preview(self, plan: UpdatePlan) -> None:
         name = plan.path.name
         if not plan.updates:
             text = (
@@ -612,24 +581,22 @@ class ActionsScreen(Screen):
         )
         self.last_dialog = open_dialog(dialog)
 
-    def _apply(self, plan: Any) -> None:
+    def _apply(self, plan: UpdatePlan) -> None:
         store = self.ctx.store
         name = plan.path.name
         count = len(plan.updates)
 
         def apply() -> int:
-            from exports.updates import apply_updates
-
-            return int(apply_updates(store, plan, actor=f"Estates (returned workbook {name})"))
+            return documents.apply_updates(store, plan, actor=f"Estates (returned workbook {name})")
 
         def applied(changed: int) -> None:
-            self._tell_done(f"{changed} action{'s' if changed != 1 else ''} updated from {name}.")
+            self._tell_done(f"{plural(changed, 'action')} updated from {name}.")
             self.refresh()
             self.import_finished.emit(changed)
 
         self.run_busy(
             Op(self, apply)
-            .busy(f"Applying {count} change{'s' if count != 1 else ''} from {name}…")
+            .busy(f"Applying {plural(count, 'change')} from {name}…")
             .success(applied)
             .changes(self.ctx, "actions")
         )

@@ -48,6 +48,7 @@ from wardaudit import clock
 from wardaudit.identifiers import identifier_warning
 from wardaudit.model import Answer, AuditRecord, HistoryEvent, answer_value
 from wardaudit.scoring import ANSWER_WORDS, allowed_answers
+from wardaudit.words import sentence
 
 log = logging.getLogger(__name__)
 
@@ -603,7 +604,7 @@ class AuditScreen(QWidget):
         warning = identifier_warning(self.note.toPlainText())
         self.card.note_warning.setVisible(warning is not None)
         if warning:
-            self.card.note_warning.setText("⚠ " + ui_errors.sentence(warning))
+            self.card.note_warning.setText("⚠ " + sentence(warning))
         record = self._record
         unanswered = (
             record is not None and self._item_id is not None and self._item_id not in record.answers

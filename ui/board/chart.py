@@ -20,7 +20,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from exports.board import monthly_means
 from ui.board.drawing import (
     GAP_WORDS,
     MAX_LINES,
@@ -32,10 +31,10 @@ from ui.board.drawing import (
     point_y,
     threshold_colours,
 )
-from ui.board.words import join_words, month_words, trend_words
 from ui.theme import colours
-from wardaudit.board import Board
+from wardaudit.board import Board, monthly_means
 from wardaudit.scoring import display_score
+from wardaudit.words import join_words, month_words, trend_words
 
 
 def chart_lines(board: Board, chosen: Sequence[str], mean_name: str) -> list[Line]:
@@ -107,7 +106,7 @@ class ScoreChart(QWidget):
         parts = []
         for line in self.lines:
             shown = [
-                f"{month_words(m)} {display_score(v)}"
+                f"{month_words(m, short=True)} {display_score(v)}"
                 for m, v in zip(self.months, line.values, strict=False)
                 if v is not None
             ]
@@ -209,7 +208,9 @@ class ScoreChart(QWidget):
         inner = plot.adjusted(14, 0, -14, 0)
         step = inner.width() / (count - 1) if count > 1 else 0.0
         if count:
-            widest = max(metrics.horizontalAdvance(month_words(m)) for m in self.months) + 14
+            widest = (
+                max(metrics.horizontalAdvance(month_words(m, short=True)) for m in self.months) + 14
+            )
             every = max(1, math.ceil(widest / step)) if step else 1
             for index, month in enumerate(self.months):
                 x = inner.left() + index * step if count > 1 else inner.center().x()
@@ -221,7 +222,7 @@ class ScoreChart(QWidget):
                 painter.drawText(
                     QRectF(x - widest / 2, plot.bottom() + 7, widest, line_height),
                     Qt.AlignmentFlag.AlignCenter,
-                    month_words(month),
+                    month_words(month, short=True),
                 )
 
         # the thresholds, dashed and named in words
@@ -318,7 +319,7 @@ class ScoreChart(QWidget):
                 value = line.values[index]
                 QToolTip.showText(
                     event.globalPos(),
-                    f"{line.name}, {month_words(self.months[index])}: {display_score(value)}%",
+                    f"{line.name}, {month_words(self.months[index], short=True)}: {display_score(value)}%",
                     self,
                 )
             return True

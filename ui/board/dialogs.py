@@ -24,13 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from ui.board.models import AuditListModel
-from ui.board.words import plural, score_words
 from ui.theme import row_height, touch_sized
 from ui.widgets.tables import ColouredCellDelegate
 from wardaudit import clock
 from wardaudit.board import WardFigure
 from wardaudit.model import AuditSummary
-from wardaudit.scoring import RATING_WORDS
+from wardaudit.words import plural, score_words, ward_rating_words
 
 
 class WardAuditsDialog(QDialog):
@@ -63,7 +62,7 @@ class WardAuditsDialog(QDialog):
         if figure.audited:
             counted = (
                 f"On the board for {period}: {score_words(figure.score)}, "
-                f"{RATING_WORDS.get(figure.rating or '', 'not rated')}"
+                f"{ward_rating_words(figure)}"
                 f"{', with a critical breach' if figure.critical_breach else ''}, from the audit "
                 f"signed off on {clock.uk_date(figure.completed_at)}."
             )

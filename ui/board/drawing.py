@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
 
 from ui.theme import colours, is_high_contrast
+from wardaudit import palette
 
 
 def point_y(value: float, low: float, high: float, rect: QRectF) -> float:
@@ -124,35 +125,14 @@ class Line:
     width: float = 2.5
 
 
-# Colour-blind-safe colours (Okabe and Ito), with brighter ones for the high-contrast theme.
-LINE_COLOURS = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#7A5195",
-    "#8C510A",
-    "#56B4E9",
-    "#E69F00",
-)
-LINE_COLOURS_CONTRAST = (
-    "#56B4E9",
-    "#FFB000",
-    "#00E5A0",
-    "#FF8AD8",
-    "#C7A0FF",
-    "#FF6E40",
-    "#B8FF5C",
-    "#FFFF00",
-)
 MARKERS = ("circle", "square", "triangle", "diamond", "down", "cross")
 MAX_LINES = 8
 GAP_WORDS = "dotted: months with no audit"
 
 
 def line_colour(number: int) -> str:
-    palette = LINE_COLOURS_CONTRAST if is_high_contrast() else LINE_COLOURS
-    return palette[number % len(palette)]
+    """The ``number``-th line's colour in the theme in use (the core's chart colours)."""
+    return palette.line_colour(number, is_high_contrast())
 
 
 def line_marker(number: int) -> str:
@@ -161,4 +141,4 @@ def line_marker(number: int) -> str:
 
 def threshold_colours() -> tuple[str, str]:
     """(green, amber) for the dashed threshold lines, readable on the theme's background."""
-    return ("#00E676", "#FFC400") if is_high_contrast() else ("#1B5E20", "#9A5B00")
+    return palette.threshold_colours(is_high_contrast())

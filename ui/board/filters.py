@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from ui.board.words import month_words
 from ui.widgets.layouts import FlowLayout, labelled
 from wardaudit import clock
-from wardaudit.board import default_period
+from wardaudit.board import BoardChoice, default_period
 from wardaudit.checklist import DESIGNATION_WORDS, DESIGNATIONS
+from wardaudit.words import month_words
 
 MONTHS_OFFERED = 6 * 12  # the period pickers reach back six years
 
@@ -32,7 +32,7 @@ def _month_picker(name: str, months: list[str], chosen: str) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
     for month in months:
-        combo.addItem(month_words(month), month)
+        combo.addItem(month_words(month, short=True), month)
     combo.setCurrentIndex(max(0, combo.findData(chosen)))
     combo.setMaxVisibleItems(14)
     return combo
@@ -88,14 +88,15 @@ class BoardFilters(QObject):
             self.designation_filter,
         ]
 
-    def values(self) -> dict[str, str | None]:
-        return {
-            "start": self.from_month.currentData(),
-            "end": self.to_month.currentData(),
-            "site": self.site_filter.currentData(),
-            "service": self.service_filter.currentData(),
-            "designation": self.designation_filter.currentData(),
-        }
+    def choice(self) -> BoardChoice:
+        """The board the boxes ask for: its months and the wards compared."""
+        return BoardChoice(
+            start=self.from_month.currentData(),
+            end=self.to_month.currentData(),
+            site=self.site_filter.currentData(),
+            service=self.service_filter.currentData(),
+            designation=self.designation_filter.currentData(),
+        )
 
     def _period_changed(self, changed: QComboBox) -> None:
         """The period never runs backwards: moving one end past the other moves both."""

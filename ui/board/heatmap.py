@@ -8,13 +8,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from exports.board import HEAT_STEPS, heat_step
 from ui.board.models import BoardTableModel
-from ui.board.words import NONE_MARK, NOT_AUDITED
+from ui.theme import meaning_colours
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.tables import CENTRE, ROOT, bold_font, cell_colour
 from wardaudit.board import Board, WardFigure
 from wardaudit.scoring import display_score
+from wardaudit.words import NONE_MARK, NOT_AUDITED, heat_range_words
 
 
 def two_lines(title: str, longest: int = 14) -> str:
@@ -109,8 +109,7 @@ class HeatmapModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return CENTRE
         if score is not None:
-            fill, text = heat_step(score)
-            colour = cell_colour(role, (f"#{fill}", f"#{text}"))
+            colour = cell_colour(role, meaning_colours().heat_step(score))
             if colour is not None:
                 return colour
         if role == Qt.ItemDataRole.FontRole and column == self.OVERALL:
@@ -123,18 +122,12 @@ def heatmap_key() -> FlowLayout:
     key = FlowLayout(spacing=6)
     intro = QLabel("Section scores (%) from each ward's latest audit; shading:")
     key.addWidget(intro)
-    uppers = [None] + [step[0] for step in HEAT_STEPS[:-1]]
-    for (lowest, fill, text), upper in zip(HEAT_STEPS, uppers, strict=True):
-        if upper is None:
-            words = f"{lowest:g} and above"
-        elif lowest == 0:
-            words = f"under {upper:g}"
-        else:
-            words = f"{lowest:g} to under {upper:g}"
+    for lowest, upper, swatch in meaning_colours().heat_ranges():
+        words = heat_range_words(lowest, upper)
         chip = QLabel(words)
         chip.setStyleSheet(
-            f"QLabel {{ background: #{fill}; color: #{text}; border: 1px solid #000000;"
-            " border-radius: 4px; padding: 2px 8px; }"
+            f"QLabel {{ background: {swatch.fill}; color: {swatch.text}; border: 1px solid"
+            " #000000; border-radius: 4px; padding: 2px 8px; }"
         )
         chip.setAccessibleName(f"Shading for {words}")
         key.addWidget(chip)

@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.board.exchange import FilePreview, new_words
-from ui.board.words import plural
+from ui.board.exchange import FilePreview
 from ui.theme import touch_sized
-from wardaudit.exchange import ImportPlan
+from wardaudit.words import new_records_words, plural
 
 
 class ImportPreviewDialog(QDialog):
@@ -112,14 +111,14 @@ class ImportPreviewDialog(QDialog):
         elif self.new_total == 0:
             sentences.append(f"Nothing new: everything in {files} is already here.")
         else:
-            totals = ImportPlan(
-                "",
-                new_wards=sum(p.plan.new_wards for p in usable if p.plan),
-                new_audits=sum(p.plan.new_audits for p in usable if p.plan),
-                new_events=sum(p.plan.new_events for p in usable if p.plan),
-                new_photos=sum(p.plan.new_photos for p in usable if p.plan),
+            plans = [p.plan for p in usable if p.plan]
+            totals = new_records_words(
+                audits=sum(plan.new_audits for plan in plans),
+                events=sum(plan.new_events for plan in plans),
+                wards=sum(plan.new_wards for plan in plans),
+                photos=sum(plan.new_photos for plan in plans),
             )
-            sentences.append(f"Ready to import {new_words(totals)}.")
+            sentences.append(f"Ready to import {totals}.")
         conflicts = sum(len(p.conflicts) for p in conflicted)
         if conflicts:
             sentences.append(

@@ -17,9 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from ui.board.words import NONE_MARK, NOT_AUDITED, month_words, score_words, trend_words
-from ui.theme import colours
-from ui.widgets.chips import RATING_COLOURS
+from ui.theme import colours, meaning_colours
 from ui.widgets.tables import (
     CENTRE,
     LEFT,
@@ -31,8 +29,20 @@ from ui.widgets.tables import (
 )
 from wardaudit import clock
 from wardaudit.board import Board, WardFigure
-from wardaudit.model import AUDIT_STATUS_WORDS, AuditSummary
-from wardaudit.scoring import RATING_WORDS, display_score
+from wardaudit.model import AuditSummary
+from wardaudit.scoring import display_score
+from wardaudit.words import (
+    NONE_MARK,
+    NOT_AUDITED,
+    audit_status_word,
+    breach_words,
+    date_words,
+    month_words,
+    rating_word,
+    score_words,
+    trend_words,
+    ward_rating_words,
+)
 
 
 class BoardTableModel(RowsTableModel):
@@ -106,7 +116,7 @@ class BoardTableModel(RowsTableModel):
                 return RIGHT
             return CENTRE if column in self._CENTRED_COLUMNS else LEFT
         if column == self.RATING and figure.rating:
-            colour = cell_colour(role, RATING_COLOURS[figure.rating])
+            colour = cell_colour(role, meaning_colours().rating(figure.rating))
             if colour is not None:
                 return colour
         if role == Qt.ItemDataRole.FontRole and (
@@ -132,15 +142,15 @@ class BoardTableModel(RowsTableModel):
         if column == cls.SCORE:
             return display_score(figure.score) if figure.audited else NOT_AUDITED
         if column == cls.RATING:
-            return RATING_WORDS.get(figure.rating or "", NONE_MARK)
+            return ward_rating_words(figure)
         if column == cls.CRITICAL:
-            return "Yes" if figure.critical_breach else NONE_MARK
+            return breach_words(figure)
         if column == cls.OPEN:
             return str(figure.open_actions)
         if column == cls.OVERDUE:
             return str(figure.overdue_actions)
         if column == cls.LAST_AUDIT:
-            return clock.uk_date(figure.completed_at) if figure.completed_at else NONE_MARK
+            return date_words(figure.completed_at) or NONE_MARK
         if column == cls.TREND:
             return trend_words(figure.trend)
         return ""
@@ -191,9 +201,7 @@ class BoardTableModel(RowsTableModel):
         if column == self.TREND:
             lines = [f"{figure.ward.name}: {trend_words(figure.trend)}"]
             for month, value in zip(self._months, figure.trend, strict=False):
-                lines.append(
-                    f"{month_words(month)}: {score_words(value) if value is not None else 'no audit'}"
-                )
+                lines.append(f"{month_words(month, short=True)}: {score_words(value, 'no audit')}")
             return "\n".join(lines)
         parts = [f"{figure.ward.name}, {figure.ward.site} ({figure.ward.designation})"]
         if figure.ward.service:
@@ -312,14 +320,14 @@ class AuditListModel(QAbstractTableModel):
             if column == self.DATE:
                 return clock.uk_date(audit.completed_at or audit.started_at)
             if column == self.STATUS:
-                word = AUDIT_STATUS_WORDS.get(audit.status, audit.status)
+                word = audit_status_word(audit.status)
                 if audit.status == "in_progress":
                     word += f" ({audit.answered} of {audit.applicable} answered)"
                 return word
             if column == self.SCORE:
                 return display_score(audit.overall)
             if column == self.RATING:
-                return RATING_WORDS.get(audit.rating or "", NONE_MARK)
+                return rating_word(audit.rating) if audit.rating else NONE_MARK
             if column == self.CRITICAL:
                 return "Yes" if audit.critical_breach else NONE_MARK
             if column == self.CHECKLIST:
@@ -330,7 +338,7 @@ class AuditListModel(QAbstractTableModel):
         if role == self.ID_ROLE:
             return audit.id
         if column == self.RATING and audit.rating:
-            colour = cell_colour(role, RATING_COLOURS[audit.rating])
+            colour = cell_colour(role, meaning_colours().rating(audit.rating))
             if colour is not None:
                 return colour
         if role == Qt.ItemDataRole.FontRole and (audit.id == self.counted or column == self.RATING):

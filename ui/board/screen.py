@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exports.documents import KIND_WORDS, Kind, write_board_report
 from ui import errors as ui_errors
 from ui.board.chart import chart_lines, chart_note
 from ui.board.dialogs import ExportExchangeDialog, WardAuditsDialog
@@ -43,33 +45,51 @@ from ui.board.exchange import (
     FilePreview,
     FileResult,
     import_exchange_files_now,
-    new_count,
-    new_words,
     preview_exchange_files,
 )
 from ui.board.filters import BoardFilters
 from ui.board.import_preview import ImportPreviewDialog
 from ui.board.models import BoardTableModel
-from ui.board.reports import BoardLoad, load_board, write_board_report
 from ui.board.tabs import ChartTab, HeatmapTab, ViewTabs, WardsTab
 from ui.board.tiles import SummaryTiles
-from ui.board.words import join_words, period_of, plural
-from ui.context import AppContext, Change, default_checklist
+from ui.context import AppContext, Change
 from ui.ops import Op
 from ui.theme import colours, touch_button
-from ui.widgets.files import FORMATS, FileChooser, FileKind
+from ui.widgets.files import FORMATS, FileChooser
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
 from ui.widgets.screen import Screen
 from wardaudit import clock
-from wardaudit.board import Board, WardFigure
+from wardaudit.board import Board, BoardChoice, WardFigure, figures_for
+from wardaudit.checklist import default_checklist
 from wardaudit.errors import WardAuditError
 from wardaudit.exchange import export_bundle
+from wardaudit.store import Store
+from wardaudit.words import board_period_words, join_words, new_count, new_words, plural
 
 log = logging.getLogger(__name__)
 
 EXCHANGE_FILTER = FORMATS["wardaudit"].filter
-REPORT_WORDS = {"pdf": "PDF", "xlsx": "Excel workbook"}
+
+
+@dataclass(frozen=True)
+class BoardLoad:
+    """What the screen shows: the board a choice asks for and what the filters offer."""
+
+    board: Board
+    choice: BoardChoice
+    sites: tuple[str, ...]
+    services: tuple[str, ...]
+
+
+def load_board(store: Store, choice: BoardChoice) -> BoardLoad:
+    """The board's figures (the core's) and the sites and services to filter by.
+
+    Runs in the worker: it must not touch a widget.
+    """
+    sites = tuple(s.name for s in store.wards.sites())
+    services = tuple(sorted({w.service for w in store.wards.list() if w.service}, key=str.casefold))
+    return BoardLoad(figures_for(store, choice), choice, sites, services)
 
 
 class BoardScreen(Screen):
@@ -248,8 +268,8 @@ class BoardScreen(Screen):
         (a wrapped note, a tab with a taller chart): ask it to lay the page out again."""
         QApplication.postEvent(self.page_scroll, QEvent(QEvent.Type.LayoutRequest))
 
-    def filters(self) -> dict[str, str | None]:
-        return self.filter_bar.values()
+    def choice(self) -> BoardChoice:
+        return self.filter_bar.choice()
 
     def showEvent(self, event: QShowEvent) -> None:
         self._style()
@@ -262,19 +282,8 @@ class BoardScreen(Screen):
         self.status_label.setText("Loading…")
         self._update_buttons()
         store = self.ctx.store
-        chosen = self.filters()
-
-        def work() -> BoardLoad:
-            return load_board(
-                store,
-                start=str(chosen["start"]),
-                end=str(chosen["end"]),
-                site=chosen["site"],
-                service=chosen["service"],
-                designation=chosen["designation"],
-            )
-
-        self.load(work, self._show_load, self._not_loaded)
+        choice = self.choice()
+        self.load(lambda: load_board(store, choice), self._show_load, self._not_loaded)
 
     def _not_loaded(self, error: BaseException) -> None:
         self.progress.hide()
@@ -323,11 +332,11 @@ class BoardScreen(Screen):
         self._relayout()
 
     def mean_name(self) -> str:
-        narrowed = self.current is not None and self.current.narrowed
+        narrowed = self.current is not None and self.current.choice.narrowed
         return "Mean of the wards shown" if narrowed else "Trust mean"
 
     def period_words(self) -> str:
-        return period_of(self.board) if self.board else ""
+        return board_period_words(self.board) if self.board else ""
 
     def _style(self) -> None:
         """Styles drawn from the theme in use (a switch to high contrast applies when shown)."""
@@ -481,11 +490,13 @@ class BoardScreen(Screen):
         self.last_message = tell(self, title, text, details)
         return self.last_message
 
-    def save_report(self, kind: FileKind) -> None:
-        board = self.board
-        if board is None or self.busy:
+    def save_report(self, kind: Kind) -> None:
+        """The board report for the board shown (its period and filters), through the
+        documents' front door, as the command line writes it."""
+        board, current = self.board, self.current
+        if board is None or current is None or self.busy:
             return
-        words = REPORT_WORDS[kind]
+        words = KIND_WORDS[kind][0]
         name = f"WardAudit board report {clock.today():%d-%m-%Y}"
         path = self.files.save_path(f"Save the board report ({words})", name, kind)
         if path is None:
@@ -496,12 +507,12 @@ class BoardScreen(Screen):
             self.status_label.setText(f"Board report saved: {written}")
             self.tell(
                 "Board report saved",
-                f"The board report for {period_of(board)} was saved as {written.name}.",
+                f"The board report for {board_period_words(board)} was saved as {written.name}.",
                 f"It is in {written.parent}.",
             )
 
         self._run(
-            Op(self, lambda: write_board_report(store, board, path, kind)).busy(
+            Op(self, lambda: write_board_report(store, current.choice, path, kind)).busy(
                 f"Writing the board report ({words})…"
             ),
             shown,

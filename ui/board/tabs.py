@@ -26,11 +26,11 @@ from ui.board.heatmap import HeatmapModel, heatmap_key
 from ui.board.models import BoardTableModel, NoValueLastProxy
 from ui.board.sparkline import SparklineDelegate
 from ui.board.tick_box import TickBoxDelegate
-from ui.board.words import NOT_AUDITED
 from ui.theme import row_height, touch_button
 from ui.widgets.tables import ColouredCellDelegate, row_table
 from wardaudit.board import Board, WardFigure
 from wardaudit.checklist import DESIGNATION_WORDS
+from wardaudit.words import NOT_AUDITED, ward_rating_words
 
 
 class ViewTabs(QTabWidget):
@@ -111,7 +111,8 @@ class WardsTab(QWidget):
             BoardTableModel.SITE: [f.ward.site for f in figures],
             BoardTableModel.DESIGNATION: list(DESIGNATION_WORDS.values()),
             BoardTableModel.SCORE: [NOT_AUDITED, "100.0"],
-            BoardTableModel.RATING: ["Amber", "Green"],
+            # "Not audited" where a ward has no audit in the period, as the report says it
+            BoardTableModel.RATING: ["Amber", "Green", *{ward_rating_words(f) for f in figures}],
             BoardTableModel.CRITICAL: ["Yes"],
             BoardTableModel.OPEN: ["0000"],
             BoardTableModel.OVERDUE: ["0000"],

@@ -8,10 +8,10 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from ui.board.words import group_words, plural, score_words
 from ui.theme import Colours
 from ui.widgets.layouts import FlowLayout
 from wardaudit.board import Board
+from wardaudit.words import group_words, n_words, plural, score_words
 
 TILES = (
     ("mean", "Trust mean"),
@@ -59,10 +59,10 @@ class SummaryTiles:
     def show_board(self, board: Board, mean_name: str) -> None:
         """The trust's (or the wards shown's) figures; ``mean_name`` says which."""
         trust = board.trust
-        audited = f"{trust.audited} of {plural(trust.wards, 'ward')} audited"
+        audited = n_words(trust)  # "n = 4 of 4 wards audited", as the board report says it
         self._set(
             "mean",
-            score_words(trust.mean) if trust.audited else "None audited",
+            score_words(trust.mean),
             f"{mean_name} · {audited}",
             f"{mean_name}: {score_words(trust.mean)}, {audited}",
         )

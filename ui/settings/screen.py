@@ -48,6 +48,7 @@ from wardaudit import clock
 from wardaudit.errors import WardAuditError
 from wardaudit.paths import backup_dir
 from wardaudit.store import backups
+from wardaudit.words import sentence
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +240,7 @@ class SettingsScreen(Screen):
         self.name_edit.setText(self.ctx.auditor_name)
         self.role_edit.setText(self.ctx.auditor_role)
         self.db_label.setText(f"This database: {store.path}")
-        warnings = [ui_errors.sentence(w) for w in store.warnings]
+        warnings = [sentence(w) for w in store.warnings]
         self.location_warning.setText("\n".join(warnings))
         self.location_warning.setVisible(bool(warnings))
         self.refresh_backups()

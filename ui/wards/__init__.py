@@ -1,7 +1,7 @@
 """The Wards screen (the home screen): the register of sites and wards with their figures.
 
 - ``screen``: :class:`WardsScreen`, the one name the main window uses
-- ``models``: the rows (``load_ward_rows``, off the UI thread) and the ward table model
+- ``models``: the ward table model over the core's ward overview, and its site filter
 - ``dialogs``: adding or editing a ward, choosing a checklist
 """
 

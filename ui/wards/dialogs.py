@@ -31,6 +31,7 @@ from ui.widgets.layouts import buddy_label
 from wardaudit.checklist import DESIGNATION_WORDS, DESIGNATIONS, Checklist
 from wardaudit.errors import InvalidInput, WardAuditError
 from wardaudit.model import Ward
+from wardaudit.words import sentence
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +299,7 @@ class WardDialog(QDialog):
             else:
                 saved = self.ctx.store.wards.edit(self.ward.id, **fields)
         except InvalidInput as error:
-            self.show_problem(ui_errors.sentence(error) + ".")
+            self.show_problem(sentence(error) + ".")
             return
         except WardAuditError as error:
             ui_errors.show_error(self, error)

@@ -1,20 +1,19 @@
 """The Wards screen's table: each ward with its latest score, rating and open actions.
 
-``load_ward_rows`` gathers the figures off the UI thread; the model shows them in words,
-sorts them on keys of their own and keeps the rating's colour with its word.
+The figures are the core's (:func:`wardaudit.views.ward_overview`, worked out off the UI
+thread); the model shows them in words, sorts them on keys of their own and keeps the
+rating's colour with its word.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QWidget
 
-from ui.widgets.chips import RATING_COLOURS
+from ui.theme import meaning_colours
 from ui.widgets.tables import (
     CENTRE,
     LEFT,
@@ -25,58 +24,16 @@ from ui.widgets.tables import (
     change_filter,
 )
 from wardaudit import clock
-from wardaudit.model import AuditSummary, Ward
-from wardaudit.scoring import RATING_WORDS, display_score
-from wardaudit.store import Store
-
-# --- what a row shows -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WardRow:
-    """One ward with what the home screen says about it."""
-
-    ward: Ward
-    latest: AuditSummary | None  # the latest completed audit
-    in_progress: AuditSummary | None
-    critical_breaches: int  # in the latest completed audit
-    open_actions: int  # open or in progress, across the ward's audits
-    overdue_actions: int
-
-
-def load_ward_rows(store: Store, today: date | None = None) -> list[WardRow]:
-    """Gather every ward's figures; runs in the worker, so it must not touch a widget."""
-    today = today or clock.today()
-    latest: dict[str, AuditSummary] = {}
-    in_progress: dict[str, AuditSummary] = {}
-    for summary in store.audits.list():  # newest first
-        target = latest if summary.status == "completed" else in_progress
-        target.setdefault(summary.ward_id, summary)
-    counts = store.actions.open_counts(today, signed_off_only=False)
-    rows = []
-    for ward in store.wards.list():
-        last = latest.get(ward.id)
-        breaches = 0
-        if last is not None and last.critical_breach:
-            breaches = len(store.audits.get(last.id).score.critical_items)
-        rows.append(
-            WardRow(
-                ward=ward,
-                latest=last,
-                in_progress=in_progress.get(ward.id),
-                critical_breaches=breaches,
-                open_actions=counts.get(ward.id, (0, 0))[0],
-                overdue_actions=counts.get(ward.id, (0, 0))[1],
-            )
-        )
-    return rows
-
+from wardaudit.scoring import display_score
+from wardaudit.views import WardOverview
+from wardaudit.words import NOT_AUDITED, rating_word
 
 # --- the table model --------------------------------------------------------------------------
 
 
 class WardTableModel(RowsTableModel):
-    """Wards as table rows; the proxy sorts on ``SORT_ROLE``, screens read ``ROW_ROLE``."""
+    """Wards as table rows (each a :class:`WardOverview`); the proxy sorts on ``SORT_ROLE``,
+    screens read ``ROW_ROLE``."""
 
     # How the ward is doing comes straight after its name, so it stays in view at 200% text;
     # where the ward is and what it is (site, designation, beds, service) follow.
@@ -108,12 +65,12 @@ class WardTableModel(RowsTableModel):
     ROW_ROLE = Qt.ItemDataRole.UserRole + 2
     SITE_ROLE = Qt.ItemDataRole.UserRole + 3
 
-    def set_rows(self, rows: Sequence[WardRow]) -> None:
+    def set_rows(self, rows: Sequence[WardOverview]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def rows(self) -> list[WardRow]:
+    def rows(self) -> list[WardOverview]:
         return list(self._rows)
 
     def row_for_ward(self, ward_id: str) -> int:
@@ -140,13 +97,13 @@ class WardTableModel(RowsTableModel):
             if column in self._NUMBER_COLUMNS:
                 return RIGHT
             return CENTRE if column == self.RATING else LEFT
-        if column == self.RATING and row.latest is not None and row.latest.rating:
-            colour = cell_colour(role, RATING_COLOURS[row.latest.rating])
+        if column == self.RATING and row.rating:
+            colour = cell_colour(role, meaning_colours().rating(row.rating))
             if colour is not None:
                 return colour
         if role == Qt.ItemDataRole.FontRole and (
             column == self.RATING
-            or (column == self.CRITICAL and row.critical_breaches)
+            or (column == self.CRITICAL and bool(row.critical_breaches))
             or (column == self.OVERDUE_ACTIONS and row.overdue_actions)
         ):
             return bold_font()
@@ -157,8 +114,7 @@ class WardTableModel(RowsTableModel):
         return None
 
     @staticmethod
-    def _text(row: WardRow, column: int) -> str:
-        latest = row.latest
+    def _text(row: WardOverview, column: int) -> str:
         if column == WardTableModel.WARD:
             return row.ward.name
         if column == WardTableModel.SITE:
@@ -170,15 +126,13 @@ class WardTableModel(RowsTableModel):
         if column == WardTableModel.BEDS:
             return "" if row.ward.beds is None else str(row.ward.beds)
         if column == WardTableModel.LAST_AUDIT:
-            return clock.uk_date(latest.completed_at) if latest else "Not audited"
+            return clock.uk_date(row.last_audit_at) if row.last_audit_at else NOT_AUDITED
         if column == WardTableModel.SCORE:
-            return display_score(latest.overall) if latest else ""
+            return display_score(row.score) if row.audited else ""
         if column == WardTableModel.RATING:
-            if latest is None or latest.rating is None:
-                return "Not rated"
-            return RATING_WORDS[latest.rating]
+            return rating_word(row.rating)
         if column == WardTableModel.CRITICAL:
-            return str(row.critical_breaches) if latest else ""
+            return str(len(row.critical_breaches)) if row.audited else ""
         if column == WardTableModel.OPEN_ACTIONS:
             return str(row.open_actions)
         if column == WardTableModel.OVERDUE_ACTIONS:
@@ -186,8 +140,7 @@ class WardTableModel(RowsTableModel):
         return ""
 
     @staticmethod
-    def _sort_key(row: WardRow, column: int) -> Any:
-        latest = row.latest
+    def _sort_key(row: WardOverview, column: int) -> Any:
         name = row.ward.name.casefold()
         if column == WardTableModel.WARD:
             return name
@@ -200,17 +153,17 @@ class WardTableModel(RowsTableModel):
         if column == WardTableModel.BEDS:
             return -1 if row.ward.beds is None else row.ward.beds
         if column == WardTableModel.LAST_AUDIT:
-            return (latest.completed_at or "") if latest else ""
+            return row.last_audit_at or ""
         if column == WardTableModel.SCORE:
-            return -1.0 if latest is None or latest.overall is None else latest.overall
+            return -1.0 if row.score is None else row.score
         if column == WardTableModel.RATING:
             # Red, amber, green, then not rated; the lowest score first within each.
             rank = {"red": 0, "amber": 1, "green": 2}
-            if latest is None or latest.rating is None:
+            if row.rating is None:
                 return 3000.0
-            return rank[latest.rating] * 1000.0 + (latest.overall or 0.0)
+            return rank[row.rating] * 1000.0 + (row.score or 0.0)
         if column == WardTableModel.CRITICAL:
-            return row.critical_breaches if latest else -1
+            return len(row.critical_breaches) if row.audited else -1
         if column == WardTableModel.OPEN_ACTIONS:
             return row.open_actions
         if column == WardTableModel.OVERDUE_ACTIONS:
@@ -218,14 +171,14 @@ class WardTableModel(RowsTableModel):
         return ""
 
     @staticmethod
-    def _tooltip(row: WardRow) -> str:
+    def _tooltip(row: WardOverview) -> str:
         parts = [f"{row.ward.name}, {row.ward.site}"]
         if row.in_progress:
             parts.append(
                 f"Audit in progress: {row.in_progress.answered} of "
                 f"{row.in_progress.applicable} answered"
             )
-        if row.latest is None:
+        if not row.audited:
             parts.append("No completed audit yet")
         return "\n".join(parts)
 

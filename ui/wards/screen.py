@@ -1,7 +1,8 @@
 """The home screen: sites and wards, each with its latest score, rating and open actions.
 
 From here a matron starts or resumes an audit, opens a ward's latest one, and adds or
-edits wards. The table's figures are gathered off the UI thread (``load_ward_rows``).
+edits wards. The table's figures are the core's ward overview, gathered off the UI thread
+(:func:`wardaudit.views.ward_overview`: no audit is loaded whole to fill the table).
 """
 
 from __future__ import annotations
@@ -26,18 +27,20 @@ from PySide6.QtWidgets import (
 )
 
 from ui import errors as ui_errors
-from ui.context import AppContext, Change, default_checklist
+from ui.context import AppContext, Change
 from ui.theme import row_height, touch_button
 from ui.wards.dialogs import ChecklistDialog, WardDialog
-from ui.wards.models import WardFilterModel, WardRow, WardTableModel, load_ward_rows
+from ui.wards.models import WardFilterModel, WardTableModel
 from ui.widgets.messages import open_dialog
 from ui.widgets.screen import Screen
 from ui.widgets.tables import ColouredCellDelegate, row_table
 from wardaudit import clock
-from wardaudit.checklist import Checklist
+from wardaudit.checklist import Checklist, default_checklist
 from wardaudit.errors import WardAuditError
 from wardaudit.model import Ward
-from wardaudit.scoring import RATING_WORDS, display_score
+from wardaudit.scoring import display_score
+from wardaudit.views import WardOverview, ward_overview
+from wardaudit.words import critical_breaches_words, plural, rating_word
 
 log = logging.getLogger(__name__)
 
@@ -172,14 +175,14 @@ class WardsScreen(Screen):
         self.progress.show()
         self.status_label.setText("Loading wards…")
         store = self.ctx.store
-        self.load(lambda: load_ward_rows(store), self._show_rows, self._not_loaded)
+        self.load(lambda: ward_overview(store), self._show_rows, self._not_loaded)
 
     def _not_loaded(self, error: BaseException) -> None:
         self.progress.hide()
         self.status_label.setText("The wards could not be loaded.")
         ui_errors.show_error(self, error)
 
-    def _show_rows(self, rows: list[WardRow]) -> None:
+    def _show_rows(self, rows: list[WardOverview]) -> None:
         selected = self.selected_row()
         selected_id = selected.ward.id if selected else None
         self.model.set_rows(rows)
@@ -197,7 +200,7 @@ class WardsScreen(Screen):
         self._update_buttons()
         self.rows_loaded.emit()
 
-    def _fill_sites(self, rows: Sequence[WardRow]) -> None:
+    def _fill_sites(self, rows: Sequence[WardOverview]) -> None:
         current = self.proxy.site()
         counts: dict[str, int] = {}
         for row in rows:
@@ -260,12 +263,12 @@ class WardsScreen(Screen):
 
     # --- selection ----------------------------------------------------------------------------
 
-    def selected_row(self) -> WardRow | None:
+    def selected_row(self) -> WardOverview | None:
         index = self.table.currentIndex()
         if not index.isValid():
             return None
         row = index.data(WardTableModel.ROW_ROLE)
-        return row if isinstance(row, WardRow) else None
+        return row if isinstance(row, WardOverview) else None
 
     def select_ward(self, ward_id: str) -> bool:
         source_row = self.model.row_for_ward(ward_id)
@@ -293,12 +296,12 @@ class WardsScreen(Screen):
             f"Resume the audit of {ward_name}" if resume else f"Start an audit of {ward_name}"
         )
         self.start_button.setEnabled(row is not None)
-        self.latest_button.setEnabled(bool(row and row.latest))
+        self.latest_button.setEnabled(bool(row and row.audited))
         self.edit_button.setEnabled(row is not None)
         self.selected_label.setText(self._describe(row))
 
     @staticmethod
-    def _describe(row: WardRow | None) -> str:
+    def _describe(row: WardOverview | None) -> str:
         if row is None:
             return "Choose a ward in the table, or add one."
         parts = [f"<b>{html.escape(row.ward.name, quote=False)}</b>"]
@@ -307,33 +310,29 @@ class WardsScreen(Screen):
                 f"audit in progress, {row.in_progress.answered} of "
                 f"{row.in_progress.applicable} answered"
             )
-        if row.latest:
-            rating = RATING_WORDS.get(row.latest.rating or "", "not rated")
+        if row.audited:
             parts.append(
-                f"last audit {clock.uk_date(row.latest.completed_at)}: "
-                f"{display_score(row.latest.overall)}, {rating}"
+                f"last audit {clock.uk_date(row.last_audit_at)}: "
+                f"{display_score(row.score)}, {rating_word(row.rating)}"
             )
             if row.critical_breaches:
-                plural = "es" if row.critical_breaches > 1 else ""
-                parts.append(f"{row.critical_breaches} critical breach{plural}")
+                parts.append(critical_breaches_words(len(row.critical_breaches)))
         else:
             parts.append("not audited yet")
         if row.overdue_actions:
-            parts.append(
-                f"{row.overdue_actions} overdue action{'s' if row.overdue_actions > 1 else ''}"
-            )
+            parts.append(plural(row.overdue_actions, "overdue action"))
         return " — ".join(parts)
 
     # --- what she can do ----------------------------------------------------------------------
 
     def _row_activated(self, index: QModelIndex) -> None:
         row = index.data(WardTableModel.ROW_ROLE)
-        if not isinstance(row, WardRow):
+        if not isinstance(row, WardOverview):
             return
         if row.in_progress:
             self.open_audit_requested.emit(row.in_progress.id)
-        elif row.latest:
-            self.open_audit_requested.emit(row.latest.id)
+        elif row.last_audit_id:
+            self.open_audit_requested.emit(row.last_audit_id)
         else:
             self.selected_label.setText(
                 f"<b>{html.escape(row.ward.name, quote=False)}</b> has no audit yet: press Start audit to begin one."
@@ -377,8 +376,8 @@ class WardsScreen(Screen):
 
     def open_latest(self) -> None:
         row = self.selected_row()
-        if row and row.latest:
-            self.open_audit_requested.emit(row.latest.id)
+        if row and row.last_audit_id:
+            self.open_audit_requested.emit(row.last_audit_id)
 
     def add_ward(self) -> WardDialog:
         dialog = WardDialog(self.ctx, None, self)

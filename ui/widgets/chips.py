@@ -5,28 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from wardaudit.risk import BAND_WORDS
-from wardaudit.scoring import RATING_WORDS
-
-# Colours chosen to hold in greyscale and high contrast: the word always goes with them.
-RATING_COLOURS: dict[str | None, tuple[str, str]] = {
-    "green": ("#1b5e20", "#ffffff"),
-    "amber": ("#ffb300", "#000000"),
-    "red": ("#b71c1c", "#ffffff"),
-    None: ("#e0e0e0", "#000000"),
-}
-BAND_COLOURS = {
-    "low": ("#2e7d32", "#ffffff"),
-    "moderate": ("#fdd835", "#000000"),
-    "high": ("#ef6c00", "#000000"),
-    "extreme": ("#b71c1c", "#ffffff"),
-}
-NO_COLOUR = ("#e0e0e0", "#000000")
+from ui.theme import meaning_colours
+from wardaudit.palette import Swatch
+from wardaudit.words import band_word, rating_word
 
 
-def _chip_style(background: str, foreground: str) -> str:
+def _chip_style(swatch: Swatch) -> str:
     return (
-        f"QLabel {{ background: {background}; color: {foreground}; border-radius: 6px;"
+        f"QLabel {{ background: {swatch.fill}; color: {swatch.text}; border-radius: 6px;"
         " padding: 4px 10px; font-weight: bold; border: 2px solid #000000; }"
     )
 
@@ -40,9 +26,9 @@ class RatingChip(QLabel):
         self.set_rating(rating)
 
     def set_rating(self, rating: str | None, prefix: str = "") -> None:
-        word = RATING_WORDS.get(rating or "", "Not rated")
+        word = rating_word(rating)
         self.setText(f"{prefix}{word}")
-        self.setStyleSheet(_chip_style(*RATING_COLOURS.get(rating, RATING_COLOURS[None])))
+        self.setStyleSheet(_chip_style(meaning_colours().rating(rating)))
         self.setAccessibleName(f"Rating: {word}")
 
 
@@ -55,7 +41,7 @@ class BandChip(QLabel):
         self.set_band(band)
 
     def set_band(self, band: str, score: int | None = None) -> None:
-        word = BAND_WORDS.get(band, band.title())
+        word = band_word(band)
         self.setText(word if score is None else f"{score} {word}")
-        self.setStyleSheet(_chip_style(*BAND_COLOURS.get(band, NO_COLOUR)))
+        self.setStyleSheet(_chip_style(meaning_colours().band(band)))
         self.setAccessibleName(f"Risk band: {word}")

@@ -15,6 +15,8 @@ from typing import Literal
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from exports.documents import KIND_WORDS
+
 FileKind = Literal["pdf", "xlsx", "wardaudit"]
 
 
@@ -25,14 +27,17 @@ class _Format:
     filter: str
 
 
+# Documents are named as the documents' front door names them; exchange files are the app's.
 FORMATS: dict[FileKind, _Format] = {
-    "pdf": _Format("PDF", ".pdf", "PDF documents (*.pdf)"),
-    "xlsx": _Format("Excel", ".xlsx", "Excel workbooks (*.xlsx)"),
+    **{
+        kind: _Format(words, f".{kind}", file_filter)
+        for kind, (words, file_filter) in KIND_WORDS.items()
+    },
     "wardaudit": _Format(
         "exchange file", ".wardaudit", "WardAudit exchange files (*.wardaudit);;All files (*)"
     ),
 }
-WORKBOOK_FILTER = "Excel workbooks (*.xlsx);;All files (*)"
+WORKBOOK_FILTER = KIND_WORDS["xlsx"][1] + ";;All files (*)"  # a returned workbook, to open
 
 
 def kind_words(kind: FileKind) -> str:

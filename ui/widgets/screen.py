@@ -7,7 +7,7 @@ A screen only declares what it listens to, in the manner of Vorta's ``BaseTab``:
         LISTENS_TO = frozenset({"wards", "audits", "actions"})
 
         def refresh(self) -> None:
-            self.load(lambda: load_ward_rows(store), self._show_rows, self._not_loaded)
+            self.load(lambda: ward_overview(store), self._show_rows, self._not_loaded)
 
 A change of one of those kinds made elsewhere (``ctx.notify``, or an op's ``changes``)
 marks the screen stale: it refreshes at once if it is showing, else the next time it is

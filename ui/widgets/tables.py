@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wardaudit.palette import Swatch
+
 ROOT = QModelIndex()  # the invisible root, as a default argument
 # How a cell's text sits (numbers to the right, chips centred, words to the left).
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -40,12 +42,12 @@ def bold_font() -> QFont:
     return font
 
 
-def cell_colour(role: int, colours: tuple[str, str]) -> QColor | None:
-    """The background or text colour (``colours``: background, text) a role asks for."""
+def cell_colour(role: int, swatch: Swatch) -> QColor | None:
+    """The background (the swatch's fill) or text colour a role asks for."""
     if role == Qt.ItemDataRole.BackgroundRole:
-        return QColor(colours[0])
+        return QColor(swatch.fill)
     if role == Qt.ItemDataRole.ForegroundRole:
-        return QColor(colours[1])
+        return QColor(swatch.text)
     return None
 
 

@@ -87,10 +87,14 @@ def test_the_stores_counts_mean_what_overdue_means_for_every_status(
             store.actions.set_status(action.id, status, note="Seen on the walk-round")
     stored = store.actions.list(audit=audit_id)
     assert {a.status for a in stored} == set(ACTION_STATUSES)
-    assert {a.status for a in stored if is_still_to_do(a)} == set(STILL_TO_DO) == {
-        "open",
-        "in_progress",
-    }
+    assert (
+        {a.status for a in stored if is_still_to_do(a)}
+        == set(STILL_TO_DO)
+        == {
+            "open",
+            "in_progress",
+        }
+    )
     latest_due = max(a.due for a in stored)
     for today in (min(a.due for a in stored), latest_due + timedelta(days=1)):
         expected = (

@@ -31,17 +31,18 @@ from PySide6.QtWidgets import (
 
 import exports.pdf
 import exports.xlsx
-from exports.updates import UpdatesRefused
 from ui.actions import ActionsScreen
-from ui.actions.models import STILL_TO_DO, ActionTableModel, load_actions
-from ui.actions.words import describe_event, history_lines, overdue_words
+from ui.actions.models import ActionTableModel, load_actions
 from ui.context import AppContext
 from ui.theme import apply_theme
-from ui.widgets.chips import BAND_COLOURS
 from wardaudit import clock
+from wardaudit.actions import STILL_TO_DO_FILTER, WorkListFilters
 from wardaudit.checklist import ChecklistLibrary
+from wardaudit.errors import UpdatesRefused
 from wardaudit.model import Action
+from wardaudit.palette import SCREEN
 from wardaudit.store import Store
+from wardaudit.words import describe_event, filter_words, history_lines
 
 M = ActionTableModel
 UK_DATE = re.compile(r"^\d\d/\d\d/\d{4}$")
@@ -109,18 +110,21 @@ def ids_in_workbook(path: Path) -> list[str]:
 # --- words ----------------------------------------------------------------------------------
 
 
-def test_overdue_and_history_in_words(demo_store: Store) -> None:
-    assert overdue_words(0) == ""
-    assert overdue_words(1) == "Overdue 1 day"
-    assert overdue_words(12) == "Overdue 12 days"
+def test_the_history_shown_is_the_cores_words(
+    qtbot, demo_store: Store, library: ChecklistLibrary
+) -> None:
+    screen = make_screen(qtbot, demo_store, library)
+    screen.clear_filters()
     moved = next(a for a in demo_store.actions.list() if a.status == "done")
     events = demo_store.history.list(action=moved.id)
     assert describe_event(events[-1]) == (
         "Status changed to Done (was Open)\nNote: Completed by estates."
     )
-    lines = history_lines(moved, events)
-    assert lines[0].startswith(clock.uk_datetime(events[-1].at) + " · Estates officer\n")
-    assert lines[-1].endswith("Raised at the audit")  # recorded whole: no raising event
+    assert screen.select_action(moved.id)
+    shown = screen.details.history_texts()
+    assert shown == history_lines(moved, events)
+    assert shown[0].startswith(clock.uk_datetime(events[-1].at) + " · Estates officer\n")
+    assert shown[-1].endswith("Raised at the audit")  # recorded whole: no raising event
 
 
 # --- the model ------------------------------------------------------------------------------
@@ -163,9 +167,9 @@ def test_the_model_shows_actions_in_words_with_uk_dates(qtbot, demo_store: Store
     assert UK_DATE.match(text(M.DUE)) and UK_DATE.match(text(M.RAISED))
     assert model.index(0, M.ACTION).data(Qt.ItemDataRole.ToolTipRole) == action.description
     # The risk cell carries the band's colour as well as its word.
-    background, foreground = BAND_COLOURS[action.risk.band]
-    assert model.index(0, M.RISK).data(Qt.ItemDataRole.BackgroundRole) == QColor(background)
-    assert model.index(0, M.RISK).data(Qt.ItemDataRole.ForegroundRole) == QColor(foreground)
+    band = SCREEN.band(action.risk.band)
+    assert model.index(0, M.RISK).data(Qt.ItemDataRole.BackgroundRole) == QColor(band.fill)
+    assert model.index(0, M.RISK).data(Qt.ItemDataRole.ForegroundRole) == QColor(band.text)
 
 
 def test_overdue_rows_are_highlighted_with_colour_and_words(qtbot, demo_store: Store) -> None:
@@ -281,7 +285,8 @@ def test_filters_narrow_the_rows(qtbot, screen: ActionsScreen, demo_store: Store
         if a.owner == "Estates" and a.risk.band == "high" and a.status == "done"
     ]
     assert screen.proxy.rowCount() == len(expected) > 0
-    assert screen.current_filters().words() == "Owner: Estates; Band: High; Status: Done"
+    assert screen.current_filters() == WorkListFilters(owner="Estates", band="high", status="done")
+    assert filter_words(screen.current_filters()) == "Owner: Estates; Band: High; Status: Done"
 
     choose(screen.filter_bar.band_box.box, "Extreme")
     choose(screen.filter_bar.owner_box.box, "Information governance")
@@ -756,6 +761,6 @@ def test_the_main_window_makes_the_screen_and_opens_the_audit(
         assert window.current_page() == "audit"
         assert window.audit_screen.audit_id == action.audit_id
         assert errors == []
-        assert actions.filter_bar.status_box.box.itemData(1) == STILL_TO_DO
+        assert actions.filter_bar.status_box.box.itemData(1) == STILL_TO_DO_FILTER
     finally:
         window.shutdown()

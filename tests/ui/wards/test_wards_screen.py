@@ -11,15 +11,16 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from ui.context import AppContext, default_checklist
+from ui.context import AppContext
 from ui.wards import WardsScreen
 from ui.wards.dialogs import ChecklistDialog, WardDialog
-from ui.wards.models import WardRow, WardTableModel, load_ward_rows
-from ui.widgets.chips import RATING_COLOURS
+from ui.wards.models import WardTableModel
 from wardaudit import clock
-from wardaudit.checklist import Checklist, ChecklistLibrary
+from wardaudit.checklist import Checklist, ChecklistLibrary, default_checklist
+from wardaudit.palette import SCREEN
 from wardaudit.scoring import RATING_WORDS, display_score
 from wardaudit.store import Store
+from wardaudit.views import WardOverview, ward_overview
 
 M = WardTableModel
 UK_DATE = re.compile(r"^\d\d/\d\d/\d{4}$")
@@ -49,7 +50,7 @@ def text(model: M, row: int, column: int) -> str:
 
 
 def test_model_shows_each_wards_latest_audit_in_words(qtbot, demo_store: Store) -> None:
-    rows = load_ward_rows(demo_store)
+    rows = ward_overview(demo_store)
     model = M()
     model.set_rows(rows)
 
@@ -79,10 +80,10 @@ def test_model_shows_each_wards_latest_audit_in_words(qtbot, demo_store: Store) 
     assert score == display_score(latest.overall)
     assert latest.rating is not None
     assert text(model, juniper, M.RATING) == RATING_WORDS[latest.rating]
-    background, foreground = RATING_COLOURS[latest.rating]
+    chip = SCREEN.rating(latest.rating)
     rating_index = model.index(juniper, M.RATING)
-    assert rating_index.data(Qt.ItemDataRole.BackgroundRole) == QColor(background)
-    assert rating_index.data(Qt.ItemDataRole.ForegroundRole) == QColor(foreground)
+    assert rating_index.data(Qt.ItemDataRole.BackgroundRole) == QColor(chip.fill)
+    assert rating_index.data(Qt.ItemDataRole.ForegroundRole) == QColor(chip.text)
 
     # the action counts are the store's own, per ward
     today = clock.today()
@@ -92,7 +93,7 @@ def test_model_shows_each_wards_latest_audit_in_words(qtbot, demo_store: Store) 
     assert text(model, juniper, M.OVERDUE_ACTIONS) == str(sum(a.is_overdue(today) for a in actions))
 
     backing = model.index(juniper, M.WARD).data(M.ROW_ROLE)
-    assert isinstance(backing, WardRow)
+    assert isinstance(backing, WardOverview)
     assert backing.in_progress is not None and backing.in_progress.ward_name == "Juniper Ward"
     assert model.index(juniper, M.SCORE).data(M.SORT_ROLE) == pytest.approx(latest.overall)
     assert model.index(juniper, M.LAST_AUDIT).data(M.SORT_ROLE) == latest.completed_at
@@ -111,7 +112,7 @@ def test_model_counts_critical_breaches_and_shows_unaudited_wards(
     store.audits.complete(audit.id, by="Matron", role="Matron")
 
     model = M()
-    model.set_rows(load_ward_rows(store))
+    model.set_rows(ward_overview(store))
     orchid, poppy = row_of(model, "Orchid Ward"), row_of(model, "Poppy Ward")
     assert text(model, orchid, M.CRITICAL) == "2"
     assert text(model, orchid, M.RATING) == "Red"
@@ -129,13 +130,13 @@ def test_table_sorts_on_the_sort_role_not_the_text(qtbot, demo_store, library) -
     screen = make_screen(qtbot, demo_store, library)
     screen.table.sortByColumn(M.SCORE, Qt.SortOrder.DescendingOrder)
     shown = [screen.proxy.index(r, M.WARD).data(M.ROW_ROLE) for r in range(screen.proxy.rowCount())]
-    scores = [row.latest.overall for row in shown]
+    scores = [row.score for row in shown]
     assert scores == sorted(scores, reverse=True)
 
     # dates sort as dates: dd/mm/yyyy text would put 01/11 before 30/10
     screen.table.sortByColumn(M.LAST_AUDIT, Qt.SortOrder.AscendingOrder)
     shown = [screen.proxy.index(r, M.WARD).data(M.ROW_ROLE) for r in range(screen.proxy.rowCount())]
-    stamps = [clock.parse_iso(row.latest.completed_at) for row in shown]
+    stamps = [clock.parse_iso(row.last_audit_at) for row in shown]
     assert stamps == sorted(stamps)
 
 
@@ -143,7 +144,7 @@ def test_wards_needing_attention_come_first(qtbot, demo_store, library) -> None:
     screen = make_screen(qtbot, demo_store, library)
     shown = [screen.proxy.index(r, M.WARD).data(M.ROW_ROLE) for r in range(screen.proxy.rowCount())]
     ranks = {"red": 0, "amber": 1, "green": 2}
-    keys = [(ranks[row.latest.rating], row.latest.overall) for row in shown]
+    keys = [(ranks[row.rating], row.score) for row in shown]
     assert keys == sorted(keys)
 
 
