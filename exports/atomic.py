@@ -15,7 +15,7 @@ from pathlib import Path
 
 from wardaudit.errors import ExportFailed
 
-__all__ = ["ExportFailed", "atomic_write"]
+__all__ = ["atomic_write"]
 
 
 def _cannot_write(target: Path, error: OSError) -> ExportFailed:

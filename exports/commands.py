@@ -14,10 +14,8 @@ from exports import documents
 from wardaudit.actions import WorkListFilters
 from wardaudit.board import BoardChoice, default_period
 from wardaudit.errors import InvalidInput
-from wardaudit.store import TRUST_NAME_SETTING, Store
+from wardaudit.store import Store
 from wardaudit.words import period_words, plural
-
-TRUST_SETTING = TRUST_NAME_SETTING  # shown on documents when the trust has set it
 
 
 def _targets(pdf: str | None, xlsx: str | None, what: str) -> list[tuple[str, str]]:

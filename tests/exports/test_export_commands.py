@@ -139,7 +139,7 @@ def test_exports_load_no_qt_and_commands_load_no_writers() -> None:
     code = (
         "import sys, exports.commands, exports.common, exports.atomic;"
         "bad = [m for m in ('reportlab', 'openpyxl', 'PySide6') if m in sys.modules];"
-        "import exports.pdf, exports.xlsx, exports.updates;"
+        "import exports.pdf, exports.xlsx, exports.xlsx.updates;"
         "bad += [m for m in ('PySide6',) if m in sys.modules];"
         "print(','.join(bad))"
     )
