@@ -19,6 +19,7 @@ from ui.widgets.layouts import wrapped_label
 from wardaudit.identifiers import identifier_warning
 from wardaudit.model import AuditRecord
 from wardaudit.scoring import ANSWER_WORDS, allowed_answers
+from wardaudit.words import answer_word
 
 
 def confirm_sign_off(parent: QWidget | None, text: str) -> bool:
@@ -59,7 +60,7 @@ class AmendDialog(QDialog):
         self.item.setAccessibleName("Item to amend")
         for item in record.checklist.applicable_items(record.audit.ward.sex):
             answer = record.answers.get(item.id)
-            now = ANSWER_WORDS[answer.value] if answer else "not answered"
+            now = answer_word(answer.value if answer else None, "not answered")
             question = item.question if len(item.question) <= 70 else item.question[:69] + "…"
             self.item.addItem(f"{item.id} ({now}): {question}", item.id)
         self.item.currentIndexChanged.connect(self._item_changed)

@@ -21,7 +21,7 @@ from ui.widgets.chips import RatingChip
 from ui.widgets.layouts import FlowLayout
 from wardaudit import clock
 from wardaudit.model import AuditRecord
-from wardaudit.scoring import display_score
+from wardaudit.words import NONE_MARK, critical_breaches_words, score_words
 
 SaveState = Literal["none", "saved", "failed"]
 
@@ -88,15 +88,14 @@ class AuditHeader(QFrame):
             f"{score.answered} of {score.applicable} items answered"
         )
         word = "Provisional score" if record.audit.status == "in_progress" else "Score"
-        shown = display_score(score.overall)
-        self.score_label.setText(f"{word}: {shown}%" if score.overall is not None else f"{word}: –")
+        self.score_label.setText(f"{word}: {score_words(score.overall, NONE_MARK)}")
         self.rating_chip.set_rating(score.rating)
         if score.critical_breach:
             breaches = score.critical_items
             self.breach_label.setText(
                 "⚠ Critical breach: " + ", ".join(breaches) + " (rated Red)"
                 if len(breaches) <= 3
-                else f"⚠ {len(breaches)} critical breaches (rated Red)"
+                else f"⚠ {critical_breaches_words(len(breaches))} (rated Red)"
             )
             questions = [record.checklist.item(i).question for i in score.critical_items]
             self.breach_label.setToolTip("\n".join(questions))

@@ -17,7 +17,7 @@ from ui.widgets.tables import ROOT as _ROOT
 from ui.widgets.tables import bold_font
 from wardaudit.checklist import Item, Section
 from wardaudit.model import Answer, AuditRecord, TeamMember
-from wardaudit.scoring import ANSWER_WORDS
+from wardaudit.words import answer_word
 
 # The answer marks in the item list: a symbol and a word, never colour alone.
 MARKS = {"yes": "✓ Yes", "partial": "½ Partly", "no": "✗ No", "na": "– N/A"}
@@ -168,10 +168,10 @@ class AuditItemsModel(QAbstractItemModel):
                 return f"{item.id}  {item.question}"
             return MARKS[value] if value else UNANSWERED_MARK
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            word = ANSWER_WORDS[value] if value else "not answered"
+            word = answer_word(value, "not answered")
             return f"{item.id}, {word}: {item.question}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            word = ANSWER_WORDS[value] if value else "Not answered"
+            word = answer_word(value)
             critical = " (critical)" if item.critical else ""
             return f"{item.id}{critical}: {item.question}\n{word}"
         if role == self.ITEM_ID_ROLE:

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.theme import MIN_TOUCH_PX, scaled_font, touch_sized
 from wardaudit import clock
+from wardaudit.actions import overdue_days
 from wardaudit.model import Action, AuditRecord
+from wardaudit.words import overdue_words
 
 log = logging.getLogger(__name__)
 
@@ -228,10 +230,8 @@ class PreviousActionsPanel(QFrame):
             label, verify, still = self.rows[action.id]
             state = self._states.get(action.id)
             due = f"due {clock.uk_date(action.due)}"
-            late = ""
-            if state != "verified" and action.due < today:
-                days = (today - action.due).days
-                late = f"overdue {days} day{'s' if days != 1 else ''}"
+            # "Overdue 3 days", as the Actions screen and the documents say it
+            late = "" if state == "verified" else overdue_words(overdue_days(action, today))
             where = f" · at {html.escape(action.location)}" if action.location else ""
             audit = self._signed_on.get(action.audit_id, "")
             raised = f" · from the audit of {audit}" if audit else ""
@@ -241,7 +241,7 @@ class PreviousActionsPanel(QFrame):
                 status = f"{action.status_word}: noted as still not done at this audit"
             else:
                 status = action.status_word
-            shown_due = f"{due}, <b>{late}</b>" if late else due
+            shown_due = f"{due} · <b>{late}</b>" if late else due
             label.setText(
                 f"<b>{html.escape(action.item)}</b> · {status} · {shown_due}{where}{raised}"
                 f"<br>{html.escape(action.description)}"

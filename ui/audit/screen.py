@@ -48,7 +48,7 @@ from wardaudit import clock
 from wardaudit.identifiers import identifier_warning
 from wardaudit.model import Answer, AuditRecord, HistoryEvent, answer_value
 from wardaudit.scoring import ANSWER_WORDS, allowed_answers
-from wardaudit.words import sentence
+from wardaudit.words import answer_word, sentence
 
 log = logging.getLogger(__name__)
 
@@ -317,7 +317,7 @@ class AuditScreen(QWidget):
         self.progress_changed.emit(record.audit.id)
         self.card.last_strip.setVisible(False)
         self._go_to(item_id, save_first=False)
-        restored = ANSWER_WORDS[previous.value] if previous else "not answered"
+        restored = answer_word(previous.value if previous else None, "not answered")
         self._say(f"Undone: {item_id} is {restored} again.")
         self.focus_card()
 

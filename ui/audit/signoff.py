@@ -36,7 +36,7 @@ from ui.theme import MIN_TOUCH_PX, scaled_font
 from ui.widgets.layouts import clear_layout, heading_label, wrapped_label
 from wardaudit import clock
 from wardaudit.model import AuditRecord, HistoryEvent, TeamMember, answer_value
-from wardaudit.scoring import ANSWER_WORDS
+from wardaudit.words import answer_word, person_words, team_words
 
 log = logging.getLogger(__name__)
 
@@ -268,16 +268,12 @@ class LockedPanel(QGroupBox):
             if audit.completed_at
             else ""
         )
-        self._layout.addWidget(
-            wrapped_label(
-                f"Signed off by {audit.signed_by} ({audit.signed_role}) on {when}.", box, bold=True
-            )
-        )
+        signed = person_words(audit.signed_by, audit.signed_role)  # as the action plan says it
+        self._layout.addWidget(wrapped_label(f"Signed off by {signed} on {when}.", box, bold=True))
         if audit.team:
             self._layout.addWidget(wrapped_label("Team:", box, bold=True))
-            for member in audit.team:
-                peer = " (patient or peer assessor)" if member.patient_or_peer else ""
-                self._layout.addWidget(wrapped_label(f"{member.name}, {member.role}{peer}", box))
+            for member in audit.team:  # one a line, each as the action plan's team says it
+                self._layout.addWidget(wrapped_label(team_words([member]), box))
         else:
             self._layout.addWidget(wrapped_label("No team members were recorded.", box))
         self.amend_button = QPushButton("Amend an answer…", box)
@@ -300,9 +296,9 @@ class LockedPanel(QGroupBox):
     @staticmethod
     def _describe(event: HistoryEvent) -> str:
         detail = event.detail
-        value = ANSWER_WORDS.get(str(detail.get("value")), str(detail.get("value")))
+        value = answer_word(str(detail.get("value")), str(detail.get("value")))
         previous = detail.get("previous")
-        was = f" from {ANSWER_WORDS.get(str(previous), str(previous))}" if previous else ""
+        was = f" from {answer_word(str(previous), str(previous))}" if previous else ""
         text = (
             f"{clock.uk_datetime(event.at)}: {detail.get('item')} amended{was} to {value} "
             f"by {event.actor}. Reason: {detail.get('reason', '')}"

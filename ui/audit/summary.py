@@ -28,8 +28,8 @@ from ui.widgets.chips import BandChip, RatingChip
 from ui.widgets.layouts import FlowLayout, clear_layout, heading_label, wrapped_label
 from wardaudit import clock
 from wardaudit.model import AuditRecord, HistoryEvent
-from wardaudit.risk import BAND_ORDER, BAND_WORDS
-from wardaudit.scoring import display_score
+from wardaudit.risk import BAND_ORDER
+from wardaudit.words import NOT_SCORED, band_word, score_words, section_score_words
 
 COMPACT_UNANSWERED = 8  # more gaps than this are shown as rows of buttons
 
@@ -147,7 +147,7 @@ class SummaryPage(QWidget):
         score = record.score
         in_progress = record.audit.status == "in_progress"
         word = "Provisional score" if in_progress else "Score"
-        shown = f"{display_score(score.overall)}%" if score.overall is not None else "not scored"
+        shown = score_words(score.overall, NOT_SCORED)
         big = QLabel(f"{word}: {shown}", box)
         big.setFont(scaled_font(big, 1.8, bold=True))
         big.setAccessibleName(f"{word} {shown}")
@@ -224,13 +224,12 @@ class SummaryPage(QWidget):
             bar.setRange(0, 1000)
             bar.setTextVisible(False)
             bar.setMinimumWidth(160)
+            number = section_score_words(section)  # as the action plan says it
             if section.score is None:
                 bar.setValue(0)
                 bar.setEnabled(False)
-                number = "not scored"
             else:
                 bar.setValue(round(float(section.score) * 10))
-                number = f"{display_score(section.score)}%"
             bar.setAccessibleName(f"{section.title}: {number}")
             grid.addWidget(bar, row, 1)
             value = QLabel(number, box)
@@ -255,7 +254,7 @@ class SummaryPage(QWidget):
             if not in_band:
                 continue
             chip = BandChip(band, box)
-            chip.setText(f"{BAND_WORDS[band]} ({len(in_band)})")
+            chip.setText(f"{band_word(band)} ({len(in_band)})")
             head = QHBoxLayout()
             head.addWidget(chip)
             head.addStretch(1)

@@ -22,14 +22,17 @@ from PySide6.QtWidgets import (
 
 import ui.audit.photos
 import ui.errors
+from ui.actions.models import ActionTableModel
 from ui.audit import AuditScreen
 from ui.audit.models import MARKS, UNANSWERED_MARK, AuditItemsModel
 from ui.context import AppContext
 from wardaudit import clock
+from wardaudit.actions import overdue_days
 from wardaudit.checklist import Checklist
 from wardaudit.errors import DiskFull
 from wardaudit.model import TeamMember
 from wardaudit.store import Store
+from wardaudit.words import overdue_words
 
 VALID_NHS_NUMBER = "943 476 5919"  # passes the modulus-11 check
 DOUBLE_TEXT_POINTS = 22.0  # 200% of the app's 11 pt base text
@@ -633,6 +636,25 @@ def test_the_next_audit_shows_what_the_last_one_left_open(
     # Answer keys work as before with the notice showing.
     QTest.keyClick(screen.card, Qt.Key.Key_Y)
     assert screen.last_saved_item is not None
+
+
+def test_an_earlier_action_past_its_due_date_says_overdue_as_the_actions_screen_does(
+    screen: AuditScreen, store: Store, next_audit: tuple[str, str]
+) -> None:
+    last, audit_id = next_audit
+    by_item = {a.item: a for a in store.actions.list(audit=last)}
+    today = clock.today()
+    store.actions.edit(by_item["A07"].id, due=today - timedelta(days=3))
+    store.actions.edit(by_item["A03"].id, due=today + timedelta(days=3))
+    screen.open_audit(audit_id)
+    late = store.actions.get(by_item["A07"].id)
+    label = screen.previous_panel.rows[late.id][0]
+    assert overdue_words(overdue_days(late, today)) == "Overdue 3 days"
+    assert "<b>Overdue 3 days</b>" in label.text()
+    assert "Overdue 3 days" in label.accessibleName()
+    assert ActionTableModel.text(late, ActionTableModel.OVERDUE, 3) == "Overdue 3 days"
+    not_due = screen.previous_panel.rows[by_item["A03"].id][0]
+    assert "verdue" not in not_due.text()
 
 
 def test_a_first_audit_shows_no_notice(screen: AuditScreen, audit_id: str) -> None:

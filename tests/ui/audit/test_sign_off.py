@@ -131,7 +131,7 @@ def test_a_section_with_nothing_available_says_not_scored(
             store.audits.record_answer(audit_id, item.id, "na")
     screen.open_audit(audit_id)
     screen.show_summary()
-    assert "not scored" in labels(screen.summary)
+    assert "not scored (all N/A)" in labels(screen.summary)  # as the action plan says it
 
 
 def test_sign_off_with_a_team_locks_the_audit(
@@ -180,7 +180,9 @@ def test_sign_off_with_a_team_locks_the_audit(
     assert not summary.signoff.isVisible()
     joined = "\n".join(labels(summary))
     assert "Signed off by Ward matron (Matron)" in joined
-    assert "Peer reviewer, Expert by experience (patient or peer assessor)" in joined
+    # each member as the action plan's team says it
+    assert "Peer reviewer (Expert by experience, patient or peer assessor)" in joined
+    assert "Estates officer (Estates)" in joined
     assert summary.locked.amend_button.isVisible()
     assert QApplication.focusWidget() is summary.locked.amend_button
     # The name is remembered as the default for next time.
