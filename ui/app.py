@@ -20,6 +20,7 @@ from ui import errors as ui_errors
 from ui.context import AppContext
 from ui.mainwindow import MainWindow
 from ui.theme import apply_theme, load_display
+from ui.widgets.messages import choice
 from wardaudit import __version__, paths
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
 from wardaudit.store import Store, backups
@@ -123,21 +124,18 @@ def _offer_restore(error: DatabaseDamaged, parent: QWidget | None) -> Store | No
 
     when, _words = describe_backup(newest)
     stamp = when.strftime("%d/%m/%Y at %H:%M") if when else "recently"
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle("WardAudit")
-    box.setAccessibleName("The database is damaged")
-    box.setText("The WardAudit database is damaged.")
-    box.setInformativeText(
+    box, restore, _close = choice(
+        parent,
+        QMessageBox.Icon.Critical,
+        "WardAudit",
+        "The WardAudit database is damaged.",
         f"WardAudit can restore the newest good backup, made on {stamp}. Anything entered "
         "after that will not be in it.\n\nThe damaged file is kept beside the database, "
-        "so IT can look at it. Nothing has been changed yet."
+        "so IT can look at it. Nothing has been changed yet.",
+        ("Restore the backup", "Close WardAudit"),
+        name="The database is damaged",
     )
     box.setDetailedText(f"{error.path}\n{error.detail}\nBackup: {newest}")
-    restore = box.addButton("Restore the backup", QMessageBox.ButtonRole.AcceptRole)
-    quit_button = box.addButton("Close WardAudit", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(restore)
-    box.setEscapeButton(quit_button)
     box.exec()
     if box.clickedButton() is not restore:
         log.info("restore declined; the damaged database was left as it is")

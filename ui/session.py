@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
+from ui.widgets.messages import choice
 from wardaudit.checklist import ChecklistLibrary
 from wardaudit.errors import NotFound
 from wardaudit.model import AuditRecord, AuditSummary
@@ -60,38 +61,31 @@ def interrupted_question(
         except NotFound:
             item_id = None
     where = f"item {item_id}" if item_id else "its first item"
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Audit interrupted")
-    box.setAccessibleName("Audit interrupted")
-    box.setText(f"The audit of {audit.ward_name} was interrupted. Reopen it at {where}?")
     details = f"“{question}”\n\n" if question else ""
-    box.setInformativeText(
+    box, reopen, _later = choice(
+        parent,
+        QMessageBox.Icon.Question,
+        "Audit interrupted",
+        f"The audit of {audit.ward_name} was interrupted. Reopen it at {where}?",
         f"{details}{audit.answered} of {audit.applicable} items are answered. Every "
-        "answer given before WardAudit closed is saved."
+        "answer given before WardAudit closed is saved.",
+        ("Reopen the audit", "Not now"),
     )
-    reopen = box.addButton("Reopen the audit", QMessageBox.ButtonRole.AcceptRole)
-    later = box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(reopen)
-    box.setEscapeButton(later)
     return box, reopen
 
 
 def first_run_question(parent: QWidget) -> tuple[QMessageBox, QAbstractButton]:
     """An empty database: the demo trust, or her own wards? Returns the box and its
     "Open the demo trust" button."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle("Welcome to WardAudit")
-    box.setAccessibleName("Welcome to WardAudit")
-    box.setText("There are no wards in this database yet.")
-    box.setInformativeText(
+    box, demo, _own = choice(
+        parent,
+        QMessageBox.Icon.Information,
+        "Welcome to WardAudit",
+        "There are no wards in this database yet.",
         "Open the demo trust to try WardAudit: a made-up trust with three sites, twelve "
         "wards and two years of audits, kept in a separate file so it never mixes with "
-        "your own.\n\nOr start with your own wards: add your first ward now."
+        "your own.\n\nOr start with your own wards: add your first ward now.",
+        ("Open the demo trust", "Start with my own wards"),
+        default=1,
     )
-    demo = box.addButton("Open the demo trust", QMessageBox.ButtonRole.AcceptRole)
-    own = box.addButton("Start with my own wards", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(own)
-    box.setEscapeButton(own)
     return box, demo

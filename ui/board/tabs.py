@@ -27,6 +27,7 @@ from ui.board.models import BoardTableModel, NoValueLastProxy
 from ui.board.sparkline import SparklineDelegate
 from ui.board.tick_box import TickBoxDelegate
 from ui.theme import row_height, touch_button
+from ui.widgets.layouts import titled_column
 from ui.widgets.tables import ColouredCellDelegate, row_table
 from wardaudit.board import Board, WardFigure
 from wardaudit.checklist import DESIGNATION_WORDS
@@ -148,15 +149,7 @@ class ChartTab(QWidget):
         self.chart_note.setAccessibleName("What the chart shows")
         self.chart_note.installEventFilter(self)
         self.clear_button = touch_button("Clear", "Clear the wards chosen for the chart")
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        label = QLabel("Wards to &compare")
-        label.setObjectName("subheading")
-        label.setBuddy(self.chooser)
-        left_layout.addWidget(label)
-        left_layout.addWidget(self.chooser, 1)
-        left_layout.addWidget(self.clear_button)
+        left = titled_column("Wards to &compare", self.chooser, self.clear_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)

@@ -43,6 +43,7 @@ from ui.theme import (
     touch_button,
 )
 from ui.widgets.layouts import buddy_label
+from ui.widgets.messages import choice
 from ui.widgets.screen import Screen
 from wardaudit import clock
 from wardaudit.errors import WardAuditError
@@ -347,22 +348,20 @@ class SettingsScreen(Screen):
             return None
         when, _words = describe_backup(backup)
         stamp = when.strftime("%d/%m/%Y at %H:%M") if when else "the chosen time"
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Restore a backup")
-        box.setAccessibleName("Restore a backup")
-        box.setText(f"Restore the backup made on {stamp}?")
-        box.setInformativeText(
+        box, restore, _keep = choice(
+            self,
+            QMessageBox.Icon.Warning,
+            "Restore a backup",
+            f"Restore the backup made on {stamp}?",
             "The database will go back to how it was then: anything entered after that "
             "time will no longer show in WardAudit.\n\n"
             "Nothing is deleted. The current file is kept beside the database (its name "
             "ends in “.replaced-” and today's date), so IT can recover from it.\n\n"
-            "WardAudit will close the database, restore the backup and reopen it."
+            "WardAudit will close the database, restore the backup and reopen it.",
+            ("Restore this backup", "Keep the current database"),
+            role=QMessageBox.ButtonRole.DestructiveRole,
+            default=1,
         )
-        restore = box.addButton("Restore this backup", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton("Keep the current database", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
 
         def chosen(button: Any) -> None:
             if button is restore:

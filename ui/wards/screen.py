@@ -31,6 +31,7 @@ from ui.context import AppContext, Change
 from ui.theme import row_height, touch_button
 from ui.wards.dialogs import ChecklistDialog, WardDialog
 from ui.wards.models import WardFilterModel, WardTableModel
+from ui.widgets.layouts import titled_column
 from ui.widgets.messages import open_dialog
 from ui.widgets.screen import Screen
 from ui.widgets.tables import ColouredCellDelegate, row_table
@@ -139,14 +140,7 @@ class WardsScreen(Screen):
         right_layout.addWidget(self.selected_label)
         right_layout.addWidget(self.table, 1)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        sites_label = QLabel("&Sites")
-        sites_label.setObjectName("subheading")
-        sites_label.setBuddy(self.sites)
-        left_layout.addWidget(sites_label)
-        left_layout.addWidget(self.sites, 1)
+        left = titled_column("&Sites", self.sites)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)

@@ -4,7 +4,7 @@ kept with the controls they name."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QLayoutItem, QVBoxLayout, QWidget
 
 from ui.theme import scaled_font
 
@@ -96,6 +96,21 @@ def labelled(text: str, control: QWidget) -> QWidget:
     row.addWidget(buddy_label(text, control))
     row.addWidget(control)
     return holder
+
+
+def titled_column(title: str, main: QWidget, *below: QWidget) -> QWidget:
+    """A column headed by a subheading whose mnemonic reaches ``main`` (a list of sites, the
+    wards to compare), ``main`` taking the height, then ``below`` (its buttons)."""
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label = buddy_label(title, main)
+    label.setObjectName("subheading")
+    layout.addWidget(label)
+    layout.addWidget(main, 1)
+    for widget in below:
+        layout.addWidget(widget)
+    return column
 
 
 def wrapped_label(text: str, parent: QWidget, *, bold: bool = False) -> QLabel:

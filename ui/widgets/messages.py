@@ -8,7 +8,7 @@ from typing import TypeVar
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleEvent
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialog, QMessageBox, QWidget
 
 D = TypeVar("D", bound=QDialog)
 
@@ -29,6 +29,35 @@ def tell(parent: QWidget, title: str, text: str, details: str = "") -> QMessageB
     if details:
         box.setInformativeText(details)
     return open_dialog(box)
+
+
+def choice(
+    parent: QWidget | None,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    details: str,
+    buttons: tuple[str, str],
+    *,
+    default: int = 0,
+    name: str = "",
+    role: QMessageBox.ButtonRole = QMessageBox.ButtonRole.AcceptRole,
+) -> tuple[QMessageBox, QAbstractButton, QAbstractButton]:
+    """A question with two buttons named for what they do ("Restore this backup", "Keep the
+    current database"): the first does it (in ``role``), the second does not and is what
+    Escape presses. Returns the box (not yet shown) and its two buttons; ``default`` is the
+    index of the one Enter presses."""
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setAccessibleName(name or title)
+    box.setText(text)
+    box.setInformativeText(details)
+    first = box.addButton(buttons[0], role)
+    second = box.addButton(buttons[1], QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(second if default else first)
+    box.setEscapeButton(second)
+    return box, first, second
 
 
 def announce(widget: QWidget, text: str) -> None:
