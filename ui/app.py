@@ -120,10 +120,9 @@ def _offer_restore(error: DatabaseDamaged, parent: QWidget | None) -> Store | No
             parent,
         )
         return None
-    from ui.settings.backups import describe_backup
+    from ui.settings.backups import backup_time_words
 
-    when, _words = describe_backup(newest)
-    stamp = when.strftime("%d/%m/%Y at %H:%M") if when else "recently"
+    stamp = backup_time_words(newest, "recently")
     box, restore, _close = choice(
         parent,
         QMessageBox.Icon.Critical,

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QFormLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QProgressBar, QPushButton, QWidget
 
 from wardaudit import palette, paths
 
@@ -337,6 +337,20 @@ def touch_sized(widget: W, height: int = MIN_TOUCH_PX) -> W:
     """``widget`` at least a touch target tall (or ``height``); returns it, for chaining."""
     widget.setMinimumHeight(height)
     return widget
+
+
+def loading_bar(name: str, width: int = 160, *, fixed: bool = False) -> QProgressBar:
+    """A screen's "still loading" bar: it moves without a figure and is hidden at first."""
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    if fixed:
+        bar.setFixedWidth(width)
+    else:
+        bar.setMaximumWidth(width)
+    bar.setTextVisible(False)
+    bar.setAccessibleName(name)
+    bar.hide()
+    return bar
 
 
 def touch_button(

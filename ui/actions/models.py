@@ -6,7 +6,7 @@ band and overdue rows (always with words), and sorts on keys of its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -84,15 +84,10 @@ class ActionTableModel(RowsTableModel):
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
 
-    def set_rows(self, actions: Sequence[Action], today: date | None = None) -> None:
-        self.beginResetModel()
+    def set_rows(self, actions: Iterable[Action], today: date | None = None) -> None:
+        """Show these actions as they stand on ``today``, in the order chosen last."""
         self.today = today or clock.today()
-        self._rows = self._sorted(actions)
-        self.endResetModel()
-
-    def rows(self) -> list[Action]:
-        """Every action, in the order shown."""
-        return list(self._rows)
+        super().set_rows(self._sorted(list(actions)))
 
     def action_at(self, row: int) -> Action:
         return self._rows[row]

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -50,7 +49,7 @@ from ui.actions.models import (
 )
 from ui.context import AppContext, Change
 from ui.ops import Op
-from ui.theme import row_height, touch_button
+from ui.theme import loading_bar, row_height, touch_button
 from ui.widgets.files import WORKBOOK_FILTER, FileChooser, kind_words
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
@@ -89,12 +88,7 @@ class ActionsScreen(Screen):
 
         heading = QLabel("Actions")
         heading.setObjectName("heading")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setMaximumWidth(160)
-        self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("Loading actions")
-        self.progress.hide()
+        self.progress = loading_bar("Loading actions")
         self.status_label = QLabel()
         self.status_label.setObjectName("muted")
         self.status_label.setWordWrap(True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -14,7 +13,7 @@ from PySide6.QtCore import (
 )
 
 from ui.widgets.tables import ROOT as _ROOT
-from ui.widgets.tables import bold_font
+from ui.widgets.tables import RowsTableModel, bold_font
 from wardaudit.checklist import Item, Section
 from wardaudit.model import Answer, AuditRecord, TeamMember
 from wardaudit.words import answer_word
@@ -196,21 +195,13 @@ class ItemSearch(QSortFilterProxyModel):
         self.setAutoAcceptChildRows(True)
 
 
-class TeamTableModel(QAbstractTableModel):
+class TeamTableModel(RowsTableModel):
     """The people who audited with the matron, including patient or peer assessors."""
 
     NAME, ROLE, PEER = 0, 1, 2
     HEADERS = ("Name", "Role", "Patient or peer assessor")
     MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[TeamMember] = []
-
-    def set_rows(self, members: list[TeamMember] | tuple[TeamMember, ...]) -> None:
-        self.beginResetModel()
-        self._rows = list(members)
-        self.endResetModel()
+    _rows: list[TeamMember]
 
     def members(self) -> list[TeamMember]:
         """The team as entered, leaving out rows with no name."""
@@ -232,19 +223,6 @@ class TeamTableModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
             self.endRemoveRows()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

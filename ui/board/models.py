@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -22,7 +21,6 @@ from ui.widgets.tables import (
     CENTRE,
     LEFT,
     RIGHT,
-    ROOT,
     RowsTableModel,
     bold_font,
     cell_colour,
@@ -81,13 +79,11 @@ class BoardTableModel(RowsTableModel):
         self._months: tuple[str, ...] = ()
 
     def set_board(self, board: Board | None) -> None:
-        self.beginResetModel()
-        self._rows = list(board.wards) if board else []
         self._months = board.months if board else ()
-        self.endResetModel()
+        self.set_rows(board.wards if board else ())
 
     def figures(self) -> list[WardFigure]:
-        return list(self._rows)
+        return self.rows()
 
     def row_for_ward(self, ward_id: str) -> int:
         return self.find_row(lambda figure: figure.ward.id == ward_id)
@@ -264,7 +260,7 @@ class NoValueLastProxy(QSortFilterProxyModel):
         return bool(a < b)
 
 
-class AuditListModel(QAbstractTableModel):
+class AuditListModel(RowsTableModel):
     """One ward's audits, newest first, marking the one the board counts."""
 
     DATE, STATUS, SCORE, RATING, CRITICAL, COUNTED, CHECKLIST = range(7)
@@ -287,34 +283,18 @@ class AuditListModel(QAbstractTableModel):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.audits = list(audits)
+        self._rows = list(audits)
         self.counted = counted
         self.titles = checklist_titles
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.audits)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return self.HEADERS[section]
-        return None
 
     def data(
         self,
         index: QModelIndex | QPersistentModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if not index.isValid():
+        audit = self.row_at(index)
+        if audit is None:
             return None
-        audit = self.audits[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if column == self.DATE:

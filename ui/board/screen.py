@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidgetItem,
     QMessageBox,
-    QProgressBar,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -54,7 +53,7 @@ from ui.board.tabs import ChartTab, HeatmapTab, ViewTabs, WardsTab
 from ui.board.tiles import SummaryTiles
 from ui.context import AppContext, Change
 from ui.ops import Op
-from ui.theme import colours, touch_button
+from ui.theme import colours, loading_bar, touch_button
 from ui.widgets.files import FORMATS, FileChooser
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
@@ -148,12 +147,7 @@ class BoardScreen(Screen):
             "changes. You can also drop the files onto the window.",
         )
         self.import_button.clicked.connect(self.choose_exchange_files)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setFixedWidth(120)
-        self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("Loading the board")
-        self.progress.hide()
+        self.progress = loading_bar("Loading the board", 120, fixed=True)
         self.status_label = QLabel()
         self.status_label.setObjectName("muted")
         self.status_label.setAccessibleName("Board status")

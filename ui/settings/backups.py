@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from wardaudit.store import backups
+from wardaudit.words import sentence
 
 # Backup files are named <database>-YYYYmmdd-HHMMSS[-n]-<reason>.sqlite3 by wardaudit.store.backups.
 _REASONS = {
@@ -34,6 +35,12 @@ def describe_backup(path: Path) -> tuple[datetime | None, str]:
     return when, words
 
 
+def backup_time_words(path: Path, unknown: str) -> str:
+    """When a backup was made, as a question about it says it: "27/11/2026 at 14:03"."""
+    when, _words = describe_backup(path)
+    return when.strftime("%d/%m/%Y at %H:%M") if when else unknown
+
+
 def _size(path: Path) -> str:
     try:
         size = path.stat().st_size
@@ -48,5 +55,5 @@ def backup_label(path: Path) -> str:
     when, words = describe_backup(path)
     stamp = when.strftime("%d/%m/%Y %H:%M") if when else "Unknown time"
     size = _size(path)
-    words = words[:1].upper() + words[1:]
+    words = sentence(words)
     return f"{stamp} — {words}" + (f" ({size})" if size else "")

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from ui import errors as ui_errors
 from ui.context import AppContext
 from ui.ops import Op
-from ui.settings.backups import backup_label, describe_backup
+from ui.settings.backups import backup_label, backup_time_words
 from ui.theme import (
     TEXT_SCALES,
     apply_theme,
@@ -346,8 +346,7 @@ class SettingsScreen(Screen):
         backup = self.selected_backup()
         if backup is None:
             return None
-        when, _words = describe_backup(backup)
-        stamp = when.strftime("%d/%m/%Y at %H:%M") if when else "the chosen time"
+        stamp = backup_time_words(backup, "the chosen time")
         box, restore, _keep = choice(
             self,
             QMessageBox.Icon.Warning,

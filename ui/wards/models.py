@@ -7,7 +7,6 @@ rating's colour with its word.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -65,13 +64,7 @@ class WardTableModel(RowsTableModel):
     ROW_ROLE = Qt.ItemDataRole.UserRole + 2
     SITE_ROLE = Qt.ItemDataRole.UserRole + 3
 
-    def set_rows(self, rows: Sequence[WardOverview]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[WardOverview]:
-        return list(self._rows)
+    _rows: list[WardOverview]
 
     def row_for_ward(self, ward_id: str) -> int:
         return self.find_row(lambda row: row.ward.id == ward_id)

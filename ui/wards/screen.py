@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ui import errors as ui_errors
 from ui.context import AppContext, Change
-from ui.theme import row_height, touch_button
+from ui.theme import loading_bar, row_height, touch_button
 from ui.wards.dialogs import ChecklistDialog, WardDialog
 from ui.wards.models import WardFilterModel, WardTableModel
 from ui.widgets.layouts import titled_column
@@ -115,12 +114,7 @@ class WardsScreen(Screen):
         self.status_label = QLabel()
         self.status_label.setObjectName("muted")
         self.status_label.setAccessibleName("Ward list status")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setMaximumWidth(160)
-        self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("Loading wards")
-        self.progress.hide()
+        self.progress = loading_bar("Loading wards")
 
         top = QHBoxLayout()
         top.addWidget(heading)

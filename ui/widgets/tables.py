@@ -3,7 +3,7 @@ a cell's colour on a selected row, and a filter change that Qt 6.10 and older bo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -67,6 +67,16 @@ class RowsTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        """Show these objects instead, one a row (views keep their place by a reset)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        """Every object shown, in the model's order."""
+        return list(self._rows)
 
     def row_at(self, index: QModelIndex | QPersistentModelIndex) -> Any:
         """The domain object shown in ``index``'s row; None outside the table."""
