@@ -116,13 +116,17 @@ class BoardTableModel(RowsTableModel):
             if colour is not None:
                 return colour
         if role == Qt.ItemDataRole.FontRole and (
-            column == self.RATING
+            (column == self.RATING and figure.audited)
             or (column == self.CRITICAL and figure.critical_breach)
             or (column == self.OVERDUE and figure.overdue_actions)
         ):
             return bold_font()
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.SCORE and not figure.audited:
-            return QColor(colours().muted)
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column in (self.SCORE, self.RATING)
+            and not figure.audited
+        ):
+            return QColor(colours().muted)  # "Not audited", never a figure
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(figure, column)
         return None
