@@ -275,12 +275,30 @@ def apply_theme(app: QApplication, *, high_contrast: bool, text_scale: float) ->
     app.setFont(font)
     app.setPalette(_palette(c))
     app.setStyleSheet(stylesheet(c, point_size, _draw_images(c)))
+    follow_application_font(app)
     log.info("theme applied: high contrast %s, text %d%%", high_contrast, round(text_scale * 100))
 
 
+FONT_FACTOR_PROPERTY = "wardauditFontFactor"
+FONT_BOLD_PROPERTY = "wardauditFontBold"
+ROW_WRAP_PROPERTY = "wardauditRowWrap"
+
+
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
-    """``widget``'s font, ``factor`` times as large (a heading, a question), bold if asked."""
-    font = QFont(widget.font())
+    """The application font ``factor`` times as large (a heading, a question), bold if asked.
+
+    The factor is remembered on ``widget``, so when the text size changes at run time
+    :func:`apply_theme` sets the font again from the new application font: a font set on a
+    widget no longer follows the application's, and one worked out once from the size of the
+    day stayed at that size (the question shrank at 200%, headings stayed huge at 100%).
+    """
+    widget.setProperty(FONT_FACTOR_PROPERTY, float(factor))
+    widget.setProperty(FONT_BOLD_PROPERTY, bool(bold))
+    return _font_for(factor, bold)
+
+
+def _font_for(factor: float, bold: bool) -> QFont:
+    font = QFont(QApplication.font())
     font.setPointSizeF(font.pointSizeF() * factor)
     if bold:
         font.setBold(True)
@@ -288,10 +306,32 @@ def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
 
 
 def row_wrap(widget: QWidget) -> QFormLayout.RowWrapPolicy:
-    """Labels beside fields at normal sizes; above them at large text, so nothing is cut."""
-    if widget.font().pointSizeF() >= LARGE_TEXT_POINTS:
+    """Labels beside fields at normal sizes; above them at large text, so nothing is cut.
+
+    The form's widget is remembered, so a change of text size re-wraps it at once.
+    """
+    widget.setProperty(ROW_WRAP_PROPERTY, True)
+    return _row_wrap_now()
+
+
+def _row_wrap_now() -> QFormLayout.RowWrapPolicy:
+    if QApplication.font().pointSizeF() >= LARGE_TEXT_POINTS:
         return QFormLayout.RowWrapPolicy.WrapAllRows
     return QFormLayout.RowWrapPolicy.DontWrapRows
+
+
+def follow_application_font(app: QApplication) -> None:
+    """Every widget given a scaled font or a wrapping form takes the new text size now."""
+    policy = _row_wrap_now()
+    for widget in app.allWidgets():
+        factor = widget.property(FONT_FACTOR_PROPERTY)
+        if factor is not None:
+            widget.setFont(_font_for(float(factor), bool(widget.property(FONT_BOLD_PROPERTY))))
+        if widget.property(ROW_WRAP_PROPERTY):
+            forms = [widget.layout(), *widget.findChildren(QFormLayout)]
+            for form in forms:
+                if isinstance(form, QFormLayout) and form.parentWidget() is widget:
+                    form.setRowWrapPolicy(policy)
 
 
 def row_height() -> int:

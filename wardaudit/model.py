@@ -36,6 +36,7 @@ EventKind = Literal[
     "action_changed",
     "action_status",
     "action_update_imported",
+    "action_linked",
     "photo_added",
     "photo_removed",
 ]
@@ -183,6 +184,31 @@ class ActionChange:
     completed_on: date | None = None
 
 
+DraftField = Literal["note", "location", "action_description", "action_owner"]
+DRAFT_FIELDS: tuple[DraftField, ...] = get_args(DraftField)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Text she typed for an item of an audit in progress, kept until it joins its answer or
+    action; never part of a signed-off record."""
+
+    item: str
+    field: DraftField
+    text: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class FindingLink:
+    """A No or Partly of this audit recorded against an action the ward already has open from
+    an earlier audit, so estates get no second action for the same fault."""
+
+    item: str
+    action_id: str
+    linked_at: str
+
+
 @dataclass(frozen=True)
 class AuditRecord:
     """Everything about one audit: what was asked, what was answered, score and actions."""
@@ -193,6 +219,8 @@ class AuditRecord:
     actions: tuple[Action, ...]
     score: AuditScore
     photos: tuple[Photo, ...] = field(default=())
+    links: tuple[FindingLink, ...] = field(default=())
+    """Findings of this audit linked to an action the ward already had open (no new action)."""
 
     def unanswered(self) -> list[str]:
         return [

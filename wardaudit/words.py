@@ -245,6 +245,14 @@ def describe_event(event: HistoryEvent) -> str:  # noqa: C901 - one sentence for
         return text
     if kind == "action_note":
         return "Note: " + sentence(str(detail.get("note") or ""))
+    if kind == "action_linked":
+        answer = answer_word(str(detail.get("answer") or "") or None, "not answered")
+        text = (
+            f"Found again at the audit of {date_words(detail.get('found_on'))} "
+            f"(answered {answer}): linked to this action, no new action raised"
+        )
+        note = str(detail.get("note") or "").strip()
+        return text + (f"\nNote: {note}" if note else "")
     return sentence(kind.replace("_", " "))
 
 

@@ -52,6 +52,12 @@ def test_every_kind_of_event_the_store_writes_is_a_known_kind(
     store.audits.amend_answer(audit.id, items[1].id, "partial", reason="Re-checked", by="A matron")
     action = store.actions.list(audit=audit.id)[0]
     store.actions.edit(action.id, owner="Estates")
+    again = store.audits.start(ward.id, checklist)  # the same fault found at the next audit
+    for item in checklist.applicable_items("female"):
+        linked = action.id if item.id == items[1].id else None
+        value = "no" if linked else "yes"
+        store.audits.record_answer(again.id, item.id, value, link_to=linked)
+    store.audits.complete(again.id, by="A matron", role="Matron")
     store.actions.set_status(action.id, "in_progress")
     store.actions.apply_updates([ActionChange(action.id, status="done", completed_on=date.today())])
     written = {event.kind for event in store.history.list()}

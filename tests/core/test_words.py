@@ -383,3 +383,13 @@ def test_what_an_import_brings_in() -> None:
     )
     assert words.new_records_words(wards=1) == "1 new ward"
     assert words.new_count(_Plan(2, 3, 4, 5)) == 14
+
+
+def test_a_finding_linked_to_an_open_action_is_said() -> None:
+    linked = _event(
+        "action_linked", answer="no", found_on="2026-11-27", note="Still wedged open", item="A07"
+    )
+    assert words.describe_event(linked) == (
+        "Found again at the audit of 27/11/2026 (answered No): linked to this action, "
+        "no new action raised\nNote: Still wedged open"
+    )

@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from wardaudit import clock
+from wardaudit.actions import STILL_TO_DO
 from wardaudit.checklist import Item
 from wardaudit.errors import InvalidInput, NotFound
 from wardaudit.model import (
@@ -19,6 +20,7 @@ from wardaudit.model import (
     ActionChange,
     ActionStatus,
     AnswerValue,
+    AuditRecord,
     EventKind,
 )
 from wardaudit.scoring import ANSWER_WORDS
@@ -310,8 +312,17 @@ class Actions:
         existing = conn.execute(
             "SELECT id, uuid FROM actions WHERE audit_id = ? AND item_id = ?", (row.rowid, item.id)
         ).fetchone()
+        linked = conn.execute(
+            "SELECT 1 FROM finding_links WHERE audit_id = ? AND item_id = ?", (row.rowid, item.id)
+        ).fetchone()
+        if linked and value not in ("no", "partial"):
+            # Met after all (or taken back): the finding no longer belongs to the earlier action.
+            conn.execute(
+                "DELETE FROM finding_links WHERE audit_id = ? AND item_id = ?",
+                (row.rowid, item.id),
+            )
         if value in ("no", "partial"):
-            if existing:
+            if existing or linked:
                 return
             raised = _withdrawn_fields(conn, row.rowid, item.id)
             if raised is None:
@@ -367,6 +378,72 @@ class Actions:
                 audit_rowid=row.rowid,
                 action_rowid=existing[0],
                 note=f"the answer was amended to {ANSWER_WORDS[value]}",
+            )
+
+    def _link(
+        self,
+        conn: sqlite3.Connection,
+        row: AuditRow,
+        item: Item,
+        action_ref: str,
+        actor: str,
+        now: str,
+    ) -> None:
+        """Link this audit's finding to the ward's open action for the same item, inside the
+        caller's transaction, withdrawing this audit's own action for it if one was raised."""
+        found = conn.execute(
+            "SELECT ac.id, ac.item_id, ac.status, a.ward_id, a.status, a.id FROM actions ac"
+            " JOIN audits a ON a.id = ac.audit_id WHERE ac.uuid = ?",
+            (action_ref,),
+        ).fetchone()
+        ward_rowid = conn.execute(
+            "SELECT ward_id FROM audits WHERE id = ?", (row.rowid,)
+        ).fetchone()[0]
+        if (
+            found is None
+            or found[1] != item.id
+            or found[3] != ward_rowid
+            or found[4] != "completed"
+            or found[5] == row.rowid
+        ):
+            raise InvalidInput(
+                f"the action {action_ref} is not one the ward still has open for {item.id} "
+                "from an earlier audit; raise a new action instead"
+            )
+        if found[2] not in STILL_TO_DO:
+            raise InvalidInput(
+                f"the earlier action for {item.id} is no longer open; raise a new action instead"
+            )
+        self._sync_with_answer(conn, row, "in_progress", item, None, actor, now)
+        conn.execute(
+            "INSERT INTO finding_links(audit_id, item_id, action_id, linked_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(audit_id, item_id) DO UPDATE SET action_id = excluded.action_id,"
+            " linked_at = excluded.linked_at",
+            (row.rowid, item.id, int(found[0]), now),
+        )
+
+    def _record_links(
+        self, conn: sqlite3.Connection, row: AuditRow, record: AuditRecord, actor: str, now: str
+    ) -> None:
+        """At sign-off, each linked finding joins the earlier action's history, as an event
+        that travels in exchange files with that action's audit."""
+        for link in record.links:
+            answer = record.answers.get(link.item)
+            action_rowid = conn.execute(
+                "SELECT id FROM actions WHERE uuid = ?", (link.action_id,)
+            ).fetchone()[0]
+            append_event(
+                conn,
+                "action_linked",
+                actor=actor,
+                action_rowid=int(action_rowid),
+                at=now,
+                finding_audit=row.uuid,
+                item=link.item,
+                answer=answer.value if answer else "",
+                note=answer.note if answer else "",
+                location=answer.location if answer else "",
+                found_on=clock.parse_iso(now).date().isoformat(),
             )
 
 

@@ -19,12 +19,16 @@ from wardaudit.checklist import Checklist, Item
 from wardaudit.errors import AuditIncomplete, AuditLocked, InvalidInput, NotFound
 from wardaudit.model import (
     AUDIT_STATUSES,
+    DRAFT_FIELDS,
     Answer,
     AnswerValue,
     Audit,
     AuditRecord,
     AuditSummary,
+    Draft,
+    DraftField,
     EventKind,
+    FindingLink,
     Photo,
     ScoredAudit,
     TeamMember,
@@ -124,11 +128,15 @@ class Audits:
         note: str | None = None,
         location: str | None = None,
         actor: str = "",
+        link_to: str | None = None,
     ) -> Answer:
         """Record one answer durably; on No or Partly raise the item's action if not yet raised.
 
         Returns only after the answer is committed with ``synchronous=FULL``. A note or
-        location left as None keeps what was there.
+        location left as None keeps what was there. The item's draft note and location go
+        in the same transaction: the answer now holds what she typed. With ``link_to`` (an
+        action the ward still has open for this item from an earlier audit) a No or Partly
+        is linked to that action instead of raising a second one.
         """
         row = self._row(audit_ref)
         if row.status != "in_progress":
@@ -136,7 +144,112 @@ class Audits:
                 f"audit {row.uuid} is signed off and locked; record a change as an amendment "
                 "with a reason"
             )
-        return self._write_answer(row, item_id, value, note, location, actor, kind=None)
+        return self._write_answer(
+            row, item_id, value, note, location, actor, kind=None, link_to=link_to
+        )
+
+    # --- drafts: typed, not yet part of an answer -----------------------------------------
+
+    def save_draft(self, audit_ref: str, item_id: str, field: DraftField, text: str) -> str:
+        """Keep what she typed for an item (a note or location before the answer, an action's
+        wording or owner before she moves on), committed as durably as an answer.
+
+        Empty text removes the draft. Returns the time it was saved. Drafts belong to the
+        audit in progress only: an answer takes its item's note and location drafts, an
+        accepted action its own, and sign-off discards whatever is left.
+        """
+        if field not in DRAFT_FIELDS:
+            raise InvalidInput(f"'{field}' is not a draft field; use {', '.join(DRAFT_FIELDS)}")
+        row = self._row(audit_ref)
+        if row.status != "in_progress":
+            raise AuditLocked(f"audit {row.uuid} is signed off and locked; nothing was saved")
+        self._check_answer(row, item_id, None)
+        now = clock.now_precise()
+        with self._db.transaction() as conn:
+            if text.strip():
+                conn.execute(
+                    "INSERT INTO drafts(audit_id, item_id, field, text, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT(audit_id, item_id, field)"
+                    " DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
+                    (row.rowid, item_id, field, text, now),
+                )
+            else:
+                conn.execute(
+                    "DELETE FROM drafts WHERE audit_id = ? AND item_id = ? AND field = ?",
+                    (row.rowid, item_id, field),
+                )
+        return now
+
+    def drafts(self, audit_ref: str) -> builtins.list[Draft]:
+        """The drafts of an audit, read back when it opens (item order as stored)."""
+        row = self._row(audit_ref)
+        return [
+            Draft(r[0], r[1], r[2], r[3])
+            for r in self._db.query(
+                "SELECT item_id, field, text, updated_at FROM drafts WHERE audit_id = ?"
+                " ORDER BY item_id, field",
+                (row.rowid,),
+            )
+        ]
+
+    def discard_drafts(
+        self, audit_ref: str, item_id: str, fields: Sequence[DraftField] = DRAFT_FIELDS
+    ) -> None:
+        """Drop an item's drafts once what they held is saved where it belongs."""
+        row = self._row(audit_ref)
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "DELETE FROM drafts WHERE audit_id = ? AND item_id = ? AND field = ?",
+                [(row.rowid, item_id, field) for field in fields],
+            )
+
+    # --- a finding and the ward's action already open -------------------------------------
+
+    def link_finding(
+        self, audit_ref: str, item_id: str, action_ref: str, *, actor: str = ""
+    ) -> None:
+        """Record this audit's No or Partly against an action the ward already has open for
+        the same item (from an earlier audit), withdrawing any action this audit raised for
+        it: estates get no duplicate. The earlier action stays open; at sign-off its history
+        gains the new finding."""
+        row = self._row(audit_ref)
+        if row.status != "in_progress":
+            raise AuditLocked(f"audit {row.uuid} is signed off and locked; nothing was saved")
+        item = self._check_answer(row, item_id, None)
+        now = clock.now_precise()
+        with self._db.transaction() as conn:
+            packing = self._store.checklists._packing(row.checklist_version_id)
+            packed = conn.execute(
+                "SELECT answer_values FROM audits WHERE id = ?", (row.rowid,)
+            ).fetchone()[0]
+            if packing.value_of(packed, item_id) not in ("no", "partial"):
+                raise InvalidInput(
+                    f"{item_id} is not answered No or Partly, so there is no finding to link"
+                )
+            self._store.actions._link(conn, row, item, action_ref, actor, now)
+
+    def raise_own_action(self, audit_ref: str, item_id: str, *, actor: str = "") -> None:
+        """Take back a link to an earlier action and raise this audit's own action instead."""
+        row = self._row(audit_ref)
+        if row.status != "in_progress":
+            raise AuditLocked(f"audit {row.uuid} is signed off and locked; nothing was saved")
+        item = self._check_answer(row, item_id, None)
+        now = clock.now_precise()
+        with self._db.transaction() as conn:
+            packing = self._store.checklists._packing(row.checklist_version_id)
+            packed = conn.execute(
+                "SELECT answer_values FROM audits WHERE id = ?", (row.rowid,)
+            ).fetchone()[0]
+            value = packing.value_of(packed, item_id)
+            if value not in ("no", "partial"):
+                raise InvalidInput(f"{item_id} is not answered No or Partly; no action is needed")
+            conn.execute(
+                "DELETE FROM finding_links WHERE audit_id = ? AND item_id = ?",
+                (row.rowid, item_id),
+            )
+            self._store.actions._sync_with_answer(
+                conn, row, "in_progress", item, cast(AnswerValue, value), actor, now
+            )
 
     def clear_answer(self, audit_ref: str, item_id: str, *, actor: str = "") -> None:
         """Take an answer back (undo), withdrawing its action if one was raised."""
@@ -220,6 +333,12 @@ class Audits:
                     f"audit {row.uuid} changed while it was being signed off (or is already "
                     "locked); look at it again, then sign off"
                 )
+            # The rule for drafts at sign-off: they are discarded, in this transaction. Every
+            # item is answered by now, so its note and location are in the answer; typed
+            # action text was saved to its action before sign-off was offered. A draft is
+            # never part of the signed-off record.
+            conn.execute("DELETE FROM drafts WHERE audit_id = ?", (row.rowid,))
+            self._store.actions._record_links(conn, row, record, by, now)
             self._store.records._write(conn, row.rowid)
             score = record.score
             append_event(
@@ -391,7 +510,16 @@ class Audits:
                 (row.rowid,),
             )
         )
-        return AuditRecord(audit, checklist, answers, tuple(actions), score, photos)
+        links = tuple(
+            FindingLink(r[0], r[1], r[2])
+            for r in self._db.query(
+                "SELECT fl.item_id, ac.uuid, fl.linked_at FROM finding_links fl"
+                " JOIN actions ac ON ac.id = fl.action_id WHERE fl.audit_id = ?"
+                " ORDER BY fl.item_id",
+                (row.rowid,),
+            )
+        )
+        return AuditRecord(audit, checklist, answers, tuple(actions), score, photos, links)
 
     def list(
         self,
@@ -569,6 +697,7 @@ class Audits:
         *,
         kind: EventKind | None,
         reason: str = "",
+        link_to: str | None = None,
     ) -> Answer:
         """Save an answer (``kind`` None) or an amendment, with its action, in one transaction."""
         item = self._check_answer(row, item_id, value)
@@ -612,7 +741,15 @@ class Audits:
                 append_event(
                     conn, event_kind, actor=actor, audit_rowid=row.rowid, details=detail, at=now
                 )
-            if value in ("no", "partial") or previous in ("no", "partial"):
+            if kind is None and (note is not None or location is not None):
+                conn.execute(
+                    "DELETE FROM drafts WHERE audit_id = ? AND item_id = ?"
+                    " AND field IN ('note', 'location')",
+                    (row.rowid, item_id),
+                )
+            if kind is None and link_to is not None and value in ("no", "partial"):
+                self._store.actions._link(conn, row, item, link_to, actor, now)
+            elif value in ("no", "partial") or previous in ("no", "partial"):
                 self._store.actions._sync_with_answer(conn, row, status, item, value, actor, now)
         return Answer(item_id, item.section_id, value, new_note, new_location, now)
 

@@ -138,6 +138,25 @@ MIGRATIONS: list[list[str]] = [
             digest TEXT NOT NULL)""",
         "ALTER TABLE events ADD COLUMN after_signoff INTEGER NOT NULL DEFAULT 0",
     ],
+    # 5: what she typed before answering or moving on (a draft note, location or action
+    # detail of an audit in progress, kept as durably as an answer and never part of the
+    # signed-off record), and a finding linked to an action the ward already has open
+    [
+        """CREATE TABLE drafts(
+            audit_id INTEGER NOT NULL REFERENCES audits(id),
+            item_id TEXT NOT NULL,
+            field TEXT NOT NULL
+                CHECK (field IN ('note', 'location', 'action_description', 'action_owner')),
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (audit_id, item_id, field)) WITHOUT ROWID""",
+        """CREATE TABLE finding_links(
+            audit_id INTEGER NOT NULL REFERENCES audits(id),
+            item_id TEXT NOT NULL,
+            action_id INTEGER NOT NULL REFERENCES actions(id),
+            linked_at TEXT NOT NULL,
+            PRIMARY KEY (audit_id, item_id)) WITHOUT ROWID""",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
