@@ -80,7 +80,7 @@ class ItemCard(QFrame):
         self.place_label = QLabel(self)
         self.place_label.setWordWrap(True)
         self.critical_badge = QLabel(
-            "Critical item: a No rates the ward Red. No Partly: it is met or it is not.", self
+            "Critical item: a No makes the ward Red. Only Yes, No or N/A can be given.", self
         )
         self.critical_badge.setWordWrap(True)
         self.critical_badge.setStyleSheet(
@@ -90,6 +90,7 @@ class ItemCard(QFrame):
         place_row.addWidget(self.place_label, 1)
         place_row.addWidget(self.critical_badge, 2)
         layout.addLayout(place_row)
+        self._place_row = place_row
 
         self.question = QLabel(self)
         self.question.setWordWrap(True)
@@ -109,10 +110,8 @@ class ItemCard(QFrame):
         self.guidance.setFrameShape(QFrame.Shape.StyledPanel)
         self.guidance.setMargin(8)
         self.guidance.setVisible(False)
-        guidance_row = QHBoxLayout()
-        guidance_row.addWidget(self.guidance_button)
-        guidance_row.addStretch(1)
-        layout.addLayout(guidance_row)
+        # Beside where the item is, so the question and the answers keep the room.
+        self._place_row.addWidget(self.guidance_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.guidance)
 
         self.answer_grid = QGridLayout()
@@ -148,6 +147,11 @@ class ItemCard(QFrame):
         self.message.setVisible(False)
         layout.addWidget(self.message)
 
+        # Where she is looking after a No or Partly: right under the answer buttons.
+        self.action_panel = ActionPanel(self)
+        self.action_panel.setVisible(False)
+        layout.addWidget(self.action_panel)
+
         details = QFormLayout()
         details.setRowWrapPolicy(row_wrap(self))
         details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -169,7 +173,7 @@ class ItemCard(QFrame):
         )
         self.note_warning.setVisible(False)
         note_box.addWidget(self.note_warning)
-        self.note_hint = QLabel("The note and location are saved with the answer.", self)
+        self.note_hint = QLabel("", self)
         self.note_hint.setWordWrap(True)
         self.note_hint.setVisible(False)
         note_box.addWidget(self.note_hint)
@@ -196,10 +200,6 @@ class ItemCard(QFrame):
         photo_box.addWidget(self.photo_busy)
         details.addRow(QLabel("Photos", self), photo_box)
         layout.addLayout(details)
-
-        self.action_panel = ActionPanel(self)
-        self.action_panel.setVisible(False)
-        layout.addWidget(self.action_panel)
 
         nav = QHBoxLayout()
         self.previous_button = touch_sized(QPushButton("◀ Previous", self))

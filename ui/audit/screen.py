@@ -18,18 +18,24 @@ break without any one file showing it.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QFrame,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -44,15 +50,22 @@ from ui.audit.previous_actions import PreviousActionsPanel
 from ui.audit.summary import SummaryPage
 from ui.context import AppContext, Change
 from ui.widgets.messages import announce
+from ui.widgets.wheel import install_wheel_guard
 from wardaudit import clock
 from wardaudit.identifiers import identifier_warning
-from wardaudit.model import Answer, AuditRecord, HistoryEvent, answer_value
+from wardaudit.model import Action, Answer, AuditRecord, HistoryEvent, answer_value
 from wardaudit.scoring import ANSWER_WORDS, allowed_answers
 from wardaudit.words import answer_word, sentence
 
 log = logging.getLogger(__name__)
 
-DETAIL_SAVE_DELAY_MS = 1500  # a note is saved this long after typing stops
+DETAIL_SAVE_DELAY_MS = 800  # what she typed is saved this long after she stops (under a second)
+TYPING_GAP_MS = 500
+"""An answer key is taken as an answer only when no other key follows it within this time,
+and none came just before it while she was typing. Two keys closer than this are typing (most
+people type a word's letters 150–400 ms apart), so the first letter of "Patient bay…" never
+answers Partly: the letters go into the note instead."""
+TEXT_INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox)
 ANSWERED: tuple[Change, ...] = ("audits", "actions")  # an answer may raise or withdraw an action
 
 
@@ -72,7 +85,12 @@ class AuditScreen(QWidget):
         self._item_id: str | None = None
         self._order: list[str] = []
         self._undo: list[tuple[str, Answer | None]] = []
-        self._drafts: dict[str, tuple[str, str]] = {}
+        self._drafts: dict[str, dict[str, str]] = {}  # item: draft field: text (as stored)
+        self._earlier: dict[str, Action] = {}  # item: the ward's action still open for it
+        self._earlier_from: dict[str, str] = {}  # audit id: " from the audit of dd/mm/yyyy"
+        self._pending: tuple[str, str, str, float] | None = None  # item, value, key, pressed
+        self._typing_until = 0.0  # a key before this moment is part of typing
+        self.answer_timing: tuple[float, float, float] | None = None  # pressed, taken, saved
         self._loading = False
         self._last_saved_item: str | None = None
         self._save_state: SaveState = "none"
@@ -81,6 +99,15 @@ class AuditScreen(QWidget):
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(DETAIL_SAVE_DELAY_MS)
         self._detail_timer.timeout.connect(self._save_details)
+        self._pending_timer = QTimer(self)
+        self._pending_timer.setSingleShot(True)
+        self._pending_timer.setInterval(TYPING_GAP_MS)
+        self._pending_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._pending_timer.timeout.connect(self._settle_pending)
+        self._action_timer = QTimer(self)
+        self._action_timer.setSingleShot(True)
+        self._action_timer.setInterval(DETAIL_SAVE_DELAY_MS)
+        self._action_timer.timeout.connect(self._save_action_drafts)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
@@ -111,6 +138,10 @@ class AuditScreen(QWidget):
         self.header.setVisible(False)
         self.note.installEventFilter(self)
         self.card_scroll.viewport().installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_wheel_guard(app)
+            app.installEventFilter(self)  # keys typed in a text field: typing, not answers
 
     # building ----------------------------------------------------------------------------
 
@@ -155,6 +186,10 @@ class AuditScreen(QWidget):
         self.photo_adder.failed.connect(self._not_saved)
         card.photo_strip.remove_requested.connect(self._remove_photo)
         card.action_panel.changed.connect(self._action_changed)
+        card.action_panel.typed.connect(lambda _field, _text: self._action_timer.start())
+        card.action_panel.accepted.connect(self.accept_action)
+        card.action_panel.raise_new_requested.connect(self._raise_own_action)
+        card.action_panel.link_requested.connect(self._link_finding)
         card.previous_button.clicked.connect(self.previous_item)
         card.next_button.clicked.connect(self.next_item)
         # The card's fields the screen (and its tests) reach most, by their plain names.
@@ -221,17 +256,25 @@ class AuditScreen(QWidget):
 
     def open_audit(self, audit_id: str) -> None:
         """Show an audit where it was left; a completed audit opens on its summary."""
+        self._settle_pending()
         if self._record is not None and self._record.audit.status == "in_progress":
             self._save_details()
-            self.action_panel.flush()
+            self._flush_action()
         try:
             record = self.ctx.store.audits.get(audit_id)
+            drafts = (
+                self.ctx.store.audits.drafts(audit_id)
+                if record.audit.status == "in_progress"
+                else []
+            )
         except Exception as error:  # shown to the matron and logged
             ui_errors.show_error(self, error)
             return
         self._record = record
         self._undo.clear()
         self._drafts.clear()
+        for draft in drafts:
+            self._drafts.setdefault(draft.item, {})[draft.field] = draft.text
         self._item_id = None
         self._last_saved_item = None
         self._save_state = "none"
@@ -247,6 +290,7 @@ class AuditScreen(QWidget):
             self.summary.focus_first()
             return
         self.previous_panel.show_for(record)
+        self._read_earlier_actions(record)
         start = record.audit.current_item
         if start not in self._order:
             unanswered = record.unanswered()
@@ -263,10 +307,31 @@ class AuditScreen(QWidget):
         announce(self.previous_panel, text)
         self.progress_changed.emit(self._record.audit.id)  # the ward's open actions changed
 
+    def _read_earlier_actions(self, record: AuditRecord) -> None:
+        """The ward's actions still open from earlier audits, by item: a No or Partly for one
+        of those items is linked to it rather than raising a duplicate."""
+        self._earlier.clear()
+        self._earlier_from.clear()
+        try:
+            earlier = self.ctx.store.actions.previous_open(record.audit.id)
+            signed = self.ctx.store.audits.list(ward=record.audit.ward.id, status="completed")
+        except Exception:  # without them every No raises its own action, as before
+            log.exception("could not read the ward's open actions")
+            return
+        for action in earlier:  # newest audit first: the newest open action for an item wins
+            self._earlier.setdefault(action.item, action)
+        for audit in signed:
+            self._earlier_from[audit.id] = f" from the audit of {clock.uk_date(audit.completed_at)}"
+
     # answering -----------------------------------------------------------------------------
 
     def answer(self, value: str) -> bool:
-        """Save ``value`` for the item shown, then move on; False if nothing was saved."""
+        """Save ``value`` for the item shown; False if nothing was saved.
+
+        Yes and N/A move on at once. No and Partly stay on the item with its action shown
+        right under the answers, to be checked and accepted (Enter) before moving on.
+        """
+        self._cancel_pending()
         record = self._record
         if record is None or self._item_id is None or record.audit.status != "in_progress":
             return False
@@ -275,22 +340,98 @@ class AuditScreen(QWidget):
         item = record.checklist.item(self._item_id)
         if value not in allowed_answers(item):
             self._say(
-                f"{item.id} is a critical item: it is met or it is not, so Partly is not "
-                "offered. Nothing was saved."
+                f"{item.id} is a critical item: only Yes, No or N/A can be given, not Partly. "
+                "Nothing was saved."
             )
             return False
         item_id = item.id
         previous = record.answers.get(item_id)
+        had_action = any(a.item == item_id for a in record.actions)
+        was_linked = any(link.item == item_id for link in record.links)
         note, location = self._typed_details()
-        if not self._store_answer(item_id, value, note, location):
+        earlier = self._earlier.get(item_id)
+        link_to = (
+            earlier.id
+            if earlier is not None and value in ("no", "partial") and not had_action
+            else None
+        )
+        if not self._store_answer(item_id, value, note, location, link_to=link_to):
             return False
         self._undo.append((item_id, previous))
-        self._drafts.pop(item_id, None)
+        for field in ("note", "location"):
+            self._drafts.get(item_id, {}).pop(field, None)
         self._after_save(item_id, *ANSWERED)
-        self._show_last(item_id)
         self.progress_changed.emit(record.audit.id)
+        if value in ("no", "partial"):
+            self._show_item(item_id)
+            self._show_action_in_place(item_id)
+            return True
+        self._show_last(item_id, withdrawn=had_action, unlinked=was_linked)
         self._advance_from(item_id)
         return True
+
+    def _show_action_in_place(self, item_id: str) -> None:
+        """After a No or Partly: the action (or the link) where she is looking, Enter to go on."""
+        assert self._record is not None
+        linked = any(link.item == item_id for link in self._record.links)
+        word = ANSWER_WORDS[self._record.answers[item_id].value]
+        if linked:
+            self._say(
+                f"{item_id} saved as {word}. It is linked to the action already open for it. "
+                "Press Enter to go on."
+            )
+        else:
+            self._say(f"{item_id} saved as {word}. Check the action, then press Enter to go on.")
+        self.action_panel.accept_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        QTimer.singleShot(0, self._bring_action_into_view)
+
+    def _bring_action_into_view(self) -> None:
+        if self.action_panel.isVisible():
+            self.card_scroll.ensureWidgetVisible(self.action_panel, 0, 0)
+
+    def accept_action(self) -> None:
+        """Enter on the action: what she typed in it is saved, then on to the next item."""
+        record = self._record
+        if record is None or self._item_id is None or record.audit.status != "in_progress":
+            return
+        item_id = self._item_id
+        self._flush_action()
+        if item_id in record.answers:
+            self._show_last(item_id)
+            self._advance_from(item_id)
+
+    def _link_finding(self, action_id: str) -> None:
+        record = self._record
+        if record is None or self._item_id is None:
+            return
+        item_id = self._item_id
+        try:
+            self.ctx.store.audits.link_finding(
+                record.audit.id, item_id, action_id, actor=self.ctx.auditor_name
+            )
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return
+        self._drop_action_drafts(item_id)
+        self._after_save(item_id, *ANSWERED)
+        self._show_item(item_id)
+        self._show_action_in_place(item_id)
+
+    def _raise_own_action(self) -> None:
+        record = self._record
+        if record is None or self._item_id is None:
+            return
+        item_id = self._item_id
+        try:
+            self.ctx.store.audits.raise_own_action(
+                record.audit.id, item_id, actor=self.ctx.auditor_name
+            )
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return
+        self._after_save(item_id, *ANSWERED)
+        self._show_item(item_id)
+        self._show_action_in_place(item_id)
 
     def undo(self) -> None:
         """Take back the last answer: the previous value (or none) is restored in the store."""
@@ -317,11 +458,15 @@ class AuditScreen(QWidget):
         self.progress_changed.emit(record.audit.id)
         self.card.last_strip.setVisible(False)
         self._go_to(item_id, save_first=False)
-        restored = answer_word(previous.value if previous else None, "not answered")
-        self._say(f"Undone: {item_id} is {restored} again.")
+        if previous:
+            self._say(f"Undone: {item_id} is back to {answer_word(previous.value)}.")
+        else:
+            self._say(f"Undone: {item_id} has no answer now.")
         self.focus_card()
 
-    def _store_answer(self, item_id: str, value: str, note: str, location: str) -> bool:
+    def _store_answer(
+        self, item_id: str, value: str, note: str, location: str, *, link_to: str | None = None
+    ) -> bool:
         """One answer committed; False (marked "Not saved", shown, logged) if it was not."""
         assert self._record is not None
         try:
@@ -332,6 +477,7 @@ class AuditScreen(QWidget):
                 note=note,
                 location=location,
                 actor=self.ctx.auditor_name,
+                link_to=link_to,
             )
         except Exception as error:  # marked "Not saved", shown and logged
             self._not_saved(error)
@@ -340,21 +486,25 @@ class AuditScreen(QWidget):
 
     def save_now(self) -> None:
         """Ctrl+S: save the typed note, location and action text without waiting."""
+        self._settle_pending()
         self._save_details()
-        self.action_panel.flush()
+        self._flush_action()
 
     # moving about --------------------------------------------------------------------------
 
     def next_item(self) -> None:
+        self._settle_pending()
         self._step(1)
 
     def previous_item(self) -> None:
+        self._settle_pending()
         self._step(-1)
 
     def go_to_item(self, item_id: str) -> None:
         """Show one item (from the list, the search or the summary) and remember the place."""
         if self._record is None or item_id not in self._order:
             return
+        self._settle_pending()
         if self._stack.currentWidget() is not self._work:
             self._set_page(self._work)
         self._go_to(item_id)
@@ -379,8 +529,9 @@ class AuditScreen(QWidget):
         """Ctrl+Enter: the summary, with any unanswered items and the sign-off form."""
         if self._record is None:
             return
+        self._settle_pending()
         self._save_details()
-        self.action_panel.flush()
+        self._flush_action()
         self._show_summary_page()
         self.summary.focus_first()
 
@@ -437,11 +588,12 @@ class AuditScreen(QWidget):
         self.focus_card()
 
     def _go_to(self, item_id: str, *, save_first: bool = True, after_answer: bool = False) -> None:
+        self._typing_until = 0.0  # on a new item by her choice: the next key may answer
         if not after_answer:
             self.card.last_strip.setVisible(False)  # it tells of the step just taken, no older
         if save_first:
             self._save_details()
-            self.action_panel.flush()
+            self._flush_action()
         self._show_item(item_id)
         assert self._record is not None
         try:
@@ -474,10 +626,11 @@ class AuditScreen(QWidget):
         self._loading = True
         try:
             position = self._order.index(item_id) + 1
+            drafts = self._drafts.get(item_id, {})
             if answer:
                 note, location = answer.note, answer.location
             else:
-                note, location = self._drafts.get(item_id, ("", ""))
+                note, location = drafts.get("note", ""), drafts.get("location", "")
             self.card.show_item(
                 item,
                 f"Item {position} of {len(self._order)} · {item.id} · {section.title}",
@@ -503,15 +656,28 @@ class AuditScreen(QWidget):
         action = None
         if answer and answer.value in ("no", "partial"):
             action = next((a for a in record.actions if a.item == answer.item), None)
+            earlier = self._earlier.get(answer.item)
+            linked = any(link.item == answer.item for link in record.links)
+            if linked and earlier is not None:
+                self.action_panel.show_link(earlier, self._earlier_from.get(earlier.audit_id, ""))
+                self.action_panel.setVisible(True)
+                return
         if action is None:
             self.action_panel.setVisible(False)
             self.action_panel.clear()
             return
+        earlier = self._earlier.get(action.item)
         try:
             due_days: int | None = self.ctx.store.risk_matrix.band(action.risk.band).due_days
         except Exception:  # a band from another matrix: the hint is left out
             due_days = None
-        self.action_panel.show_action(action, due_days)
+        self.action_panel.show_action(
+            action,
+            due_days,
+            drafts=self._drafts.get(action.item, {}),
+            earlier=earlier,
+            earlier_from=self._earlier_from.get(earlier.audit_id, "") if earlier else "",
+        )
         self.action_panel.setVisible(True)
 
     def _show_photos(self) -> None:
@@ -522,17 +688,27 @@ class AuditScreen(QWidget):
             photos, self.ctx.store.photos.data, editable=record.audit.status == "in_progress"
         )
 
-    def _show_last(self, item_id: str) -> None:
+    def _show_last(self, item_id: str, *, withdrawn: bool = False, unlinked: bool = False) -> None:
         """Say what was just saved, since the card has already moved on."""
         record = self._record
         assert record is not None
         answer = record.answers[item_id]
-        text = f"{item_id} saved as {ANSWER_WORDS[answer.value]}."
+        word = ANSWER_WORDS[answer.value]
+        text = f"{item_id} saved as {word}."
         action = next((a for a in record.actions if a.item == item_id), None)
         if action is not None:
             text += (
-                f" Action raised: {action.risk.score} {action.risk.band_word}, "
+                f" Action: {action.risk.score} {action.risk.band_word}, "
                 f"due {clock.uk_date(action.due)}, owner {action.owner or 'not set'}."
+            )
+        elif any(link.item == item_id for link in record.links):
+            text += " Linked to the action already open for it."
+        elif withdrawn:
+            text += f" The action for {item_id} was withdrawn because the answer is now {word}."
+        elif unlinked:
+            text += (
+                f" {item_id} is no longer linked to the open action, because the answer is "
+                f"now {word}."
             )
         self.card.show_last(text, item_id)
 
@@ -549,12 +725,22 @@ class AuditScreen(QWidget):
             self.focus_card()
 
     def _escape(self) -> None:
+        self._typing_until = 0.0  # a deliberate step back to the card: keys answer again
         search = self.item_list.search
         if search.hasFocus() and search.text():
             search.clear()
         self.focus_card()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            if (
+                isinstance(watched, TEXT_INPUTS)
+                and isinstance(event, QKeyEvent)
+                and _is_text(event)
+                and self.isAncestorOf(watched)
+            ):
+                self._typing_until = time.monotonic() + TYPING_GAP_MS / 1000
+            return False
         if watched is self.card_scroll.viewport() and event.type() == QEvent.Type.Resize:
             self.card.fit_answer_buttons(self.card_scroll.viewport().width())
         elif watched is self.note and event.type() == QEvent.Type.FocusOut and not self._loading:
@@ -564,22 +750,99 @@ class AuditScreen(QWidget):
     # keys ----------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Y/P/N/A answer and G shows guidance, when no text field has taken the key."""
+        """Y/P/N/A answer and G shows guidance, when no text field has taken the key; typing
+        goes into the note."""
         if (
             self._stack.currentWidget() is self._work
             and is_plain_letter(event)
-            and not event.isAutoRepeat()
+            and _is_text(event)
+            and self._take_key(event)
         ):
-            value = ANSWER_KEYS.get(Qt.Key(event.key()))
-            if value is not None:
-                self.answer(value)
-                event.accept()
-                return
-            if event.key() == GUIDANCE_KEY:
-                self.card.guidance_button.toggle()
-                event.accept()
-                return
+            event.accept()
+            return
         super().keyPressEvent(event)
+
+    @property
+    def answer_pending(self) -> bool:
+        """An answer key was pressed and is waiting to be sure it is not typing."""
+        return self._pending is not None
+
+    def _take_key(self, event: QKeyEvent) -> bool:
+        """A key that reached the card: the start of an answer, or typing for the note.
+
+        A single answer key answers once :data:`TYPING_GAP_MS` pass with no other key; a
+        key that follows another that closely, or follows typing in a text field, is text.
+        """
+        now = time.monotonic()
+        text = event.text()
+        if self._pending is not None:
+            _item, _value, first, _pressed = self._pending
+            self._cancel_pending()
+            self._to_note(first + text)
+            return True
+        if event.isAutoRepeat() or now < self._typing_until:
+            self._to_note(text)
+            return True
+        key = Qt.Key(event.key())
+        value = ANSWER_KEYS.get(key)
+        if value is None and key == GUIDANCE_KEY:
+            value = "guidance"
+        if value is None:
+            self._to_note(text)  # a letter that answers nothing: the start of a note
+            return True
+        record = self._record
+        if record is None or self._item_id is None or record.audit.status != "in_progress":
+            return False
+        self._pending = (self._item_id, value, text, time.perf_counter())
+        self._typing_until = now + TYPING_GAP_MS / 1000
+        if value in self.answer_buttons:
+            for other, button in self.answer_buttons.items():
+                button.setChecked(other == value)
+        self._pending_timer.start()
+        return True
+
+    def _settle_pending(self) -> None:
+        """No key followed the answer key: it was meant. Answer (or show the guidance) now."""
+        pending = self._pending
+        if pending is None:
+            return
+        self._pending = None
+        self._pending_timer.stop()
+        self._typing_until = 0.0  # the gap passed with no other key: the next one is new
+        item_id, value, _text, pressed = pending
+        if item_id != self._item_id:
+            return
+        if value == "guidance":
+            self.card.guidance_button.toggle()
+            return
+        taken = time.perf_counter()
+        if self.answer(value):
+            self.answer_timing = (pressed, taken, time.perf_counter())
+
+    def _cancel_pending(self) -> None:
+        if self._pending is None:
+            return
+        self._pending = None
+        self._pending_timer.stop()
+        answer = self._current_answer() if self._record is not None else None
+        for value, button in self.answer_buttons.items():
+            button.setChecked(answer is not None and answer.value == value)
+
+    def _to_note(self, text: str) -> None:
+        """Typing that reached the card goes into the note, and nothing is answered."""
+        self._typing_until = time.monotonic() + TYPING_GAP_MS / 1000
+        record = self._record
+        if record is None or record.audit.status != "in_progress" or self._item_id is None:
+            return
+        self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+        cursor = self.note.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        self.note.setTextCursor(cursor)
+        self._say(
+            "That was typing, so it went into the note and nothing was answered. To answer, "
+            "press Y, P, N or A on its own, or choose a button."
+        )
 
     # notes, location, photos and the action -------------------------------------------------
 
@@ -613,7 +876,8 @@ class AuditScreen(QWidget):
         self.card.note_hint.setVisible(bool(unanswered and (note or location)))
         if unanswered and (note or location):
             self.card.note_hint.setText(
-                "Not saved yet: the note and location are saved when you answer this item."
+                "Kept as a draft while you type. It becomes part of the answer when you "
+                "answer this item."
             )
 
     def _save_details(self) -> bool:
@@ -625,10 +889,7 @@ class AuditScreen(QWidget):
         note, location = self._typed_details()
         answer = record.answers.get(self._item_id)
         if answer is None:
-            if note or location:
-                self._drafts[self._item_id] = (note, location)
-            self._update_note_warning()
-            return True
+            return self._save_drafts(self._item_id, {"note": note, "location": location})
         if note == answer.note and location == answer.location:
             return True
         if not self._store_answer(self._item_id, answer.value, note, location):
@@ -636,6 +897,67 @@ class AuditScreen(QWidget):
         self._after_save(self._item_id, *ANSWERED)
         self.progress_changed.emit(record.audit.id)
         return True
+
+    def _save_drafts(self, item_id: str, fields: dict[str, str]) -> bool:
+        """Keep what she typed for an item not yet answered (or an action not yet accepted),
+        committed before "Draft saved" is shown."""
+        record = self._record
+        assert record is not None
+        kept = self._drafts.setdefault(item_id, {})
+        changed = {f: t for f, t in fields.items() if kept.get(f, "") != t}
+        if not changed:
+            return True
+        try:
+            for field, text in changed.items():
+                self.ctx.store.audits.save_draft(record.audit.id, item_id, field, text)  # type: ignore[arg-type]
+        except Exception as error:  # marked "Not saved", shown and logged
+            self._not_saved(error)
+            return False
+        for field, text in changed.items():
+            if text:
+                kept[field] = text
+            else:
+                kept.pop(field, None)
+        self._save_state = "saved"
+        self.header.show_saved(f"Draft saved {clock.now():%H:%M:%S}")
+        self._update_note_warning()
+        return True
+
+    def _save_action_drafts(self) -> None:
+        """The action's wording or owner typed but not yet saved to it: kept as a draft."""
+        self._action_timer.stop()
+        action = self.action_panel.action
+        record = self._record
+        if action is None or record is None or record.audit.status != "in_progress":
+            return
+        pending = self.action_panel.pending_changes()
+        self._save_drafts(
+            action.item,
+            {
+                "action_description": str(pending.get("description", "")),
+                "action_owner": str(pending["owner"]) if "owner" in pending else "",
+            },
+        )
+
+    def _flush_action(self) -> None:
+        """Save typed action text to the action itself (its drafts then go)."""
+        self._action_timer.stop()
+        self.action_panel.flush()
+
+    def _drop_action_drafts(self, item_id: str) -> None:
+        kept = self._drafts.get(item_id, {})
+        if not any(f in kept for f in ("action_description", "action_owner")):
+            return
+        assert self._record is not None
+        try:
+            self.ctx.store.audits.discard_drafts(
+                self._record.audit.id, item_id, ("action_description", "action_owner")
+            )
+        except Exception:  # the action is saved; a stale draft only re-fills the same text
+            log.warning("could not discard the action's drafts", exc_info=True)
+            return
+        kept.pop("action_description", None)
+        kept.pop("action_owner", None)
 
     def _action_changed(self, action_id: str, changes: dict[str, Any]) -> None:
         record = self._record
@@ -648,6 +970,9 @@ class AuditScreen(QWidget):
             self._reload()
             self._show_action(self._current_answer())
             return
+        changed_item = next((a.item for a in record.actions if a.id == action_id), None)
+        if changed_item is not None:
+            self._drop_action_drafts(changed_item)
         self._after_save(None, "actions")
         self._show_action(self._current_answer())
 
@@ -722,9 +1047,10 @@ class AuditScreen(QWidget):
         self.leave_requested.emit()
 
     def _flush_all(self) -> None:
+        self._settle_pending()
         if self._record is not None and self._record.audit.status == "in_progress":
             self._save_details()
-            self.action_panel.flush()
+            self._flush_action()
 
     def hideEvent(self, event: QHideEvent) -> None:
         # Switching screens or closing the window must not lose a half-typed note.
@@ -749,3 +1075,16 @@ class AuditScreen(QWidget):
         self._refresh_header()
         self._show_summary_page()
         self.ctx.notify("audits", "actions", origin=self)
+
+
+def _is_text(event: QKeyEvent) -> bool:
+    """A key that writes a character (a letter, a digit, a space, a stop), not Enter or Tab."""
+    text = event.text()
+    return (
+        len(text) == 1
+        and (text.isprintable() or text == " ")
+        and not (
+            event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        )
+    )

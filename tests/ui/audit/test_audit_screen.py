@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 import ui.audit.photos
 import ui.errors
 from ui.actions.models import ActionTableModel
+from tests.ui.audit.test_audit_keyboard import settle
 from ui.audit import AuditScreen
 from ui.audit.models import MARKS, UNANSWERED_MARK, AuditItemsModel
 from ui.context import AppContext
@@ -44,7 +45,14 @@ def audit_id(start_audit: Callable[..., str]) -> str:
 
 
 def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    QTest.keyClick(QApplication.focusWidget(), key, modifier)
+    """One key, then the pause in which the screen makes sure an answer key is not typing."""
+    target = QApplication.focusWidget()
+    QTest.keyClick(target, key, modifier)
+    screen = target
+    while screen is not None and not isinstance(screen, AuditScreen):
+        screen = screen.parentWidget()
+    if screen is not None:
+        settle(screen)
 
 
 # --- the item list model ----------------------------------------------------------------
@@ -125,7 +133,7 @@ def test_a_resumed_audit_reopens_at_the_same_item_with_answers_intact(
 ) -> None:
     first = show_audit_screen(ctx)
     first.open_audit(audit_id)
-    for key in (Qt.Key.Key_Y, Qt.Key.Key_N, Qt.Key.Key_A, Qt.Key.Key_Y):
+    for key in (Qt.Key.Key_Y, Qt.Key.Key_N, Qt.Key.Key_Return, Qt.Key.Key_A, Qt.Key.Key_Y):
         press(key)
     press(Qt.Key.Key_PageDown)
     left_at = first.current_item
@@ -252,8 +260,13 @@ def test_the_header_shows_score_rating_and_a_critical_breach_in_words(
         screen.header.progress_label.text()
         == f"2 / {len(store.audits.get(audit_id).checklist.applicable_items('mixed'))} answered"
     )
-    assert "A02 saved as No" in screen.card.last_label.text()
-    assert "Action raised" in screen.card.last_label.text()
+    # A No stays on its item with the action shown in place; Enter accepts it and goes on.
+    assert screen.current_item == "A02"
+    assert "A02 saved as No" in screen.card.message.text()
+    assert screen.action_panel.isVisible()
+    press(Qt.Key.Key_Return)
+    assert screen.current_item == "A03"
+    assert "A02 saved as No. Action:" in screen.card.last_label.text()
 
 
 # --- note, location, warning ------------------------------------------------------------
@@ -635,6 +648,7 @@ def test_the_next_audit_shows_what_the_last_one_left_open(
     assert screen.previous_panel.state(b05.id) == "noted"
     # Answer keys work as before with the notice showing.
     QTest.keyClick(screen.card, Qt.Key.Key_Y)
+    settle(screen)
     assert screen.last_saved_item is not None
 
 
