@@ -17,10 +17,12 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ui import errors as ui_errors
+from ui import session
 from ui.context import AppContext
-from ui.mainwindow import MainWindow
-from ui.theme import apply_theme, load_display
+from ui.mainwindow import LAST_DATABASE_SETTING, MainWindow
+from ui.theme import apply_theme, display_settings, load_display
 from ui.widgets.messages import choice
+from ui.widgets.wheel import install_wheel_guard
 from wardaudit import __version__, paths
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
 from wardaudit.store import Store, backups
@@ -69,6 +71,7 @@ def application() -> QApplication:
     QCoreApplication.setApplicationName("WardAudit")
     QCoreApplication.setOrganizationName("WardAudit")
     QCoreApplication.setApplicationVersion(__version__)
+    install_wheel_guard(app)
     return app
 
 
@@ -155,6 +158,31 @@ def _offer_restore(error: DatabaseDamaged, parent: QWidget | None) -> Store | No
     return store
 
 
+def interrupted_elsewhere(home: Path) -> Path | None:
+    """The database (the demo trust's, say) that was open when WardAudit last stopped without
+    closing, if not her own: the next start opens it, so the interrupted audit is offered
+    wherever she was."""
+    last = display_settings().value(LAST_DATABASE_SETTING)
+    if not last:
+        return None
+    other = Path(str(last))
+    if other == home or not other.is_file():
+        return None
+    try:
+        store = Store.open(other)
+    except WardAuditError as error:  # her own database opens as usual
+        log.warning("could not look at %s after an interruption: %s", other, error)
+        return None
+    try:
+        interrupted = store.settings.get(session.SESSION_OPEN) == "1"
+    finally:
+        store.close(backup=False)
+    if interrupted:
+        log.info("the last session in %s was interrupted; opening it", other)
+        return other
+    return None
+
+
 def create_main_window(ctx: AppContext) -> MainWindow:
     """The main window over an open context (used by the app, tests, self-check, screenshots)."""
     return MainWindow(ctx)
@@ -176,12 +204,16 @@ def start(db_path: Path | None = None) -> MainWindow | None:
             return None
     else:
         path = Path(db_path).expanduser()
+    home = path
+    if db_path is None:
+        path = interrupted_elsewhere(path) or path
     store = open_store(path)
     if store is None:
         return None
     ctx = AppContext(store=store)
     window = create_main_window(ctx)
-    window.show()
+    window.home_db_path = home
+    window.place_on_screen()
     window.show_notices(list(store.warnings))
     window.begin_session()
 

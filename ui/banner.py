@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.theme import touch_button
+from ui.widgets.layouts import OneLineLabel
 from wardaudit.model import AuditSummary
 
 PAGES = (
@@ -48,6 +49,11 @@ class NavigationBar(QFrame):
             action.triggered.connect(lambda _checked=False, p=page: self.page_chosen.emit(p))
             window.addAction(action)
         layout.addStretch(1)
+        self.help_button = touch_button(
+            "Help (F1)", "Help", tooltip="The keys and a short guide to this screen (F1)"
+        )
+        self.help_button.setObjectName("nav")
+        layout.addWidget(self.help_button)
 
     def mark(self, page: str) -> None:
         for name, button in self.buttons.items():
@@ -62,14 +68,13 @@ class AuditBanner(QFrame):
         super().__init__()
         self.setObjectName("banner")
         self.setAccessibleName("Audit in progress")
-        self.label = QLabel()
-        self.label.setWordWrap(True)
+        self.label = OneLineLabel()
         self.label.setAccessibleName("Audit in progress")
         self.resume_button = touch_button(
             "Resume", tooltip="Carry on with this audit", primary=True
         )
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 6, 8, 6)
+        layout.setContentsMargins(12, 2, 4, 2)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.resume_button)
         self.hide()
@@ -93,16 +98,13 @@ class DemoNote(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("banner")
-        self.label = QLabel(
-            "This is the demo trust: every ward, audit and action in it is made up."
-        )
-        self.label.setWordWrap(True)
+        self.label = OneLineLabel("Demo trust: every ward, audit and action in it is made up.")
         self.leave_button = touch_button(
             "Use my own wards",
             tooltip="Close the demo trust and go back to your own database",
         )
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 6, 8, 6)
+        layout.setContentsMargins(12, 2, 4, 2)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.leave_button)
         self.hide()

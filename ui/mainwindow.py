@@ -18,8 +18,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QByteArray, QRect, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
@@ -37,9 +37,11 @@ from ui import session
 from ui.banner import PAGES, AuditBanner, DemoNote, NavigationBar
 from ui.context import AppContext, Changes
 from ui.ops import Op
-from ui.theme import row_height, touch_button
+from ui.theme import display_settings, row_height, touch_button
 from ui.wards import WardsScreen
+from ui.widgets.help import show_help
 from ui.widgets.screen import Screen
+from ui.widgets.wheel import install_wheel_guard
 from wardaudit import clock
 from wardaudit.errors import WardAuditError
 from wardaudit.model import AuditSummary
@@ -53,6 +55,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PAGE_NAMES = tuple(page for page, _text in PAGES)
+GEOMETRY_SETTING = "window/geometry"
+LAST_DATABASE_SETTING = "session/database"  # the database open when the app last ran
+LARGEST_MAXIMISED = (1920, 1080)  # up to this the window opens maximised; above, a sensible size
+SENSIBLE_SIZE = (1600, 1000)
 # Screens made on first use (module, class): the app starts without loading them.
 LAZY_SCREENS = {"actions": ("ui.actions", "ActionsScreen"), "board": ("ui.board", "BoardScreen")}
 
@@ -76,6 +82,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.setMinimumSize(960, 600)
         self.resize(1366, 768)
+        install_wheel_guard()
 
         self.navigation = NavigationBar(self)
         self.navigation.page_chosen.connect(self.show_page)
@@ -127,8 +134,43 @@ class MainWindow(QMainWindow):
         # Whatever changed, wherever: the banner's count of answers may have moved.
         ctx.changed.connect(self._data_changed)
         self.setAcceptDrops(True)
+        help_key = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self)
+        help_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        help_key.activated.connect(self.show_help)
+        self.navigation.help_button.clicked.connect(self.show_help)
         self.show_page("wards")
         self.refresh_banner()
+
+    # --- where the window sits ---------------------------------------------------------------
+
+    def place_on_screen(self) -> None:
+        """As she left it; the first time, maximised on a laptop-sized screen (so nothing is
+        below the taskbar), and a sensible size on anything larger."""
+        saved = display_settings().value(GEOMETRY_SETTING)
+        if isinstance(saved, QByteArray) and not saved.isEmpty() and self.restoreGeometry(saved):
+            self.show()
+            return
+        screen = self.screen()
+        room: QRect = screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 728)
+        if room.width() <= LARGEST_MAXIMISED[0] and room.height() <= LARGEST_MAXIMISED[1]:
+            self.showMaximized()
+            return
+        width, height = SENSIBLE_SIZE
+        self.resize(width, height)
+        self.move(room.center().x() - width // 2, room.center().y() - height // 2)
+        self.show()
+
+    def remember_geometry(self) -> None:
+        settings = display_settings()
+        settings.setValue(GEOMETRY_SETTING, self.saveGeometry())
+        settings.sync()
+
+    def show_help(self) -> None:
+        """F1: the keys and a short guide to the screen she is on."""
+        page = self.current_page()
+        if page == "audit" and self.audit_screen is not None:
+            page = self.audit_screen.help_topic()
+        self.last_help = show_help(self, page)
 
     # --- exchange files dropped on the window ------------------------------------------------
 
@@ -336,6 +378,9 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
         interrupted = check_interrupted and store.settings.get(session.SESSION_OPEN) == "1"
         store.settings.set(session.SESSION_OPEN, "1", bookkeeping=True)
+        remembered = display_settings()
+        remembered.setValue(LAST_DATABASE_SETTING, str(store.path))
+        remembered.sync()
         self.refresh_banner()
         self.backup_timer.start()
         if interrupted and self._banner_audit is not None:
@@ -575,4 +620,5 @@ class MainWindow(QMainWindow):
         if self._busy_op is not None and self._busy_op.running:
             event.ignore()  # the demo build or a restore is still running
             return
+        self.remember_geometry()
         super().closeEvent(event)

@@ -50,7 +50,7 @@ from ui.actions.models import (
 from ui.context import AppContext, Change
 from ui.ops import Op
 from ui.theme import loading_bar, row_height, touch_button
-from ui.widgets.files import WORKBOOK_FILTER, FileChooser, kind_words
+from ui.widgets.files import WORKBOOK_FILTER, FileChooser, kind_words, tell_saved
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
 from ui.widgets.screen import Screen
@@ -510,7 +510,9 @@ class ActionsScreen(Screen):
         """A document written in the worker: say where it went once it is there."""
 
         def done(written: Path) -> None:
-            self._tell_done(saved(written))
+            message = saved(written)
+            self.status_label.setText(message.replace("\n", " "))
+            self.last_message = tell_saved(self, "WardAudit", message, written)
             self.export_finished.emit(written)
 
         self.run_busy(op.success(done))

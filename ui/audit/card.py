@@ -88,9 +88,9 @@ class ItemCard(QFrame):
             " font-weight: bold; }"
         )
         place_row.addWidget(self.place_label, 1)
-        place_row.addWidget(self.critical_badge, 2)
         layout.addLayout(place_row)
         self._place_row = place_row
+        layout.addWidget(self.critical_badge)
 
         self.question = QLabel(self)
         self.question.setWordWrap(True)

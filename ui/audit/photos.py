@@ -52,7 +52,13 @@ class PreparedPhoto:
 
 def choose_photo_files(parent: QWidget | None) -> list[str]:
     """Ask for picture files (a modal dialog: tests replace this function)."""
-    paths, _ = QFileDialog.getOpenFileNames(parent, "Add photos to this item", "", PICTURE_FILTER)
+    from ui.widgets.files import last_folder, remember_folder
+
+    paths, _ = QFileDialog.getOpenFileNames(
+        parent, "Add photos to this item", str(last_folder("pictures")), PICTURE_FILTER
+    )
+    if paths:
+        remember_folder("pictures", Path(paths[0]).parent)
     return list(paths)
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.theme import MIN_TOUCH_PX, scaled_font, touch_sized
+from ui.widgets.layouts import OneLineLabel
 from wardaudit import clock
 from wardaudit.actions import overdue_days
 from wardaudit.model import Action, AuditRecord
@@ -61,11 +62,11 @@ class PreviousActionsPanel(QFrame):
         self.rows: dict[str, tuple[QLabel, QPushButton, QPushButton]] = {}
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(8, 4, 8, 4)
+        outer.setContentsMargins(8, 0, 4, 0)
         outer.setSpacing(4)
         top = QHBoxLayout()
-        self.headline = QLabel(self)
-        self.headline.setWordWrap(True)
+        self.headline = OneLineLabel()
+        self.headline.setParent(self)
         self.headline.setFont(scaled_font(self.headline, 1.0, bold=True))
         self.headline.setAccessibleName("Actions left open at earlier audits")
         self.toggle_button = touch_sized(QPushButton("Show them", self))

@@ -65,6 +65,7 @@ TYPING_GAP_MS = 500
 and none came just before it while she was typing. Two keys closer than this are typing (most
 people type a word's letters 150–400 ms apart), so the first letter of "Patient bay…" never
 answers Partly: the letters go into the note instead."""
+FOLD_AT_POINTS = 19.0  # from 175% text the item list folds away (the base is 11 pt)
 TEXT_INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox)
 ANSWERED: tuple[Change, ...] = ("audits", "actions")  # an answer may raise or withdraw an action
 
@@ -115,6 +116,8 @@ class AuditScreen(QWidget):
         self.header = AuditHeader(self)
         self.header.leave_button.clicked.connect(self._leave)
         self.header.summary_button.clicked.connect(self.show_summary)
+        self.header.items_button.toggled.connect(self._items_toggled)
+        self._folded = False
         outer.addWidget(self.header)
         self._stack = QStackedWidget(self)
         outer.addWidget(self._stack, 1)
@@ -165,7 +168,7 @@ class AuditScreen(QWidget):
         self.item_list.item_chosen.connect(self._item_chosen)
         self.items_model = self.item_list.model
         self.tree = self.item_list.tree
-        self.tree.activated.connect(lambda _index: self.focus_card())
+        self.tree.activated.connect(lambda _index: self._item_activated())
 
         self.card_scroll = QScrollArea(splitter)
         self.card_scroll.setWidgetResizable(True)
@@ -225,6 +228,7 @@ class AuditScreen(QWidget):
         bind(("Ctrl+Return", "Ctrl+Enter"), self.show_summary)
         bind(("Ctrl+S",), self.save_now)
         bind(("Escape",), self._escape)
+        bind(("Ctrl+L",), self.header.items_button.toggle)
 
     # the contract with the main window ------------------------------------------------------
 
@@ -252,7 +256,48 @@ class AuditScreen(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self.item_list.size_answer_column()
+            self._update_fold()
         super().changeEvent(event)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._update_fold()
+
+    # the item list, folded away when the text is large -------------------------------------
+
+    @property
+    def items_folded(self) -> bool:
+        """True when the item list is folded away to give the card the room (large text or a
+        narrow window); "Item list (Ctrl+L)" opens it."""
+        return self._folded
+
+    def _update_fold(self) -> None:
+        """Fold the item list away when the card would not have room for four answers."""
+        if not hasattr(self, "item_list"):
+            return
+        letter = QApplication.font().pointSizeF()
+        folded = letter >= FOLD_AT_POINTS or self.width() < 60 * letter
+        if folded == self._folded:
+            return
+        self._folded = folded
+        self.header.items_button.setVisible(folded)
+        self.header.items_button.setChecked(False)
+        self.item_list.setVisible(not folded)
+
+    def _items_toggled(self, shown: bool) -> None:
+        if not self._folded:
+            self.header.items_button.setChecked(False)
+            return
+        self.item_list.setVisible(shown)
+        self.header.items_button.setAccessibleName(("Hide" if shown else "Show") + " the item list")
+        if shown:
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.focus_card()
+
+    def help_topic(self) -> str:
+        """Which guide F1 shows: answering, or the summary and sign-off."""
+        return "summary" if self._stack.currentWidget() is self.summary else "audit"
 
     def open_audit(self, audit_id: str) -> None:
         """Show an audit where it was left; a completed audit opens on its summary."""
@@ -610,9 +655,16 @@ class AuditScreen(QWidget):
         self.go_to_item(item_id)
         self.focus_card()
 
+    def _item_activated(self) -> None:
+        if self._folded:
+            self.header.items_button.setChecked(False)  # the panel folds away again
+        self.focus_card()
+
     def _item_chosen(self, item_id: str) -> None:
         if item_id != self._item_id:
             self._go_to(item_id)
+        if self._folded and self.header.items_button.isChecked() and not self.tree.hasFocus():
+            self.header.items_button.setChecked(False)
 
     # showing one item ----------------------------------------------------------------------
 

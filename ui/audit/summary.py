@@ -7,7 +7,7 @@ or for a locked audit who signed and the amendments (:mod:`ui.audit.signoff`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,15 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import errors as ui_errors
+from ui.audit import plan
 from ui.audit.signoff import LockedPanel, SignOffForm
 from ui.context import AppContext
-from ui.theme import MIN_TOUCH_PX, scaled_font
+from ui.theme import MIN_TOUCH_PX, is_high_contrast, scaled_font, touch_button
 from ui.widgets.chips import BandChip, RatingChip
 from ui.widgets.layouts import FlowLayout, clear_layout, heading_label, wrapped_label
-from wardaudit import clock
+from wardaudit import clock, palette, words
 from wardaudit.model import AuditRecord, HistoryEvent
 from wardaudit.risk import BAND_ORDER
-from wardaudit.words import NOT_SCORED, band_word, score_words, section_score_words
+from wardaudit.scoring import rate
+from wardaudit.words import NOT_SCORED, band_word, score_words
 
 COMPACT_UNANSWERED = 8  # more gaps than this are shown as rows of buttons
 
@@ -73,6 +76,29 @@ class SummaryPage(QWidget):
         top.addWidget(self.back_button)
         self._content.addLayout(top)
 
+        # After sign-off: the action plan in one click each, and printed.
+        self.plan_bar = QFrame(content)
+        bar = FlowLayout(self.plan_bar, spacing=8)
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.plan_pdf_button = touch_button(
+            "Action plan as PDF", tooltip="Save the action plan in your Documents folder as PDF"
+        )
+        self.plan_xlsx_button = touch_button(
+            "Action plan as Excel",
+            tooltip="Save the action plan in your Documents folder as an Excel workbook",
+        )
+        self.print_button = touch_button("Print the action plan…", tooltip="Print it")
+        for button in (self.plan_pdf_button, self.plan_xlsx_button, self.print_button):
+            button.setParent(self.plan_bar)
+            bar.addWidget(button)
+        self.plan_pdf_button.clicked.connect(lambda: self.save_plan("pdf"))
+        self.plan_xlsx_button.clicked.connect(lambda: self.save_plan("xlsx"))
+        self.print_button.clicked.connect(self.print_plan)
+        self.plan_bar.setVisible(False)
+        self.last_message: object = None
+        self.last_op: object = None
+        self._content.addWidget(self.plan_bar)
+
         self._report = QVBoxLayout()
         self._report.setSpacing(14)
         self._content.addLayout(self._report)
@@ -108,6 +134,7 @@ class SummaryPage(QWidget):
             self._report.addWidget(self._unanswered_block(record, missing, parent))
         self.signoff.setVisible(in_progress)
         self.locked.setVisible(not in_progress)
+        self.plan_bar.setVisible(not in_progress)
         if in_progress:
             self.signoff.show_record(record, first_time=first_time)
         else:
@@ -129,11 +156,32 @@ class SummaryPage(QWidget):
         else:
             target = self.signoff.sign_off_button
         target.setFocus(Qt.FocusReason.OtherFocusReason)
-        if record.audit.status == "in_progress":
-            self._scroll.ensureWidgetVisible(target)
-        else:
-            # a locked audit opens on its score and breaches; Amend is a Tab away
-            self._scroll.verticalScrollBar().setValue(0)
+        # The summary opens at its top, on the score, the rating and the breaches: she reads
+        # those before she signs; the form is a Tab (or a scroll) away.
+        self.scroll_to_top()
+        QTimer.singleShot(0, self.scroll_to_top)
+
+    def scroll_to_top(self) -> None:
+        self._scroll.verticalScrollBar().setValue(0)
+
+    @property
+    def scroll_position(self) -> int:
+        return self._scroll.verticalScrollBar().value()
+
+    # --- the action plan --------------------------------------------------------------------
+
+    def save_plan(self, kind: str) -> None:
+        if self._record is None or self._record.audit.status != "completed":
+            return
+        self.last_op = plan.save_plan(self, self.ctx, self._record, kind)
+
+    def print_plan(self) -> None:
+        if self._record is None or self._record.audit.status != "completed":
+            return
+        try:
+            plan.print_plan(self, self._record)
+        except Exception as error:  # shown to the matron and logged; nothing was changed
+            ui_errors.show_error(self, error)
 
     def _escape(self) -> None:
         if self._record is not None and self._record.audit.status == "in_progress":
@@ -177,7 +225,7 @@ class SummaryPage(QWidget):
         )
         for item_id in breaches:
             item = record.checklist.item(item_id)
-            label = wrapped_label(f"{item_id}: {item.question} Answer: No.", box, bold=True)
+            label = wrapped_label(f"{item_id}: {item.question} Answered No.", box, bold=True)
             label.setStyleSheet(
                 "QLabel { border-left: 6px solid palette(text); padding-left: 8px; }"
             )
@@ -214,29 +262,38 @@ class SummaryPage(QWidget):
         return box
 
     def _section_block(self, record: AuditRecord, parent: QWidget) -> QWidget:
+        """Each section's bar in the colour of the rating its score would earn, with the word."""
         box = QWidget(parent)
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(heading_label("Sections", box), 0, 0, 1, 4)
+        grid.addWidget(heading_label("Sections", box), 0, 0, 1, 5)
+        colours = palette.screen(is_high_contrast())
+        thresholds = record.checklist.thresholds
+        breached = set(record.score.critical_items)
+        self.section_ratings: dict[str, str | None] = {}
         for row, section in enumerate(record.score.sections, start=1):
             grid.addWidget(wrapped_label(section.title, box), row, 0)
+            items = {i.id for i in record.checklist.section(section.id).items}
+            rating = rate(section.score, bool(items & breached), thresholds)
+            self.section_ratings[section.id] = rating
+            swatch = colours.rating(rating)
             bar = QProgressBar(box)
             bar.setRange(0, 1000)
             bar.setTextVisible(False)
             bar.setMinimumWidth(160)
-            number = section_score_words(section)  # as the action plan says it
-            if section.score is None:
-                bar.setValue(0)
-                bar.setEnabled(False)
-            else:
-                bar.setValue(round(float(section.score) * 10))
-            bar.setAccessibleName(f"{section.title}: {number}")
+            bar.setStyleSheet(f"QProgressBar::chunk {{ background: {swatch.fill}; }}")
+            number = words.section_score_words(section)
+            bar.setValue(0 if section.score is None else round(float(section.score) * 10))
+            word = words.rating_word(rating)
+            bar.setAccessibleName(f"{section.title}: {number}, {word}")
             grid.addWidget(bar, row, 1)
             value = QLabel(number, box)
             value.setFont(scaled_font(value, 1.0, bold=True))
             grid.addWidget(value, row, 2)
+            chip = RatingChip(rating, box)
+            grid.addWidget(chip, row, 3)
             grid.addWidget(
-                QLabel(f"{section.answered} of {section.applicable} answered", box), row, 3
+                QLabel(f"{section.answered} of {section.applicable} answered", box), row, 4
             )
         grid.setColumnStretch(1, 1)
         return box

@@ -54,7 +54,7 @@ from ui.board.tiles import SummaryTiles
 from ui.context import AppContext, Change
 from ui.ops import Op
 from ui.theme import colours, loading_bar, touch_button
-from ui.widgets.files import FORMATS, FileChooser
+from ui.widgets.files import FORMATS, FileChooser, tell_saved
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
 from ui.widgets.screen import Screen
@@ -499,9 +499,11 @@ class BoardScreen(Screen):
 
         def shown(written: Path) -> None:
             self.status_label.setText(f"Board report saved: {written}")
-            self.tell(
+            self.last_message = tell_saved(
+                self,
                 "Board report saved",
                 f"The board report for {board_period_words(board)} was saved as {written.name}.",
+                written,
                 f"It is in {written.parent}.",
             )
 
@@ -547,9 +549,11 @@ class BoardScreen(Screen):
             )
             since_words = f" signed off or changed since {clock.uk_date(since)}" if since else ""
             self.status_label.setText(f"Exchange file saved: {path}")
-            self.tell(
+            self.last_message = tell_saved(
+                self,
                 "Exchange file saved",
                 f"The exchange file {path.name} holds {held}{since_words}.",
+                path,
                 f"It is in {path.parent}. Import it on the other laptop or in the quality "
                 "team's database.",
             )

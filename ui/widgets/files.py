@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from exports.documents import KIND_WORDS
 
@@ -50,6 +51,69 @@ def documents_folder() -> Path:
     return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
 
+def pictures_folder() -> Path:
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    return Path(pictures) if pictures and Path(pictures).is_dir() else documents_folder()
+
+
+FOLDER_SETTING = "folders/{kind}"
+
+
+def last_folder(kind: Literal["documents", "pictures"]) -> Path:
+    """The folder she last used for documents or pictures, on this laptop; at first her own
+    Documents or Pictures folder, never the app's folder."""
+    from ui.theme import display_settings
+
+    saved = display_settings().value(FOLDER_SETTING.format(kind=kind))
+    if saved and Path(str(saved)).is_dir():
+        return Path(str(saved))
+    return pictures_folder() if kind == "pictures" else documents_folder()
+
+
+def remember_folder(kind: Literal["documents", "pictures"], folder: Path) -> None:
+    from ui.theme import display_settings
+
+    settings = display_settings()
+    settings.setValue(FOLDER_SETTING.format(kind=kind), str(folder))
+    settings.sync()
+
+
+def open_file(path: Path) -> bool:
+    """Open a saved document in the program the laptop uses for it (a test replaces this)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def show_in_folder(path: Path) -> bool:
+    """Open the folder that holds a saved document."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+
+def tell_saved(
+    parent: QWidget, title: str, text: str, path: Path, details: str = ""
+) -> QMessageBox:
+    """Say a file was saved, with "Open" and "Show in folder" beside OK; it does not stop the
+    app while open. Every export in the app ends here."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setAccessibleName(title)
+    if details:
+        box.setInformativeText(details)
+    opener = box.addButton("Open", QMessageBox.ButtonRole.ActionRole)
+    folder = box.addButton("Show in folder", QMessageBox.ButtonRole.ActionRole)
+    opener.setAccessibleName(f"Open {Path(path).name}")
+    folder.setAccessibleName(f"Show {Path(path).name} in its folder")
+    # An action button would close the box; these open the file or folder and keep it open.
+    opener.clicked.disconnect()
+    folder.clicked.disconnect()
+    opener.clicked.connect(lambda: open_file(Path(path)))
+    folder.clicked.connect(lambda: show_in_folder(Path(path)))
+    box.setProperty("savedPath", str(path))
+    from ui.widgets.messages import open_dialog
+
+    return open_dialog(box)
+
+
 class FileChooser:
     """Save and open dialogs for one screen, remembering the folder last used there."""
 
@@ -59,10 +123,11 @@ class FileChooser:
 
     @property
     def folder(self) -> Path:
-        """Where the next dialog opens."""
+        """Where the next dialog opens: the folder last used (on any screen), at first her
+        Documents folder."""
         if self._folder is not None and self._folder.is_dir():
             return self._folder
-        return documents_folder()
+        return last_folder("documents")
 
     def save_path(self, caption: str, name: str, kind: FileKind) -> Path | None:
         """Ask where to save ``name`` (no suffix needed); None if she cancels."""
@@ -76,7 +141,7 @@ class FileChooser:
         path = Path(chosen)
         if path.suffix.casefold() != found.suffix:
             path = path.with_name(path.name + found.suffix)
-        self._folder = path.parent
+        self.remember(path)
         return path
 
     def open_path(self, caption: str, file_filter: str) -> Path | None:
@@ -102,3 +167,4 @@ class FileChooser:
     def remember(self, path: Path) -> None:
         """A file she chose another way (dropped on the window): its folder is next."""
         self._folder = Path(path).parent
+        remember_folder("documents", self._folder)

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 import ui.audit.photos
 import ui.errors
-from ui.actions.models import ActionTableModel
 from tests.ui.audit.test_audit_keyboard import settle
+from ui.actions.models import ActionTableModel
 from ui.audit import AuditScreen
 from ui.audit.models import MARKS, UNANSWERED_MARK, AuditItemsModel
 from ui.context import AppContext
@@ -543,17 +543,16 @@ def test_usable_at_double_text_size(
         press(Qt.Key.Key_Y)
         assert screen.current_item == "A08"
 
-        # In a narrower window the answer buttons fall into two rows and still fit.
+        # At double text the item list folds away; in a narrower window the buttons still fit.
+        assert screen.items_folded and not screen.item_list.isVisible()
         screen.resize(1024, 768)
 
-        def two_rows_that_fit() -> bool:
+        def buttons_that_fit() -> bool:
             buttons = [b for b in screen.answer_buttons.values() if b.isVisible()]
-            rows = {b.mapTo(viewport, b.rect().topLeft()).y() for b in buttons}
             rights = [b.mapTo(viewport, b.rect().topRight()).x() for b in buttons]
-            return len(rows) == 2 and max(rights) <= viewport.width()
+            return len(buttons) == 4 and max(rights) <= viewport.width()
 
-        qtbot.waitUntil(two_rows_that_fit)
-        assert screen.card.answer_columns == 2
+        qtbot.waitUntil(buttons_that_fit)
         assert screen.width() <= 1024
         screen.hide()
     finally:
