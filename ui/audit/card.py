@@ -60,8 +60,8 @@ class ItemCard(QFrame):
         )
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(10)
+        layout.setContentsMargins(16, 6, 16, 6)
+        layout.setSpacing(6)
 
         # What was just saved, with a way straight back (answers move on automatically).
         self.last_strip = QFrame(self)
