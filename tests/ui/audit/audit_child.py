@@ -2,7 +2,8 @@
 
 Run by test_killed_app.py as ``python audit_child.py DATABASE AUDIT_ID``: the test kills
 this process with SIGKILL part-way through and checks that every item printed here is
-answered in the database.
+answered in the database. With ``draft`` after the audit id it types a note on the first
+item instead, prints ``draft ITEM`` once "Draft saved" is shown, and waits to be killed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -26,7 +29,22 @@ from wardaudit.store import Store
 MOST_PRESSES = 5000  # stop on its own if nobody kills it
 
 
-def main(database: str, audit_id: str) -> int:
+DRAFT_TEXT = "Anti-ligature door handle loose"
+
+
+def type_a_draft(app: QApplication, screen: AuditScreen) -> int:
+    item = screen.current_item
+    screen.note.setFocus()
+    QTest.keyClicks(screen.note, DRAFT_TEXT)
+    while not screen.saved_text.startswith("Draft saved"):
+        app.processEvents()
+        time.sleep(0.01)
+    print(f"draft {item}", flush=True)
+    while True:  # nothing more: the test kills this process now
+        time.sleep(0.1)
+
+
+def main(database: str, audit_id: str, mode: str = "answers") -> int:
     app = QApplication([])
 
     def error(_parent: object, problem: BaseException, title: str = "") -> None:
@@ -43,11 +61,19 @@ def main(database: str, audit_id: str) -> int:
     saves: list[str] = []
     screen.progress_changed.connect(saves.append)
     print("ready", flush=True)
+    if mode == "draft":
+        return type_a_draft(app, screen)
     keys = itertools.cycle([Qt.Key.Key_Y, Qt.Key.Key_N, Qt.Key.Key_Y, Qt.Key.Key_A])
     for _ in range(MOST_PRESSES):
         item = screen.current_item
         before = len(saves)
-        QTest.keyClick(QApplication.focusWidget() or screen, next(keys))
+        key = next(keys)
+        QTest.keyClick(QApplication.focusWidget() or screen, key)
+        while screen.answer_pending:  # one key at a time, as she answers
+            app.processEvents()
+            time.sleep(0.01)
+        if key == Qt.Key.Key_N:
+            QTest.keyClick(QApplication.focusWidget() or screen, Qt.Key.Key_Return)
         if (
             len(saves) > before
             and screen.last_saved_item == item
@@ -58,4 +84,4 @@ def main(database: str, audit_id: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(*sys.argv[1:4]))

@@ -75,3 +75,31 @@ def test_a_killed_app_loses_no_answer_shown_as_saved(tmp_path: Path, checklist: 
         noes = {item for item, answer in record.answers.items() if answer.value == "no"}
         assert noes, errors
         assert noes <= raised, f"a No without its action: {sorted(noes - raised)}"
+
+
+def test_a_killed_app_keeps_a_draft_shown_as_saved(tmp_path: Path, checklist: Checklist) -> None:
+    """SIGKILL right after "Draft saved": the note typed before the answer is there next time."""
+    database = tmp_path / "wardaudit.sqlite3"
+    with Store.open(database) as store:
+        ward = store.wards.add(site="Test site", name="Test Ward", sex="mixed")
+        audit_id = store.audits.start(ward.id, checklist).id
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, str(CHILD), str(database), audit_id, "draft"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        lines = read_lines(process, 1)
+    finally:
+        process.kill()
+        _rest, errors = process.communicate()
+    assert lines[:1] == ["ready"] and lines[1].startswith("draft "), errors
+    item = lines[1].split()[1]
+    with Store.open(database) as store:
+        drafts = {(d.item, d.field): d.text for d in store.audits.drafts(audit_id)}
+    assert drafts == {(item, "note"): "Anti-ligature door handle loose"}
