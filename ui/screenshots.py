@@ -96,17 +96,22 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
             shot("audit-in-progress.png")
 
             screen.focus_card()
-            QTest.keyClick(screen, Qt.Key.Key_N)
-            _wait(app, lambda: screen.current_item != target, 5)
-            QTest.keyClick(screen.focusWidget() or screen, Qt.Key.Key_PageUp)
-            _wait(app, lambda: screen.current_item == target, 2)
-            if screen.current_item != target:
-                screen.go_to_item(target)  # the key did not reach the shortcut offscreen
-            shot("no-answer-action.png")
+            QTest.keyClick(screen.card, Qt.Key.Key_N)
+            _wait(app, lambda: not screen.answer_pending, 5)
+            _wait(app, lambda: screen.action_panel.isVisible(), 5)
+            shot("no-answer-action.png")  # the action in place, Enter to accept it
+            QTest.keyClick(app.focusWidget() or screen, Qt.Key.Key_Return)
+
+            # A sentence typed on the card goes into the note, and answers nothing.
+            screen.focus_card()
+            QTest.keyClicks(screen.card, "Patient bay has no risk assessment")
+            _wait(app, lambda: not screen.answer_pending, 5)
+            shot("typing-goes-to-the-note.png")
 
             completed = [a for a in store.audits.list(status="completed") if a.critical_breach]
             latest = completed[0] if completed else store.audits.list(status="completed")[0]
             window.open_audit(latest.id)
+            _wait(app, lambda: screen.summary.scroll_position == 0, 2)
             shot("summary.png")
 
         window.show_page("actions")

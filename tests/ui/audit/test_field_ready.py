@@ -221,7 +221,7 @@ def test_the_action_is_in_view_at_1366_by_768_and_withdrawal_is_said(
     panel = screen.action_panel
     for field in (panel.description, panel.owner, panel.likelihood, panel.band, panel.due):
         top = field.mapTo(viewport, field.rect().topLeft()).y()
-        assert 0 <= top and top + field.height() <= viewport.height(), field.accessibleName()
+        assert top >= 0 and top + field.height() <= viewport.height(), field.accessibleName()
     assert panel.band.text().endswith(("Low", "Moderate", "High", "Extreme"))
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert screen.current_item != "A07"
@@ -338,7 +338,9 @@ def test_after_sign_off_the_summary_opens_at_the_top_with_the_plan_one_click_awa
         box.close()  # type: ignore[attr-defined]
     from pypdf import PdfReader
 
-    assert "A07" in "".join(page.extract_text() for page in PdfReader(written.with_suffix(".pdf")).pages)
+    assert "A07" in "".join(
+        page.extract_text() for page in PdfReader(written.with_suffix(".pdf")).pages
+    )
 
     printed = tmp_path / "printed.pdf"
 
