@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ui.theme import scaled_font, touch_sized
 from ui.widgets.chips import RatingChip
-from ui.widgets.layouts import FlowLayout
+from ui.widgets.layouts import FlowLayout, OneLineLabel
 from wardaudit import clock
 from wardaudit.model import AuditRecord
 from wardaudit.words import NONE_MARK, critical_breaches_words, score_words
@@ -34,11 +34,13 @@ class AuditHeader(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 4, 8, 4)
-        self.ward_label = QLabel(self)
+        # One line each (cut with "…", the whole in the tooltip): at 200% text the item keeps
+        # the room, and the answer buttons stay in view.
+        self.ward_label = OneLineLabel()
+        self.ward_label.setParent(self)
         self.ward_label.setFont(scaled_font(self.ward_label, 1.3, bold=True))
-        self.ward_label.setWordWrap(True)
-        self.checklist_label = QLabel(self)
-        self.checklist_label.setWordWrap(True)
+        self.checklist_label = OneLineLabel()
+        self.checklist_label.setParent(self)
         self.leave_button = touch_sized(QPushButton("Leave audit", self))
         self.leave_button.setAccessibleName("Leave audit (everything is saved)")
         self.leave_button.setToolTip("Every answer is already saved; you can resume later.")
