@@ -10,7 +10,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from wardaudit import clock
-from wardaudit.actions import STILL_TO_DO
 from wardaudit.checklist import Item
 from wardaudit.errors import InvalidInput, NotFound
 from wardaudit.model import (
