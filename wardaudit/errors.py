@@ -71,6 +71,28 @@ class StoreError(WardAuditError):
     """The database cannot be used as asked."""
 
 
+class ChecklistVersionClash(StoreError):
+    """The database already holds this checklist id and version with different content.
+
+    Audits are pinned to the content they were answered against; two contents under one
+    version would make "version 2" mean two things in the same record.
+    """
+
+    def __init__(self, checklist_id: str, version: int, source: str, held_since: str) -> None:
+        self.checklist_id = checklist_id
+        self.version = version
+        self.source = source
+        where = f" in {source}" if source else ""
+        super().__init__(
+            f"the checklist '{checklist_id}' version {version}{where} differs from the "
+            f"version {version} this database already holds (in use since {held_since}), so it "
+            "was not used: audits keep the content they were answered against, and one version "
+            "cannot mean two things. If the file was changed on purpose, increase its "
+            "'version' (or give it its own 'id') and try again; otherwise put back the file "
+            "as it was"
+        )
+
+
 class DatabaseDamaged(StoreError):
     """The database file failed its integrity check or is not a WardAudit database."""
 

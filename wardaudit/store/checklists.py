@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from wardaudit import clock
 from wardaudit.checklist import Checklist, from_canonical_json
+from wardaudit.errors import ChecklistVersionClash
 from wardaudit.scoring import Packing
 
 if TYPE_CHECKING:
@@ -27,7 +28,11 @@ class Checklists:
         self._packings: dict[int, Packing] = {}
 
     def register(self, checklist: Checklist) -> None:
-        """Keep the exact content of a checklist version so audits stay pinned to it."""
+        """Keep the exact content of a checklist version so audits stay pinned to it.
+
+        Raises ChecklistVersionClash when the database already holds this id and version
+        with different content: a version, once used, means one content for ever.
+        """
         self._version_rowid(checklist)
 
     def for_audit(self, audit_ref: str) -> Checklist:
@@ -43,6 +48,21 @@ class Checklists:
         if row:
             return int(row[0][0])
         with self._db.transaction() as conn:
+            row = conn.execute(
+                "SELECT id FROM checklist_versions WHERE content_hash = ?",
+                (checklist.content_hash,),
+            ).fetchall()
+            if row:  # registered by another process a moment ago
+                return int(row[0][0])
+            held = conn.execute(
+                "SELECT registered_at FROM checklist_versions WHERE checklist_id = ? AND version = ?"
+                " ORDER BY id LIMIT 1",
+                (checklist.id, checklist.version),
+            ).fetchone()
+            if held is not None:
+                raise ChecklistVersionClash(
+                    checklist.id, checklist.version, checklist.source, clock.uk_date(held[0])
+                )
             return version_rowid_in(conn, checklist)
 
     def _checklist(self, version_rowid: int) -> Checklist:
