@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from wardaudit import clock
-from wardaudit.checklist import Checklist, Item
+from wardaudit.checklist import DESIGNATION_WORDS, Checklist, Item
 from wardaudit.errors import AuditIncomplete, AuditLocked, InvalidInput, NotFound
 from wardaudit.model import (
     AUDIT_STATUSES,
@@ -52,6 +52,21 @@ _AUDIT_SELECT = """
 """
 
 
+def _check_designation(checklist: Checklist, ward: Ward) -> None:
+    """A checklist is answered only on the wards it is written for: its ``designations``."""
+    if ward.sex not in checklist.designations:
+        names = [DESIGNATION_WORDS[d].lower() for d in checklist.designations]
+        written_for = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        raise InvalidInput(
+            f"{checklist.label} is written for {written_for} wards only, and {ward.name} is a "
+            f"{ward.designation.lower()} ward, so it cannot be audited with it. Choose a "
+            f"checklist written for {ward.designation.lower()} wards, or correct the ward's "
+            "designation if it is wrong"
+        )
+    if not checklist.applicable_items(ward.sex):
+        raise InvalidInput(f"no item of {checklist.label} applies to a {ward.sex} ward")
+
+
 @dataclass(frozen=True)
 class AuditRow:
     """What the other repositories need to know of an audit to change it."""
@@ -75,8 +90,7 @@ class Audits:
     def start(self, ward_ref: str, checklist: Checklist, *, by: str = "") -> Audit:
         """Start an audit of a ward, pinned to this exact checklist content."""
         ward = self._store.wards.get(ward_ref)
-        if not checklist.applicable_items(ward.sex):
-            raise InvalidInput(f"no item of {checklist.label} applies to a {ward.sex} ward")
+        _check_designation(checklist, ward)
         version_rowid = self._store.checklists._version_rowid(checklist)
         with self._db.transaction() as conn:
             existing = conn.execute(
@@ -396,6 +410,7 @@ class Audits:
         """
         matrix = self._store.risk_matrix
         ward = self._store.wards.get(ward_ref)
+        _check_designation(checklist, ward)
         applicable = checklist.applicable_items(ward.sex)
         missing = [item.id for item in applicable if item.id not in answers]
         if missing:
