@@ -20,6 +20,9 @@ from wardaudit.store import TRUST_NAME_SETTING, Store
 
 DEMO_CHECKLIST = "sexual-safety-environment"
 MONTHS = 24
+# The latest months are audited on the newest checklist version and older months on the one
+# before, as in a trust that moved to a new version, so the board's versions note is seen.
+NEWEST_VERSION_MONTHS = 4
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,8 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
             "empty database (use --db with a new file)"
         )
     checklist = library.latest(DEMO_CHECKLIST)
+    earlier = [c for c in library.versions.get(DEMO_CHECKLIST, []) if c.version < checklist.version]
+    previous = earlier[-1] if earlier else checklist
     rng = random.Random(seed)
     store.settings.set(TRUST_NAME_SETTING, TRUST_NAME)
     for ward in WARDS:
@@ -223,6 +228,7 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
                 hour=rng.randint(9, 16), minute=rng.randint(0, 59), second=0, microsecond=0
             )
             quality = _quality(ward, month_index, rng)
+            used = checklist if month_back <= NEWEST_VERSION_MONTHS else previous
             who, role = rng.choice(AUDITORS)
             team = [TeamMember(who, role)]
             if rng.random() < 0.4:
@@ -231,8 +237,8 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
                 team.append(TeamMember("Patient representative", "Patient assessor", True))
             store.audits.import_completed(
                 ward.name,
-                checklist,
-                answers=_answers(checklist, ward, quality, rng, when),
+                used,
+                answers=_answers(used, ward, quality, rng, when),
                 started_at=(when - timedelta(minutes=rng.randint(40, 90))).isoformat(
                     timespec="seconds"
                 ),
