@@ -3,7 +3,8 @@
 The rules are DESIGN.md's: a ward's score for a period is its latest completed audit in
 that period; a site's or the trust's figure is the mean of its wards' scores, shown with
 the number of wards; a ward with no audit in the period is not audited, never zero; and
-when the wards compared used different checklist versions, the figures say so. Below the
+when the wards compared were judged under different checklist versions or settings, or
+answer different numbers of items by designation, the figures say so. Below the
 figures: what screens and documents show of them (the ranking, the monthly means, which
 actions a board report lists), worked out once for both.
 """
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
-from wardaudit import clock
+from wardaudit import clock, words
 from wardaudit.actions import band_rank, is_still_to_do
+from wardaudit.checklist import DESIGNATIONS, Checklist, JudgedUnder
 from wardaudit.errors import InvalidInput
 from wardaudit.model import Action, ScoredAudit, Ward
 from wardaudit.store import Store
@@ -56,6 +58,23 @@ class GroupFigure:
 
 
 @dataclass(frozen=True)
+class TrendJudging:
+    """One set of rules the scores over time were judged under, and the months it covers."""
+
+    judged: JudgedUnder
+    first: str  # YYYY-MM
+    last: str
+
+
+@dataclass(frozen=True)
+class DesignationItems:
+    """How many items each designation on the board answers under one set of rules."""
+
+    judged: JudgedUnder
+    items: tuple[tuple[str, int], ...]  # (designation, items that apply), in DESIGNATIONS order
+
+
+@dataclass(frozen=True)
 class Board:
     start: str  # YYYY-MM
     end: str
@@ -64,7 +83,21 @@ class Board:
     sites: tuple[GroupFigure, ...]
     trust: GroupFigure
     sections: tuple[tuple[str, str], ...]  # (id, title) of the checklist most wards used
-    versions_note: str | None
+    versions_note: str | None  # the wards' counted audits were judged under different rules
+    # what the wards' counted audits were judged under, with how many wards each
+    judged: tuple[tuple[JudgedUnder, int], ...] = ()
+    # the months of the scores over time judged under each set of rules
+    trend_judged: tuple[TrendJudging, ...] = ()
+    # items that apply to each designation on the board, under each set of rules
+    designation_items: tuple[DesignationItems, ...] = ()
+    trend_note: str | None = None  # the scores over time span versions or settings
+    designations_note: str | None = None  # designations answer different numbers of items
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Everything a reader must know before comparing the figures, in the order to read it."""
+        found = (self.versions_note, self.trend_note, self.designations_note)
+        return tuple(note for note in found if note)
 
 
 def _month(text: str) -> tuple[int, int]:
@@ -125,6 +158,7 @@ def board_figures(
     ward_ids = {w.id for w in wards}
     latest: dict[str, ScoredAudit] = {}
     trends: dict[str, list[float | None]] = {w: [None] * len(months) for w in ward_ids}
+    trend_rules: dict[tuple[str, int], JudgedUnder] = {}
     for audit in store.audits.completed_in_period(months[0], months[-1]):
         if audit.ward_id not in ward_ids:
             continue
@@ -136,9 +170,11 @@ def board_figures(
         ):
             latest[audit.ward_id] = audit
         trends[audit.ward_id][month_index[month]] = audit.score.overall
+        trend_rules[(audit.ward_id, month_index[month])] = audit.checklist.judged_under
     counts = store.actions.open_counts(today)
     figures = []
-    versions: dict[str, int] = {}
+    judged: dict[JudgedUnder, int] = {}
+    checklists: dict[JudgedUnder, Checklist] = {}
     section_titles: dict[str, tuple[tuple[str, str], ...]] = {}
     for ward in wards:
         open_actions, overdue = counts.get(ward.id, (0, 0))
@@ -162,7 +198,9 @@ def board_figures(
             continue
         checklist, score = found.checklist, found.score
         label = f"{checklist.title} v{checklist.version}"
-        versions[label] = versions.get(label, 0) + 1
+        rules = checklist.judged_under
+        judged[rules] = judged.get(rules, 0) + 1
+        checklists.setdefault(rules, checklist)
         section_titles[checklist.content_hash] = tuple((s.id, s.title) for s in checklist.sections)
         figures.append(
             WardFigure(
@@ -183,15 +221,69 @@ def board_figures(
         _group(name, [f for f in figures if f.ward.site == name])
         for name in sorted({f.ward.site for f in figures})
     )
-    note = None
-    if len(versions) > 1:
-        note = "Wards were audited against different checklist versions: " + "; ".join(
-            f"{label} ({n} ward{'s' if n != 1 else ''})" for label, n in sorted(versions.items())
-        )
+    counted = tuple(sorted(judged.items(), key=lambda pair: _rules_order(pair[0])))
+    trend = _trend_judgings(trend_rules, months)
+    designations = _designation_items(counted, checklists, figures)
     most_used = max(section_titles.values(), key=len, default=())
     return Board(
-        start, end, tuple(months), tuple(figures), sites, _group("Trust", figures), most_used, note
+        start,
+        end,
+        tuple(months),
+        tuple(figures),
+        sites,
+        _group("Trust", figures),
+        most_used,
+        words.versions_note_words(counted),
+        judged=counted,
+        trend_judged=trend,
+        designation_items=designations,
+        trend_note=words.trend_note_words(trend),
+        designations_note=words.designations_note_words(designations),
     )
+
+
+def _rules_order(rules: JudgedUnder) -> tuple[str, int, str, str]:
+    """Oldest version first, by title; then by the words of the settings."""
+    return (rules.title.casefold(), rules.version, rules.checklist_id, words.judging_words(rules))
+
+
+def _trend_judgings(
+    rules_by_month: dict[tuple[str, int], JudgedUnder], months: Sequence[str]
+) -> tuple[TrendJudging, ...]:
+    """The first and last month in which the scores over time were judged under each set."""
+    spans: dict[JudgedUnder, tuple[int, int]] = {}
+    for (_ward, index), rules in rules_by_month.items():
+        first, last = spans.get(rules, (index, index))
+        spans[rules] = (min(first, index), max(last, index))
+    return tuple(
+        TrendJudging(rules, months[first], months[last])
+        for rules, (first, last) in sorted(
+            spans.items(), key=lambda pair: (pair[1], _rules_order(pair[0]))
+        )
+    )
+
+
+def _designation_items(
+    counted: Sequence[tuple[JudgedUnder, int]],
+    checklists: dict[JudgedUnder, Checklist],
+    figures: Sequence[WardFigure],
+) -> tuple[DesignationItems, ...]:
+    """Under each set of rules used, how many items apply to each designation audited."""
+    present = {f.ward.sex for f in figures if f.audited}
+    result = []
+    for rules, _n in counted:
+        checklist = checklists[rules]
+        result.append(
+            DesignationItems(
+                rules,
+                tuple(
+                    (sex, len(checklist.applicable_items(sex)))
+                    for sex in DESIGNATIONS
+                    if sex in present and sex in checklist.designations
+                ),
+            )
+        )
+    return tuple(result)
 
 
 def _group(name: str, figures: list[WardFigure]) -> GroupFigure:

@@ -157,6 +157,37 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class SettingChoice:
+    """One setting as an audit was judged under it: its name, the value and its words."""
+
+    name: str
+    value: str
+    words: str  # the file's label for the value; empty where the file gives none
+
+
+@dataclass(frozen=True)
+class JudgedUnder:
+    """What an audit's questions, critical items and rating were judged under.
+
+    All of it is part of the checklist content an audit is pinned to (the settings' values
+    and the thresholds are in the content, so in its hash): an audit answered under v1
+    stays judged under v1's rules whatever the files say now. Equal values mean the same
+    rules, so a board can tell wards judged alike from wards that were not.
+    """
+
+    checklist_id: str
+    title: str
+    version: int
+    settings: tuple[SettingChoice, ...]
+    thresholds: Thresholds
+
+    @property
+    def label(self) -> str:
+        """ "Sexual safety: ward environment v2"."""
+        return f"{self.title} v{self.version}"
+
+
+@dataclass(frozen=True)
 class Checklist:
     id: str
     version: int
@@ -198,6 +229,25 @@ class Checklist:
     @property
     def label(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def setting_values(self) -> dict[str, str]:
+        """Each setting's value by name, as this content holds it."""
+        return {setting.name: setting.value for setting in self.settings}
+
+    @property
+    def judged_under(self) -> JudgedUnder:
+        """The version, settings and thresholds an audit of this content is judged under."""
+        return JudgedUnder(
+            checklist_id=self.id,
+            title=self.title,
+            version=self.version,
+            settings=tuple(
+                SettingChoice(s.name, s.value, dict(s.labels).get(s.value, ""))
+                for s in self.settings
+            ),
+            thresholds=self.thresholds,
+        )
 
 
 # --- validation -------------------------------------------------------------------------

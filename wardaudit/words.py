@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING, Protocol
 
 from wardaudit import clock
 from wardaudit.actions import STILL_TO_DO_FILTER
+from wardaudit.checklist import DESIGNATION_WORDS
 from wardaudit.model import ACTION_STATUS_WORDS, AUDIT_STATUS_WORDS
 from wardaudit.risk import BAND_WORDS
 from wardaudit.scoring import ANSWER_WORDS, RATING_WORDS, display_score
 
 if TYPE_CHECKING:
     from wardaudit.actions import WorkListFilters
-    from wardaudit.board import Board, GroupFigure, WardFigure
+    from wardaudit.board import Board, DesignationItems, GroupFigure, TrendJudging, WardFigure
+    from wardaudit.checklist import JudgedUnder, SettingChoice, Thresholds
     from wardaudit.model import Action, Audit, HistoryEvent, TeamMember
     from wardaudit.palette import Palette
-    from wardaudit.scoring import SectionScore
+    from wardaudit.scoring import AuditScore, SectionScore
 
 NONE_MARK = "–"  # a cell with nothing to say: never a zero
 NOT_AUDITED = "Not audited"
@@ -141,6 +143,74 @@ def team_words(team: Sequence[TeamMember]) -> str:
 def audit_day_words(audit: Audit) -> str:
     """The day the audit was signed off, or the day it started while still in progress."""
     return clock.uk_date(audit.completed_at or audit.started_at)
+
+
+# --- what an audit was judged under -----------------------------------------------------------
+
+JUDGED_UNDER = "Judged under"
+DESIGNATION_FILTER_WORDS = (
+    "to compare like with like, choose a designation in the Designation filter"
+)
+
+
+def percent_words(value: float) -> str:
+    """A threshold as its author wrote it: "90%", "82.5%"."""
+    return f"{value:g}%"
+
+
+def thresholds_words(thresholds: Thresholds) -> str:
+    """The rating rules: "Green at 90% or above, Amber at 75% or above, and no section below
+    75% for Green" (or "..., and no section floor")."""
+    rules = (
+        f"Green at {percent_words(thresholds.green)} or above, "
+        f"Amber at {percent_words(thresholds.amber)} or above"
+    )
+    if thresholds.section_floor is None:
+        return f"{rules}, and no section floor"
+    return f"{rules}, and no section below {percent_words(thresholds.section_floor)} for Green"
+
+
+def setting_words(setting: SettingChoice) -> str:
+    """A setting's value in the file's own words, or its name and value where it gives none."""
+    return setting.words or f"{setting.name.replace('_', ' ')}: {setting.value}"
+
+
+def judging_parts(judged: JudgedUnder) -> list[str]:
+    """The checklist and version, each setting's value, then the rating rules."""
+    return [
+        f"{judged.title}, version {judged.version}",
+        *(setting_words(s) for s in judged.settings),
+        thresholds_words(judged.thresholds),
+    ]
+
+
+def judging_words(judged: JudgedUnder) -> str:
+    """What an audit was judged under, without the heading (a workbook's value cell)."""
+    return "; ".join(judging_parts(judged))
+
+
+def judged_under_words(judged: JudgedUnder) -> str:
+    """ "Judged under: Sexual safety: ward environment, version 2; shared corridors ...;
+    same sex judged by biological sex (...); Green at 90% or above, Amber at 75% or above,
+    and no section below 75% for Green." """
+    return f"{JUDGED_UNDER}: {judging_words(judged)}."
+
+
+def floor_hold_words(score: AuditScore, thresholds: Thresholds) -> str:
+    """Why a ward scoring enough for Green is Amber: "Amber: the Sightlines and blind spots
+    section scored 60.0%, below the 75% every section must reach for Green." "" otherwise."""
+    if not score.held_by_floor or thresholds.section_floor is None:
+        return ""
+    below = [s for s in score.sections if s.id in score.below_floor and s.score is not None]
+    if not below:
+        return ""
+    first, rest = below[0], below[1:]
+    parts = [f"the {first.title} section scored {score_words(first.score)}"]
+    parts += [f"the {s.title} section {score_words(s.score)}" for s in rest]
+    return (
+        f"{rating_word('amber')}: {join_words(parts)}, below the "
+        f"{percent_words(thresholds.section_floor)} every section must reach for Green."
+    )
 
 
 # --- actions ----------------------------------------------------------------------------------
@@ -373,6 +443,95 @@ def checklist_words(board: Board) -> str:
         return board.versions_note
     used = sorted({f.checklist for f in board.wards if f.checklist})
     return f"All wards audited in the period used {used[0]}." if used else ""
+
+
+def _distinguishing(judgings: Sequence[JudgedUnder]) -> dict[JudgedUnder, str]:
+    """For judgings that share a label (one checklist version), the settings and rules that
+    tell them apart: "v2 with no shared corridor on the way to toilets ..."."""
+    found: dict[JudgedUnder, str] = {}
+    by_label: dict[str, list[JudgedUnder]] = {}
+    for judged in judgings:
+        by_label.setdefault(judged.label, []).append(judged)
+    for label, group in by_label.items():
+        if len(group) == 1:
+            found[group[0]] = label
+            continue
+        parts = {j: judging_parts(j)[1:] for j in group}
+        common = set.intersection(*(set(p) for p in parts.values()))
+        for judged in group:
+            differ = [p for p in parts[judged] if p not in common]
+            found[judged] = f"{label} with {'; '.join(differ)}" if differ else label
+    return found
+
+
+def versions_note_words(judgings: Sequence[tuple[JudgedUnder, int]]) -> str | None:
+    """When the wards compared were judged under different checklist versions or settings,
+    say so with the number of wards under each; None when they were all judged alike."""
+    if len(judgings) < 2:
+        return None
+    labels = {judged.label for judged, _ in judgings}
+    if len(labels) == len(judgings):
+        heading = "Wards were audited against different checklist versions"
+    elif len(labels) == 1:
+        heading = "Wards were judged under different settings of one checklist version"
+    else:
+        heading = "Wards were audited against different checklist versions and settings"
+    names = _distinguishing([judged for judged, _ in judgings])
+    listed = "; ".join(f"{names[judged]} ({plural(n, 'ward')})" for judged, n in judgings)
+    return (
+        f"{heading}: {listed}. Scores and ratings judged under different rules are not like "
+        "for like."
+    )
+
+
+def trend_note_words(judgings: Sequence[TrendJudging]) -> str | None:
+    """When the months of the scores over time were judged under different checklist versions
+    or settings: which was used when. None when every month was judged alike."""
+    if len(judgings) < 2:
+        return None
+    names = _distinguishing([t.judged for t in judgings])
+    listed = "; ".join(f"{names[t.judged]} ({period_words(t.first, t.last)})" for t in judgings)
+    labels = {t.judged.label for t in judgings}
+    if len(labels) == len(judgings):
+        what, change = "checklist versions", "version"
+    elif len(labels) == 1:
+        what, change = "settings of one checklist version", "setting"
+    else:
+        what, change = "checklist versions and settings", "version or setting"
+    return (
+        f"Scores over time span {what}: {listed}. A change in score where the {change} "
+        "changes may come from the checklist rather than the ward."
+    )
+
+
+def designations_note_words(counts: Sequence[DesignationItems]) -> str | None:
+    """Where the designations compared answer different numbers of items (mixed wards answer
+    more than single-sex ones), say so and point to the Designation filter."""
+    differing = [c for c in counts if len({n for _, n in c.items}) > 1]
+    if not differing:
+        return None
+
+    def listed(entry: DesignationItems) -> str:
+        ordered = sorted(entry.items, key=lambda pair: -pair[1])
+        return join_words([f"{DESIGNATION_WORDS[sex].lower()} wards {n}" for sex, n in ordered])
+
+    if len(differing) == 1:
+        detail = listed(differing[0])
+    else:
+        detail = "; ".join(f"under {entry.judged.label}, {listed(entry)}" for entry in differing)
+    return (
+        f"Wards of different designations answer different numbers of items ({detail}), so "
+        f"their scores are not like for like: {DESIGNATION_FILTER_WORDS}."
+    )
+
+
+def judged_under_lines(board: Board) -> list[str]:
+    """Each set of rules the wards' counted audits were judged under, with how many wards:
+    "Judged under: ...; ... (9 wards)." One line per set."""
+    return [
+        f"{JUDGED_UNDER}: {judging_words(judged)} ({plural(n, 'ward')})."
+        for judged, n in board.judged
+    ]
 
 
 def heat_range_words(lowest: float, upper: float | None) -> str:
