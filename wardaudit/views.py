@@ -152,6 +152,9 @@ def audit_json(record: AuditRecord) -> dict[str, Any]:
             "rating": score.rating,
             "critical_breach": score.critical_breach,
             "critical_items": list(score.critical_items),
+            # the sections below the section floor, and whether they hold a Green at Amber
+            "below_floor": list(score.below_floor),
+            "held_by_floor": score.held_by_floor,
             "answered": score.answered,
             "applicable": score.applicable,
             "sections": [
