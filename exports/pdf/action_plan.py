@@ -69,6 +69,8 @@ from wardaudit.words import (
     answer_word,
     audit_day_words,
     critical_breaches_words,
+    floor_hold_words,
+    judged_under_words,
     person_words,
     rating_word,
     risk_words,
@@ -193,6 +195,16 @@ def _score_box(record: AuditRecord) -> Any:
     return table
 
 
+def _judged_under(record: AuditRecord) -> list[Any]:
+    """The version, settings and rating rules the audit was judged under; and, when the
+    section floor holds the rating at Amber, which section does it."""
+    story = [para(judged_under_words(record.checklist.judged_under), SMALL)]
+    held = floor_hold_words(record.score, record.checklist.thresholds)
+    if held:
+        story += [Spacer(1, 1.5 * mm), para(held, style("held", 9.5, bold=True))]
+    return story
+
+
 def _breaches(record: AuditRecord, today: date) -> list[Any]:
     """Critical breaches in words, before anything else an estates officer reads."""
     items = record.score.critical_items
@@ -308,8 +320,8 @@ def _answer_record(record: AuditRecord) -> list[Any]:
         PageBreak(),
         para("Appendix: the full answer record", HEADING),
         para(
-            f"{record.checklist.title}, version {record.checklist.version}. Critical items "
-            "are marked; a critical item answered No is a critical breach.",
+            f"{judged_under_words(record.checklist.judged_under)} Critical items are marked; "
+            "a critical item answered No is a critical breach.",
             SMALL,
         ),
         Spacer(1, 2 * mm),
@@ -405,7 +417,9 @@ def write_action_plan(
         ),
         Spacer(1, 5 * mm),
         cover_top,
-        Spacer(1, 4 * mm),
+        Spacer(1, 2 * mm),
+        *_judged_under(record),
+        Spacer(1, 3 * mm),
         *_breaches(record, today),
         Spacer(1, 4 * mm),
         KeepTogether(

@@ -78,9 +78,9 @@ from wardaudit.words import (
     attention_lines,
     board_period_words,
     breach_words,
-    checklist_words,
     group_words,
     heat_key_words,
+    judged_under_lines,
     month_words,
     n_words,
     plural,
@@ -625,8 +625,8 @@ def write_board_report(
         para(subtitle, SUBTITLE),
         Spacer(1, 3 * mm),
     ]
-    if board.versions_note:
-        story += [para(board.versions_note, NOTE), Spacer(1, 2 * mm)]
+    for note in board.notes:
+        story += [para(note, NOTE), Spacer(1, 2 * mm)]
     story += [_tiles(board, today), Spacer(1, 2.5 * mm)]
     for line in attention_lines(board):
         story.append(para(line, NOTE))
@@ -673,8 +673,8 @@ def write_board_report(
         ),
         _ranking_table(ranked(board.wards)),
     ]
-    versions = "" if board.versions_note else checklist_words(board)
-    story += [Spacer(1, 1.5 * mm), para(f"{' '.join(BOARD_RULES)} {versions}".strip(), SMALL)]
+    judged = " ".join(judged_under_lines(board))
+    story += [Spacer(1, 1.5 * mm), para(f"{' '.join(BOARD_RULES)} {judged}".strip(), SMALL)]
     for site in board.sites:
         story += _site_page(board, site)
     if actions is not None:

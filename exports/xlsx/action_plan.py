@@ -21,7 +21,16 @@ from exports.xlsx.base import (
 from wardaudit import clock
 from wardaudit.actions import by_risk
 from wardaudit.model import AuditRecord
-from wardaudit.words import answer_word, audit_day_words, person_words, rating_word, team_words
+from wardaudit.words import (
+    JUDGED_UNDER,
+    answer_word,
+    audit_day_words,
+    floor_hold_words,
+    judging_words,
+    person_words,
+    rating_word,
+    team_words,
+)
 
 
 def write_action_plan(record: AuditRecord, path: Path | str, *, trust: str = "") -> Path:
@@ -60,6 +69,7 @@ def _plan_summary(book: Any, record: AuditRecord, trust: str, today: date) -> No
         (f"Critical breach {item}", record.checklist.item(item).question)
         for item in score.critical_items
     ]
+    held = floor_hold_words(score, record.checklist.thresholds)
     sections = [
         (
             section.title,
@@ -76,6 +86,7 @@ def _plan_summary(book: Any, record: AuditRecord, trust: str, today: date) -> No
         ("Designation", ward.designation),
         ("Service", ward.service),
         ("Checklist", f"{audit.checklist_title} (version {audit.checklist_version})"),
+        (JUDGED_UNDER, judging_words(record.checklist.judged_under)),
         ("Audit status", "Signed off" if audit.status == "completed" else "In progress"),
         ("Started", _iso_date(audit.started_at)),
         ("Signed off", _iso_date(audit.completed_at)),
@@ -86,6 +97,7 @@ def _plan_summary(book: Any, record: AuditRecord, trust: str, today: date) -> No
             None if score.overall is None else round(float(score.overall), 1),
         ),
         ("Rating", rating_word(score.rating)),
+        *((("Held at Amber", held),) if held else ()),
         ("Critical breaches", len(score.critical_items)),
         *breaches,
         ("Answered", f"{score.answered} of {score.applicable}"),

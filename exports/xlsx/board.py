@@ -56,11 +56,13 @@ from wardaudit.palette import WORKBOOK
 from wardaudit.words import (
     BOARD_REPORT_TITLE,
     BOARD_RULES,
+    JUDGED_UNDER,
     NOT_AUDITED,
     board_period_words,
     checklist_words,
     group_words,
     heat_key_words,
+    judged_under_lines,
     month_words,
     rating_word,
     ward_rating_words,
@@ -141,6 +143,12 @@ def _summary(
         ("Sites", len(board.sites)),
         ("Wards", len(board.wards)),
         ("Checklist versions", checklist_words(board) or "No ward was audited in the period."),
+        *((("Scores over time", board.trend_note),) if board.trend_note else ()),
+        *((("Designations", board.designations_note),) if board.designations_note else ()),
+        *(
+            (JUDGED_UNDER if n == 0 else "", line)
+            for n, line in enumerate(judged_under_lines(board))
+        ),
         ("How the figures are worked out", BOARD_RULES[0]),
         *(("", rule) for rule in BOARD_RULES[1:]),
         ("Actions sheet", actions_note),
