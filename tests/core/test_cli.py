@@ -237,3 +237,51 @@ def test_entry_point_module_runs() -> None:
         [sys.executable, "-m", "wardaudit", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("WardAudit")
+
+
+SINGLE_SEX_CHECKLIST = """\
+format = 1
+id = "single-sex-night"
+version = 1
+title = "Night-time checks on single-sex wards"
+designations = ["male", "female"]
+
+[[sections]]
+id = "night"
+title = "Night"
+
+[[sections.items]]
+id = "N01"
+question = "Is every bedroom corridor lit at night?"
+guidance = "No dark stretches: poor lighting makes blind spots when fewer staff are on."
+applies_to = ["male", "female"]
+risk = { likelihood = 3, consequence = 3 }
+owner = "Estates"
+action = "Report failed lamps to estates as urgent."
+sources = ["HBN 03-01 (2013)"]
+"""
+
+
+def test_audit_start_refuses_a_designation_the_checklist_leaves_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "trust-checklists"
+    folder.mkdir()
+    (folder / "night.toml").write_text(SINGLE_SEX_CHECKLIST, encoding="utf-8")
+    monkeypatch.setenv("WARDAUDIT_CHECKLISTS", str(folder))
+    db = str(tmp_path / "cli.sqlite3")
+    for name, sex in (("Juniper Ward", "mixed"), ("Rowan Ward", "female")):
+        status, _, _ = run(
+            capsys, "--db", db, "wards", "add", "--site", "S", "--name", name, "--sex", sex
+        )
+        assert status == 0
+    start = ("--db", db, "audit", "start", "--checklist", "single-sex-night", "--ward")
+    status, out, err = run(capsys, *start, "Juniper Ward")
+    assert status == 1 and out == ""
+    assert err.startswith("wardaudit: error: ")
+    assert "is written for male and female wards only" in err
+    assert "Juniper Ward is a mixed ward" in err
+    status, out, _ = run(capsys, "--db", db, "audits", "list", "--json")
+    assert json.loads(out) == []
+    status, out, err = run(capsys, *start, "Rowan Ward")
+    assert status == 0 and len(out.strip()) > 0
