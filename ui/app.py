@@ -24,9 +24,10 @@ from ui.theme import apply_theme, display_settings, load_display
 from ui.widgets.messages import choice
 from ui.widgets.wheel import install_wheel_guard
 from wardaudit import __version__, paths
+from wardaudit.checklist import ChecklistLibrary
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
 from wardaudit.store import Store, backups
-from wardaudit.words import sentence
+from wardaudit.words import checklist_notice_words, sentence
 
 log = logging.getLogger(__name__)
 
@@ -217,14 +218,18 @@ def start(db_path: Path | None = None) -> MainWindow | None:
     window.show_notices(list(store.warnings))
     window.begin_session()
 
-    def check_checklists() -> None:
-        """Once the wards are up: read the checklists, and say if a file was skipped."""
-        for problem in ctx.library.problems:
-            first = problem.problems[0] if problem.problems else str(problem)
-            window.show_notices([f"a checklist file was skipped because it has problems: {first}"])
-
-    QTimer.singleShot(1500, check_checklists)
+    QTimer.singleShot(1500, lambda: show_checklist_problems(window, ctx.library))
     return window
+
+
+def show_checklist_problems(window: MainWindow, library: ChecklistLibrary) -> QMessageBox | None:
+    """Once the wards are up: one notice naming every checklist file that could not be used
+    (skipped, or in conflict with another), each with what to do; None when all loaded."""
+    notice = checklist_notice_words(library)
+    if notice is None:
+        return None
+    heading, lines = notice
+    return window.show_notice(heading, "\n\n".join(lines), name="Checklist files not used")
 
 
 def run_app(db_path: Path | None = None) -> int:

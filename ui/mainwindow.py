@@ -583,6 +583,19 @@ class MainWindow(QMainWindow):
             box.finished.connect(lambda _result, b=box: self._notices.remove(b))
             box.show()
 
+    def show_notice(self, text: str, more: str, name: str) -> QMessageBox:
+        """One warning with its details beneath, left open while she carries on working."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "WardAudit", text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setAccessibleName(name)
+        box.setInformativeText(more)
+        box.setModal(False)
+        self._notices.append(box)
+        box.finished.connect(lambda _result, b=box: self._notices.remove(b))
+        box.show()
+        return box
+
     # --- backups and shutting down ------------------------------------------------------------
 
     def periodic_backup(self) -> None:

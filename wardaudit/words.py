@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from wardaudit import clock
 from wardaudit.actions import STILL_TO_DO_FILTER
 from wardaudit.checklist import DESIGNATION_WORDS
+from wardaudit.errors import ChecklistConflict
 from wardaudit.model import ACTION_STATUS_WORDS, AUDIT_STATUS_WORDS
 from wardaudit.risk import BAND_WORDS
 from wardaudit.scoring import ANSWER_WORDS, RATING_WORDS, display_score
@@ -22,7 +23,7 @@ from wardaudit.scoring import ANSWER_WORDS, RATING_WORDS, display_score
 if TYPE_CHECKING:
     from wardaudit.actions import WorkListFilters
     from wardaudit.board import Board, DesignationItems, GroupFigure, TrendJudging, WardFigure
-    from wardaudit.checklist import JudgedUnder, SettingChoice, Thresholds
+    from wardaudit.checklist import ChecklistLibrary, JudgedUnder, SettingChoice, Thresholds
     from wardaudit.model import Action, Audit, HistoryEvent, TeamMember
     from wardaudit.palette import Palette
     from wardaudit.scoring import AuditScore, SectionScore
@@ -211,6 +212,29 @@ def floor_hold_words(score: AuditScore, thresholds: Thresholds) -> str:
         f"{rating_word('amber')}: {join_words(parts)}, below the "
         f"{percent_words(thresholds.section_floor)} every section must reach for Green."
     )
+
+
+def checklist_notice_words(library: ChecklistLibrary) -> tuple[str, list[str]] | None:
+    """Every checklist file that could not be used, each named with what to do, for one notice
+    when the app starts; None when every file loaded."""
+    if not library.problems:
+        return None
+    lines = []
+    for problem, line in zip(library.problems, library.warnings, strict=True):
+        if isinstance(problem, ChecklistConflict):
+            lines.append(f"{sentence(line)}.")  # it says which files and what to do
+            continue
+        lines.append(
+            f"{sentence(line)}. What to do: ask whoever looks after the trust's checklists to "
+            "correct this file or take it out of the checklist folder; "
+            f"'wardaudit checklists validate \"{problem.path}\"' lists every problem in it."
+        )
+    count = len(lines)
+    heading = (
+        f"{plural(count, 'checklist file')} could not be used. Every other checklist "
+        "is in use as usual."
+    )
+    return heading, lines
 
 
 # --- actions ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ui.widgets.chips import RatingChip
 from ui.widgets.layouts import FlowLayout, OneLineLabel
 from wardaudit import clock
 from wardaudit.model import AuditRecord
-from wardaudit.words import NONE_MARK, critical_breaches_words, score_words
+from wardaudit.words import NONE_MARK, critical_breaches_words, floor_hold_words, score_words
 
 SaveState = Literal["none", "saved", "failed"]
 
@@ -52,6 +52,10 @@ class AuditHeader(QFrame):
         self.rating_chip = RatingChip(None, self)
         self.rating_chip.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.breach_label = QLabel(self)
+        self.floor_label = QLabel(self)  # a Green held at Amber by the section floor, and why
+        self.floor_label.setWordWrap(True)
+        self.floor_label.setAccessibleName("Why the rating is Amber")
+        self.floor_label.hide()
         self.saved_label = QLabel(self)
         self.saved_label.setFont(scaled_font(self.saved_label, 1.0, bold=True))
         self.saved_label.setAccessibleName("Save status")
@@ -84,6 +88,7 @@ class AuditHeader(QFrame):
             bottom.addWidget(widget)
         grid.addLayout(top, 0, 0)
         grid.addLayout(bottom, 1, 0)
+        grid.addWidget(self.floor_label, 2, 0)
 
     def show_record(self, record: AuditRecord, save_state: SaveState) -> None:
         """Where the audit stands; "Saved" is the screen's to say, after each commit."""
@@ -98,6 +103,9 @@ class AuditHeader(QFrame):
         word = "Provisional score" if record.audit.status == "in_progress" else "Score"
         self.score_label.setText(f"{word}: {score_words(score.overall, NONE_MARK)}")
         self.rating_chip.set_rating(score.rating)
+        held = floor_hold_words(score, record.checklist.thresholds)
+        self.floor_label.setText(held)
+        self.floor_label.setVisible(bool(held))
         if score.critical_breach:
             breaches = score.critical_items
             self.breach_label.setText(

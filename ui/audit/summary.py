@@ -32,7 +32,13 @@ from wardaudit import clock, palette, words
 from wardaudit.model import AuditRecord, HistoryEvent
 from wardaudit.risk import BAND_ORDER
 from wardaudit.scoring import rate
-from wardaudit.words import NOT_SCORED, band_word, score_words
+from wardaudit.words import (
+    NOT_SCORED,
+    band_word,
+    floor_hold_words,
+    judged_under_words,
+    score_words,
+)
 
 COMPACT_UNANSWERED = 8  # more gaps than this are shown as rows of buttons
 
@@ -51,6 +57,8 @@ class SummaryPage(QWidget):
         self.setAccessibleName("Audit summary")
         self._record: AuditRecord | None = None
         self.unanswered_buttons: dict[str, QPushButton] = {}
+        self.held_label: QLabel | None = None  # why a Green is held at Amber, when it is
+        self.judged_label: QLabel | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -126,6 +134,7 @@ class SummaryPage(QWidget):
         self.unanswered_buttons = {}
         parent = self._page
         self._report.addWidget(self._score_block(record, parent))
+        self._report.addWidget(self._judged_block(record, parent))
         self._report.addWidget(self._breach_block(record, parent))
         self._report.addWidget(self._section_block(record, parent))
         self._report.addWidget(self._action_block(record, parent))
@@ -207,6 +216,23 @@ class SummaryPage(QWidget):
         row.addWidget(big)
         row.addWidget(chip)
         row.addWidget(answered)
+        return box
+
+    def _judged_block(self, record: AuditRecord, parent: QWidget) -> QWidget:
+        """Why a Green is held at Amber, if the section floor does it; then the version,
+        settings and rating rules the audit is judged under, as the action plan says them."""
+        box = QWidget(parent)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        held = floor_hold_words(record.score, record.checklist.thresholds)
+        self.held_label = None
+        if held:
+            self.held_label = wrapped_label(held, box, bold=True)
+            self.held_label.setAccessibleName("Why the rating is Amber")
+            column.addWidget(self.held_label)
+        self.judged_label = wrapped_label(judged_under_words(record.checklist.judged_under), box)
+        self.judged_label.setAccessibleName("What the audit is judged under")
+        column.addWidget(self.judged_label)
         return box
 
     def _breach_block(self, record: AuditRecord, parent: QWidget) -> QWidget:

@@ -222,7 +222,8 @@ class BoardScreen(Screen):
         layout.addLayout(filters)
         layout.addLayout(tiles)
         layout.addWidget(self.sites_label)
-        layout.addWidget(self.versions_note)
+        for note in self.summary_tiles.notes():
+            layout.addWidget(note)
         layout.addWidget(self.tabs, 1)
         # At 200% text the page scrolls as a whole rather than squeezing the table away.
         self.page_scroll = QScrollArea()

@@ -1,5 +1,7 @@
 """The Board's summary tiles (trust mean with its n, red wards, critical breaches, overdue
-actions), the figures by site, and the note when wards used different checklist versions."""
+actions), the figures by site, and the notes when the figures are not like for like: wards
+judged under different checklist versions or settings, scores over time across versions,
+designations that answer different numbers of items."""
 
 from __future__ import annotations
 
@@ -29,6 +31,15 @@ def _tile(name: str) -> QLabel:
     return tile
 
 
+def _note(name: str) -> QLabel:
+    """A note beside the figures on what makes them not like for like; hidden when all is."""
+    note = QLabel()
+    note.setWordWrap(True)
+    note.setAccessibleName(name)
+    note.hide()
+    return note
+
+
 class SummaryTiles:
     """The labels above the Board's tabs; the screen lays them out in its page."""
 
@@ -38,10 +49,9 @@ class SummaryTiles:
         self.sites_label.setWordWrap(True)
         self.sites_label.setAccessibleName("Figures by site")
         self.sites_label.setTextFormat(Qt.TextFormat.RichText)
-        self.versions_note = QLabel()
-        self.versions_note.setWordWrap(True)
-        self.versions_note.setAccessibleName("Checklist versions")
-        self.versions_note.hide()
+        self.versions_note = _note("Checklist versions")
+        self.trend_note = _note("Scores over time")
+        self.designations_note = _note("Designations")
 
     def row(self) -> FlowLayout:
         """The tiles side by side, wrapping at large text."""
@@ -54,7 +64,12 @@ class SummaryTiles:
         for tile in self.tiles.values():
             tile.setText("")
         self.sites_label.setText("")
-        self.versions_note.hide()
+        for note in self.notes():
+            note.hide()
+
+    def notes(self) -> tuple[QLabel, QLabel, QLabel]:
+        """The notes in the order to read them: versions, scores over time, designations."""
+        return self.versions_note, self.trend_note, self.designations_note
 
     def show_board(self, board: Board, mean_name: str) -> None:
         """The trust's (or the wards shown's) figures; ``mean_name`` says which."""
@@ -95,12 +110,11 @@ class SummaryTiles:
             )
         else:
             self.sites_label.setText("")
-        if board.versions_note:
-            self.versions_note.setText(f"Note: {board.versions_note}.")
-            self.versions_note.setAccessibleDescription(board.versions_note)
-            self.versions_note.show()
-        else:
-            self.versions_note.hide()
+        notes = (board.versions_note, board.trend_note, board.designations_note)
+        for label, note in zip(self.notes(), notes, strict=True):
+            label.setText(f"Note: {note}" if note else "")
+            label.setAccessibleDescription(note or "")
+            label.setVisible(bool(note))
 
     def _set(self, key: str, value: str, caption: str, spoken: str) -> None:
         size = QApplication.font().pointSizeF() * 1.6
@@ -117,7 +131,8 @@ class SummaryTiles:
                 f"QLabel#tile {{ background: {c.base}; color: {c.text}; border: 2px solid "
                 f"{c.border}; border-radius: 6px; padding: 6px 14px; }}"
             )
-        self.versions_note.setStyleSheet(
-            f"QLabel {{ background: {c.banner}; color: {c.banner_text}; border: 2px solid "
-            f"{c.banner_border}; border-radius: 6px; padding: 4px 10px; }}"
-        )
+        for note in self.notes():
+            note.setStyleSheet(
+                f"QLabel {{ background: {c.banner}; color: {c.banner_text}; border: 2px solid "
+                f"{c.banner_border}; border-radius: 6px; padding: 4px 10px; }}"
+            )
