@@ -159,6 +159,7 @@ def board_figures(
     latest: dict[str, ScoredAudit] = {}
     trends: dict[str, list[float | None]] = {w: [None] * len(months) for w in ward_ids}
     trend_rules: dict[tuple[str, int], JudgedUnder] = {}
+    rules_of: dict[str, JudgedUnder] = {}  # by content hash: worked out once per version
     for audit in store.audits.completed_in_period(months[0], months[-1]):
         if audit.ward_id not in ward_ids:
             continue
@@ -170,7 +171,10 @@ def board_figures(
         ):
             latest[audit.ward_id] = audit
         trends[audit.ward_id][month_index[month]] = audit.score.overall
-        trend_rules[(audit.ward_id, month_index[month])] = audit.checklist.judged_under
+        rules = rules_of.get(audit.checklist.content_hash)
+        if rules is None:
+            rules = rules_of[audit.checklist.content_hash] = audit.checklist.judged_under
+        trend_rules[(audit.ward_id, month_index[month])] = rules
     counts = store.actions.open_counts(today)
     figures = []
     judged: dict[JudgedUnder, int] = {}
@@ -198,7 +202,7 @@ def board_figures(
             continue
         checklist, score = found.checklist, found.score
         label = f"{checklist.title} v{checklist.version}"
-        rules = checklist.judged_under
+        rules = rules_of.get(checklist.content_hash) or checklist.judged_under
         judged[rules] = judged.get(rules, 0) + 1
         checklists.setdefault(rules, checklist)
         section_titles[checklist.content_hash] = tuple((s.id, s.title) for s in checklist.sections)
