@@ -549,13 +549,15 @@ def designations_note_words(counts: Sequence[DesignationItems]) -> str | None:
     )
 
 
-def judged_under_lines(board: Board) -> list[str]:
+def judged_with_counts(board: Board) -> list[str]:
     """Each set of rules the wards' counted audits were judged under, with how many wards:
-    "Judged under: ...; ... (9 wards)." One line per set."""
-    return [
-        f"{JUDGED_UNDER}: {judging_words(judged)} ({plural(n, 'ward')})."
-        for judged, n in board.judged
-    ]
+    "Sexual safety: ward environment, version 2; ...; ... for Green (9 wards)"."""
+    return [f"{judging_words(judged)} ({plural(n, 'ward')})" for judged, n in board.judged]
+
+
+def judged_under_lines(board: Board) -> list[str]:
+    """The same as sentences: "Judged under: ...; ... (9 wards)." One line per set."""
+    return [f"{JUDGED_UNDER}: {line}." for line in judged_with_counts(board)]
 
 
 def heat_range_words(lowest: float, upper: float | None) -> str:

@@ -62,7 +62,7 @@ from wardaudit.words import (
     checklist_words,
     group_words,
     heat_key_words,
-    judged_under_lines,
+    judged_with_counts,
     month_words,
     rating_word,
     ward_rating_words,
@@ -147,7 +147,7 @@ def _summary(
         *((("Designations", board.designations_note),) if board.designations_note else ()),
         *(
             (JUDGED_UNDER if n == 0 else "", line)
-            for n, line in enumerate(judged_under_lines(board))
+            for n, line in enumerate(judged_with_counts(board))
         ),
         ("How the figures are worked out", BOARD_RULES[0]),
         *(("", rule) for rule in BOARD_RULES[1:]),

@@ -112,7 +112,8 @@ def test_the_board_report_gives_its_notes_on_page_one_and_what_wards_were_judged
     start = [r[0] for r in every].index(words.JUDGED_UNDER)
     judged_rows = [every[start][1]]
     judged_rows += [r[1] for r in every[start + 1 : start + 3] if not r[0] and r[1]]
-    assert judged_rows == words.judged_under_lines(board)
+    assert judged_rows == words.judged_with_counts(board)
+    assert [f"Judged under: {row}." for row in judged_rows] == words.judged_under_lines(board)
 
     # one designation chosen: like with like, and no note about designations
     male = write_board_report(store, BoardChoice(designation="male"), tmp_path / "m.pdf", "pdf")
