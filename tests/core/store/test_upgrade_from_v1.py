@@ -1,17 +1,20 @@
 """A database written when version 1 was the only built-in checklist keeps its meaning.
 
-The database is built as a WardAudit of that release would have built it: its migration
-ladder (four steps), only version 1's content registered, audits signed off and audits
-still in progress. Then the current WardAudit opens it, with version 2 the latest
-checklist: every score and rating stays as it was, read through ``audits show --json`` and
-the board; an audit in progress finishes on version 1 under version 1's rules (no section
+The database was built by that release itself (``data/make_v1_release.py``, run in a
+checkout of it): its migration ladder (four steps), only version 1's content, audits signed
+off and audits still in progress; beside it, what that release's ``audits show --json``,
+``audits list --json`` and board figures said. The current WardAudit opens it, with
+version 2 the latest checklist, and says all of that again (it may say more): every score
+and rating stays as it was; an audit in progress finishes on version 1 under version 1's rules (no section
 floor); a new audit starts on version 2.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import shutil
+import sqlite3
+from contextlib import closing
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from wardaudit.board import board_figures
 from wardaudit.checklist import Checklist, builtin_dir, load_file
 from wardaudit.cli import main
 from wardaudit.scoring import rate
-from wardaudit.store import Store, migrations
+from wardaudit.store import Store
 
 V1_FILE = "sexual-safety-environment-v1.toml"
 V1_RELEASE_SCHEMA = 4  # the migration ladder as WardAudit shipped it with checklist version 1
@@ -92,81 +95,34 @@ def recomputed(shown: dict[str, Any]) -> tuple[Fraction | None, str | None]:
     return overall, rating
 
 
-class Release:
-    """Which WardAudit is running: the release that had only version 1, or the current one."""
-
-    def __init__(self) -> None:
-        self.ladder = (migrations.MIGRATIONS, migrations.SCHEMA_VERSION)
-
-    def older(self) -> None:
-        migrations.MIGRATIONS = self.ladder[0][:V1_RELEASE_SCHEMA]
-        migrations.SCHEMA_VERSION = V1_RELEASE_SCHEMA
-
-    def current(self) -> None:
-        migrations.MIGRATIONS, migrations.SCHEMA_VERSION = self.ladder
+DATA = Path(__file__).with_name("data")
 
 
-@pytest.fixture
-def release() -> Iterator[Release]:
-    running = Release()
-    running.older()
-    yield running
-    running.current()
+def held_to(said: Any, now: Any, where: str = "") -> None:
+    """Everything the older WardAudit said is said the same now (new fields may be added)."""
+    if isinstance(said, dict):
+        assert isinstance(now, dict), where
+        for key, value in said.items():
+            assert key in now, f"{where}.{key} is gone"
+            held_to(value, now[key], f"{where}.{key}")
+    elif isinstance(said, list):
+        assert isinstance(now, list) and len(now) == len(said), where
+        for n, (a, b) in enumerate(zip(said, now, strict=True)):
+            held_to(a, b, f"{where}[{n}]")
+    else:
+        assert now == said, f"{where}: {said!r} then, {now!r} now"
 
 
 @pytest.fixture
-def v1_database(
-    tmp_path: Path, v1: Checklist, release: Release
-) -> Iterator[tuple[Path, dict[str, str]]]:
-    """The database as the release with only checklist version 1 left it: its path and the
-    ids of its audits by name. That release's ladder stays in place until the test upgrades."""
+def v1_database(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """The database as the release with only checklist version 1 left it (made by that
+    release: see data/make_v1_release.py), with what that release said of it."""
     path = tmp_path / "from-v1.sqlite3"
-    ids: dict[str, str] = {}
-    with Store.open(path) as store:
-        for name, sex in (
-            ("Oak Ward", "male"),
-            ("Ash Ward", "female"),
-            ("Elm Ward", "mixed"),
-            ("Bay Ward", "male"),
-            ("New Ward", "female"),
-        ):
-            store.wards.add(site="Ashcombe Hospital", name=name, sex=sex)  # type: ignore[arg-type]
-        histories = {
-            # Green under version 1 although its sightlines fail: the case the floor is for
-            "Oak Ward": ("male", sightline_nos(v1, "male", 4)),
-            "Ash Ward": ("female", {"B02": "partial", "D03": "no", "E01": "na"}),
-            "Elm Ward": ("mixed", {"A02": "no", "C03": "partial"}),  # a critical breach
-        }
-        for month, day in (("2025-06", 10), ("2026-03", 12), ("2026-10", 20)):
-            for name, (sex, varied) in histories.items():
-                answers = all_yes_but(v1, sex, varied if month != "2025-06" else {})
-                ids[f"{name} {month}"] = store.audits.import_completed(
-                    name,
-                    v1,
-                    answers={item: (value, "", "") for item, value in answers.items()},
-                    started_at=f"{month}-{day:02d}T09:00:00+01:00",
-                    completed_at=f"{month}-{day:02d}T10:30:00+01:00",
-                    by="A matron",
-                    role="Matron",
-                )
-        # signed off through the walk-round itself, with an action moved on
-        walked = store.audits.start("New Ward", v1, by="A ward manager")
-        for item, value in all_yes_but(v1, "female", {"B03": "no", "C05": "partial"}).items():
-            store.audits.record_answer(walked.id, item, value)  # type: ignore[arg-type]
-        store.audits.complete(walked.id, by="A ward manager", role="Ward manager")
-        ids["New Ward walked"] = walked.id
-        # still in progress when the new WardAudit arrives: a floor-sensitive one half done
-        bay = store.audits.start("Bay Ward", v1, by="A matron")
-        failing = sightline_nos(v1, "male", 4)
-        for item in list(all_yes_but(v1, "male", failing))[:30]:
-            store.audits.record_answer(bay.id, item, failing.get(item, "yes"))  # type: ignore[arg-type]
-        ids["Bay Ward in progress"] = bay.id
-        ash = store.audits.start("Ash Ward", v1, by="A matron")
-        store.audits.record_answer(ash.id, "A01", "yes")
-        store.audits.record_answer(ash.id, "B01", "partial", note="Mirror missing")
-        ids["Ash Ward in progress"] = ash.id
-        assert store.checklists.for_audit(bay.id).content_hash == v1.content_hash
-    yield path, ids
+    shutil.copy(DATA / "v1-release.sqlite3", path)
+    said = json.loads((DATA / "v1-release.json").read_text(encoding="utf-8"))
+    with closing(sqlite3.connect(path)) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == V1_RELEASE_SCHEMA
+    return path, said
 
 
 def board_snapshot(store: Store) -> list[tuple[object, ...]]:
@@ -187,32 +143,24 @@ def board_snapshot(store: Store) -> list[tuple[object, ...]]:
 
 
 def test_upgrading_keeps_every_score_and_rating(
-    v1_database: tuple[Path, dict[str, str]],
+    v1_database: tuple[Path, dict[str, Any]],
     v1: Checklist,
     checklist: Checklist,
     capsys: pytest.CaptureFixture[str],
-    release: Release,
 ) -> None:
-    path, ids = v1_database
-    before = {
-        name: cli(capsys, path, "audits", "show", audit, "--json") for name, audit in ids.items()
-    }
-    listed_before = cli(capsys, path, "audits", "list", "--json")
-    with Store.open(path) as old:
-        board_before = board_snapshot(old)
-
-    release.current()  # the current WardAudit: its whole ladder, and version 2 the latest
+    path, said = v1_database
+    ids: dict[str, str] = said["ids"]
     assert checklist.version == 2 and checklist.thresholds.section_floor == 75
-    with Store.open(path) as upgraded:
+    with Store.open(path) as upgraded:  # the current WardAudit: its whole ladder, v2 the latest
         board_after = board_snapshot(upgraded)
     after = {
         name: cli(capsys, path, "audits", "show", audit, "--json") for name, audit in ids.items()
     }
     listed_after = cli(capsys, path, "audits", "list", "--json")
 
-    assert after == before
-    assert listed_after == listed_before
-    assert board_after == board_before
+    held_to(said["shown"], after, "audits show")
+    held_to(said["listed"], listed_after, "audits list")
+    held_to(said["board"], json.loads(json.dumps(board_after)), "board")
     for name, shown in after.items():
         assert shown["checklist"]["version"] == 1, name
         assert shown["checklist"]["content_hash"] == v1.content_hash, name
@@ -237,13 +185,12 @@ def test_upgrading_keeps_every_score_and_rating(
 
 
 def test_an_audit_in_progress_finishes_on_version_1(
-    v1_database: tuple[Path, dict[str, str]],
+    v1_database: tuple[Path, dict[str, Any]],
     v1: Checklist,
     capsys: pytest.CaptureFixture[str],
-    release: Release,
 ) -> None:
-    path, ids = v1_database
-    release.current()
+    path, said = v1_database
+    ids: dict[str, str] = said["ids"]
     audit = ids["Bay Ward in progress"]
     shown = cli(capsys, path, "audits", "show", audit, "--json")
     assert [a["item"] for a in shown["answers"]] == [i.id for i in v1.applicable_items("male")]
@@ -286,13 +233,11 @@ def test_an_audit_in_progress_finishes_on_version_1(
 
 
 def test_a_new_audit_starts_on_version_2(
-    v1_database: tuple[Path, dict[str, str]],
+    v1_database: tuple[Path, dict[str, Any]],
     checklist: Checklist,
     capsys: pytest.CaptureFixture[str],
-    release: Release,
 ) -> None:
     path, _ = v1_database
-    release.current()
     audit = cli(capsys, path, "audit", "start", "--ward", "Oak Ward", "--checklist", checklist.id)
     shown = cli(capsys, path, "audits", "show", audit, "--json")
     assert shown["checklist"]["version"] == 2
