@@ -123,8 +123,40 @@ class DatabaseTooNew(StoreError):
     """The database was written by a newer WardAudit than this one."""
 
 
+class DatabaseNeedsUpgrade(StoreError):
+    """Opened read-only, the database is at an older schema; one writable open upgrades it."""
+
+
+class DatabaseMissing(NotFound):
+    """There is no database at the path, and a command that only reads made none."""
+
+
+class JournalWithoutDatabase(StoreError):
+    """A database's journal (its ``-wal`` file, holding its latest changes) is there without it.
+
+    Nothing is created over it: a new database beside an old journal could take in pages
+    of the old one, and the journal may be all that is left of someone's latest answers.
+    """
+
+
 class DiskFull(StoreError):
-    """The disk is full: the last change was not saved."""
+    """The disk is full: what was being saved was not saved; nothing saved before is lost."""
+
+
+class DatabaseReadOnly(StoreError):
+    """WardAudit may not write here: a read-only disk, a folder it may not write, a read-only file."""
+
+
+class DatabasePathUnusable(StoreError):
+    """No database can be at this path: a folder or a file is in the way, or a name is too long."""
+
+
+class DiskError(StoreError):
+    """The disk reported an input/output error that a full or read-only disk does not explain."""
+
+
+class BackupFailed(StoreError):
+    """A backup could not be made; everything already saved in the database is still saved."""
 
 
 class ExportFailed(WardAuditError):

@@ -15,6 +15,8 @@ schema ladder), ``backups``, and one module per repository.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from wardaudit.risk import DEFAULT_MATRIX, RiskMatrix
@@ -80,13 +82,25 @@ class Store:
         """Why this database's place is risky (a network share, a synced folder), if it is."""
         return self._db.warnings
 
-    def close(self, *, backup: bool = True, min_backup_age_s: float = 3600) -> None:
+    def close(self, *, backup: bool = True, min_backup_age_s: float = 3600) -> list[str]:
         """Close, making a backup first if this session changed anything.
 
         The command line closes after every command, so it asks for a backup only when the
         newest one is older than ``min_backup_age_s``; the app passes 0 when it quits.
+        Returns warnings (a backup that failed): everything was saved before, so a failed
+        backup is never an error that would make saved work look lost.
         """
-        self._db.close(backup=backup, min_backup_age_s=min_backup_age_s)
+        return self._db.close(backup=backup, min_backup_age_s=min_backup_age_s)
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Many user actions as one transaction: killed or failed halfway, none of them stays.
+
+        For building a whole trust at once (the demo): whatever is written inside, by any
+        repository, is committed together at the end or not at all.
+        """
+        with self._db.all_or_nothing():
+            yield
 
     def __enter__(self) -> Store:
         return self

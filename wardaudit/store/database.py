@@ -2,27 +2,70 @@
 
 WAL mode with ``synchronous=FULL`` and foreign keys on. ``quick_check`` runs at open, and
 a damaged file is reported, never replaced. One writer at a time: a second copy of
-WardAudit on the same database is refused with a clear message. SQLite's own errors are
-turned here into the messages a matron can act on.
+WardAudit on the same database is refused with a clear message. What goes wrong with the
+disk or the file, at open and at every write, is told apart here and put in words a matron
+can act on: a full disk, a read-only disk, folder or file, a folder or a file in the way, a
+damaged file (the only one for which restoring a backup is advised).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import filelock
 
-from wardaudit import location
-from wardaudit.errors import DatabaseDamaged, DatabaseInUse, DiskFull, NotFound, StoreError
+from wardaudit import disk, location
+from wardaudit.disk import DiskProblem
+from wardaudit.errors import (
+    BackupFailed,
+    DatabaseDamaged,
+    DatabaseInUse,
+    DatabaseMissing,
+    DatabaseNeedsUpgrade,
+    DatabasePathUnusable,
+    DatabaseReadOnly,
+    DiskError,
+    DiskFull,
+    JournalWithoutDatabase,
+    StoreError,
+)
+from wardaudit.paths import DEFAULT_DB_NAME
 from wardaudit.store import backups, migrations
 
 log = logging.getLogger(__name__)
+
+# What SQLite raises, for the entry point's last line of defence (it writes no SQL itself).
+SQLiteError = sqlite3.DatabaseError
+
+# What WardAudit was doing when the disk failed; the message says what became of the data.
+Doing = Literal["open", "create", "save", "upgrade"]
+
+_WAL_HEADER_BYTES = 32  # a journal no longer than its header holds no changes
+# SQLite errors that are about the disk or the file, never about WardAudit's own SQL.
+_TRANSLATED_CODES = frozenset(
+    {
+        disk.SQLITE_PERM,
+        disk.SQLITE_BUSY,
+        disk.SQLITE_LOCKED,
+        disk.SQLITE_READONLY,
+        disk.SQLITE_IOERR,
+        disk.SQLITE_CORRUPT,
+        disk.SQLITE_FULL,
+        disk.SQLITE_CANTOPEN,
+        disk.SQLITE_NOTADB,
+    }
+)
+_DISK_ERRNOS = frozenset(
+    {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EROFS, errno.EACCES}
+    | {errno.EPERM, errno.EIO}
+)
 
 
 class Database:
@@ -52,6 +95,9 @@ class Database:
         self._changes_at_open = conn.total_changes
         self._changes_at_backup = conn.total_changes
         self._uncounted_changes = 0  # bookkeeping writes that are not the user's data
+        self._savepoints = 0  # inside all_or_nothing(): each action is a savepoint in it
+        self._in_one_action = False
+        self._doing: Doing = "save"  # "create" or "upgrade" while open() builds the schema
 
     # --- opening and closing -------------------------------------------------------------
 
@@ -62,42 +108,46 @@ class Database:
         """Open (or create) the database at ``path`` for this process.
 
         Raises DatabaseInUse if another process has it open for writing, DatabaseDamaged
-        if it fails its integrity check, DatabaseTooNew if a newer WardAudit wrote it.
+        if it fails its integrity check, DatabaseTooNew if a newer WardAudit wrote it, and
+        DiskFull, DatabaseReadOnly, DatabasePathUnusable or DiskError when the disk or the
+        path is to blame. Opened ``readonly`` (or with ``create=False``), a path with no
+        database raises DatabaseMissing, and nothing at all is created.
         """
         path = Path(path).expanduser().absolute()
-        if not path.parent.is_dir():
-            raise StoreError(
-                f"the folder {path.parent} does not exist; check the path "
-                "(WardAudit will not create a database in a folder that is not there)"
-            )
-        exists = path.exists() and path.stat().st_size > 0
+        problem = disk.path_problem(path)
+        if problem is not None:
+            raise disk_error(problem, path, "open")
+        exists = _check_what_is_there(path)
         if not exists and (readonly or not create):
-            raise NotFound(f"there is no WardAudit database at {path}")
-        lock = None
+            raise DatabaseMissing(missing_message(path))
+        doing: Doing = "open" if exists else "create"
         if not readonly:
-            lock = filelock.FileLock(
-                str(path) + ".lock", timeout=0, is_singleton=False, thread_local=False
-            )
-            try:
-                lock.acquire()
-            except filelock.Timeout:
-                raise DatabaseInUse(
-                    f"the database {path} is already open in another copy of WardAudit. "
-                    "Close the other copy (or wait for its command to finish), then try again."
-                ) from None
+            problem = disk.write_problem(path)
+            if problem is not None:
+                raise disk_error(problem, path, doing)
+        lock = None if readonly else _lock(path, doing)
+        created: list[Path] = []
+        if not exists:
+            created = [p for p in _file_and_journals(path) if not p.exists()]
         try:
             conn = _connect(path, readonly=readonly)
             db = cls(path, conn, lock, durable=durable)
             db.warnings = location.warnings_for(path)
             db._check_integrity(exists)
             if not readonly:
-                migrations.migrate(db, existed=exists)
+                db._migrate(exists)
             elif db.user_version() != migrations.SCHEMA_VERSION:
                 conn.close()
-                raise StoreError(
+                raise DatabaseNeedsUpgrade(
                     f"the database {path} needs upgrading; open it once without --readonly"
                 )
+            db.warnings.extend(_space_warnings(path))
         except BaseException:
+            # A database this open was making is taken away again: a failed first open
+            # (a full disk, say) leaves no half-made file to be mistaken for a database.
+            for made in created:
+                with suppress(OSError):
+                    made.unlink()
             if lock is not None:
                 lock.release()
             raise
@@ -105,6 +155,7 @@ class Database:
         return db
 
     def _check_integrity(self, existed: bool) -> None:
+        doing: Doing = "open" if existed else "create"
         try:
             if existed:
                 app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
@@ -128,21 +179,37 @@ class Database:
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as error:
             self.conn.close()
-            if "locked" in str(error) or "busy" in str(error):
-                raise DatabaseInUse(f"the database {self.path} is busy: {error}") from None
-            raise DatabaseDamaged(self.path, str(error), backups.newest_good(self.path)) from None
+            raise self.translate(error, doing) from None
         except StoreError:
             self.conn.close()
             raise
+
+    def _migrate(self, existed: bool) -> None:
+        self._doing = "upgrade" if existed else "create"
+        try:
+            migrations.migrate(self, existed=existed)
+        except BaseException:
+            with suppress(sqlite3.Error):
+                self.conn.close()
+            raise
+        finally:
+            self._doing = "save"
 
     def user_version(self) -> int:
         """The schema version the file is at (``PRAGMA user_version``)."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def close(self, *, backup: bool = True, min_backup_age_s: float = 3600) -> None:
+    def close(self, *, backup: bool = True, min_backup_age_s: float = 3600) -> list[str]:
+        """Close, backing up first if asked and data changed; returns what did not work.
+
+        Everything was committed before this runs, so a backup that fails (a full disk, a
+        read-only backups folder) loses nothing: it is a warning, returned (and logged) for
+        the caller to show, never an error that would make a saved answer look unsaved.
+        """
+        warnings: list[str] = []
         with self.mutex:
             if self.closed:
-                return
+                return warnings
             try:
                 changed = self.data_changed_since_open()
                 if (
@@ -151,22 +218,54 @@ class Database:
                     and not self.readonly
                     and backups.age_of_newest(self.path) >= min_backup_age_s
                 ):
-                    backups.make(self.conn, self.path, "on-close")
+                    try:
+                        self.backup("on-close")
+                    except StoreError as error:
+                        warnings.append(str(error))
+                    except OSError as error:  # the backups folder could not even be listed
+                        failure = StoreError(error.strerror or str(error))
+                        failure.__cause__ = error
+                        warnings.append(str(backup_error(self.path, failure)))
                 if not self.readonly:
-                    self.conn.execute("PRAGMA optimize")
+                    with suppress(sqlite3.Error):
+                        self.conn.execute("PRAGMA optimize")
             finally:
-                self.conn.close()
+                with suppress(sqlite3.Error):
+                    self.conn.close()
                 self.closed = True
                 if self.lock is not None:
                     self.lock.release()
+        for warning in warnings:
+            log.warning("closing %s: %s", self.path, warning)
+        return warnings
 
     # --- backups and what changed ----------------------------------------------------------
 
     def backup(self, reason: str) -> Path:
+        """A backup now; BackupFailed, in words that say nothing saved was lost, if not."""
         with self.mutex:
-            made = backups.make(self.conn, self.path, reason)
+            try:
+                made = backups.make(self.conn, self.path, reason)
+            except StoreError as error:
+                raise backup_error(self.path, error) from None
             self._changes_at_backup = self._counted_changes()
             return made
+
+    def backup_before_upgrade(self, reason: str) -> Path:
+        """The backup a migration needs first; if it fails, the upgrade is refused untouched."""
+        with self.mutex:
+            try:
+                return backups.make(self.conn, self.path, reason)
+            except StoreError as error:
+                cause = error.__cause__ or error.__context__
+                problem = disk.diagnose(backups.backup_dir(self.path) / "backup", cause)
+                if problem is None:
+                    raise StoreError(
+                        f"the database {self.path} needs upgrading for this version of "
+                        f"WardAudit, and the backup made first failed ({error}). The database "
+                        "was not upgraded, and nothing in it was changed."
+                    ) from None
+                raise disk_error(problem, self.path, "upgrade") from None
 
     def _counted_changes(self) -> int:
         return int(self.conn.total_changes) - self._uncounted_changes
@@ -181,7 +280,12 @@ class Database:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.mutex:
-            return self.conn.execute(sql, params).fetchall()
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as error:
+                if disk.sqlite_code(error) not in _TRANSLATED_CODES:
+                    raise
+                raise self.translate(error, "open") from None
 
     @contextmanager
     def transaction(
@@ -192,21 +296,68 @@ class Database:
         ``bookkeeping`` writes (a session marker) do not count as changed data, so they
         call for no backup. ``wait_for_disk=False`` is for what is not the user's data (a
         place in the list): it commits without waiting for the disk, so it stays instant.
+        Inside :meth:`all_or_nothing` the action is a savepoint of the one transaction.
         """
         if self.readonly:
             raise StoreError("the database is open read-only; this change was not made")
         with self.mutex:
             before = self.conn.total_changes
-            if not wait_for_disk:
+            relaxed = not wait_for_disk and not self._in_one_action
+            if relaxed:
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             try:
-                with self._begin_commit() as conn:
-                    yield conn
+                if self._in_one_action:
+                    with self._savepoint() as conn:
+                        yield conn
+                else:
+                    with self._begin_commit() as conn:
+                        yield conn
             finally:
-                if not wait_for_disk:
-                    self.conn.execute(f"PRAGMA synchronous = {self.synchronous}")
+                if relaxed:
+                    with suppress(sqlite3.Error):
+                        self.conn.execute(f"PRAGMA synchronous = {self.synchronous}")
                 if bookkeeping:
                     self._uncounted_changes += self.conn.total_changes - before
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Many actions as one transaction: a crash or an error anywhere keeps none of them.
+
+        For building a whole trust at once (the demo): a process killed halfway leaves the
+        database exactly as it was. Every action inside becomes a savepoint.
+        """
+        if self.readonly:
+            raise StoreError("the database is open read-only; this change was not made")
+        with self.mutex:
+            if self._in_one_action:
+                yield
+                return
+            with self._begin_commit():
+                self._in_one_action = True
+                try:
+                    yield
+                finally:
+                    self._in_one_action = False
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        self._savepoints += 1
+        name = f"action_{self._savepoints}"
+        try:
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            self.conn.execute(f"RELEASE {name}")
+        except sqlite3.DatabaseError as error:
+            if disk.sqlite_code(error) not in _TRANSLATED_CODES:
+                raise
+            raise self.translate(error) from None
+        finally:
+            self._savepoints -= 1
 
     @contextmanager
     def _begin_commit(self) -> Iterator[sqlite3.Connection]:
@@ -219,28 +370,271 @@ class Database:
             self.conn.execute("COMMIT")
         except BaseException as error:
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(error, sqlite3.OperationalError):
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.DatabaseError) and (
+                disk.sqlite_code(error) in _TRANSLATED_CODES
+            ):
                 raise self.translate(error) from None
+            if isinstance(error, OSError) and error.errno in _DISK_ERRNOS:
+                # a file written beside the records (a photo) as part of the same action
+                raise self.translate(error) from error
             raise
 
-    def translate(self, error: sqlite3.OperationalError) -> StoreError:
-        """SQLite's words for a failed write, in words a matron can act on."""
-        text = str(error)
-        if "full" in text:
+    def translate(self, error: BaseException, doing: Doing | None = None) -> StoreError:
+        """SQLite's (or the system's) words for a failure, in words a matron can act on."""
+        return explain(self.path, error, doing or self._doing)
+
+
+# --- what went wrong, in words ---------------------------------------------------------------
+
+
+def is_about_the_file(error: BaseException) -> bool:
+    """Whether a SQLite error is about the disk or the file (full, read-only, damaged...)
+    rather than about WardAudit's own statements."""
+    return disk.sqlite_code(error) in _TRANSLATED_CODES
+
+
+def explain(path: Path, error: BaseException, doing: Doing) -> StoreError:
+    """The error for a failure while ``doing`` something with the database at ``path``."""
+    code = disk.sqlite_code(error)
+    text = str(error)
+    if code in (disk.SQLITE_CORRUPT, disk.SQLITE_NOTADB):
+        return DatabaseDamaged(path, text, backups.newest_good(path))
+    if code in (disk.SQLITE_BUSY, disk.SQLITE_LOCKED):
+        return DatabaseInUse(
+            f"the database {path} is busy in another program ({text}). Nothing was changed; "
+            "close the other program (or wait for it to finish), then try again."
+        )
+    problem = disk.diagnose(path, error)
+    if problem is not None:
+        return disk_error(problem, path, doing)
+    if doing == "save":
+        return StoreError(f"the database could not be changed ({text}); this change was NOT saved")
+    return StoreError(f"the database {path} could not be opened ({text}). Nothing was changed.")
+
+
+def _consequence(doing: Doing) -> str:
+    return {
+        "open": "Nothing was changed.",
+        "create": "No database was made.",
+        "save": "This change was NOT saved; everything saved before is safe.",
+        "upgrade": "The database was not upgraded, and nothing in it was changed.",
+    }[doing]
+
+
+def disk_error(problem: DiskProblem, path: Path, doing: Doing) -> StoreError:
+    """The message for one kind of disk problem, saying what became of the data."""
+    place = disk.shown(problem.place)
+    folder = disk.shown(path.parent)
+    then = _consequence(doing)
+    kind = problem.kind
+    if kind == "full":
+        if doing == "save":
             return DiskFull(
-                f"the disk holding {self.path} is full, so the last change was NOT saved. "
-                "Free some space, then try again; everything saved before is safe."
+                f"the disk holding {place} is full, so this change was NOT saved. Free some "
+                "space on the laptop's disk, then try again: nothing saved before was lost."
             )
-        if "locked" in text or "busy" in text:
-            return DatabaseInUse(f"the database {self.path} is busy in another program: {text}")
-        return StoreError(f"the database could not be changed: {text}")
+        if doing == "upgrade":
+            return DiskFull(
+                f"the disk holding {place} is full, so the database {path} could not be "
+                "upgraded for this version of WardAudit (a backup is made first, and there is "
+                "no room for it). Free some space on the laptop's disk, then try again: nothing "
+                "was changed and nothing was lost."
+            )
+        if doing == "create":
+            return DiskFull(
+                f"the disk holding {place} is full, so no database could be made at {path}. "
+                "Free some space on the laptop's disk, then try again."
+            )
+        return DiskFull(
+            f"the disk holding {place} is full, so WardAudit cannot open the database {path}. "
+            "Free some space on the laptop's disk, then try again: nothing was lost."
+        )
+    if kind == "read_only_disk":
+        return DatabaseReadOnly(
+            f"WardAudit cannot write to this folder: {place} is on a disk that is read-only (a "
+            "locked memory stick, a read-only network share, or a disk the computer made "
+            f"read-only after an error). {then} Copy the database to a folder on the laptop's "
+            "own disk and open it there, or ask IT."
+        )
+    if kind == "read_only_folder":
+        return DatabaseReadOnly(
+            f"WardAudit cannot write to this folder: {place} does not let you create or "
+            f"change files there. {then} Choose a folder you can write to (such as the default "
+            "one), or ask IT for permission."
+        )
+    if kind == "read_only_file":
+        return DatabaseReadOnly(
+            f"WardAudit cannot write to the database file {place}: it is marked read-only. "
+            f"{then} Clear the read-only mark (on Windows: right-click the file, choose "
+            "Properties and untick Read-only), or ask IT."
+        )
+    if kind == "no_access":
+        return DatabaseReadOnly(
+            f"WardAudit may not open the folder {place} (permission denied). Nothing was "
+            "changed. Choose a folder you can use, or ask IT for permission."
+        )
+    if kind == "is_folder":
+        return DatabasePathUnusable(
+            f"{place} is a folder, not a database file. Nothing was changed. Give the path of "
+            f"the database file itself, such as {disk.shown(path / DEFAULT_DB_NAME)}."
+        )
+    if kind == "not_a_file":
+        return DatabasePathUnusable(
+            f"{place} is not an ordinary file (it is a device or another special file), so it "
+            "cannot be a database. Nothing was changed. Give the path of a database file."
+        )
+    if kind == "through_file":
+        return DatabasePathUnusable(
+            f"{place} is a file, not a folder, so there can be no database at "
+            f"{disk.shown(path)}. Nothing was changed. Check the path."
+        )
+    if kind == "too_long":
+        return DatabasePathUnusable(
+            f"the path {place} is too long for this computer ({problem.detail}; at most "
+            f"{problem.limit}). Nothing was changed. Choose a shorter folder or file name."
+        )
+    if kind == "missing_folder":
+        return StoreError(
+            f"the folder {place} does not exist; check the path "
+            "(WardAudit will not create a database in a folder that is not there)"
+        )
+    detail = f" ({problem.detail})" if problem.detail else ""
+    return DiskError(
+        f"the disk holding {folder} reported an error{detail}. {then} The disk may be "
+        "failing, or a memory stick or network drive may have been taken out: check that it "
+        "is connected, then try again. If it keeps happening, ask IT to check the disk."
+    )
+
+
+def backup_error(path: Path, error: StoreError) -> BackupFailed:
+    """Why a backup of ``path`` failed, saying that what was saved is still saved."""
+    cause = error.__cause__ or error.__context__
+    folder = backups.backup_dir(path)
+    problem = disk.diagnose(folder / "backup", cause) if cause is not None else None
+    kept = "Everything already entered is saved in the database."
+    if problem is None:
+        return BackupFailed(f"the backup of {path.name} was not made ({error}). {kept}")
+    where = disk.shown(problem.place)
+    if problem.kind == "full":
+        why = f"the disk holding {where} is full"
+        todo = "Free some space on the laptop's disk so that backups can be made again."
+    elif problem.kind in ("read_only_disk", "read_only_folder", "read_only_file", "no_access"):
+        why = f"WardAudit cannot write to the backups folder {disk.shown(folder)}"
+        todo = "Make the folder writable again (or ask IT), so that backups can be made."
+    elif problem.kind in ("is_folder", "not_a_file", "through_file"):
+        why = f"{where} is in the way of the backups folder {disk.shown(folder)}"
+        todo = "Move it aside so that backups can be made again."
+    else:
+        why = f"the disk reported an error ({problem.detail or error})"
+        todo = "If it keeps happening, ask IT to check the disk."
+    return BackupFailed(f"the backup of {path.name} was not made: {why}. {kept} {todo}")
+
+
+def missing_message(path: Path) -> str:
+    """There is no database here: which path, that nothing was made, and how to make one."""
+    empty = path.is_file()
+    where = (
+        f"the file {disk.shown(path)} is empty"
+        if empty
+        else (f"there is no WardAudit database at {disk.shown(path)}")
+    )
+    return (
+        f"{where}; nothing was created. To make "
+        f"one, open the WardAudit app on it, or try WardAudit with a fictional trust: "
+        f'wardaudit --db "{path}" demo'
+    )
+
+
+# --- what is at the path -----------------------------------------------------------------------
+
+
+def _file_and_journals(path: Path) -> list[Path]:
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")]
+
+
+def _check_what_is_there(path: Path) -> bool:
+    """Whether a database is at ``path``; refuses what must not be taken for a new one.
+
+    An empty (zero-byte) file is taken as new when nothing says a database was ever there;
+    with backups of it, or with a journal holding changes beside it, it is a database that
+    lost its contents, reported as damaged. A journal with changes and no database beside
+    it is never built over.
+    """
+    try:
+        size = path.stat().st_size if path.exists() else None
+        wal = Path(f"{path}-wal")
+        wal_bytes = wal.stat().st_size if wal.exists() else 0
+    except OSError as error:
+        problem = disk.diagnose(path, error)
+        if problem is None:
+            raise
+        raise disk_error(problem, path, "open") from None
+    if size is None:
+        if wal_bytes > _WAL_HEADER_BYTES:
+            raise JournalWithoutDatabase(
+                f"there is no database at {path}, but its journal {wal.name} ({wal_bytes:,} "
+                "bytes) is there: it may hold the latest changes of a database that was moved, "
+                "renamed or deleted. Nothing was changed. If the database was moved, put it "
+                "back beside its journal (or move the journal with it); to start a new "
+                f"database here, first move {wal.name} somewhere else."
+            )
+        return False
+    if size > 0:
+        return True
+    if wal_bytes > _WAL_HEADER_BYTES:
+        raise DatabaseDamaged(
+            path,
+            f"the file is empty (0 bytes) while its journal {wal.name} holds changes",
+            backups.newest_good(path),
+        )
+    if backups.list_backups(path):
+        raise DatabaseDamaged(
+            path,
+            "the file is empty (0 bytes), yet there are backups of it, so it held a database",
+            backups.newest_good(path),
+        )
+    return False
+
+
+def _lock(path: Path, doing: Doing) -> filelock.BaseFileLock:
+    lock = filelock.FileLock(str(path) + ".lock", timeout=0, is_singleton=False, thread_local=False)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise DatabaseInUse(
+            f"the database {path} is already open in another copy of WardAudit. "
+            "Close the other copy (or wait for its command to finish), then try again."
+        ) from None
+    except OSError as error:
+        problem = disk.diagnose(path, error)
+        if problem is None:
+            raise
+        raise disk_error(problem, path, doing) from None
+    return lock
+
+
+def _space_warnings(path: Path) -> list[str]:
+    room = disk.free_bytes(path.parent)
+    if room is None or room >= disk.LOW_SPACE_BYTES:
+        return []
+    return [
+        f"the disk holding {path.parent} is nearly full ({room // (1024 * 1024)} MB left). "
+        "Free some space on the laptop's disk soon: when it is full, answers cannot be saved."
+    ]
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
+        # On a read-only disk nobody can be writing, and SQLite could not make the small
+        # shared-memory file a reader needs beside the database: read it as it stands.
+        fixed = "&immutable=1" if disk.on_read_only_disk(path.parent) else ""
         conn = sqlite3.connect(
-            f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            f"{path.as_uri()}?mode=ro{fixed}",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
         )
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
