@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from wardaudit.identifiers import is_valid_nhs_number
+from wardaudit.identifiers import holds_nhs_number
 
 Concern = Literal["nhs_number", "person_name", "free_text"]
 
@@ -24,11 +24,8 @@ CONCERN_WORDS: dict[Concern, str] = {
     "free_text": "look like free-text descriptions",
 }
 
-# Runs of digit groups with single spaces, dashes, dots or slashes between the groups.
-_DIGIT_RUN = re.compile(r"\d+(?:[ \-./]\d+)*")
 _WHOLE_TEN_DIGITS = re.compile(r"\d(?:[ \-./]?\d){9}")
 _SEPARATORS = re.compile(r"[ \-./]")
-_NOT_DIGIT = re.compile(r"\D")
 _DIGIT = re.compile(r"\d")
 
 _TITLES = "Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Rev|Revd|Fr|Sr|Master|Madam"
@@ -97,22 +94,10 @@ class Vocabulary:
 def nhs_number_in(text: str) -> bool:
     """True when the text holds ten digits, grouped any way, that pass the NHS check.
 
-    Any run of whole groups that adds up to ten digits counts, so "bed 4 999 000 0026"
-    is found; a group is never split, so an eleven-digit number is not an NHS number.
+    The one finder every free-text check uses (:mod:`wardaudit.identifiers`): "bed 4 999
+    000 0026" holds one; a group is never split, so an eleven-digit number is not one.
     """
-    if len(_NOT_DIGIT.sub("", text)) < 10:
-        return False
-    for match in _DIGIT_RUN.finditer(text):
-        groups = _SEPARATORS.split(match.group())
-        for first in range(len(groups)):
-            digits = ""
-            for group in groups[first:]:
-                digits += group
-                if len(digits) >= 10:
-                    break
-            if len(digits) == 10 and is_valid_nhs_number(digits):
-                return True
-    return False
+    return holds_nhs_number(text)
 
 
 def ten_digit_number(text: str) -> str | None:
