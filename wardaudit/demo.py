@@ -7,16 +7,28 @@ progress. Every name here is invented.
 
 from __future__ import annotations
 
+import logging
+import os
 import random
+import re
+import shutil
+import uuid
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+
+import filelock
 
 from wardaudit import clock
 from wardaudit.checklist import Checklist, ChecklistLibrary
-from wardaudit.errors import InvalidInput
+from wardaudit.errors import DatabaseInUse, DatabaseMissing, InvalidInput, StoreError
 from wardaudit.model import ActionStatus, AnswerValue, Designation, TeamMember
 from wardaudit.scoring import allowed_answers
 from wardaudit.store import TRUST_NAME_SETTING, Store
+
+log = logging.getLogger(__name__)
 
 DEMO_CHECKLIST = "sexual-safety-environment"
 MONTHS = 24
@@ -286,3 +298,127 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
         f"{audits} completed audits over {MONTHS} months, {total_actions} actions "
         f"({actions_moved} moved on from open), 1 audit in progress ({ward.name})"
     )
+
+
+# --- all or nothing ---------------------------------------------------------------------------
+
+
+def create_demo(path: Path | str, build: Callable[[Store], str]) -> tuple[str, list[str]]:
+    """Run ``build`` (the demo builder) on the database at ``path``, all or nothing.
+
+    Whatever the builder writes through the store is one transaction, so a ``demo`` killed
+    at any moment leaves the database as it was: an empty database stays empty, and where
+    there was none, there is still none (the trust is built in a temporary file beside it,
+    under the database's own lock, and moved into place only when whole). Returns the
+    builder's summary and the warnings of closing (a backup that failed).
+    """
+    path = Path(path).expanduser().absolute()
+    try:
+        store = Store.open(path, create=False)
+    except DatabaseMissing:
+        return _create_beside(path, build)
+    return _build_in(store, build)
+
+
+def _build_in(store: Store, build: Callable[[Store], str]) -> tuple[str, list[str]]:
+    try:
+        _refuse_unless_empty(store)
+        with store.all_or_nothing():
+            summary = build(store)
+    except BaseException:
+        store.close(backup=False)  # rolled back: nothing changed that a backup should keep
+        raise
+    return summary, store.close()
+
+
+def _refuse_unless_empty(store: Store) -> None:
+    if not store.is_empty():
+        raise InvalidInput(
+            f"the database {store.path} already holds wards; the demo trust goes only into an "
+            "empty database (use --db with a new file)"
+        )
+
+
+_STRAY = "-demo-"
+
+
+def _stray_pattern(path: Path) -> re.Pattern[str]:
+    return re.compile(rf"^\.{re.escape(path.stem)}{_STRAY}[0-9a-f]{{12}}(?:[.-].*)?$")
+
+
+def _clear_strays(path: Path) -> None:
+    """Remove what a killed demo left beside ``path``; only called under the database's lock,
+    so no demo can be building one of them now."""
+    pattern = _stray_pattern(path)
+    for entry in path.parent.iterdir():
+        if not pattern.match(entry.name):
+            continue
+        log.info("removing what an interrupted demo left: %s", entry)
+        with suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+
+
+def _create_beside(path: Path, build: Callable[[Store], str]) -> tuple[str, list[str]]:
+    lock = filelock.FileLock(str(path) + ".lock", timeout=0, is_singleton=False, thread_local=False)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise DatabaseInUse(
+            f"the database {path} is already open in another copy of WardAudit. "
+            "Close the other copy (or wait for its command to finish), then try again."
+        ) from None
+    temporary = path.with_name(f".{path.stem}{_STRAY}{uuid.uuid4().hex[:12]}{path.suffix}")
+    try:
+        if path.exists() and path.stat().st_size > 0:
+            # made by another copy between the look and the lock: build in it instead
+            lock.release()
+            return create_demo(path, build)
+        _clear_strays(path)
+        store = Store.open(temporary)
+        try:
+            with store.all_or_nothing():
+                summary = build(store)
+        finally:
+            warnings = store.close(backup=False)
+        _move_into_place(temporary, path)
+    except BaseException:
+        _clear_strays(path)
+        raise
+    finally:
+        if lock.is_locked:
+            lock.release()
+    return summary.replace(str(temporary), str(path)), warnings
+
+
+def _move_into_place(temporary: Path, path: Path) -> None:
+    """What the builder made beside the temporary database first, then the database itself:
+    its arrival is the moment the demo exists."""
+    siblings = [
+        entry
+        for entry in temporary.parent.iterdir()
+        if entry.name.startswith(temporary.stem + "-")
+        and entry.name not in {f"{temporary.name}-wal", f"{temporary.name}-shm"}
+    ]
+    for entry in siblings:
+        target = path.with_name(path.stem + entry.name[len(temporary.stem) :])
+        if target.exists():
+            raise StoreError(
+                f"{target} is already there, so the demo trust was not put in place and "
+                "nothing was changed. Move it aside, then try again."
+            )
+    with open(temporary, "rb+") as whole:
+        os.fsync(whole.fileno())
+    for entry in siblings:
+        os.replace(entry, path.with_name(path.stem + entry.name[len(temporary.stem) :]))
+    os.replace(temporary, path)
+    with suppress(OSError):
+        Path(f"{temporary}.lock").unlink()
+    if os.name == "posix":
+        handle = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
