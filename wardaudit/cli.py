@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from wardaudit import __version__, clock, paths, views
 from wardaudit.checklist import DESIGNATIONS, ChecklistLibrary, load_library, validate_file
-from wardaudit.errors import AuditIncomplete, InvalidInput, WardAuditError
-from wardaudit.identifiers import identifier_warning
+from wardaudit.errors import (
+    AuditIncomplete,
+    DatabaseMissing,
+    DatabaseNeedsUpgrade,
+    InvalidInput,
+    WardAuditError,
+)
+from wardaudit.identifiers import identifier_warnings
 from wardaudit.model import ACTION_STATUSES, AUDIT_STATUS_WORDS
 from wardaudit.scoring import ANSWER_VALUES, ANSWER_WORDS, RATING_WORDS, display_score
 from wardaudit.store import Store, backups
+from wardaudit.store.database import SQLiteError
 
 PROG = "wardaudit"
 
@@ -41,28 +50,48 @@ def _print_json(value: object) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def _db_path(args: argparse.Namespace) -> Path:
+def _db_path(args: argparse.Namespace, *, write: bool = True) -> Path:
+    """The database named by --db or the default one; only a command that writes makes the
+    default folder (one that only reads creates nothing anywhere)."""
     if args.db:
         return Path(args.db).expanduser()
     path = paths.default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if write and not path.parent.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WardAuditError(
+                f"cannot create the folder {path.parent} for WardAudit's database: "
+                f"{error.strerror or error}"
+            ) from None
     return path
 
 
-def _open(args: argparse.Namespace, *, write: bool) -> Store:
-    path = _db_path(args)
-    if not write and path.exists() and path.stat().st_size > 0:
+@contextmanager
+def _opened(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
+    """The store for one command, closed after it; a backup that fails on closing is a
+    warning, because everything the command did was committed before."""
+    path = _db_path(args, write=write)
+    if write:
+        store = Store.open(path)
+    else:
         try:
             store = Store.open(path, readonly=True)
-        except WardAuditError as error:
-            if "needs upgrading" not in str(error):
-                raise
+        except DatabaseNeedsUpgrade:
             store = Store.open(path)
-    else:
-        store = Store.open(path)
     for warning in store.warnings:
         _warn(warning)
-    return store
+    try:
+        yield store
+    finally:
+        for warning in store.close():
+            _warn(warning)
+
+
+def _warn_identifiers(fields: Mapping[str, str | None]) -> None:
+    """One warning per field that looks like it holds an NHS number (it is saved as typed)."""
+    for found in identifier_warnings(fields):
+        _warn(found.message)
 
 
 def _library() -> ChecklistLibrary:
@@ -132,7 +161,7 @@ def cmd_checklists_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_wards_list(args: argparse.Namespace) -> int:
-    with _open(args, write=False) as store:
+    with _opened(args, write=False) as store:
         wards = store.wards.list()
     if args.json:
         _print_json([views.ward_json(w) for w in wards])
@@ -156,7 +185,7 @@ def cmd_wards_list(args: argparse.Namespace) -> int:
 
 def cmd_wards_add(args: argparse.Namespace) -> int:
     areas = [a for a in (args.areas or "").split(",") if a.strip()]
-    with _open(args, write=True) as store:
+    with _opened(args, write=True) as store:
         ward = store.wards.add(
             site=args.site,
             name=args.name,
@@ -171,22 +200,20 @@ def cmd_wards_add(args: argparse.Namespace) -> int:
 
 def cmd_audit_start(args: argparse.Namespace) -> int:
     checklist = _library().latest(args.checklist)
-    with _open(args, write=True) as store:
+    with _opened(args, write=True) as store:
         audit = store.audits.start(args.ward, checklist, by=args.by or "")
+    _warn_identifiers({"auditor": args.by})
     print(audit.id)
     return 0
 
 
 def cmd_audit_answer(args: argparse.Namespace) -> int:
-    if args.note:
-        warning = identifier_warning(args.note)
-        if warning:
-            _warn(warning)
-    with _open(args, write=True) as store:
+    with _opened(args, write=True) as store:
         answer = store.audits.record_answer(
             args.audit, args.item, args.value, note=args.note, location=args.location
         )
         record = store.audits.get(args.audit)
+    _warn_identifiers({"note": args.note, "location": args.location})
     action = next((a for a in record.actions if a.item == answer.item), None)
     line = f"saved: {answer.item} {ANSWER_WORDS[answer.value]}"
     if action is not None and answer.value in ("no", "partial"):
@@ -199,12 +226,13 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_complete(args: argparse.Namespace) -> int:
-    with _open(args, write=True) as store:
+    with _opened(args, write=True) as store:
         try:
             record = store.audits.complete(args.audit, by=args.by, role=args.role)
         except AuditIncomplete as error:
             print(f"{PROG}: error: {error}", file=sys.stderr)
             return 1
+    _warn_identifiers({"signed_by": args.by, "role": args.role})
     score = record.score
     breach = " — CRITICAL BREACH" if score.critical_breach else ""
     print(
@@ -215,7 +243,7 @@ def cmd_audit_complete(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_amend(args: argparse.Namespace) -> int:
-    with _open(args, write=True) as store:
+    with _opened(args, write=True) as store:
         answer = store.audits.amend_answer(
             args.audit,
             args.item,
@@ -225,12 +253,15 @@ def cmd_audit_amend(args: argparse.Namespace) -> int:
             note=args.note,
             location=args.location,
         )
+    _warn_identifiers(
+        {"reason": args.reason, "amended_by": args.by, "note": args.note, "location": args.location}
+    )
     print(f"amended: {answer.item} {ANSWER_WORDS[answer.value]}")
     return 0
 
 
 def cmd_audits_list(args: argparse.Namespace) -> int:
-    with _open(args, write=False) as store:
+    with _opened(args, write=False) as store:
         audits = store.audits.list(ward=args.ward, status=args.status)
     if args.json:
         _print_json([views.audit_summary_json(a) for a in audits])
@@ -256,7 +287,7 @@ def cmd_audits_list(args: argparse.Namespace) -> int:
 
 
 def cmd_audits_show(args: argparse.Namespace) -> int:
-    with _open(args, write=False) as store:
+    with _opened(args, write=False) as store:
         record = store.audits.get(args.audit)
     data = views.audit_json(record)
     if args.json:
@@ -294,18 +325,31 @@ def cmd_audits_show(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from wardaudit.demo import build_demo_trust
+    from wardaudit.demo import build_demo_trust, create_demo
 
     library = _library()
-    with _open(args, write=True) as store:
-        summary = build_demo_trust(store, library, seed=args.seed)
+    # All or nothing at the entry point: whatever the builder writes is one transaction.
+    summary, warnings = create_demo(
+        _db_path(args), lambda store: build_demo_trust(store, library, seed=args.seed)
+    )
+    for warning in warnings:
+        _warn(warning)
     print(summary)
     return 0
 
 
 def cmd_backups_list(args: argparse.Namespace) -> int:
-    path = _db_path(args)
-    found = backups.list_backups(path.absolute())
+    from wardaudit.store.database import missing_message
+
+    path = _db_path(args, write=False).absolute()
+    found = backups.list_backups(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        if not found:
+            raise DatabaseMissing(missing_message(path))
+        _warn(
+            f"there is no database at {path}; these are backups of it. Put one back with "
+            f"'wardaudit --db \"{path}\" backups restore FILE'"
+        )
     if not found:
         print(f"no backups of {path} yet")
     for backup in found:
@@ -314,7 +358,7 @@ def cmd_backups_list(args: argparse.Namespace) -> int:
 
 
 def cmd_backups_make(args: argparse.Namespace) -> int:
-    with _open(args, write=True) as store:
+    with _opened(args, write=True) as store:
         print(store.backup_now("manual"))
     return 0
 
@@ -328,14 +372,14 @@ def cmd_backups_restore(args: argparse.Namespace) -> int:
 def cmd_export_action_plan(args: argparse.Namespace) -> int:
     from exports.commands import export_action_plan
 
-    with _open(args, write=False) as store:
+    with _opened(args, write=False) as store:
         return int(export_action_plan(store, args.audit, pdf=args.pdf, xlsx=args.xlsx))
 
 
 def cmd_export_actions(args: argparse.Namespace) -> int:
     from exports.commands import export_actions
 
-    with _open(args, write=False) as store:
+    with _opened(args, write=False) as store:
         return int(
             export_actions(
                 store,
@@ -351,7 +395,7 @@ def cmd_export_actions(args: argparse.Namespace) -> int:
 def cmd_export_board(args: argparse.Namespace) -> int:
     from exports.commands import export_board
 
-    with _open(args, write=False) as store:
+    with _opened(args, write=False) as store:
         return int(
             export_board(
                 store, start=args.start, end=args.end, site=args.site, pdf=args.pdf, xlsx=args.xlsx
@@ -362,7 +406,7 @@ def cmd_export_board(args: argparse.Namespace) -> int:
 def cmd_import_action_updates(args: argparse.Namespace) -> int:
     from exports.commands import import_action_updates
 
-    with _open(args, write=not args.dry_run) as store:
+    with _opened(args, write=not args.dry_run) as store:
         return int(import_action_updates(store, Path(args.file), dry_run=args.dry_run))
 
 
@@ -379,7 +423,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
             raise InvalidInput(
                 f"--since must be a date such as 2026-11-01 (not '{args.since}')"
             ) from None
-    with _open(args, write=False) as store:
+    with _opened(args, write=False) as store:
         counts = export_bundle(store, args.file, since=since)
     print(
         f"exported {counts['audits']} audit(s), {counts['events']} history event(s), "
@@ -393,7 +437,7 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
     from wardaudit.exchange import import_bundle
 
     status = 0
-    with _open(args, write=True) as store:
+    with _opened(args, write=True) as store:
         for name in args.files:
             try:
                 plan = import_bundle(
@@ -592,9 +636,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _not_utf8(argv: Sequence[str]) -> str | None:
+    """The first argument that is not valid UTF-8, named, or None when all are.
+
+    On Linux and macOS the arguments are bytes; Python keeps bytes that are not UTF-8 as
+    stand-ins that no file, note or name may hold, so they are refused before anything is
+    opened.
+    """
+    for index, argument in enumerate(argv):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            continue
+        try:
+            raw = os.fsencode(argument)
+        except UnicodeError:
+            raw = argument.encode("utf-8", "backslashreplace")
+        shown = raw.decode("utf-8", "backslashreplace")
+        previous = argv[index - 1] if index else ""
+        if argument.startswith("--") and "=" in argument:
+            what = f"the value of {argument.split('=', 1)[0]}"
+        elif argument.startswith("-"):
+            what = f"the option {shown}"
+        elif previous.startswith("-") and "=" not in previous:
+            what = f"the value of {previous} (argument {index + 1})"
+        else:
+            what = f"argument {index + 1}"
+        return (
+            f"{what} is not valid text: '{shown}' holds bytes that are not UTF-8. Nothing was "
+            "opened or changed. Type it again in a terminal that uses UTF-8, or, for a file, "
+            "rename it to a name of ordinary letters."
+        )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    refused = _not_utf8(arguments)
+    if refused is not None:
+        print(f"{PROG}: error: {refused}", file=sys.stderr)
+        return 2
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         if args.self_check:
             return cmd_self_check(args)
@@ -604,6 +689,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except WardAuditError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 1
+    except SQLiteError as error:
+        # A read deep in a command met a damaged page or a failing disk: the same words.
+        from wardaudit.store.database import explain, is_about_the_file
+
+        if not is_about_the_file(error):
+            raise
+        path = Path(args.db).expanduser() if args.db else paths.default_db_path()
+        print(f"{PROG}: error: {explain(path.absolute(), error, 'open')}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (``| head``); nothing to report
