@@ -57,7 +57,7 @@ def _cannot_write(target: Path, error: OSError) -> ExportFailed:
             f"(permission denied), so {name} was not written. Choose a folder you can write "
             "to, then export again."
         )
-    if kind == "read_only_file" or error.errno in (errno.EACCES, errno.EPERM):
+    if kind in ("read_only_file", "others_file") or error.errno in (errno.EACCES, errno.EPERM):
         return ExportFailed(
             f"WardAudit may not write {target} (permission denied). If the file is open in "
             "Excel or a PDF reader, close it; otherwise choose a folder you can write to."

@@ -72,6 +72,10 @@ def _opened(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
     """The store for one command, closed after it; a backup that fails on closing is a
     warning, because everything the command did was committed before."""
     path = _db_path(args, write=write)
+    if not write and not args.db and not path.parent.is_dir():
+        from wardaudit.store.database import missing_message
+
+        raise DatabaseMissing(missing_message(path.absolute()))  # not even the folder yet
     if write:
         store = Store.open(path)
     else:

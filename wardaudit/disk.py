@@ -21,6 +21,7 @@ ProblemKind = Literal[
     "read_only_disk",  # the whole disk or share is mounted read-only
     "read_only_folder",  # the folder does not let this user create or change files
     "read_only_file",  # the file itself is marked read-only
+    "others_file",  # the file belongs to another user account, and this one may not change it
     "no_access",  # a folder on the way may not even be opened
     "is_folder",  # a folder stands where the file was expected
     "not_a_file",  # a device, a pipe or another special file stands there
@@ -166,6 +167,17 @@ def path_problem(path: Path) -> DiskProblem | None:
     return None
 
 
+def _marked_read_only(path: Path) -> bool:
+    """Not writable because of a mark on the file (its mode, an attribute), not its owner."""
+    if os.name != "posix":
+        return True  # Windows: the Read-only attribute
+    try:
+        info = path.stat()
+    except OSError:
+        return True
+    return os.geteuid() in (0, info.st_uid) or not info.st_mode & 0o222
+
+
 def write_problem(path: Path) -> DiskProblem | None:
     """Why this user cannot write the file at ``path`` (or create it), by looking at it.
 
@@ -177,7 +189,7 @@ def write_problem(path: Path) -> DiskProblem | None:
     if on_read_only_disk(folder):
         return DiskProblem("read_only_disk", folder)
     if path.exists() and not os.access(path, os.W_OK):
-        return DiskProblem("read_only_file", path)
+        return DiskProblem("read_only_file" if _marked_read_only(path) else "others_file", path)
     if not os.access(folder, os.W_OK | os.X_OK):
         return DiskProblem("read_only_folder", folder)
     return None

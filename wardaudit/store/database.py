@@ -226,7 +226,7 @@ class Database:
                         failure = StoreError(error.strerror or str(error))
                         failure.__cause__ = error
                         warnings.append(str(backup_error(self.path, failure)))
-                if not self.readonly:
+                if changed and not self.readonly:
                     with suppress(sqlite3.Error):
                         self.conn.execute("PRAGMA optimize")
             finally:
@@ -301,23 +301,21 @@ class Database:
         if self.readonly:
             raise StoreError("the database is open read-only; this change was not made")
         with self.mutex:
-            before = self.conn.total_changes
             relaxed = not wait_for_disk and not self._in_one_action
             if relaxed:
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             try:
-                if self._in_one_action:
-                    with self._savepoint() as conn:
-                        yield conn
-                else:
-                    with self._begin_commit() as conn:
-                        yield conn
+                with self._counted(bookkeeping=bookkeeping):
+                    if self._in_one_action:
+                        with self._savepoint() as conn:
+                            yield conn
+                    else:
+                        with self._begin_commit() as conn:
+                            yield conn
             finally:
                 if relaxed:
                     with suppress(sqlite3.Error):
                         self.conn.execute(f"PRAGMA synchronous = {self.synchronous}")
-                if bookkeeping:
-                    self._uncounted_changes += self.conn.total_changes - before
 
     @contextmanager
     def all_or_nothing(self) -> Iterator[None]:
@@ -332,12 +330,26 @@ class Database:
             if self._in_one_action:
                 yield
                 return
-            with self._begin_commit():
+            with self._counted(bookkeeping=False), self._begin_commit():
                 self._in_one_action = True
                 try:
                     yield
                 finally:
                     self._in_one_action = False
+
+    @contextmanager
+    def _counted(self, *, bookkeeping: bool) -> Iterator[None]:
+        """Keep the count of changed data true: undone changes and bookkeeping are not data,
+        so neither calls for a backup (nor for the statistics refreshed on closing)."""
+        before = self.conn.total_changes
+        uncounted = self._uncounted_changes
+        committed = False
+        try:
+            yield
+            committed = True
+        finally:
+            if bookkeeping or not committed:
+                self._uncounted_changes = uncounted + self.conn.total_changes - before
 
     @contextmanager
     def _savepoint(self) -> Iterator[sqlite3.Connection]:
@@ -470,6 +482,12 @@ def disk_error(problem: DiskProblem, path: Path, doing: Doing) -> StoreError:
             f"{then} Clear the read-only mark (on Windows: right-click the file, choose "
             "Properties and untick Read-only), or ask IT."
         )
+    if kind == "others_file":
+        return DatabaseReadOnly(
+            f"WardAudit cannot write to the database file {place}: it belongs to another user "
+            f"account, and yours may not change it. {then} Ask IT to give your account "
+            "permission, or use a database in a folder of your own."
+        )
     if kind == "no_access":
         return DatabaseReadOnly(
             f"WardAudit may not open the folder {place} (permission denied). Nothing was "
@@ -520,7 +538,13 @@ def backup_error(path: Path, error: StoreError) -> BackupFailed:
     if problem.kind == "full":
         why = f"the disk holding {where} is full"
         todo = "Free some space on the laptop's disk so that backups can be made again."
-    elif problem.kind in ("read_only_disk", "read_only_folder", "read_only_file", "no_access"):
+    elif problem.kind in (
+        "read_only_disk",
+        "read_only_folder",
+        "read_only_file",
+        "others_file",
+        "no_access",
+    ):
         why = f"WardAudit cannot write to the backups folder {disk.shown(folder)}"
         todo = "Make the folder writable again (or ask IT), so that backups can be made."
     elif problem.kind in ("is_folder", "not_a_file", "through_file"):
