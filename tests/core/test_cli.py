@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -285,3 +286,85 @@ def test_audit_start_refuses_a_designation_the_checklist_leaves_out(
     assert json.loads(out) == []
     status, out, err = run(capsys, *start, "Rowan Ward")
     assert status == 0 and len(out.strip()) > 0
+
+
+def test_every_free_text_field_saved_with_an_nhs_number_warns_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], checklist: Checklist
+) -> None:
+    db = ["--db", str(tmp_path / "n.sqlite3")]
+    run(capsys, *db, "wards", "add", "--site", "S", "--name", "W", "--sex", "male")
+    status, out, err = run(
+        capsys, *db, "audit", "start", "--ward", "W", "--checklist", checklist.id,
+        "--by", "943 476 5919",
+    )  # fmt: skip
+    assert status == 0 and err == (
+        "wardaudit: warning: the auditor's name looks like it holds an NHS number. What is "
+        "written here travels to estates teams and boards: describe the environment, not the "
+        "patient, and remove the number.\n"
+    )
+    audit_id = out.strip()
+    items = [i.id for i in checklist.applicable_items("male")]
+    status, out, err = run(
+        capsys, *db, "audit", "answer", audit_id, items[0], "no",
+        "--note", "door open for 943-476-5919", "--location", "Bedroom 943.476.5919",
+    )  # fmt: skip
+    assert status == 0 and out.startswith("saved:")
+    warned = [line for line in err.splitlines() if line.startswith("wardaudit: warning:")]
+    assert [line.split(" looks like")[0] for line in warned] == [
+        "wardaudit: warning: the note",
+        "wardaudit: warning: the location",
+    ]
+    status, _, err = run(
+        capsys, *db, "audit", "answer", audit_id, items[1], "yes",
+        "--note", "Checked 27/11/2026 10:30; 20 beds; ring 0161 496 0000",
+    )  # fmt: skip
+    assert status == 0 and err == "", "ordinary numbers do not warn"
+    for item in items[1:]:
+        run(capsys, *db, "audit", "answer", audit_id, item, "yes")
+    status, _, err = run(
+        capsys, *db, "audit", "complete", audit_id, "--by", "943/476/5919", "--role", "Matron"
+    )
+    assert status == 0 and err.startswith("wardaudit: warning: the name signing off looks like")
+    status, _, err = run(
+        capsys, *db, "audit", "amend", audit_id, items[0], "yes",
+        "--reason", "seen again with 943\n476\n5919", "--by", "A matron",
+    )  # fmt: skip
+    assert status == 0
+    assert err.startswith("wardaudit: warning: the reason for the amendment looks like")
+    assert err.count("wardaudit: warning:") == 1
+    status, out, _ = run(capsys, *db, "audits", "show", audit_id, "--json")
+    shown = json.loads(out)
+    answer = next(a for a in shown["answers"] if a["item"] == items[0])
+    assert answer["location"] == "Bedroom 943.476.5919", "warned, and saved as typed"
+
+
+def test_arguments_that_are_not_utf8_are_refused_before_anything_is_opened(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "w.sqlite3"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    base: list[str | bytes] = [sys.executable, "-m", "wardaudit"]
+    cases: list[tuple[list[str | bytes], str]] = [
+        (
+            ["--db", str(db), "wards", "add", "--site", "S", "--name", b"Caf\xe9 Ward",
+             "--sex", "male"],
+            "the value of --name (argument 8) is not valid text: 'Caf\\xe9 Ward' holds bytes "
+            "that are not UTF-8. Nothing was opened or changed.",
+        ),
+        (
+            ["--db", os.fsencode(tmp_path) + b"/\xff.sqlite3", "wards", "list"],
+            "the value of --db (argument 2) is not valid text",
+        ),
+        (
+            ["--db", str(db), "audit", "answer", "x", "A01", "yes", b"--note=\xc3"],
+            "the value of --note is not valid text: '--note=\\xc3'",
+        ),
+        (["--db", str(db), b"w\xe4rds", "list"], "argument 3 is not valid text"),
+    ]  # fmt: skip
+    for args, words in cases:
+        done = subprocess.run([*base, *args], capture_output=True, env=env)
+        stderr = done.stderr.decode("utf-8")
+        assert done.returncode == 2, stderr
+        assert stderr.startswith(f"wardaudit: error: {words}"), stderr
+        assert "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == [], "nothing opened, nothing made"
