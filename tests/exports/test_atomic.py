@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import errno
+import os
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -109,3 +114,86 @@ def test_a_workbook_export_that_fails_part_way_leaves_no_file(
         xlsx.write_action_plan(small_record, out / "plan.xlsx")
     assert list(out.iterdir()) == []
     assert list(streams.glob("openpyxl.*")) == []
+
+
+_KILLED_EXPORT = """
+import os, signal, sys
+from exports.atomic import atomic_write
+with atomic_write(sys.argv[1]) as temporary:
+    temporary.write_bytes(b"half a document")
+    print("writing", flush=True)
+    if sys.argv[2] == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    sys.stdin.readline()  # a long export, still running
+"""
+
+
+def _export_process(target: Path, how: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_EXPORT, str(target), how],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "writing"
+    return process
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_the_next_export_clears_what_a_killed_one_left(tmp_path: Path) -> None:
+    killed = _export_process(tmp_path / "plan.pdf", "die")
+    killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+    [stray] = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    assert stray.name.startswith(".plan.pdf.")
+    # a moment later another export runs: a temporary so fresh might still be written
+    with atomic_write(tmp_path / "board.pdf") as temporary:
+        temporary.write_bytes(b"board")
+    assert stray.exists()
+    # ... an hour later, the next export tidies it away
+    _age(stray, 3600)
+    with atomic_write(tmp_path / "board.pdf") as temporary:
+        temporary.write_bytes(b"board again")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.pdf"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="locks on open files differ on Windows")
+def test_a_temporary_another_export_is_writing_is_never_removed(tmp_path: Path) -> None:
+    running = _export_process(tmp_path / "actions.xlsx", "wait")
+    try:
+        [busy] = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+        _age(busy, 3600)  # a slow export: its temporary has not changed for an hour
+        assert atomic.remove_stale_temporaries(tmp_path) == []
+        assert busy.exists()
+    finally:
+        running.communicate(input="\n")
+    assert running.returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["actions.xlsx"]
+
+
+def test_only_temporaries_of_our_own_naming_are_removed(tmp_path: Path) -> None:
+    ours = tmp_path / ".plan.pdf.0123456789ab.part"
+    theirs = [
+        ".plan.pdf.part",  # another program's
+        "plan.pdf.0123456789ab.part",  # not hidden
+        ".plan.pdf.0123456789AB.part",  # not our hex
+        ".plan.pdf.0123456789ab.part.bak",
+        "notes.txt",
+    ]
+    for name in [ours.name, *theirs]:
+        (tmp_path / name).write_bytes(b"x")
+        _age(tmp_path / name, 3600)
+    (tmp_path / ".dir.0123456789ab.part").mkdir()
+    link = tmp_path / ".link.0123456789ab.part"
+    link.symlink_to(tmp_path / "notes.txt")
+    assert atomic.remove_stale_temporaries(tmp_path) == [ours]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*theirs, ".dir.0123456789ab.part", ".link.0123456789ab.part"]
+    )
