@@ -90,6 +90,8 @@ def on_read_only_disk(folder: Path) -> bool:
 
 
 def _windows_read_only_volume(folder: Path) -> bool:  # pragma: no cover - Windows only
+    if sys.platform != "win32":
+        return False
     import ctypes
 
     read_only_volume = 0x00080000

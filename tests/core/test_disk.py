@@ -39,7 +39,6 @@ from wardaudit.errors import (
     DatabaseReadOnly,
     DiskFull,
     JournalWithoutDatabase,
-    StoreError,
 )
 from wardaudit.store import Store, backups
 

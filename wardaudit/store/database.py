@@ -36,7 +36,7 @@ from wardaudit.errors import (
     JournalWithoutDatabase,
     StoreError,
 )
-from wardaudit.paths import DEFAULT_DB_NAME
+from wardaudit.paths import DEFAULT_DB_NAME, backup_dir
 from wardaudit.store import backups, migrations
 
 log = logging.getLogger(__name__)
@@ -258,7 +258,7 @@ class Database:
                 return backups.make(self.conn, self.path, reason)
             except StoreError as error:
                 cause = error.__cause__ or error.__context__
-                problem = disk.diagnose(backups.backup_dir(self.path) / "backup", cause)
+                problem = disk.diagnose(backup_dir(self.path) / "backup", cause)
                 if problem is None:
                     raise StoreError(
                         f"the database {self.path} needs upgrading for this version of "
@@ -529,7 +529,7 @@ def disk_error(problem: DiskProblem, path: Path, doing: Doing) -> StoreError:
 def backup_error(path: Path, error: StoreError) -> BackupFailed:
     """Why a backup of ``path`` failed, saying that what was saved is still saved."""
     cause = error.__cause__ or error.__context__
-    folder = backups.backup_dir(path)
+    folder = backup_dir(path)
     problem = disk.diagnose(folder / "backup", cause) if cause is not None else None
     kept = "Everything already entered is saved in the database."
     if problem is None:
