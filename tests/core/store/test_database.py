@@ -3,16 +3,18 @@ beside the writer."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from wardaudit.checklist import Checklist
 from wardaudit.errors import (
+    DatabaseDamaged,
     DiskFull,
     StoreError,
 )
-from wardaudit.store import Store
+from wardaudit.store import Store, backups
 
 
 def test_disk_full_is_reported_and_loses_nothing_saved(
@@ -47,3 +49,38 @@ def test_readonly_open_beside_a_writer(
             reader.wards.add(site="S", name="X", sex="male")
     finally:
         reader.close()
+
+
+def test_damage_found_after_opening_is_reported_as_damage_with_the_backup(
+    db_path: Path, checklist: Checklist
+) -> None:
+    """A page that goes bad while the database is open (a failing disk sector) is found by
+    the next read or write: reported as damage, the one case where a backup is offered."""
+    with Store.open(db_path) as store:
+        for n in range(60):
+            store.wards.add(
+                site="S",
+                name=f"Ward {n}",
+                sex="mixed",
+                areas=[f"Area {k} " * 40 for k in range(30)],
+            )
+    [backup] = backups.list_backups(db_path)
+    store = Store.open(db_path)
+    try:
+        store._db.conn.execute("PRAGMA cache_size = 1")  # read the disk, not a cached copy
+        store._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = db_path.stat().st_size
+        with open(db_path, "r+b") as raw:
+            for offset in range(3 * 4096, size - 4096, 4096):
+                raw.seek(offset + 8)
+                raw.write(os.urandom(100))
+        for attempt in (
+            store.wards.list,
+            lambda: store.wards.add(site="S", name="New", sex="male"),
+        ):
+            with pytest.raises(DatabaseDamaged, match="is damaged") as found:
+                attempt()
+            assert found.value.newest_backup == backup
+            assert f'backups restore "{backup}"' in str(found.value)
+    finally:
+        store.close(backup=False)
