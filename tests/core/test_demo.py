@@ -85,7 +85,7 @@ def test_a_killed_demo_leaves_no_database_where_there_was_none(tmp_path: Path) -
         assert not db.exists() and not Path(f"{db}-wal").exists(), "no database, as before"
     assert killed_mid_build, "at least one kill must have come while the trust was being built"
     done = demo_command(db)
-    out, err = done.communicate()
+    _, err = done.communicate()
     assert done.returncode == 0, err
     assert is_whole_demo(db)
     assert strays(folder, db) == [], "the next demo clears what the killed ones left"

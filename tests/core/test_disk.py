@@ -322,7 +322,7 @@ def test_an_unchangeable_database_file_is_refused_before_anything_is_written(
     audit_id, items = make_audit(db_path, checklist)
     chattr("+i", db_path)
     try:
-        with pytest.raises(DatabaseReadOnly, match="it is marked read-only. Nothing was changed"):
+        with pytest.raises(DatabaseReadOnly, match=r"it is marked read-only\. Nothing was changed"):
             Store.open(db_path)
     finally:
         chattr("-i", db_path)
