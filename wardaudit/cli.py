@@ -68,7 +68,7 @@ def _db_path(args: argparse.Namespace, *, write: bool = True) -> Path:
 
 
 @contextmanager
-def _opened(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
+def _open(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
     """The store for one command, closed after it; a backup that fails on closing is a
     warning, because everything the command did was committed before."""
     path = _db_path(args, write=write)
@@ -165,7 +165,7 @@ def cmd_checklists_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_wards_list(args: argparse.Namespace) -> int:
-    with _opened(args, write=False) as store:
+    with _open(args, write=False) as store:
         wards = store.wards.list()
     if args.json:
         _print_json([views.ward_json(w) for w in wards])
@@ -189,7 +189,7 @@ def cmd_wards_list(args: argparse.Namespace) -> int:
 
 def cmd_wards_add(args: argparse.Namespace) -> int:
     areas = [a for a in (args.areas or "").split(",") if a.strip()]
-    with _opened(args, write=True) as store:
+    with _open(args, write=True) as store:
         ward = store.wards.add(
             site=args.site,
             name=args.name,
@@ -204,7 +204,7 @@ def cmd_wards_add(args: argparse.Namespace) -> int:
 
 def cmd_audit_start(args: argparse.Namespace) -> int:
     checklist = _library().latest(args.checklist)
-    with _opened(args, write=True) as store:
+    with _open(args, write=True) as store:
         audit = store.audits.start(args.ward, checklist, by=args.by or "")
     _warn_identifiers({"auditor": args.by})
     print(audit.id)
@@ -212,7 +212,7 @@ def cmd_audit_start(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_answer(args: argparse.Namespace) -> int:
-    with _opened(args, write=True) as store:
+    with _open(args, write=True) as store:
         answer = store.audits.record_answer(
             args.audit, args.item, args.value, note=args.note, location=args.location
         )
@@ -230,7 +230,7 @@ def cmd_audit_answer(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_complete(args: argparse.Namespace) -> int:
-    with _opened(args, write=True) as store:
+    with _open(args, write=True) as store:
         try:
             record = store.audits.complete(args.audit, by=args.by, role=args.role)
         except AuditIncomplete as error:
@@ -247,7 +247,7 @@ def cmd_audit_complete(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_amend(args: argparse.Namespace) -> int:
-    with _opened(args, write=True) as store:
+    with _open(args, write=True) as store:
         answer = store.audits.amend_answer(
             args.audit,
             args.item,
@@ -265,7 +265,7 @@ def cmd_audit_amend(args: argparse.Namespace) -> int:
 
 
 def cmd_audits_list(args: argparse.Namespace) -> int:
-    with _opened(args, write=False) as store:
+    with _open(args, write=False) as store:
         audits = store.audits.list(ward=args.ward, status=args.status)
     if args.json:
         _print_json([views.audit_summary_json(a) for a in audits])
@@ -291,7 +291,7 @@ def cmd_audits_list(args: argparse.Namespace) -> int:
 
 
 def cmd_audits_show(args: argparse.Namespace) -> int:
-    with _opened(args, write=False) as store:
+    with _open(args, write=False) as store:
         record = store.audits.get(args.audit)
     data = views.audit_json(record)
     if args.json:
@@ -362,7 +362,7 @@ def cmd_backups_list(args: argparse.Namespace) -> int:
 
 
 def cmd_backups_make(args: argparse.Namespace) -> int:
-    with _opened(args, write=True) as store:
+    with _open(args, write=True) as store:
         print(store.backup_now("manual"))
     return 0
 
@@ -376,14 +376,14 @@ def cmd_backups_restore(args: argparse.Namespace) -> int:
 def cmd_export_action_plan(args: argparse.Namespace) -> int:
     from exports.commands import export_action_plan
 
-    with _opened(args, write=False) as store:
+    with _open(args, write=False) as store:
         return int(export_action_plan(store, args.audit, pdf=args.pdf, xlsx=args.xlsx))
 
 
 def cmd_export_actions(args: argparse.Namespace) -> int:
     from exports.commands import export_actions
 
-    with _opened(args, write=False) as store:
+    with _open(args, write=False) as store:
         return int(
             export_actions(
                 store,
@@ -399,7 +399,7 @@ def cmd_export_actions(args: argparse.Namespace) -> int:
 def cmd_export_board(args: argparse.Namespace) -> int:
     from exports.commands import export_board
 
-    with _opened(args, write=False) as store:
+    with _open(args, write=False) as store:
         return int(
             export_board(
                 store, start=args.start, end=args.end, site=args.site, pdf=args.pdf, xlsx=args.xlsx
@@ -410,7 +410,7 @@ def cmd_export_board(args: argparse.Namespace) -> int:
 def cmd_import_action_updates(args: argparse.Namespace) -> int:
     from exports.commands import import_action_updates
 
-    with _opened(args, write=not args.dry_run) as store:
+    with _open(args, write=not args.dry_run) as store:
         return int(import_action_updates(store, Path(args.file), dry_run=args.dry_run))
 
 
@@ -427,7 +427,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
             raise InvalidInput(
                 f"--since must be a date such as 2026-11-01 (not '{args.since}')"
             ) from None
-    with _opened(args, write=False) as store:
+    with _open(args, write=False) as store:
         counts = export_bundle(store, args.file, since=since)
     print(
         f"exported {counts['audits']} audit(s), {counts['events']} history event(s), "
@@ -441,7 +441,7 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
     from wardaudit.exchange import import_bundle
 
     status = 0
-    with _opened(args, write=True) as store:
+    with _open(args, write=True) as store:
         for name in args.files:
             try:
                 plan = import_bundle(

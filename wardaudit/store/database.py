@@ -188,9 +188,12 @@ class Database:
         self._doing = "upgrade" if existed else "create"
         try:
             migrations.migrate(self, existed=existed)
-        except BaseException:
+        except BaseException as error:
             with suppress(sqlite3.Error):
                 self.conn.close()
+            if type(error) is StoreError and (error.__cause__ or error.__context__):
+                # the backup made before an upgrade failed: said as a refused upgrade
+                raise upgrade_error(self.path, error) from None
             raise
         finally:
             self._doing = "save"
@@ -250,22 +253,6 @@ class Database:
                 raise backup_error(self.path, error) from None
             self._changes_at_backup = self._counted_changes()
             return made
-
-    def backup_before_upgrade(self, reason: str) -> Path:
-        """The backup a migration needs first; if it fails, the upgrade is refused untouched."""
-        with self.mutex:
-            try:
-                return backups.make(self.conn, self.path, reason)
-            except StoreError as error:
-                cause = error.__cause__ or error.__context__
-                problem = disk.diagnose(backup_dir(self.path) / "backup", cause)
-                if problem is None:
-                    raise StoreError(
-                        f"the database {self.path} needs upgrading for this version of "
-                        f"WardAudit, and the backup made first failed ({error}). The database "
-                        "was not upgraded, and nothing in it was changed."
-                    ) from None
-                raise disk_error(problem, self.path, "upgrade") from None
 
     def _counted_changes(self) -> int:
         return int(self.conn.total_changes) - self._uncounted_changes
@@ -554,6 +541,19 @@ def backup_error(path: Path, error: StoreError) -> BackupFailed:
         why = f"the disk reported an error ({problem.detail or error})"
         todo = "If it keeps happening, ask IT to check the disk."
     return BackupFailed(f"the backup of {path.name} was not made: {why}. {kept} {todo}")
+
+
+def upgrade_error(path: Path, error: StoreError) -> StoreError:
+    """The backup an upgrade makes first failed, so the upgrade was refused untouched."""
+    cause = error.__cause__ or error.__context__
+    problem = disk.diagnose(backup_dir(path) / "backup", cause)
+    if problem is None:
+        return StoreError(
+            f"the database {path} needs upgrading for this version of WardAudit, and the "
+            f"backup made first failed ({error}). The database was not upgraded, and nothing "
+            "in it was changed."
+        )
+    return disk_error(problem, path, "upgrade")
 
 
 def missing_message(path: Path) -> str:

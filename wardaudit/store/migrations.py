@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from wardaudit.errors import DatabaseTooNew
+from wardaudit.store import backups
 
 if TYPE_CHECKING:
     from wardaudit.store.database import Database
@@ -172,7 +173,7 @@ def migrate(db: Database, *, existed: bool) -> None:
     if current == SCHEMA_VERSION:
         return
     if existed and current > 0:
-        db.backup_before_upgrade(f"before-migration-{current}-to-{SCHEMA_VERSION}")
+        backups.make(db.conn, db.path, f"before-migration-{current}-to-{SCHEMA_VERSION}")
     for number in range(current + 1, SCHEMA_VERSION + 1):
         with db.transaction() as conn:
             for statement in MIGRATIONS[number - 1]:
