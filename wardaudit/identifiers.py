@@ -132,3 +132,17 @@ def identifier_warnings(fields: Mapping[str, str | None]) -> list[IdentifierWarn
 def identifier_warning(text: str | None, field: str = "note") -> str | None:
     """The warning for one field's text, or None when it holds no NHS number."""
     return warning_for(field) if holds_nhs_number(text) else None
+
+
+def identifier_warning_for(fields: Mapping[str, str | None]) -> str | None:
+    """One warning naming every field of an action that looks like it holds an NHS number,
+    for the one label the app shows beside them; None when none does."""
+    found = identifier_warnings(fields)
+    if len(found) <= 1:
+        return found[0].message if found else None
+    names = [FIELD_WORDS.get(w.field, f"the {w.field.replace('_', ' ')}") for w in found]
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"{listed} look like they hold an NHS number. What is written here travels to estates "
+        "teams and boards: describe the environment, not the patient, and remove the number."
+    )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.theme import MIN_TOUCH_PX, touch_button
+from ui.widgets.identifiers import IdentifierWarning
 from ui.widgets.layouts import FlowLayout, buddy_label
 from wardaudit import clock
 from wardaudit.actions import overdue_days
@@ -158,6 +159,8 @@ class ActionDetails(FitWidthScroll):
         self.due_edit.setMinimumHeight(MIN_TOUCH_PX)
         for text, widget in (("&Status", self.status_edit), ("&Note", self.note_edit)):
             form.addRow(buddy_label(text, widget), widget)
+        self.note_warning = IdentifierWarning("Note warning")
+        form.addRow(self.note_warning)
         self.due_edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         for text, field in (("Own&er", self.owner_edit), ("&Due", self.due_edit)):
             form.addRow(buddy_label(text, field), field)
@@ -319,6 +322,7 @@ class ActionDetails(FitWidthScroll):
         self.refit()
 
     def _note_typed(self) -> None:
+        self.note_warning.check({"status_note": self.note_edit.toPlainText()})
         if self.form_message.objectName() == "problem" and self.note_edit.toPlainText().strip():
             self.form_message.hide()
             self.refit()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ui.theme import MIN_TOUCH_PX, row_wrap, touch_sized
 from ui.widgets.chips import BandChip
+from ui.widgets.identifiers import IdentifierWarning
 from ui.widgets.layouts import FlowLayout
 from wardaudit import clock
 from wardaudit.model import Action
@@ -72,6 +73,11 @@ class ActionPanel(QGroupBox):
         self.description_label = QLabel("What will be done", self)
         self.description_label.setBuddy(self.description)
         form.addRow(self.description_label, self.description)
+        self.description_warning = IdentifierWarning("Action description warning", self)
+        form.addRow(self.description_warning)
+        self.description.textChanged.connect(
+            lambda: self.description_warning.check({"description": self.description.toPlainText()})
+        )
 
         self.owner = touch_sized(QLineEdit(self))
         self.owner.setAccessibleName("Action owner")

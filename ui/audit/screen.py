@@ -52,7 +52,7 @@ from ui.context import AppContext, Change
 from ui.widgets.messages import announce
 from ui.widgets.wheel import install_wheel_guard
 from wardaudit import clock
-from wardaudit.identifiers import identifier_warning
+from wardaudit.identifiers import identifier_warning_for
 from wardaudit.model import Action, Answer, AuditRecord, HistoryEvent, answer_value
 from wardaudit.scoring import ANSWER_WORDS, allowed_answers
 from wardaudit.words import answer_word, sentence
@@ -909,6 +909,7 @@ class AuditScreen(QWidget):
 
     def _location_edited(self, _text: str) -> None:
         if not self._loading:
+            self._update_note_warning()
             self._detail_timer.start()
 
     def _location_finished(self) -> None:
@@ -916,7 +917,8 @@ class AuditScreen(QWidget):
             self._save_details()
 
     def _update_note_warning(self) -> None:
-        warning = identifier_warning(self.note.toPlainText())
+        note, location = self._typed_details()
+        warning = identifier_warning_for({"note": note, "location": location})
         self.card.note_warning.setVisible(warning is not None)
         if warning:
             self.card.note_warning.setText("⚠ " + sentence(warning))

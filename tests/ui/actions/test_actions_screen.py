@@ -356,6 +356,20 @@ def test_updating_the_status_saves_it_and_shows_it_in_the_history(
     assert screen.details.note_edit.toPlainText() == ""
 
 
+def test_a_status_note_holding_an_nhs_number_warns_beside_it(
+    qtbot, screen: ActionsScreen, demo_store: Store
+) -> None:
+    action = next(a for a in demo_store.actions.list() if a.status == "in_progress")
+    select(screen, action)
+    warning = screen.details.note_warning
+    assert not warning.isVisible()
+    screen.details.note_edit.setFocus()
+    QTest.keyClicks(screen.details.note_edit, "Done for 943.476.5919")
+    assert warning.isVisible() and warning.text().startswith("⚠ The status note looks like")
+    screen.details.note_edit.clear()
+    assert not warning.isVisible()
+
+
 def test_owner_and_due_date_can_be_changed_too(
     qtbot, screen: ActionsScreen, demo_store: Store
 ) -> None:

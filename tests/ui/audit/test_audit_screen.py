@@ -347,6 +347,37 @@ def test_a_note_holding_an_nhs_number_warns_inline(
     assert not screen.card.note_warning.isVisible()
 
 
+def test_a_location_or_an_action_holding_an_nhs_number_warns_beside_it(
+    screen: AuditScreen, store: Store, audit_id: str
+) -> None:
+    screen.open_audit(audit_id)
+    screen.go_to_item("A07")
+    screen.location.setFocus()
+    QTest.keyClicks(screen.location, "Bedroom of 943-476-5919")
+    warning = screen.card.note_warning
+    assert warning.isVisible() and warning.text().startswith("⚠ The location looks like")
+    QTest.keyClicks(screen.note, "Seen with 943/476/5919")
+    assert "The note and the location look like they hold an NHS number" in warning.text()
+    screen.location.clearEditText()
+    screen.note.clear()
+    assert not warning.isVisible()
+
+    screen.focus_card()
+    press(Qt.Key.Key_N)
+    screen.go_to_item("A07")
+    panel = screen.action_panel
+    assert panel.isVisible()
+    assert not panel.description_warning.isVisible()
+    panel.description.setFocus()
+    QTest.keyClicks(panel.description, " for 943 476 5919")
+    assert panel.description_warning.isVisible()
+    assert panel.description_warning.text().startswith("⚠ The action's description looks like")
+    assert panel.description_warning.accessibleName() == "Action description warning"
+    panel.description.selectAll()
+    QTest.keyClicks(panel.description, "Mend the door; 20 beds, ring 0161 496 0000")
+    assert not panel.description_warning.isVisible(), "ordinary numbers do not warn"
+
+
 # --- the action panel -------------------------------------------------------------------
 
 
