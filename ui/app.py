@@ -246,5 +246,10 @@ def run_app(db_path: Path | None = None) -> int:
     try:
         return int(app.exec())
     finally:
-        window.shutdown()
+        for warning in window.shutdown():
+            _message(
+                QMessageBox.Icon.Warning,
+                "Everything you entered is saved, but the backup made on closing failed.",
+                ui_errors.sentence(warning),
+            )
         log.info("WardAudit closed")

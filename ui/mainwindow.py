@@ -491,7 +491,7 @@ class MainWindow(QMainWindow):
         QThreadPool.globalInstance().waitForDone()
         self.end_session()
         try:
-            old.close(min_backup_age_s=0)
+            self.show_notices(old.close(min_backup_age_s=0))  # a backup that failed: saved anyway
         except WardAuditError as error:
             log.warning("closing %s: %s", old.path, error)
         self.ctx.store = store
@@ -616,17 +616,22 @@ class MainWindow(QMainWindow):
             lambda path: log.info("periodic backup %s", path)
         ).failure(failed).run()
 
-    def shutdown(self) -> None:
-        """Quit cleanly: wait for background work, clear the session flag, back up if changed."""
+    def shutdown(self) -> list[str]:
+        """Quit cleanly: wait for background work, clear the session flag, back up if changed.
+
+        Returns what did not work on closing (a backup that failed): warnings, since
+        everything she entered was saved before.
+        """
         self.backup_timer.stop()
         QThreadPool.globalInstance().waitForDone()
         if not self._store_ready:
-            return
+            return []
         self.end_session()
         try:
-            self.ctx.store.close(min_backup_age_s=0)
+            return self.ctx.store.close(min_backup_age_s=0)
         except WardAuditError as error:
             log.error("closing the database: %s", error)
+            return [str(error)]
 
     def _display_changed(self) -> None:
         self.wards.table.verticalHeader().setDefaultSectionSize(row_height())

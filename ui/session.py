@@ -32,8 +32,9 @@ def build_demo(store: Store, library: ChecklistLibrary) -> str:
     """Fill the demo file (runs in the worker) and mark it as the demo."""
     from wardaudit.demo import build_demo_trust
 
-    summary = build_demo_trust(store, library)
-    store.settings.set(DEMO_SETTING, "1")
+    with store.all_or_nothing():  # the app closed halfway leaves an empty demo, built again
+        summary = build_demo_trust(store, library)
+        store.settings.set(DEMO_SETTING, "1")
     return summary
 
 

@@ -251,6 +251,36 @@ def test_quitting_backs_up_changes_and_clears_the_session(qtbot, store: Store, o
         assert again.settings.get(SESSION_OPEN) == "0"
 
 
+def test_a_backup_that_fails_on_quitting_is_a_warning_and_the_answer_is_kept(
+    qtbot, store: Store, open_window
+) -> None:
+    win = open_window(store)
+    win.begin_session(offer_first_run=False)
+    store.wards.add(site="Northgate Hospital", name="Orchid Ward", sex="female")
+    backups_folder = store.path.parent / f"{store.path.stem}-backups"
+    backups_folder.write_text("a file where the backups folder should be")
+    [warning] = win.shutdown()
+    assert warning.startswith(
+        f"the backup of {store.path.name} was not made: {backups_folder} is a file, where the "
+        "backups folder should be."
+    )
+    assert "Everything already entered is saved in the database." in warning
+    with Store.open(store.path, readonly=True) as again:
+        assert [w.name for w in again.wards.list()] == ["Orchid Ward"]
+
+
+def test_a_folder_opened_as_the_database_is_named_in_the_dialog(
+    qtbot, tmp_path: Path, errors: list[BaseException]
+) -> None:
+    from wardaudit.errors import DatabasePathUnusable
+
+    assert ui_app.open_store(tmp_path) is None
+    [shown] = errors
+    assert isinstance(shown, DatabasePathUnusable)
+    assert str(shown).startswith(f"{tmp_path} is a folder, not a database file.")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_start_opens_the_database_and_offers_the_first_run(qtbot, tmp_path: Path) -> None:
     path = tmp_path / "start.sqlite3"
     win = ui_app.start(path)

@@ -517,7 +517,10 @@ def backup_error(path: Path, error: StoreError) -> BackupFailed:
     """Why a backup of ``path`` failed, saying that what was saved is still saved."""
     cause = error.__cause__ or error.__context__
     folder = backup_dir(path)
-    problem = disk.diagnose(folder / "backup", cause) if cause is not None else None
+    if folder.exists() and not folder.is_dir():
+        problem: DiskProblem | None = DiskProblem("through_file", folder)
+    else:
+        problem = disk.diagnose(folder / "backup", cause) if cause is not None else None
     kept = "Everything already entered is saved in the database."
     if problem is None:
         return BackupFailed(f"the backup of {path.name} was not made ({error}). {kept}")
@@ -535,7 +538,11 @@ def backup_error(path: Path, error: StoreError) -> BackupFailed:
         why = f"WardAudit cannot write to the backups folder {disk.shown(folder)}"
         todo = "Make the folder writable again (or ask IT), so that backups can be made."
     elif problem.kind in ("is_folder", "not_a_file", "through_file"):
-        why = f"{where} is in the way of the backups folder {disk.shown(folder)}"
+        why = (
+            f"{where} is a file, where the backups folder should be"
+            if problem.place == folder
+            else f"{where} is in the way of the backups folder {disk.shown(folder)}"
+        )
         todo = "Move it aside so that backups can be made again."
     else:
         why = f"the disk reported an error ({problem.detail or error})"
