@@ -250,6 +250,6 @@ def run_app(db_path: Path | None = None) -> int:
             _message(
                 QMessageBox.Icon.Warning,
                 "Everything you entered is saved, but the backup made on closing failed.",
-                ui_errors.sentence(warning),
+                sentence(warning),
             )
         log.info("WardAudit closed")
