@@ -26,6 +26,7 @@ from tests.ui.audit.test_audit_keyboard import settle
 from ui.actions.models import ActionTableModel
 from ui.audit import AuditScreen
 from ui.audit.models import MARKS, UNANSWERED_MARK, AuditItemsModel
+from ui.audit.screen import TYPING_GAP_MS
 from ui.context import AppContext
 from wardaudit import clock
 from wardaudit.actions import overdue_days
@@ -362,6 +363,7 @@ def test_a_location_or_an_action_holding_an_nhs_number_warns_beside_it(
     screen.note.clear()
     assert not warning.isVisible()
 
+    QTest.qWait(TYPING_GAP_MS + 100)  # she stops typing before she answers
     screen.focus_card()
     press(Qt.Key.Key_N)
     screen.go_to_item("A07")
