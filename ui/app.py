@@ -22,7 +22,6 @@ from ui.context import AppContext
 from ui.mainwindow import LAST_DATABASE_SETTING, MainWindow
 from ui.theme import apply_theme, display_settings, load_display
 from ui.widgets.messages import choice
-from ui.widgets.touch import install_touch_rows
 from ui.widgets.wheel import install_wheel_guard
 from wardaudit import __version__, paths
 from wardaudit.checklist import ChecklistLibrary
@@ -74,7 +73,6 @@ def application() -> QApplication:
     QCoreApplication.setOrganizationName("WardAudit")
     QCoreApplication.setApplicationVersion(__version__)
     install_wheel_guard(app)
-    install_touch_rows(app)
     return app
 
 

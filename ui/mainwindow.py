@@ -41,7 +41,6 @@ from ui.theme import display_settings, row_height, touch_button
 from ui.wards import WardsScreen
 from ui.widgets.help import show_help
 from ui.widgets.screen import Screen
-from ui.widgets.touch import install_touch_rows
 from ui.widgets.wheel import install_wheel_guard
 from wardaudit import clock
 from wardaudit.errors import WardAuditError
@@ -84,7 +83,6 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(960, 600)
         self.resize(1366, 768)
         install_wheel_guard()
-        install_touch_rows()
 
         self.navigation = NavigationBar(self)
         self.navigation.page_chosen.connect(self.show_page)

@@ -6,6 +6,9 @@ likelihood went from 3 to 4) and the change was saved. One application-wide even
 stops that everywhere: a wheel over such a control she has not clicked or tabbed into goes
 to the page around it, which scrolls. Once the control has the focus the wheel works in it
 as usual, and an open drop-down list scrolls as any list does.
+
+The same filter gives every drop-down rows a finger can hit (:mod:`ui.widgets.touch`), as
+each is polished: both are rules for every control of the app, made now or later.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QWidget,
 )
+
+from ui.widgets.touch import give_touch_rows
 
 GUARDED = (QComboBox, QAbstractSpinBox, QAbstractSlider)
 """Controls whose value a wheel would change: drop-downs, spin boxes and date fields, sliders."""
@@ -44,9 +49,7 @@ class WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.Polish and isinstance(watched, GUARDED):
-            # Qt lets a wheel give a drop-down the focus (and so the value): clicks and Tab only.
-            if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-                watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            _polish(watched)
             return False
         if kind != QEvent.Type.Wheel or not isinstance(watched, QWidget):
             return False
@@ -86,7 +89,15 @@ def install_wheel_guard(app: QApplication | None = None) -> WheelGuard:
     if not app.property("wardauditWheelGuard"):
         app.installEventFilter(_guard)
         app.setProperty("wardauditWheelGuard", True)
-        for widget in app.allWidgets():  # made before the guard: no wheel focus for them either
-            if isinstance(widget, GUARDED) and widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for widget in app.allWidgets():  # made before the guard: the same rules for them
+            if isinstance(widget, GUARDED):
+                _polish(widget)
     return _guard
+
+
+def _polish(control: QWidget) -> None:
+    # Qt lets a wheel give a drop-down the focus (and so the value): clicks and Tab only.
+    if control.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+        control.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    if isinstance(control, QComboBox):
+        give_touch_rows(control)

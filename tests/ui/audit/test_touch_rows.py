@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QVBoxLayout
 
 from ui.audit import AuditScreen
 from ui.theme import MIN_TOUCH_PX, apply_theme
-from ui.widgets.touch import install_touch_rows
+from ui.widgets.wheel import install_wheel_guard
 
 
 def popup_row_heights(qtbot, combo: QComboBox) -> list[int]:  # type: ignore[no-untyped-def]
@@ -23,7 +23,7 @@ def popup_row_heights(qtbot, combo: QComboBox) -> list[int]:  # type: ignore[no-
 def test_a_drop_down_made_anywhere_has_rows_a_finger_can_hit(
     qtbot, qapp: QApplication, plain_theme, scale: float
 ) -> None:
-    install_touch_rows(qapp)
+    install_wheel_guard(qapp)
     apply_theme(qapp, high_contrast=False, text_scale=scale)
     dialog = QDialog()  # made after the install, as every dialog of the app is
     qtbot.addWidget(dialog)
@@ -39,7 +39,7 @@ def test_a_drop_down_made_anywhere_has_rows_a_finger_can_hit(
 def test_the_risk_drop_downs_of_the_action_in_place_have_touch_rows(
     qtbot, qapp: QApplication, screen: AuditScreen
 ) -> None:
-    install_touch_rows(qapp)  # the main window installs it; the screen here is on its own
+    install_wheel_guard(qapp)  # the main window installs it; the screen here is on its own
     panel = screen.action_panel
     for combo in (panel.likelihood, panel.consequence):
         combo.ensurePolished()
