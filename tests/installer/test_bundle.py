@@ -135,7 +135,9 @@ def test_trust_checklists_are_found_through_the_environment(bundle: Path, tmp_pa
 
 def test_the_built_in_checklists_are_bundled(bundle: Path) -> None:
     inside = bundle / "_internal" / "wardaudit" / "builtin_checklists"
-    expected = {p.name for p in (ROOT / "checklists").glob("*.toml")} | {"README.md"}
+    expected = {p.name for p in (ROOT / "checklists").glob("*.toml")}
+    expected |= {p.name for p in (ROOT / "checklists").glob("*.md")}  # the guide and its changes
+    assert {"README.md", "CHANGES-v2.md"} <= expected
     assert expected <= {p.name for p in inside.iterdir()}
 
 
