@@ -180,6 +180,25 @@ class BundleRefused(WardAuditError):
     """The file is damaged, cut short, altered or not a WardAudit exchange file."""
 
 
+class BundleInvalid(BundleRefused):
+    """A record or event in an exchange file breaks the exchange schema: the file is
+    refused whole, never imported in part (a malformed record is not a conflict)."""
+
+    def __init__(self, file: str, kind: str, record: str, field: str, problem: str) -> None:
+        self.file = file
+        self.kind = kind  # "ward", "checklist", "audit", "history event", "manifest", "records"
+        self.record = record  # its id, or its place in the file when it has none
+        self.field = field  # the path inside the record, such as "actions[0].likelihood"
+        self.problem = problem
+        what = f"{kind} {record}".strip()
+        where = f"{what}, {field}" if field else what
+        super().__init__(
+            f"{file} was not imported: {where}: {problem}. Nothing was changed. WardAudit "
+            "never writes such a record, so the file was altered or damaged after it was "
+            "written; ask for it to be exported again."
+        )
+
+
 class BundleConflicts(WardAuditError):
     """Records in the file have the same id as records here but different content."""
 

@@ -8,16 +8,15 @@ rules; the store writes what they decide, in one transaction per file.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wardaudit import clock
-from wardaudit.checklist import Checklist, from_canonical_json
-from wardaudit.errors import BundleConflicts, BundleRefused
+from wardaudit.checklist import Checklist
+from wardaudit.errors import BundleConflicts
 from wardaudit.exchange.read import Bundle, read_bundle
+from wardaudit.exchange.schema import name_key
 from wardaudit.store import Store
 from wardaudit.store.records import (
     IncomingAudit,
@@ -30,11 +29,14 @@ from wardaudit.store.records import (
 
 @dataclass(frozen=True)
 class Conflict:
-    """A record in the file with the id of one here but other content; never overwritten.
+    """A record in the file that cannot join the records here as it is; never overwritten.
 
-    ``kind`` is one of "ward", "audit", "audit_without_ward", "event" and
-    "event_without_audit"; ``record`` is the id in the file; ``message`` is the line the
-    command line prints; ``details`` holds what a screen needs to say it in words.
+    ``kind`` is one of "ward" (the id of a ward here, other details), "ward_name" (another
+    ward here has the name), "checklist" (a checklist id and version here with other
+    content), "audit" (an audit here with another signed-off record), "record_id" (an
+    audit whose action or photo has the id of another audit's here) and "event"; ``record``
+    is the id in the file; ``message`` is the line the command line prints; ``details``
+    holds what a screen needs to say it in words.
     """
 
     kind: str
@@ -107,33 +109,42 @@ class _Here:
         self.names: dict[str, LocalWard] = {}  # ... and by name as the database compares names
         self.audits: dict[str, str] = {}  # added by this file: id → digest
         self.events: dict[str, tuple[Any, ...]] = {}
+        self.versions: dict[tuple[str, int], str] = {}  # checklist (id, version) → content hash
 
     def ward(self, ward_id: str) -> LocalWard | None:
         return self.wards.get(ward_id) or self.local.ward(ward_id)
 
     def ward_named(self, name: str) -> LocalWard | None:
-        return self.names.get(_nocase(name)) or self.local.ward_named(name)
+        return self.names.get(name_key(name)) or self.local.ward_named(name)
 
     def add_ward(self, ward: LocalWard) -> None:
         self.wards[ward.id] = ward
-        self.names.setdefault(_nocase(ward.name), ward)
+        self.names.setdefault(name_key(ward.name), ward)
+
+    def other_versions(self, checklist: Checklist) -> list[str]:
+        """Content hashes other than this one held here under its id and version."""
+        key = (checklist.id, checklist.version)
+        known = [self.versions[key]] if key in self.versions else []
+        known += self.local.checklist_versions(checklist.id, checklist.version)
+        return [h for h in dict.fromkeys(known) if h != checklist.content_hash]
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _nocase(text: str) -> str:
-    """Ward names compare as the database compares them (SQLite's NOCASE: ASCII only)."""
-    return text.translate(_ASCII_LOWER)
+def _same_ward(found: LocalWard, ward: dict[str, Any]) -> bool:
+    return (found.name.casefold(), found.site.casefold(), found.sex) == (
+        ward["name"].casefold(),
+        ward["site"].casefold(),
+        ward["sex"],
+    )
 
 
 def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWork]:  # noqa: C901 - each rule of the merge is applied in turn
     """Decide what of ``bundle`` is new here, what is here already and what conflicts.
 
-    Raises BundleRefused for a file that cannot be merged at all (an altered checklist, an
-    audit without its checklist or photos).
+    The bundle's records have passed the exchange schema (``read_bundle``); what is left
+    to decide needs the records here.
     """
     records = bundle.records
+    checked = bundle.checked
     name = bundle.path.name
     plan = ImportPlan(name)
     here = _Here(local)
@@ -142,45 +153,75 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
     ward_links: dict[str, str] = {}
     skipped_wards: set[str] = set()
     for ward in records["wards"]:
-        found = here.ward(ward["ward"]) or here.ward_named(ward["name"])
+        by_id = here.ward(ward["ward"])
+        found = by_id or here.ward_named(ward["name"])
         if found is None:
             new_wards.append(ward)
             here.add_ward(LocalWard(ward["ward"], ward["name"], ward["site"], ward["sex"]))
             ward_links[ward["ward"]] = ward["ward"]
             plan.new_wards += 1
             continue
-        if (found.name.casefold(), found.site.casefold(), found.sex) != (
-            ward["name"].casefold(),
-            ward["site"].casefold(),
-            ward["sex"],
-        ):
+        if not _same_ward(found, ward):
             here_words = f"{found.name}, {found.site}, {found.sex}"
             there = f"{ward['name']}, {ward['site']}, {ward['sex']}"
-            plan.conflict(
-                "ward",
-                ward["ward"],
-                f"ward {ward['name']} ({ward['ward']}): here it is {here_words}; in the file {there}",
-                name=ward["name"],
-                here=here_words,
-                file=there,
-            )
             skipped_wards.add(ward["ward"])
+            if by_id is not None:
+                plan.conflict(
+                    "ward",
+                    ward["ward"],
+                    f"ward {ward['name']} ({ward['ward']}): here it is {here_words}; in the file {there}",
+                    name=ward["name"],
+                    here=here_words,
+                    file=there,
+                )
+                continue
+            plan.conflict(
+                "ward_name",
+                ward["ward"],
+                f"ward {ward['name']} ({ward['ward']}) in the file is at {ward['site']} "
+                f"({ward['sex']}); the ward called {found.name} here is another ward, at "
+                f"{found.site} ({found.sex}). Ward names are unique in a database: if they are "
+                "two wards, rename one and export again; if it is one ward that moved or "
+                "changed, make its site and designation the same in both places",
+                name=ward["name"],
+                here_name=found.name,
+                here_site=found.site,
+                here_sex=found.sex,
+                file_site=ward["site"],
+                file_sex=ward["sex"],
+            )
             continue
         ward_links[ward["ward"]] = found.id
         plan.present += 1
 
     checklists: dict[str, Checklist] = {}
-    for checklist in records["checklists"]:
-        pinned = from_canonical_json(checklist["content"], f"{checklist['id']} (exchange file)")
-        if pinned.content_hash != checklist["content_hash"]:
-            raise BundleRefused(f"{name} has an altered checklist ({checklist['id']})")
-        checklists[pinned.content_hash] = pinned
+    skipped_checklists: set[str] = set()
+    for content_hash, pinned in checked.checklists.items():
+        if local.checklist_held(content_hash):
+            checklists[content_hash] = pinned
+            continue
+        if here.other_versions(pinned):
+            plan.conflict(
+                "checklist",
+                f"{pinned.id} v{pinned.version}",
+                f"checklist {pinned.id} version {pinned.version} in the file differs from the "
+                "version of that id and number here (a changed checklist kept its version "
+                "number); the audits answered under it are left out. Give the changed "
+                "checklist a new version number",
+                checklist=pinned.id,
+                version=str(pinned.version),
+                title=pinned.title,
+            )
+            skipped_checklists.add(content_hash)
+            continue
+        here.versions[(pinned.id, pinned.version)] = content_hash
+        checklists[content_hash] = pinned
 
     new_audits: list[IncomingAudit] = []
     audits_here: list[str] = []
     skipped_audits: set[str] = set()
-    for entry in records["audits"]:
-        content = json.loads(entry["content"])
+    for entry in checked.audits:
+        content = entry.content
         audit_uuid = content["audit"]
         known = here.audits.get(audit_uuid)
         found_digest: str | None
@@ -190,7 +231,7 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
             found_audit = local.audit(audit_uuid)
             found_digest = None if found_audit is None else (found_audit.digest or "")
         if found_digest is not None:
-            if found_digest != entry["digest"]:
+            if found_digest != entry.digest:
                 plan.conflict(
                     "audit",
                     audit_uuid,
@@ -202,29 +243,24 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
                     audits_here.append(audit_uuid)
                 plan.present += 1
             continue
-        if content["ward"] in skipped_wards or content["ward"] not in ward_links:
-            skipped_audits.add(audit_uuid)
-            if content["ward"] not in skipped_wards:
-                plan.conflict(
-                    "audit_without_ward",
-                    audit_uuid,
-                    f"audit {audit_uuid}: its ward is not in the file",
-                )
+        if content["ward"] in skipped_wards or content["checklist"] in skipped_checklists:
+            skipped_audits.add(audit_uuid)  # its ward or checklist conflicts (said above)
             continue
-        if content["checklist"] not in checklists:
-            raise BundleRefused(f"{name} lacks the checklist an audit used")
-        missing_photos = [p["photo"] for p in content["photos"] if p["photo"] not in bundle.photos]
-        if missing_photos:
-            raise BundleRefused(f"{name} is missing photos of audit {audit_uuid}")
-        for photo in content["photos"]:
-            if hashlib.sha256(bundle.photos[photo["photo"]]).hexdigest() != photo["sha256"]:
-                raise BundleRefused("a photo in the exchange file does not match its audit record")
-        new_audits.append(IncomingAudit(content, entry["content"], entry["digest"]))
-        here.audits[audit_uuid] = entry["digest"]
+        taken = _ids_taken(content, local)
+        if taken:
+            plan.conflict(
+                "record_id",
+                audit_uuid,
+                f"audit {audit_uuid}: its {taken} has the id of a record of another audit here",
+                what=taken.split(" ", 1)[0],
+            )
+            skipped_audits.add(audit_uuid)
+            continue
+        new_audits.append(IncomingAudit(content, entry.text, entry.digest))
+        here.audits[audit_uuid] = entry.digest
         plan.new_audits += 1
         plan.new_photos += len(content["photos"])
 
-    known_audits = set(audits_here) | set(here.audits)
     new_events: list[dict[str, Any]] = []
     events = sorted(records["events"], key=lambda e: (clock.parse_iso(e["at"]), e["event"]))
     for event in events:
@@ -250,14 +286,18 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
             else:
                 plan.present += 1
             continue
-        if event["audit"] not in known_audits:
-            plan.conflict(
-                "event_without_audit",
-                event["event"],
-                f"history event {event['event']}: its audit {event['audit']} is neither here nor "
-                "in the file",
-            )
-            continue
+        raised = event["detail"].get("action") if event["kind"] == "action_raised" else None
+        if raised and event["after_signoff"]:
+            owner = local.action_audit(raised)
+            if owner is not None and owner != event["audit"]:
+                plan.conflict(
+                    "event",
+                    event["event"],
+                    f"history event {event['event']} ({event['kind']}) raises an action with "
+                    "the id of another audit's action here",
+                    event_kind=event["kind"],
+                )
+                continue
         new_events.append(event)
         here.events[event["event"]] = incoming
         plan.new_events += 1
@@ -272,3 +312,14 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
         photos=bundle.photos,
     )
     return plan, work
+
+
+def _ids_taken(content: dict[str, Any], local: LocalRecords) -> str:
+    """The first action or photo of a new audit whose id another audit here has."""
+    for action in content["actions"]:
+        if local.action_audit(action["action"]) is not None:
+            return f"action {action['action']}"
+    for photo in content["photos"]:
+        if local.photo_audit(photo["photo"]) is not None:
+            return f"photo {photo['photo']}"
+    return ""

@@ -8,26 +8,27 @@ file that is damaged, cut short, altered or not WardAudit's is refused, naming w
 
 from __future__ import annotations
 
-import hashlib
-import json
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wardaudit.checklist import DESIGNATIONS
 from wardaudit.errors import BundleRefused
-from wardaudit.model import EVENT_KINDS
+from wardaudit.exchange import schema
+from wardaudit.exchange.limits import (
+    DEFAULT_LIMITS,
+    MANIFEST,
+    PHOTO_PREFIX,
+    RECORDS,
+    Limits,
+    check_members,
+    check_photo,
+    read_member,
+)
+from wardaudit.exchange.schema import FORMAT, FORMAT_VERSION, CheckedRecords
 
-FORMAT = "wardaudit-bundle"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-RECORDS = "records.json"
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+__all__ = ["FORMAT", "FORMAT_VERSION", "MANIFEST", "RECORDS", "Bundle", "read_bundle"]
 
 
 @dataclass(frozen=True)
@@ -38,101 +39,76 @@ class Bundle:
     manifest: dict[str, Any]
     records: dict[str, Any]
     photos: dict[str, bytes]
+    checked: CheckedRecords = field(default_factory=CheckedRecords)
 
 
-def read_bundle(path: Path | str) -> Bundle:
-    """Open and verify a bundle completely; raises BundleRefused naming what is wrong."""
+def read_bundle(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Bundle:
+    """Open and verify a bundle completely; raises BundleRefused naming what is wrong.
+
+    The archive's directory is checked first (names, count, encryption, compression,
+    sizes), then each member is read within its cap and matched to its digest, then every
+    record against the schema, then each photo as a picture.
+    """
     path = Path(path)
     name = path.name
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise BundleRefused(f"{path} does not exist") from None
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise BundleRefused(
             f"{name} is not a WardAudit exchange file, or it is damaged or cut short. "
             "Nothing was imported; ask for the file to be exported again."
         ) from None
     with archive:
         try:
-            names = set(archive.namelist())
-            if MANIFEST not in names:
+            infos = {info.filename: info for info in archive.infolist()}
+            check_members(name, archive.infolist(), limits)
+            if MANIFEST not in infos:
                 raise BundleRefused(f"{name} is not a WardAudit exchange file (it has no manifest)")
-            manifest = json.loads(archive.read(MANIFEST))
-            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-                raise BundleRefused(f"{name} is not a WardAudit exchange file")
-            if manifest.get("version") != FORMAT_VERSION:
-                raise BundleRefused(
-                    f"{name} was written by a different WardAudit (exchange format "
-                    f"{manifest.get('version')}); update WardAudit on both laptops"
-                )
-            listed = manifest.get("files")
-            if not isinstance(listed, dict) or RECORDS not in listed:
-                raise BundleRefused(f"{name} has a damaged manifest")
-            extra = names - set(listed) - {MANIFEST}
+            manifest_bytes, _ = read_member(name, archive, infos[MANIFEST], limits)
+            manifest = schema.check_manifest(
+                name, schema.parse_json(name, MANIFEST, manifest_bytes)
+            )
+            listed: dict[str, str] = manifest["files"]
+            extra = set(infos) - set(listed) - {MANIFEST}
             if extra:
                 raise BundleRefused(
                     f"{name} holds files its manifest does not list: {sorted(extra)[:3]}"
                 )
             contents: dict[str, bytes] = {}
             for member, digest in listed.items():
-                if member not in names:
+                if member not in infos:
                     raise BundleRefused(f"{name} is missing {member}: it is incomplete")
-                data = archive.read(member)
-                if _sha256(data) != digest:
+                data, found = read_member(name, archive, infos[member], limits)
+                if found != digest:
                     raise BundleRefused(
                         f"{name} has been altered or damaged ({member} does not match its "
                         "digest). Nothing was imported."
                     )
                 contents[member] = data
-            records = json.loads(contents[RECORDS])
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            json.JSONDecodeError,
-            KeyError,
-            EOFError,
-            UnicodeDecodeError,
-        ):
+        except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError):
             raise BundleRefused(
                 f"{name} is damaged or cut short. Nothing was imported; ask for it again."
             ) from None
-    _check_records(name, records)
-    photos = {
-        member.split("/", 1)[1]: data
-        for member, data in contents.items()
-        if member.startswith("photos/")
-    }
-    return Bundle(path, manifest, records, photos)
-
-
-def _check_records(name: str, records: Any) -> None:
-    problem = f"{name} has records WardAudit cannot read"
-    if not isinstance(records, dict):
-        raise BundleRefused(problem)
-    for key in ("wards", "checklists", "audits", "events"):
-        if not isinstance(records.get(key), list):
-            raise BundleRefused(f"{problem} (no '{key}')")
-    for ward in records["wards"]:
-        if (
-            not isinstance(ward, dict)
-            or ward.get("sex") not in DESIGNATIONS
-            or not ward.get("name")
-        ):
-            raise BundleRefused(f"{problem} (a ward)")
-    for checklist in records["checklists"]:
-        content = checklist.get("content", "")
-        if _sha256(content.encode("utf-8")) != checklist.get("content_hash"):
-            raise BundleRefused(f"{name} has an altered checklist ({checklist.get('id')})")
-    for audit in records["audits"]:
-        content = audit.get("content")
-        if not isinstance(content, str) or _sha256(content.encode("utf-8")) != audit.get("digest"):
-            raise BundleRefused(f"{name} has an altered audit record")
-    for event in records["events"]:
-        if (
-            not isinstance(event, dict)
-            or not event.get("event")
-            or not event.get("audit")
-            or event.get("kind") not in EVENT_KINDS
-        ):
-            raise BundleRefused(f"{problem} (a history event)")
+    records = schema.parse_json(name, RECORDS, contents.pop(RECORDS))
+    checked = schema.check_records(name, records, manifest)
+    photos: dict[str, bytes] = {}
+    for member, data in contents.items():
+        photo = member.removeprefix(PHOTO_PREFIX)
+        expected = checked.expect_photo(name, photo, listed[member])
+        check_photo(
+            name,
+            photo,
+            data,
+            media_type=expected.media_type,
+            width=expected.width,
+            height=expected.height,
+            limits=limits,
+        )
+        photos[photo] = data
+    missing = sorted(set(checked.photos) - set(photos))
+    if missing:
+        audit = checked.photos[missing[0]].audit
+        raise BundleRefused(f"{name} is missing photos of audit {audit}: it is incomplete")
+    return Bundle(path, manifest, records, photos, checked)

@@ -102,6 +102,42 @@ class LocalRecords:
         ).fetchone()
         return None if found is None else LocalAudit(found[0], found[1])
 
+    def checklist_held(self, content_hash: str) -> bool:
+        return (
+            self._conn.execute(
+                "SELECT 1 FROM checklist_versions WHERE content_hash = ?", (content_hash,)
+            ).fetchone()
+            is not None
+        )
+
+    def checklist_versions(self, checklist_id: str, version: int) -> list[str]:
+        """The content hashes held under a checklist's id and version (one, unless a
+        database from before WardAudit refused a second holds more)."""
+        return [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT content_hash FROM checklist_versions WHERE checklist_id = ? AND"
+                " version = ? ORDER BY id",
+                (checklist_id, version),
+            )
+        ]
+
+    def action_audit(self, action_id: str) -> str | None:
+        """The id of the audit an action here belongs to."""
+        found = self._conn.execute(
+            "SELECT a.uuid FROM actions ac JOIN audits a ON a.id = ac.audit_id WHERE ac.uuid = ?",
+            (action_id,),
+        ).fetchone()
+        return None if found is None else str(found[0])
+
+    def photo_audit(self, photo_id: str) -> str | None:
+        """The id of the audit a photo here belongs to."""
+        found = self._conn.execute(
+            "SELECT a.uuid FROM photos p JOIN audits a ON a.id = p.audit_id WHERE p.uuid = ?",
+            (photo_id,),
+        ).fetchone()
+        return None if found is None else str(found[0])
+
     def event(self, event_id: str) -> tuple[Any, ...] | None:
         """(at, kind, actor, audit id, detail as text, after sign-off as 0 or 1)."""
         found = self._conn.execute(
@@ -333,8 +369,10 @@ class Records:
             audit_rowid = audit_rowids[event["audit"]]
             action_rowid = None
             if event["action"] is not None:
+                # only ever one of the event's own audit's actions
                 found = conn.execute(
-                    "SELECT id FROM actions WHERE uuid = ?", (event["action"],)
+                    "SELECT id FROM actions WHERE uuid = ? AND audit_id = ?",
+                    (event["action"], audit_rowid),
                 ).fetchone()
                 if found is None and event["kind"] == "action_raised" and event["after_signoff"]:
                     found = (insert_action(conn, audit_rowid, event["detail"], event["at"]),)
