@@ -627,6 +627,10 @@ EVENT_KIND_WORDS = {
 }
 
 
+def _designation(sex: str) -> str:
+    return f"{DESIGNATION_WORDS[sex].lower()} ward" if sex in DESIGNATION_WORDS else sex
+
+
 def conflict_words(conflict: ConflictRecord, audit: Audit | None = None) -> str:
     """A conflict as a sentence a matron can follow, from its kind and details alone.
 
@@ -654,6 +658,30 @@ def conflict_words(conflict: ConflictRecord, audit: Audit | None = None) -> str:
             f"Ward {details.get('name', '')} has the same record id as a ward here with other "
             f"details (here: {details.get('here', '')}; in the file: {details.get('file', '')}). "
             "The ward here is kept as it is and the file's audits of it are left out."
+        )
+    if kind == "ward_name":
+        here_ward = details.get("here_name") or details.get("name", "")
+        here = f"{details.get('here_site', '')}, {_designation(details.get('here_sex', ''))}"
+        there = f"{details.get('file_site', '')}, {_designation(details.get('file_sex', ''))}"
+        return (
+            f"Ward {details.get('name', '')} in the file ({there}) has the name of a different "
+            f"ward here, {here_ward} ({here}); ward names are unique, so its audits are left "
+            "out. If they are two wards, rename one of them and export the file again. If it "
+            "is one ward that moved site or changed designation, make its details the same in "
+            "both places, then export again."
+        )
+    if kind == "checklist":
+        return (
+            f"The checklist {details.get('title') or details.get('checklist', '')} version "
+            f"{details.get('version', '')} in the file is not the same as the version with that "
+            "number here, so the audits answered under it are left out. Whoever changed the "
+            "checklist should give it a new version number."
+        )
+    if kind == "record_id":
+        what = details.get("what", "record")
+        return (
+            f"An audit in the file has a{'n' if what[:1] in 'aeiou' else ''} {what} with the "
+            f"id of a different audit's {what} here, so that audit is left out."
         )
     if kind == "event":
         event_kind = details.get("event_kind", "")
