@@ -106,6 +106,14 @@ def resign_records(source: Path, target: Path, change: Callable[[dict[str, Any]]
             entry["digest"] = hashlib.sha256(entry["content"].encode("utf-8")).hexdigest()
     files["records.json"] = canonical(records)
     manifest = json.loads(files["manifest.json"])
+    try:
+        manifest["counts"].update(
+            wards=len(records["wards"]),
+            audits=len(records["audits"]),
+            events=len(records["events"]),
+        )
+    except (TypeError, KeyError, AttributeError):
+        pass  # records an attack has broken: the counts stay as they were
     return write_signed(target, files, manifest=manifest)
 
 
