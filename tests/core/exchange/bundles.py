@@ -3,6 +3,7 @@ would: change a member, then sign the manifest again so the digests all match.""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -106,14 +107,13 @@ def resign_records(source: Path, target: Path, change: Callable[[dict[str, Any]]
             entry["digest"] = hashlib.sha256(entry["content"].encode("utf-8")).hexdigest()
     files["records.json"] = canonical(records)
     manifest = json.loads(files["manifest.json"])
-    try:
+    # records an attack has broken keep the counts they had
+    with contextlib.suppress(TypeError, KeyError, AttributeError):
         manifest["counts"].update(
             wards=len(records["wards"]),
             audits=len(records["audits"]),
             events=len(records["events"]),
         )
-    except (TypeError, KeyError, AttributeError):
-        pass  # records an attack has broken: the counts stay as they were
     return write_signed(target, files, manifest=manifest)
 
 
