@@ -33,9 +33,9 @@ from wardaudit.store.records import canonical_json
 FORMAT = "wardaudit-bundle"
 FORMAT_VERSION = 1
 
-# The span of dates a record may hold: WardAudit did not exist before it, and documents
-# and workbooks print every date in it.
-FIRST_DAY = date(2000, 1, 1)
+# The span of dates a record may hold. Documents and workbooks print every date in it;
+# a laptop whose clock was reset (to 1970, or 1980) still writes dates inside it.
+FIRST_DAY = date(1970, 1, 1)
 LAST_DAY = date(2099, 12, 31)
 
 # Longest text, in characters, by what the text is. The app's own records are far inside
@@ -333,7 +333,7 @@ MANIFEST = Table(
         "version": Whole(FORMAT_VERSION, FORMAT_VERSION),
         "created_at": Moment(),
         "created_by": OptionalName,
-        "since": Maybe(Day()),
+        "since": Maybe(Text(10, pattern=_DAY, what="a date written 2026-11-27")),
         "counts": Table(
             {
                 "wards": Whole(0, 10**7),
@@ -402,7 +402,7 @@ PHOTO = Table(
     {
         "photo": Id(),
         "item": ItemId,
-        "filename": Text(FILENAME, filled=True),
+        "filename": Text(FILENAME, line=False),  # as the picture's file was named
         "media_type": OneOf(("image/jpeg", "image/png")),
         "width": Whole(1, 20_000),
         "height": Whole(1, 20_000),
@@ -517,7 +517,7 @@ EVENT_DETAILS: dict[str, Table] = {
             "previous": OneOf(ACTION_STATUSES),
         },
     ),
-    "photo_added": Table({"item": ItemId, "photo": Id(), "filename": Text(FILENAME)}),
+    "photo_added": Table({"item": ItemId, "photo": Id(), "filename": Text(FILENAME, line=False)}),
     "photo_removed": Table({"item": ItemId, "photo": Id()}),
 }
 # What may come after sign-off (and is replayed on top of the record); an amendment

@@ -101,8 +101,11 @@ def resign_records(source: Path, target: Path, change: Callable[[dict[str, Any]]
     each audit's record digest, the manifest's counts and file digests."""
     files = members(source)
     records = json.loads(files["records.json"])
-    change(records)
-    for entry in records["audits"]:
+    replaced = change(records)
+    if replaced is not None:  # the change gave records of its own (of any shape)
+        records = replaced
+    audits = records.get("audits") if isinstance(records, dict) else None
+    for entry in audits if isinstance(audits, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("content"), str):
             entry["digest"] = hashlib.sha256(entry["content"].encode("utf-8")).hexdigest()
     files["records.json"] = canonical(records)

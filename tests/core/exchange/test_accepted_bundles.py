@@ -103,8 +103,9 @@ def texts(limit: int, *, line: bool, filled: bool = False) -> st.SearchStrategy[
 def moments() -> st.SearchStrategy[str]:
     now = clock.now()
     edges = [
-        "2000-01-01T00:00:00+00:00",
-        "2000-01-01T00:00:00+14:00",
+        "1970-01-01T00:00:00+00:00",
+        "1970-01-01T00:00:00+14:00",
+        "1980-01-01T00:00:00-12:00",
         "2099-12-31T23:59:59.999999-12:00",
         "2099-12-31T23:59:59+00:00",
         "2026-03-29T01:30:00+00:00",  # the hour the clocks go forward
@@ -118,7 +119,7 @@ def moments() -> st.SearchStrategy[str]:
 
 def days() -> st.SearchStrategy[str]:
     return st.one_of(
-        st.sampled_from(["2000-01-01", "2099-12-31", "2024-02-29"]),
+        st.sampled_from(["1970-01-01", "2099-12-31", "2024-02-29"]),
         st.integers(-400, 400).map(lambda n: (clock.today() + timedelta(days=n)).isoformat()),
     )
 
@@ -297,7 +298,7 @@ def later_history(
         else:  # photo_added, photo_removed
             detail = {"item": item.id, "photo": draw(_ids())}
             if kind == "photo_added":
-                detail["filename"] = draw(texts(S.FILENAME, line=True))
+                detail["filename"] = draw(texts(S.FILENAME, line=False))
             event(kind, detail, after=False)
     return events
 
