@@ -5,8 +5,10 @@ member that inflates to gigabytes, a million members, a photo of a billion pixel
 check here is cheap and runs before the work it guards: a member's name, compression and
 declared size are checked from the archive's directory, and a member is then read in
 chunks, hashed as it streams, and abandoned the moment it passes its cap, whatever its
-header claimed. A reader that streams photos into a store calls :func:`check_member`,
-:func:`stream_member` and :func:`check_photo` member by member.
+header claimed. A reader opens an archive after :func:`check_member_count`, checks its
+directory with :func:`check_members`, and then, member by member, reads each with
+:func:`stream_member` (a photo into its store as it streams) and checks a photo with
+:func:`check_photo`.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import zipfile
 from collections.abc import Callable, Iterable
+from typing import BinaryIO
 from dataclasses import dataclass
 
 from wardaudit.errors import BundleRefused
@@ -78,6 +82,44 @@ def member_name_problem(member: str) -> str | None:
     if any(ord(c) < 32 for c in member):
         return "it holds a file whose name has control characters"
     return f"it holds a file named {member[:80]!r}, which WardAudit never writes"
+
+
+def declared_members(handle: BinaryIO) -> int | None:
+    """How many members an archive's end record says it holds, read from its last bytes
+    before the directory itself is parsed (which takes memory for each member); None when
+    there is no end record to read (the archive is then refused as damaged)."""
+    handle.seek(0, io.SEEK_END)
+    size = handle.tell()
+    tail_size = min(size, 22 + 65_535)  # the end record and the longest comment
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count = int(struct.unpack_from("<H", tail, at + 10)[0])
+    if count != 0xFFFF:
+        return count
+    locator = at - 20  # a zip64 archive: its own end record holds the count
+    if locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
+        return None
+    offset = int(struct.unpack_from("<Q", tail, locator + 8)[0])
+    handle.seek(offset)
+    record = handle.read(56)
+    if len(record) < 56 or record[:4] != b"PK\x06\x06":
+        return None
+    return int(struct.unpack_from("<Q", record, 32)[0])
+
+
+def check_member_count(file: str, handle: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse an archive that says it holds more members than any exchange file does,
+    before its directory is read."""
+    count = declared_members(handle)
+    handle.seek(0)
+    if count is not None and count > limits.max_members:
+        raise BundleRefused(
+            f"{file} is not a WardAudit exchange file: it holds more than "
+            f"{limits.max_members:,} files ({count:,}). Nothing was imported."
+        )
 
 
 def check_members(

@@ -8,11 +8,12 @@ file that is damaged, cut short, altered or not WardAudit's is refused, naming w
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from wardaudit.errors import BundleRefused
 from wardaudit.exchange import schema
@@ -22,6 +23,7 @@ from wardaudit.exchange.limits import (
     PHOTO_PREFIX,
     RECORDS,
     Limits,
+    check_member_count,
     check_members,
     check_photo,
     read_member,
@@ -50,12 +52,22 @@ def read_bundle(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Bundle:
     record against the schema, then each photo as a picture.
     """
     path = Path(path)
-    name = path.name
     try:
-        archive = zipfile.ZipFile(path)
+        handle = path.open("rb")
     except FileNotFoundError:
         raise BundleRefused(f"{path} does not exist") from None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except OSError as error:
+        raise BundleRefused(f"{path} cannot be read ({error.strerror or error})") from None
+    with handle:
+        return _read(path, handle, limits)
+
+
+def _read(path: Path, handle: BinaryIO, limits: Limits) -> Bundle:
+    name = path.name
+    try:
+        check_member_count(name, handle, limits)
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
         raise BundleRefused(
             f"{name} is not a WardAudit exchange file, or it is damaged or cut short. "
             "Nothing was imported; ask for the file to be exported again."

@@ -9,6 +9,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,11 @@ def audit_ward(
     return audit.id
 
 
+@dataclass(frozen=True)
+class Replaced:
+    records: Any
+
+
 def members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -102,8 +108,8 @@ def resign_records(source: Path, target: Path, change: Callable[[dict[str, Any]]
     files = members(source)
     records = json.loads(files["records.json"])
     replaced = change(records)
-    if replaced is not None:  # the change gave records of its own (of any shape)
-        records = replaced
+    if isinstance(replaced, Replaced):  # the change gave records of its own (of any shape)
+        records = replaced.records
     audits = records.get("audits") if isinstance(records, dict) else None
     for entry in audits if isinstance(audits, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("content"), str):

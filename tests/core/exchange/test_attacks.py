@@ -431,6 +431,18 @@ def test_many_members_are_refused(board: Store, good: Path) -> None:
     refused(board, path, "which no audit in it has")
 
 
+def test_an_archive_saying_it_holds_too_many_members_is_refused_before_they_are_read(
+    good: Path,
+) -> None:
+    """The count is read from the archive's end record, before its directory is parsed."""
+    data = bytearray(good.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 0xFFFE, 0xFFFE)  # this disk's and all
+    good.write_bytes(bytes(data))
+    with pytest.raises(BundleRefused, match=r"more than 1,000 files \(65,534\)"):
+        read_bundle(good, Limits(max_members=1000))
+
+
 def _photo_swap(good: Path, data: bytes, **record: object) -> Path:
     """Replace the first photo's bytes (and its record's digest and fields), re-signed."""
     files = members(good)

@@ -150,8 +150,12 @@ JSON_VALUES = st.recursive(
     | st.integers(-(2**70), 2**70)
     | st.floats(allow_nan=False)
     | st.text(max_size=12)
-    | st.sampled_from(["", "yes", "no", "open", "mixed", "2026-11-27", "2026-11-27T10:00:00+00:00"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    | st.sampled_from(
+        ["", "yes", "no", "open", "mixed", "2026-11-27", "2026-11-27T10:00:00+00:00"]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -174,11 +178,16 @@ def _replace_at(value: object, steps: list[int], new: object) -> object:
     inside_record=st.booleans(),
 )
 def test_any_value_anywhere_in_the_records_is_read_or_refused(
-    steps: list[int], new: object, inside_record: bool, laptop_file: Path, tmp_path: Path, fresh: Store
+    steps: list[int],
+    new: object,
+    inside_record: bool,
+    laptop_file: Path,
+    tmp_path: Path,
+    fresh: Store,
 ) -> None:
     """A value replaced anywhere in the records, or inside an audit's signed-off record,
     and every digest made to match again."""
-    from .bundles import canonical, resign_records
+    from .bundles import Replaced, canonical, resign_records
 
     def change(records: dict[str, Any]) -> object:
         audits = records["audits"]
@@ -187,7 +196,7 @@ def test_any_value_anywhere_in_the_records_is_read_or_refused(
             content = json.loads(entry["content"])
             entry["content"] = canonical(_replace_at(content, steps[1:], new)).decode()
             return None
-        return _replace_at(records, steps, new)
+        return Replaced(_replace_at(records, steps, new))
 
     path = resign_records(laptop_file, tmp_path / "value.wabundle", change)
     _keep_if_it_fails(path, fresh)
