@@ -19,8 +19,8 @@ import re
 import struct
 import zipfile
 from collections.abc import Callable, Iterable
-from typing import BinaryIO
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from wardaudit.errors import BundleRefused
 
