@@ -73,6 +73,14 @@ class Invalid(Exception):
         self.problem = problem
 
 
+def _inside(error: Invalid, path: str) -> Invalid:
+    """The error of a part, at its place in the whole (paths are built only for errors)."""
+    inner = error.path
+    if not inner:
+        return Invalid(path, error.problem)
+    return Invalid(f"{path}{inner}" if inner.startswith("[") else f"{path}.{inner}", error.problem)
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "null"
@@ -122,7 +130,9 @@ class Text(Spec):
             raise Invalid(path, f"must be text (found {_describe(value)})")
         if len(value) > self.max:
             raise Invalid(path, f"is {len(value):,} characters long; at most {self.max:,}")
-        if _NEVER.search(value) or (self.line and _CONTROL.search(value)):
+        if not value.isprintable() and (
+            _NEVER.search(value) or (self.line and _CONTROL.search(value))
+        ):
             raise Invalid(path, "holds characters that are not text")
         if self.filled and (not value or value != value.strip()):
             raise Invalid(
@@ -260,7 +270,10 @@ class Many(Spec):
         if len(value) > self.max:
             raise Invalid(path, f"holds {len(value):,} entries; at most {self.max:,}")
         for index, entry in enumerate(value):
-            self.spec.check(entry, f"{path}[{index}]")
+            try:
+                self.spec.check(entry, "")
+            except Invalid as error:
+                raise _inside(error, f"{path}[{index}]") from None
         if self.unique and len(set(value)) != len(value):
             raise Invalid(path, "lists the same entry twice")
 
@@ -293,8 +306,14 @@ class Keyed(Spec):
         if len(value) > self.max:
             raise Invalid(path, f"holds {len(value):,} entries; at most {self.max:,}")
         for key, entry in value.items():
-            self.key.check(key, f"{path} key")
-            self.value.check(entry, f"{path}.{key}")
+            try:
+                self.key.check(key, "")
+            except Invalid as error:
+                raise Invalid(path, f"has a key that {error.problem}") from None
+            try:
+                self.value.check(entry, "")
+            except Invalid as error:
+                raise _inside(error, f"{path}.{key}" if path else str(key)) from None
 
 
 @dataclass(frozen=True)
@@ -316,7 +335,10 @@ class Table(Spec):
             spec = self.required.get(name) or self.optional.get(name)
             if spec is None:
                 raise Invalid(f"{prefix}{name}"[:120], "is not a field WardAudit writes")
-            spec.check(entry, f"{prefix}{name}")
+            try:
+                spec.check(entry, "")
+            except Invalid as error:
+                raise _inside(error, f"{prefix}{name}") from None
 
 
 # --- the declarations ------------------------------------------------------------------
@@ -764,6 +786,30 @@ def _check_checklists(file: str, entries: list[Any], checked: CheckedRecords) ->
         checked.checklists[digest] = pinned
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What a checklist version asks of a ward of one designation, for checking many
+    audits quickly: its items, those that apply, and the answers each may have."""
+
+    items: frozenset[str]
+    applicable: frozenset[str]
+    answers: re.Pattern[str]
+
+    @classmethod
+    def of(cls, checklist: Checklist, sex: str) -> _Shape:
+        codes = []
+        for item in checklist.items():
+            if not item.applies(sex):
+                codes.append(re.escape(UNANSWERED))
+            else:
+                codes.append("[" + "".join(ANSWER_CODES[v] for v in allowed_answers(item)) + "]")
+        return cls(
+            frozenset(item.id for item in checklist.items()),
+            frozenset(item.id for item in checklist.items() if item.applies(sex)),
+            re.compile("".join(codes)),
+        )
+
+
 @dataclass
 class _Audit:
     """What the events of an audit are checked against."""
@@ -779,6 +825,7 @@ def _check_audits(
 ) -> dict[str, _Audit]:
     audits: dict[str, _Audit] = {}
     action_owner: dict[str, str] = {}
+    shapes: dict[tuple[str, str], _Shape] = {}
     for index, entry in enumerate(entries):
         _check(file, "audit", AUDIT_ENTRY, entry, "", index)
         if hashlib.sha256(entry["content"].encode("utf-8")).hexdigest() != entry["digest"]:
@@ -810,29 +857,18 @@ def _check_audits(
         sex = content["ward_sex"]
         if sex not in checklist.designations:
             raise bad("ward_sex", f"{checklist.label} is not for {sex} wards")
-        items = list(checklist.items())
-        packed = content["answers"]
-        if len(packed) != len(items):
-            raise bad(
-                "answers", f"holds {len(packed)} answers; {checklist.label} has {len(items)} items"
-            )
-        for item, code in zip(items, packed, strict=True):
-            if not item.applies(sex):
-                if code != UNANSWERED:
-                    raise bad(
-                        "answers", f"answers item {item.id}, which does not apply to a {sex} ward"
-                    )
-                continue
-            if code == UNANSWERED:
-                raise bad("answers", f"item {item.id} is unanswered in a signed-off audit")
-            allowed = {ANSWER_CODES[v] for v in allowed_answers(item)}
-            if code not in allowed:
-                raise bad("answers", f"item {item.id} is critical and cannot be answered Partly")
+        shape = shapes.get((checklist.content_hash, sex))
+        if shape is None:
+            shape = shapes[(checklist.content_hash, sex)] = _Shape.of(checklist, sex)
+        if not shape.answers.fullmatch(content["answers"]):
+            raise bad("answers", _answers_problem(checklist, sex, content["answers"]))
         for item_id in content["notes"]:
-            _applicable(checklist, sex, item_id, f"notes.{item_id}", bad)
+            if item_id not in shape.applicable:
+                _applicable(checklist, sex, item_id, f"notes.{item_id}", bad)
         actions: dict[str, str] = {}
         for n, action in enumerate(content["actions"]):
-            _applicable(checklist, sex, action["item"], f"actions[{n}].item", bad)
+            if action["item"] not in shape.applicable:
+                _applicable(checklist, sex, action["item"], f"actions[{n}].item", bad)
             if action["item"] in actions.values():
                 raise bad(f"actions[{n}].item", f"item {action['item']} has two actions")
             if action["action"] in action_owner:
@@ -840,7 +876,7 @@ def _check_audits(
             actions[action["action"]] = action["item"]
             action_owner[action["action"]] = audit_id
         for n, photo in enumerate(content["photos"]):
-            if not _has_item(checklist, photo["item"]):
+            if photo["item"] not in shape.items:
                 raise bad(f"photos[{n}].item", f"{checklist.label} has no item {photo['item']!r}")
             if photo["photo"] in checked.photos:
                 raise bad(f"photos[{n}].photo", "the file gives this photo id to two photos")
@@ -850,6 +886,22 @@ def _check_audits(
         audits[audit_id] = _Audit(checklist, content["ward"], sex, actions)
         checked.audits.append(CheckedAudit(content, entry["content"], entry["digest"]))
     return audits
+
+
+def _answers_problem(checklist: Checklist, sex: str, packed: str) -> str:
+    """What is wrong with an audit's packed answers (once they are known to be wrong)."""
+    items = list(checklist.items())
+    if len(packed) != len(items):
+        return f"holds {len(packed)} answers; {checklist.label} has {len(items)} items"
+    for item, code in zip(items, packed, strict=True):
+        if not item.applies(sex):
+            if code != UNANSWERED:
+                return f"answers item {item.id}, which does not apply to a {sex} ward"
+        elif code == UNANSWERED:
+            return f"item {item.id} is unanswered in a signed-off audit"
+        elif code not in {ANSWER_CODES[v] for v in allowed_answers(item)}:
+            return f"item {item.id} is critical and cannot be answered Partly"
+    return "are not the answers of a signed-off audit"
 
 
 def _has_item(checklist: Checklist, item_id: str) -> bool:
