@@ -323,16 +323,23 @@ class Table(Spec):
 
     required: Mapping[str, Spec]
     optional: Mapping[str, Spec] = field(default_factory=dict)
+    _fields: Mapping[str, Spec] = field(init=False, repr=False, compare=False)
+    _names: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fields", {**self.optional, **self.required})
+        object.__setattr__(self, "_names", frozenset(self.required))
 
     def check(self, value: Any, path: str) -> None:
         if not isinstance(value, dict):
             raise Invalid(path, f"must be an object (found {_describe(value)})")
         prefix = f"{path}." if path else ""
-        for name in self.required:
-            if name not in value:
-                raise Invalid(f"{prefix}{name}", "is missing")
+        if not self._names <= value.keys():
+            missing = next(name for name in self.required if name not in value)
+            raise Invalid(f"{prefix}{missing}", "is missing")
+        fields = self._fields
         for name, entry in value.items():
-            spec = self.required.get(name) or self.optional.get(name)
+            spec = fields.get(name)
             if spec is None:
                 raise Invalid(f"{prefix}{name}"[:120], "is not a field WardAudit writes")
             try:
