@@ -367,7 +367,18 @@ def test_conflicts_are_worded_from_their_kind_and_details() -> None:
 
 
 @pytest.mark.parametrize(
-    "kind", ["audit", "audit_without_ward", "ward", "event", "event_without_audit", "new_kind"]
+    "kind",
+    [
+        "audit",
+        "audit_without_ward",
+        "ward",
+        "ward_name",
+        "checklist",
+        "record_id",
+        "event",
+        "event_without_audit",
+        "new_kind",
+    ],
 )
 def test_a_conflict_never_shows_its_record_id_or_message(kind: str) -> None:
     message = f"{kind} {UUID}: the record in the file is different"
