@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -679,7 +679,7 @@ def check_records(
     ward_sexes = _check_wards(file, records["wards"])
     _check_checklists(file, records["checklists"], checked)
     audits = _check_audits(file, records["audits"], ward_sexes, checked)
-    _check_events(file, records["events"], audits, checked)
+    _check_events(file, records["events"], audits)
     if manifest is not None:
         counts = manifest["counts"]
         found = {
@@ -827,35 +827,30 @@ class _Audit:
     actions: dict[str, str]  # action id → item, from its record and later raising
 
 
+Reporter = Callable[[str, str], BundleInvalid]
+
+
+def _reporter(file: str, kind: str, record: str) -> Reporter:
+    """A maker of the error for one record: ``bad(field, problem)``."""
+
+    def bad(path: str, problem: str) -> BundleInvalid:
+        return BundleInvalid(file, kind, record, path, problem)
+
+    return bad
+
+
 def _check_audits(
     file: str, entries: list[Any], ward_sexes: Mapping[str, str], checked: CheckedRecords
 ) -> dict[str, _Audit]:
     audits: dict[str, _Audit] = {}
-    action_owner: dict[str, str] = {}
+    action_owner: dict[str, str] = {}  # action id → its audit, across the file
     shapes: dict[tuple[str, str], _Shape] = {}
     for index, entry in enumerate(entries):
-        _check(file, "audit", AUDIT_ENTRY, entry, "", index)
-        if hashlib.sha256(entry["content"].encode("utf-8")).hexdigest() != entry["digest"]:
-            raise BundleInvalid(
-                file,
-                "audit",
-                f"number {index + 1}",
-                "digest",
-                "does not match the record (altered)",
-            )
-        content = parse_json(file, f"audit number {index + 1}", entry["content"])
-        audit_id = _record_id(content, "audit")
-        _check(file, "audit", AUDIT, content, audit_id, index)
-        if canonical_json(content) != entry["content"]:
-            raise BundleInvalid(
-                file, "audit", audit_id, "", "is not written the way WardAudit writes records"
-            )
+        content = _parse_audit(file, index, entry)
+        audit_id = content["audit"]
+        bad = _reporter(file, "audit", audit_id)
         if audit_id in audits:
-            raise BundleInvalid(file, "audit", audit_id, "audit", "the file holds this audit twice")
-
-        def bad(path: str, problem: str, audit_id: str = audit_id) -> BundleInvalid:
-            return BundleInvalid(file, "audit", audit_id, path, problem)
-
+            raise bad("audit", "the file holds this audit twice")
         if content["ward"] not in ward_sexes:
             raise bad("ward", "names a ward the file does not carry")
         checklist = checked.checklists.get(content["checklist"])
@@ -864,35 +859,74 @@ def _check_audits(
         sex = content["ward_sex"]
         if sex not in checklist.designations:
             raise bad("ward_sex", f"{checklist.label} is not for {sex} wards")
-        shape = shapes.get((checklist.content_hash, sex))
-        if shape is None:
-            shape = shapes[(checklist.content_hash, sex)] = _Shape.of(checklist, sex)
+        key = (checklist.content_hash, sex)
+        shape = shapes.get(key) or shapes.setdefault(key, _Shape.of(checklist, sex))
         if not shape.answers.fullmatch(content["answers"]):
             raise bad("answers", _answers_problem(checklist, sex, content["answers"]))
         for item_id in content["notes"]:
             if item_id not in shape.applicable:
                 _applicable(checklist, sex, item_id, f"notes.{item_id}", bad)
-        actions: dict[str, str] = {}
-        for n, action in enumerate(content["actions"]):
-            if action["item"] not in shape.applicable:
-                _applicable(checklist, sex, action["item"], f"actions[{n}].item", bad)
-            if action["item"] in actions.values():
-                raise bad(f"actions[{n}].item", f"item {action['item']} has two actions")
-            if action["action"] in action_owner:
-                raise bad(f"actions[{n}].action", "the file gives this action id to two actions")
-            actions[action["action"]] = action["item"]
-            action_owner[action["action"]] = audit_id
-        for n, photo in enumerate(content["photos"]):
-            if photo["item"] not in shape.items:
-                raise bad(f"photos[{n}].item", f"{checklist.label} has no item {photo['item']!r}")
-            if photo["photo"] in checked.photos:
-                raise bad(f"photos[{n}].photo", "the file gives this photo id to two photos")
-            checked.photos[photo["photo"]] = PhotoRecord(
-                audit_id, photo["media_type"], photo["width"], photo["height"], photo["sha256"]
-            )
+        actions = _check_actions(content, checklist, shape, action_owner, bad)
+        _check_photos(content, checklist, shape, checked, bad)
         audits[audit_id] = _Audit(checklist, content["ward"], sex, actions)
         checked.audits.append(CheckedAudit(content, entry["content"], entry["digest"]))
     return audits
+
+
+def _parse_audit(file: str, index: int, entry: Any) -> dict[str, Any]:
+    """An audit entry's signed-off record: its digest matched, parsed and checked."""
+    _check(file, "audit", AUDIT_ENTRY, entry, "", index)
+    place = f"number {index + 1}"
+    if hashlib.sha256(entry["content"].encode("utf-8")).hexdigest() != entry["digest"]:
+        raise BundleInvalid(file, "audit", place, "digest", "does not match the record (altered)")
+    content = parse_json(file, f"audit {place}", entry["content"])
+    audit_id = _record_id(content, "audit")
+    _check(file, "audit", AUDIT, content, audit_id, index)
+    if canonical_json(content) != entry["content"]:
+        raise BundleInvalid(
+            file, "audit", audit_id, "", "is not written the way WardAudit writes records"
+        )
+    return dict(content)
+
+
+def _check_actions(
+    content: dict[str, Any],
+    checklist: Checklist,
+    shape: _Shape,
+    action_owner: dict[str, str],
+    bad: Reporter,
+) -> dict[str, str]:
+    """An audit's actions: one per applicable item, each id given to one action."""
+    actions: dict[str, str] = {}
+    for n, action in enumerate(content["actions"]):
+        if action["item"] not in shape.applicable:
+            _applicable(checklist, content["ward_sex"], action["item"], f"actions[{n}].item", bad)
+        if action["item"] in actions.values():
+            raise bad(f"actions[{n}].item", f"item {action['item']} has two actions")
+        if action["action"] in action_owner:
+            raise bad(f"actions[{n}].action", "the file gives this action id to two actions")
+        actions[action["action"]] = action["item"]
+        action_owner[action["action"]] = content["audit"]
+    return actions
+
+
+def _check_photos(
+    content: dict[str, Any],
+    checklist: Checklist,
+    shape: _Shape,
+    checked: CheckedRecords,
+    bad: Reporter,
+) -> None:
+    """An audit's photos: each of an item, each id given to one photo; kept to be matched
+    with the pictures the file carries."""
+    for n, photo in enumerate(content["photos"]):
+        if photo["item"] not in shape.items:
+            raise bad(f"photos[{n}].item", f"{checklist.label} has no item {photo['item']!r}")
+        if photo["photo"] in checked.photos:
+            raise bad(f"photos[{n}].photo", "the file gives this photo id to two photos")
+        checked.photos[photo["photo"]] = PhotoRecord(
+            content["audit"], photo["media_type"], photo["width"], photo["height"], photo["sha256"]
+        )
 
 
 def _answers_problem(checklist: Checklist, sex: str, packed: str) -> str:
@@ -915,7 +949,7 @@ def _has_item(checklist: Checklist, item_id: str) -> bool:
     return any(item.id == item_id for item in checklist.items())
 
 
-def _applicable(checklist: Checklist, sex: str, item_id: str, path: str, bad: Any) -> None:
+def _applicable(checklist: Checklist, sex: str, item_id: str, path: str, bad: Reporter) -> None:
     for item in checklist.items():
         if item.id == item_id:
             if not item.applies(sex):
@@ -924,94 +958,86 @@ def _applicable(checklist: Checklist, sex: str, item_id: str, path: str, bad: An
     raise bad(path, f"{checklist.label} has no item {item_id!r}")
 
 
-def _check_events(
-    file: str, events: list[Any], audits: dict[str, _Audit], checked: CheckedRecords
-) -> None:
+def _check_events(file: str, events: list[Any], audits: dict[str, _Audit]) -> None:
     seen: set[str] = set()
-    all_actions = {
-        action: audit_id for audit_id, audit in audits.items() for action in audit.actions
-    }
-    later: list[tuple[dict[str, Any], str]] = []
+    owners = {action: audit_id for audit_id, audit in audits.items() for action in audit.actions}
+    later: list[tuple[dict[str, Any], Reporter]] = []
     for index, event in enumerate(events):
         event_id = _record_id(event, "event")
         _check(file, "history event", EVENT, event, event_id, index)
-        label = f"{event_id} ({event['kind']})"
-
-        def bad(path: str, problem: str, label: str = label) -> BundleInvalid:
-            return BundleInvalid(file, "history event", label, path, problem)
-
+        bad = _reporter(file, "history event", f"{event_id} ({event['kind']})")
         if event_id in seen:
             raise bad("event", "the file holds this event twice")
         seen.add(event_id)
-        kind = event["kind"]
-        spec = EVENT_DETAILS.get(kind)
-        if spec is None:
-            raise bad(
-                "kind",
-                "is a change to the register of wards, which never travels in an exchange file",
-            )
-        try:
-            spec.check(event["detail"], "detail")
-        except Invalid as error:
-            raise bad(error.path, error.problem) from None
         audit = audits.get(event["audit"])
         if audit is None:
             raise bad(
                 "audit", "names an audit the file does not carry (an event travels with its audit)"
             )
-        detail = event["detail"]
-        after = event["after_signoff"]
-        if after and kind not in AFTER_SIGNOFF_KINDS:
-            raise bad("after_signoff", f"a {kind.replace('_', ' ')} never comes after sign-off")
-        if kind == "amendment" and not after:
-            raise bad("after_signoff", "an amendment always comes after sign-off")
-        if "item" in detail:
-            path = "detail.item"
-            if kind in ("photo_added", "photo_removed"):
-                if not _has_item(audit.checklist, detail["item"]):
-                    raise bad(path, f"{audit.checklist.label} has no item {detail['item']!r}")
-            else:
-                _applicable(audit.checklist, audit.sex, detail["item"], path, bad)
-        if kind in ("amendment", "answer_changed", "answer_details"):
-            item = audit.checklist.item(detail["item"])
-            if detail["value"] not in allowed_answers(item):
-                raise bad(
-                    "detail.value", f"item {item.id} is critical and cannot be answered Partly"
-                )
-        if kind == "audit_started" and (
-            detail["ward"] != audit.ward or detail["content_hash"] != audit.checklist.content_hash
-        ):
-            raise bad(
-                "detail", "says the audit was started on another ward or checklist than its record"
-            )
-        if kind == "action_raised" and after:
-            if event["action"] != detail["action"]:
-                raise bad("action", "is not the action the event raises")
-            raised = detail["action"]
-            owner = all_actions.get(raised)
-            if owner is not None and (
-                owner != event["audit"] or audit.actions[raised] != detail["item"]
-            ):
-                raise bad("detail.action", "is the id of another action in the file")
-            if raised not in audit.actions and detail["item"] in audit.actions.values():
-                raise bad(
-                    "detail.item", f"item {detail['item']} already has an action in this audit"
-                )
-            audit.actions[raised] = detail["item"]
-            all_actions[raised] = event["audit"]
-        if after and kind in ACTION_KINDS:
-            later.append((event, label))
+        _check_event(event, audit, bad)
+        if event["after_signoff"]:
+            if event["kind"] == "action_raised":
+                _check_raised(event, audit, owners, bad)
+            elif event["kind"] in ACTION_KINDS:
+                later.append((event, bad))
     # An action changed after sign-off is one of its audit's own (its record's, or raised
     # after sign-off): a change is never replayed on another audit's action.
-    for event, label in later:
+    for event, bad in later:
         action = event["action"]
-        if action is None or action not in audits[event["audit"]].actions:
-            raise BundleInvalid(
-                file,
-                "history event",
-                label,
-                "action",
-                "names no action of its audit"
-                if action is None
-                else "names an action its audit does not have",
-            )
+        if action is None:
+            raise bad("action", "names no action of its audit")
+        if action not in audits[event["audit"]].actions:
+            raise bad("action", "names an action its audit does not have")
+
+
+def _check_event(event: dict[str, Any], audit: _Audit, bad: Reporter) -> None:
+    """An event's detail by its kind, whether it may come after sign-off, and the items
+    and answers it names, against its audit."""
+    kind, detail, after = event["kind"], event["detail"], event["after_signoff"]
+    spec = EVENT_DETAILS.get(kind)
+    if spec is None:
+        raise bad(
+            "kind", "is a change to the register of wards, which never travels in an exchange file"
+        )
+    try:
+        spec.check(detail, "detail")
+    except Invalid as error:
+        raise bad(error.path, error.problem) from None
+    if after and kind not in AFTER_SIGNOFF_KINDS:
+        raise bad("after_signoff", f"a {kind.replace('_', ' ')} never comes after sign-off")
+    if kind == "amendment" and not after:
+        raise bad("after_signoff", "an amendment always comes after sign-off")
+    if "item" in detail:
+        if kind in ("photo_added", "photo_removed"):
+            if not _has_item(audit.checklist, detail["item"]):
+                raise bad("detail.item", f"{audit.checklist.label} has no item {detail['item']!r}")
+        else:
+            _applicable(audit.checklist, audit.sex, detail["item"], "detail.item", bad)
+    if kind in ("amendment", "answer_changed", "answer_details"):
+        item = audit.checklist.item(detail["item"])
+        if detail["value"] not in allowed_answers(item):
+            raise bad("detail.value", f"item {item.id} is critical and cannot be answered Partly")
+    if kind == "audit_started" and (
+        detail["ward"] != audit.ward or detail["content_hash"] != audit.checklist.content_hash
+    ):
+        raise bad(
+            "detail", "says the audit was started on another ward or checklist than its record"
+        )
+
+
+def _check_raised(
+    event: dict[str, Any], audit: _Audit, owners: dict[str, str], bad: Reporter
+) -> None:
+    """An action raised after sign-off (an amendment to No or Partly): its own id, for an
+    item of its audit that has no action yet. It joins the audit's actions."""
+    detail = event["detail"]
+    raised, item = detail["action"], detail["item"]
+    if event["action"] != raised:
+        raise bad("action", "is not the action the event raises")
+    owner = owners.get(raised)
+    if owner is not None and (owner != event["audit"] or audit.actions[raised] != item):
+        raise bad("detail.action", "is the id of another action in the file")
+    if raised not in audit.actions and item in audit.actions.values():
+        raise bad("detail.item", f"item {item} already has an action in this audit")
+    audit.actions[raised] = item
+    owners[raised] = event["audit"]

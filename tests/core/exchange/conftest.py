@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.exchange.bundles import audit_ward
 from wardaudit.checklist import Checklist
 from wardaudit.exchange import export_bundle
 from wardaudit.store import Store
-
-from .bundles import audit_ward
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.core.exchange.bundles import canonical, resign_records
 from wardaudit import clock
-from wardaudit.checklist import Checklist, from_canonical_json
+from wardaudit.checklist import Checklist, Item, from_canonical_json
 from wardaudit.cli import main
 from wardaudit.exchange import import_bundle, read_bundle
 from wardaudit.exchange import schema as S
@@ -30,8 +31,6 @@ from wardaudit.model import ACTION_STATUSES
 from wardaudit.risk import BAND_ORDER
 from wardaudit.scoring import ANSWER_CODES, UNANSWERED, allowed_answers
 from wardaudit.store import Store
-
-from .bundles import canonical, resign_records
 
 # Each example imports a file and writes eight documents: a bounded, repeatable run.
 ACCEPTED = settings(
@@ -47,7 +46,7 @@ ACCEPTED = settings(
 
 _ODD = [
     "Zażółć gęślą jaźń",
-    "Şırnak, Țară, Tiếng Việt",
+    "\u015e\u0131rnak, \u021aar\u0103, Ti\u1ebfng Vi\u1ec7t",
     "Ελληνικά Кириллица",
     "مرحبا اردو",
     "বাংলা ગુજરાતી ਪੰਜਾਬੀ",
@@ -84,7 +83,7 @@ def texts(limit: int, *, line: bool, filled: bool = False) -> st.SearchStrategy[
     formula-like and, for free text, the control characters pasted notes carry."""
     if PRINTABLE_TEXT is not None:
         limit, line = min(limit, PRINTABLE_TEXT), True
-    pieces = list(_ODD) + ([] if line else list(_CONTROL) + ["line one\nline two"])
+    pieces = list(_ODD) + ([] if line else [*list(_CONTROL), "line one\nline two"])
     alphabet = st.characters(
         blacklist_categories=("Cs",) + (("Cc",) if line else ()),
         blacklist_characters="\x00\ufffe\uffff",
@@ -92,7 +91,7 @@ def texts(limit: int, *, line: bool, filled: bool = False) -> st.SearchStrategy[
     strategy = st.one_of(
         st.text(alphabet, max_size=24),
         st.sampled_from(pieces),
-        st.builds(_fill, st.sampled_from(pieces + ["x", "W "]), st.just(limit)),
+        st.builds(_fill, st.sampled_from([*pieces, "x", "W "]), st.just(limit)),
         st.builds(_fill, st.sampled_from(pieces), st.integers(1, limit)),
     )
     if filled:
@@ -189,17 +188,123 @@ def audit_changes(draw: st.DrawFn, content: dict[str, Any], checklist: Checklist
         action["created_at"] = draw(moments())
 
 
+Drawn = tuple[dict[str, Any], bool, "str | None"]  # an event's detail, after sign-off, action
+
+
+def _answer_event(draw: st.DrawFn, kind: str, item: Item) -> Drawn:
+    value = draw(st.sampled_from(allowed_answers(item)))
+    if kind == "answer_cleared":
+        return {"item": item.id, "previous": value}, False, None
+    if kind != "amendment":
+        return {"item": item.id, "value": value, "previous": value}, False, None
+    detail: dict[str, Any] = {
+        "item": item.id,
+        "value": value,
+        "reason": draw(texts(S.FREE_TEXT, line=False, filled=True)),
+    }
+    if draw(st.booleans()):
+        detail.update(
+            note=draw(texts(S.FREE_TEXT, line=False)),
+            previous_note="",
+            location=draw(texts(S.LOCATION, line=False)),
+            previous=draw(st.sampled_from(allowed_answers(item))),
+        )
+    return detail, True, None
+
+
+def _raised_event(
+    draw: st.DrawFn, item: Item, applicable: list[Item], actions: dict[str, str]
+) -> Drawn:
+    """An action raised before sign-off, or after it for an item with no action yet."""
+    free = [i for i in applicable if i.id not in actions.values()]
+    after = bool(free) and draw(st.booleans())
+    target = draw(st.sampled_from(free)) if after else item
+    raised = draw(_ids())
+    detail = {
+        "action": raised,
+        "item": target.id,
+        **action_fields(draw),
+        "status": "open",
+        "band": draw(st.sampled_from(BAND_ORDER)),
+    }
+    if after:
+        actions[raised] = target.id
+    return detail, after, raised if after else None
+
+
+def _action_event(draw: st.DrawFn, kind: str, actions: dict[str, str]) -> Drawn:
+    """A change to one of the audit's actions (after sign-off), or to none (before)."""
+    if kind == "action_note":
+        detail: dict[str, Any] = {"note": draw(texts(S.FREE_TEXT, line=False))}
+    elif kind == "action_changed":
+        fields = action_fields(draw)
+        keys = draw(st.sets(st.sampled_from(sorted(fields)), min_size=1))
+        detail = {k: fields[k] for k in keys}
+    elif kind == "action_status":
+        detail = {
+            "status": draw(st.sampled_from(ACTION_STATUSES)),
+            "status_note": draw(texts(S.FREE_TEXT, line=False)),
+            "previous": draw(st.sampled_from(ACTION_STATUSES)),
+        }
+    else:
+        detail = {
+            "status": draw(st.sampled_from(ACTION_STATUSES)),
+            "comment": draw(texts(S.FREE_TEXT, line=False)),
+            "completed_on": draw(st.one_of(st.none(), days())),
+        }
+    after = bool(actions) and draw(st.booleans())
+    return detail, after, draw(st.sampled_from(sorted(actions))) if after else None
+
+
+def _other_event(
+    draw: st.DrawFn, kind: str, item: Item, content: dict[str, Any], checklist: Checklist
+) -> Drawn:
+    """The events of an audit's walk-round and sign-off: never after sign-off."""
+    if kind == "audit_started":
+        detail: dict[str, Any] = {
+            "ward": content["ward"],
+            "checklist": checklist.id,
+            "version": checklist.version,
+            "content_hash": checklist.content_hash,
+        }
+    elif kind == "audit_completed":
+        detail = {
+            "role": draw(texts(S.NAME, line=True)),
+            "team": [],
+            "overall": draw(st.one_of(st.none(), st.floats(0, 100))),
+            "rating": draw(st.sampled_from([None, "green", "amber", "red"])),
+            "critical_breach": draw(st.booleans()),
+        }
+    elif kind == "audit_imported":
+        detail = {"answers": len(list(checklist.items())), "role": "Matron"}
+    elif kind == "action_withdrawn":
+        detail = {"item": item.id, "action": draw(_ids()), "fields": action_fields(draw)}
+    else:  # photo_added, photo_removed
+        detail = {"item": item.id, "photo": draw(_ids())}
+        if kind == "photo_added":
+            detail["filename"] = draw(texts(S.FILENAME, line=False))
+    return detail, False, None
+
+
 @st.composite
 def later_history(
     draw: st.DrawFn, content: dict[str, Any], checklist: Checklist
 ) -> list[dict[str, Any]]:
     """Events of every kind, after sign-off and before, in any order of time."""
-    sex = content["ward_sex"]
-    applicable = [i for i in checklist.items() if i.applies(sex)]
+    applicable = [i for i in checklist.items() if i.applies(content["ward_sex"])]
     actions = {a["action"]: a["item"] for a in content["actions"]}
-    events: list[dict[str, Any]] = []
-
-    def event(kind: str, detail: dict[str, Any], *, after: bool, action: str | None = None) -> None:
+    events = []
+    for _ in range(draw(st.integers(0, 8))):
+        kind = draw(st.sampled_from(S.TRAVELLING_KINDS))
+        item = draw(st.sampled_from(applicable))
+        if kind in ("amendment", "answer_changed", "answer_details", "answer_cleared"):
+            detail, after, action = _answer_event(draw, kind, item)
+        elif kind == "action_raised":
+            detail, after, action = _raised_event(draw, item, applicable, actions)
+        elif kind in S.ACTION_KINDS:
+            detail, after, action = _action_event(draw, kind, actions)
+        else:
+            detail, after, action = _other_event(draw, kind, item, content, checklist)
         events.append(
             {
                 "event": draw(_ids()),
@@ -212,94 +317,6 @@ def later_history(
                 "after_signoff": after,
             }
         )
-
-    for _ in range(draw(st.integers(0, 8))):
-        kind = draw(st.sampled_from(S.TRAVELLING_KINDS))
-        item = draw(st.sampled_from(applicable))
-        value = draw(st.sampled_from(allowed_answers(item)))
-        mine = sorted(actions)
-        if kind == "amendment":
-            detail: dict[str, Any] = {
-                "item": item.id,
-                "value": value,
-                "reason": draw(texts(S.FREE_TEXT, line=False, filled=True)),
-            }
-            if draw(st.booleans()):
-                detail.update(
-                    note=draw(texts(S.FREE_TEXT, line=False)),
-                    previous_note="",
-                    location=draw(texts(S.LOCATION, line=False)),
-                    previous=draw(st.sampled_from(allowed_answers(item))),
-                )
-            event(kind, detail, after=True)
-        elif kind == "action_raised":
-            free = [i for i in applicable if i.id not in actions.values()]
-            after = bool(free) and draw(st.booleans())
-            target = draw(st.sampled_from(free)) if after else item
-            raised = draw(_ids())
-            detail = {
-                "action": raised,
-                "item": target.id,
-                **action_fields(draw),
-                "status": "open",
-                "band": draw(st.sampled_from(BAND_ORDER)),
-            }
-            if after:
-                actions[raised] = target.id
-            event(kind, detail, after=after, action=raised if after else None)
-        elif kind in S.ACTION_KINDS:
-            after = bool(mine) and draw(st.booleans())
-            if kind == "action_note":
-                detail = {"note": draw(texts(S.FREE_TEXT, line=False))}
-            elif kind == "action_changed":
-                fields = action_fields(draw)
-                keys = draw(st.sets(st.sampled_from(sorted(fields)), min_size=1))
-                detail = {k: fields[k] for k in keys}
-            elif kind == "action_status":
-                detail = {
-                    "status": draw(st.sampled_from(ACTION_STATUSES)),
-                    "status_note": draw(texts(S.FREE_TEXT, line=False)),
-                    "previous": draw(st.sampled_from(ACTION_STATUSES)),
-                }
-            else:
-                detail = {
-                    "status": draw(st.sampled_from(ACTION_STATUSES)),
-                    "comment": draw(texts(S.FREE_TEXT, line=False)),
-                    "completed_on": draw(st.one_of(st.none(), days())),
-                }
-            target_action = draw(st.sampled_from(mine)) if after else None
-            event(kind, detail, after=after, action=target_action)
-        elif kind == "audit_started":
-            detail = {
-                "ward": content["ward"],
-                "checklist": checklist.id,
-                "version": checklist.version,
-                "content_hash": checklist.content_hash,
-            }
-            event(kind, detail, after=False)
-        elif kind in ("answer_changed", "answer_details"):
-            event(kind, {"item": item.id, "value": value, "previous": value}, after=False)
-        elif kind == "answer_cleared":
-            event(kind, {"item": item.id, "previous": value}, after=False)
-        elif kind == "audit_completed":
-            detail = {
-                "role": draw(texts(S.NAME, line=True)),
-                "team": [],
-                "overall": draw(st.one_of(st.none(), st.floats(0, 100))),
-                "rating": draw(st.sampled_from([None, "green", "amber", "red"])),
-                "critical_breach": draw(st.booleans()),
-            }
-            event(kind, detail, after=False)
-        elif kind == "audit_imported":
-            event(kind, {"answers": len(applicable), "role": "Matron"}, after=False)
-        elif kind == "action_withdrawn":
-            detail = {"item": item.id, "action": draw(_ids()), "fields": action_fields(draw)}
-            event(kind, detail, after=False)
-        else:  # photo_added, photo_removed
-            detail = {"item": item.id, "photo": draw(_ids())}
-            if kind == "photo_added":
-                detail["filename"] = draw(texts(S.FILENAME, line=False))
-            event(kind, detail, after=False)
     return events
 
 

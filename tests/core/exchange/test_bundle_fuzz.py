@@ -17,12 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.core.exchange.bundles import members, write_signed
 from wardaudit.errors import BundleRefused
 from wardaudit.exchange import import_bundle, read_bundle
 from wardaudit.store import Store
 from wardaudit.views import audit_json
-
-from .bundles import members, write_signed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -187,7 +186,7 @@ def test_any_value_anywhere_in_the_records_is_read_or_refused(
 ) -> None:
     """A value replaced anywhere in the records, or inside an audit's signed-off record,
     and every digest made to match again."""
-    from .bundles import Replaced, canonical, resign_records
+    from tests.core.exchange.bundles import Replaced, canonical, resign_records
 
     def change(records: dict[str, Any]) -> object:
         audits = records["audits"]

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.exchange.bundles import audit_ward
 from wardaudit.checklist import Checklist
 from wardaudit.cli import main
 from wardaudit.errors import BundleConflicts, BundleRefused
 from wardaudit.exchange import export_bundle, import_bundle
 from wardaudit.store import Store
-
-from .bundles import audit_ward
 
 
 @pytest.fixture
