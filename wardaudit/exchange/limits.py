@@ -220,7 +220,7 @@ def read_member(
 def check_photo(
     file: str,
     photo: str,
-    data: bytes,
+    data: bytes | BinaryIO,
     *,
     media_type: str,
     width: int,
@@ -230,7 +230,8 @@ def check_photo(
     """A photo must be a real picture of the type and size its record says, within the
     pixel limit. The size is read from its header before any pixel is decoded; a JPEG is
     then decoded at an eighth of its size (enough to find one cut short), a PNG's every
-    chunk checked against its checksum."""
+    chunk checked against its checksum. ``data`` is the photo's bytes, or a seekable file
+    holding them (as a reader streaming photos into a store has written)."""
     import warnings
 
     from PIL import Image, UnidentifiedImageError  # only when a file is read
@@ -248,7 +249,7 @@ def check_photo(
             # Pillow's own guard warns (or raises) by a limit of its own; ours is checked
             # from the header first, and its warning is taken as the refusal it means.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=[expected]) as image:
+            with Image.open(_reopen(data), formats=[expected]) as image:
                 found_width, found_height = image.size
                 if (
                     found_width > limits.max_photo_side
@@ -265,7 +266,7 @@ def check_photo(
                     )
                 image.verify()
             if expected == "JPEG":
-                with Image.open(io.BytesIO(data), formats=[expected]) as image:
+                with Image.open(_reopen(data), formats=[expected]) as image:
                     image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                     image.load()
     except BundleRefused:
@@ -274,3 +275,10 @@ def check_photo(
         raise BundleRefused(too_many) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError):
         raise BundleRefused(f"{where} is not a readable {expected} picture") from None
+
+
+def _reopen(data: bytes | BinaryIO) -> BinaryIO:
+    if isinstance(data, bytes):
+        return io.BytesIO(data)
+    data.seek(0)
+    return data
