@@ -2,7 +2,10 @@
 
 ``write`` makes a file, ``read`` opens and checks one whole, ``merge`` holds the rules
 that take its records in (a union; the same id with other content is a conflict, never
-overwritten). These are the names the rest of WardAudit uses.
+overwritten). ``schema`` is the written schema every record and event is checked against
+before anything is written, and ``limits`` the caps on what a file may make the reader do
+(member sizes and count, names, compression, photos' pixels). These are the names the
+rest of WardAudit uses.
 """
 
 from __future__ import annotations
