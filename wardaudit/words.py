@@ -683,6 +683,12 @@ def conflict_words(conflict: ConflictRecord, audit: Audit | None = None) -> str:
             f"An audit in the file has a{'n' if what[:1] in 'aeiou' else ''} {what} with the "
             f"id of a different audit's {what} here, so that audit is left out."
         )
+    if kind == "raised_twice":
+        return (
+            "An action raised in the file after sign-off is for an item that already has an "
+            "action here: the audit was amended in both places. The action here is kept and "
+            "the file's is left out; compare the two and update the one here if needed."
+        )
     if kind == "event":
         event_kind = details.get("event_kind", "")
         words = EVENT_KIND_WORDS.get(event_kind, event_kind.replace("_", " "))

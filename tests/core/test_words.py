@@ -375,6 +375,7 @@ def test_conflicts_are_worded_from_their_kind_and_details() -> None:
         "ward_name",
         "checklist",
         "record_id",
+        "raised_twice",
         "event",
         "event_without_audit",
         "new_kind",

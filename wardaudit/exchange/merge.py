@@ -34,7 +34,8 @@ class Conflict:
     ``kind`` is one of "ward" (the id of a ward here, other details), "ward_name" (another
     ward here has the name), "checklist" (a checklist id and version here with other
     content), "audit" (an audit here with another signed-off record), "record_id" (an
-    audit whose action or photo has the id of another audit's here) and "event"; ``record``
+    audit whose action or photo has the id of another audit's here), "raised_twice" (an
+    action raised after sign-off for an item that has another action here) and "event"; ``record``
     is the id in the file; ``message`` is the line the command line prints; ``details``
     holds what a screen needs to say it in words.
     """
@@ -286,18 +287,10 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
             else:
                 plan.present += 1
             continue
-        raised = event["detail"].get("action") if event["kind"] == "action_raised" else None
-        if raised and event["after_signoff"]:
-            owner = local.action_audit(raised)
-            if owner is not None and owner != event["audit"]:
-                plan.conflict(
-                    "event",
-                    event["event"],
-                    f"history event {event['event']} ({event['kind']}) raises an action with "
-                    "the id of another audit's action here",
-                    event_kind=event["kind"],
-                )
-                continue
+        clash = _raised_clash(event, local)
+        if clash:
+            plan.conflict(*clash, event_kind=event["kind"])
+            continue
         new_events.append(event)
         here.events[event["event"]] = incoming
         plan.new_events += 1
@@ -323,3 +316,30 @@ def _ids_taken(content: dict[str, Any], local: LocalRecords) -> str:
         if local.photo_audit(photo["photo"]) is not None:
             return f"photo {photo['photo']}"
     return ""
+
+
+def _raised_clash(event: dict[str, Any], local: LocalRecords) -> tuple[str, str, str] | None:
+    """(kind, record, message) when an action raised after sign-off cannot join the
+    actions here: its id is another audit's, or its item has another action here (both
+    copies of the audit were amended to No or Partly)."""
+    if event["kind"] != "action_raised" or not event["after_signoff"]:
+        return None
+    raised, item = event["detail"]["action"], event["detail"]["item"]
+    owner = local.action_audit(raised)
+    if owner is not None and owner != event["audit"]:
+        return (
+            "event",
+            event["event"],
+            f"history event {event['event']} (action_raised) raises an action with the id of "
+            "another audit's action here",
+        )
+    other = local.action_for_item(event["audit"], item)
+    if owner is None and other is not None:
+        return (
+            "raised_twice",
+            event["event"],
+            f"history event {event['event']} (action_raised): item {item} of audit "
+            f"{event['audit']} already has another action here, raised when this copy was "
+            "amended",
+        )
+    return None

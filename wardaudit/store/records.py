@@ -130,6 +130,15 @@ class LocalRecords:
         ).fetchone()
         return None if found is None else str(found[0])
 
+    def action_for_item(self, audit_id: str, item_id: str) -> str | None:
+        """The id of an audit's action for an item, if it has one here."""
+        found = self._conn.execute(
+            "SELECT ac.uuid FROM actions ac JOIN audits a ON a.id = ac.audit_id"
+            " WHERE a.uuid = ? AND ac.item_id = ?",
+            (audit_id, item_id),
+        ).fetchone()
+        return None if found is None else str(found[0])
+
     def photo_audit(self, photo_id: str) -> str | None:
         """The id of the audit a photo here belongs to."""
         found = self._conn.execute(

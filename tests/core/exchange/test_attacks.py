@@ -666,3 +666,32 @@ def test_exporting_again_after_a_merge_passes_the_check(
     again = tmp_path / "again.wabundle"
     export_bundle(board, again)
     read_bundle(again)
+
+
+def test_one_item_amended_to_no_in_both_places_is_a_conflict_not_a_crash(
+    tmp_path: Path, board: Store, checklist: Checklist
+) -> None:
+    """Both copies of an audit amended the same item to No after sign-off: each raised an
+    action of its own for the item, which may have only one."""
+    with Store.open(tmp_path / "laptop.sqlite3") as laptop:
+        audit = audit_ward(laptop, checklist, "Juniper Ward", "mixed", failing=1)
+        first = tmp_path / "first.wabundle"
+        export_bundle(laptop, first)
+        import_bundle(board, first)
+        with_action = {a.item for a in laptop.audits.get(audit).actions}
+        item = next(
+            i.id
+            for i in checklist.applicable_items("mixed")
+            if not i.critical and i.id not in with_action
+        )
+        for copy in (laptop, board):
+            copy.audits.amend_answer(audit, item, "no", reason="Broken", by="A matron")
+        second = tmp_path / "second.wabundle"
+        export_bundle(laptop, second)
+    mine = next(a for a in board.audits.get(audit).actions if a.item == item)
+    with pytest.raises(BundleConflicts):
+        import_bundle(board, second)
+    plan = import_bundle(board, second, skip_conflicts=True)
+    assert [c.kind for c in plan.conflict_records] == ["raised_twice"]
+    assert "amended in both places" in conflict_words(plan.conflict_records[0])
+    assert next(a for a in board.audits.get(audit).actions if a.item == item) == mine
