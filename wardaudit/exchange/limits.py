@@ -241,8 +241,8 @@ def check_photo(
     if expected is None:
         raise BundleRefused(f"{where} is of a type WardAudit does not keep ({media_type[:40]!r})")
     too_many = (
-        f"{where} has more pixels than WardAudit accepts ({limits.max_photo_pixels:,}); "
-        "WardAudit's own photos are at most 1,600 pixels on their long side"
+        f"{where} has more pixels than the {limits.max_photo_pixels:,} WardAudit accepts "
+        "(its own photos are at most 1,600 pixels on their long side)"
     )
     try:
         with warnings.catch_warnings():
@@ -257,7 +257,7 @@ def check_photo(
                     or found_width * found_height > limits.max_photo_pixels
                 ):
                     raise BundleRefused(
-                        f"{too_many}; it is {found_width:,} × {found_height:,} pixels"
+                        f"{too_many}: it is {found_width:,} × {found_height:,} pixels"
                     )
                 if (found_width, found_height) != (width, height):
                     raise BundleRefused(

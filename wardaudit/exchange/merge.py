@@ -89,8 +89,8 @@ def import_bundle(
         plans.append(plan)
         if plan.conflicts and not skip_conflicts:
             raise BundleConflicts(
-                f"{bundle.path.name} was not imported: {len(plan.conflicts)} record(s) have "
-                "the same id as records here but different content (altered data):\n  "
+                f"{bundle.path.name} was not imported: {len(plan.conflicts)} record(s) in it "
+                "clash with the records here:\n  "
                 + "\n  ".join(plan.conflicts)
                 + "\nNothing was changed. Use --skip-conflicts to import the rest.",
                 plan.conflicts,

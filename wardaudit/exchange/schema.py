@@ -452,7 +452,11 @@ AUDIT = Table(
         "signed_role": Name,
         "team": Many(TEAM_MEMBER, MAX_TEAM),
         "ward_sex": OneOf(DESIGNATIONS),
-        "answers": Text(MAX_ITEMS, pattern=re.compile(r"[ypna.]*"), what="the answers, packed"),
+        "answers": Text(
+            MAX_ITEMS,
+            pattern=re.compile(r"[ypna.]*"),
+            what="one letter per item (y, p, n, a, or . where it does not apply)",
+        ),
         "notes": Keyed(
             ItemId, Pair(Text(FREE_TEXT, line=False), Text(LOCATION, line=False)), MAX_ITEMS
         ),
@@ -1004,7 +1008,7 @@ def _check_event(event: dict[str, Any], audit: _Audit, bad: Reporter) -> None:
     except Invalid as error:
         raise bad(error.path, error.problem) from None
     if after and kind not in AFTER_SIGNOFF_KINDS:
-        raise bad("after_signoff", f"a {kind.replace('_', ' ')} never comes after sign-off")
+        raise bad("after_signoff", f"an event of the kind {kind} never comes after sign-off")
     if kind == "amendment" and not after:
         raise bad("after_signoff", "an amendment always comes after sign-off")
     if "item" in detail:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.core.exchange.bundles import canonical, resign_records
@@ -32,11 +32,14 @@ from wardaudit.risk import BAND_ORDER
 from wardaudit.scoring import ANSWER_CODES, UNANSWERED, allowed_answers
 from wardaudit.store import Store
 
-# Each example imports a file and writes eight documents: a bounded, repeatable run.
+# Each example imports a file and writes eight documents: a bounded, repeatable run. A
+# failing example is reported as drawn, not shrunk (shrinking one takes many minutes).
 ACCEPTED = settings(
     max_examples=int(os.environ.get("WARDAUDIT_BUNDLE_EXAMPLES", "12")),
     deadline=None,
     derandomize=bool(os.environ.get("CI")),
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    print_blob=True,
     suppress_health_check=[
         HealthCheck.too_slow,
         HealthCheck.data_too_large,

@@ -27,7 +27,7 @@ def test_a_photo_is_checked_from_a_file_as_from_bytes(tmp_path: Path) -> None:
     path.write_bytes(jpeg(30, 20))
     with path.open("rb") as handle:
         check_photo("x.wabundle", "p", handle, media_type="image/jpeg", width=30, height=20)
-        with pytest.raises(BundleRefused, match="more pixels than WardAudit accepts"):
+        with pytest.raises(BundleRefused, match="more pixels than the 500 WardAudit accepts"):
             check_photo(
                 "x.wabundle",
                 "p",
