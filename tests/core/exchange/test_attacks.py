@@ -174,7 +174,7 @@ def test_an_answer_that_is_not_one_of_the_four_is_refused(board: Store, good: Pa
     def change(content: dict[str, Any]) -> None:
         content["answers"] = "x" + content["answers"][1:]
 
-    invalid(board, altered(good, audit_change(change)), "audit", "answers", "answers, packed")
+    invalid(board, altered(good, audit_change(change)), "audit", "answers", "one letter per item")
 
 
 @pytest.mark.parametrize("value", [0, 6, -1, 10**30, True, 2.5])
