@@ -16,16 +16,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from wardaudit.errors import BundleRefused
-from wardaudit.exchange import schema
+from wardaudit.exchange.check import BundleCheck
 from wardaudit.exchange.limits import (
     DEFAULT_LIMITS,
     MANIFEST,
     PHOTO_PREFIX,
     RECORDS,
     Limits,
-    check_member_count,
-    check_members,
-    check_photo,
     read_member,
 )
 from wardaudit.exchange.schema import FORMAT, FORMAT_VERSION, CheckedRecords
@@ -49,7 +46,8 @@ def read_bundle(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Bundle:
 
     The archive's directory is checked first (names, count, encryption, compression,
     sizes), then each member is read within its cap and matched to its digest, then every
-    record against the schema, then each photo as a picture.
+    record against the schema, then each photo as a picture: each step by the file's
+    :class:`~wardaudit.exchange.check.BundleCheck`.
     """
     path = Path(path)
     try:
@@ -64,8 +62,9 @@ def read_bundle(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Bundle:
 
 def _read(path: Path, handle: BinaryIO, limits: Limits) -> Bundle:
     name = path.name
+    check = BundleCheck(name, limits)
     try:
-        check_member_count(name, handle, limits)
+        check.archive(handle)
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
         raise BundleRefused(
@@ -75,52 +74,22 @@ def _read(path: Path, handle: BinaryIO, limits: Limits) -> Bundle:
     with archive:
         try:
             infos = {info.filename: info for info in archive.infolist()}
-            check_members(name, archive.infolist(), limits)
-            if MANIFEST not in infos:
-                raise BundleRefused(f"{name} is not a WardAudit exchange file (it has no manifest)")
+            check.directory(archive.infolist())
             manifest_bytes, _ = read_member(name, archive, infos[MANIFEST], limits)
-            manifest = schema.check_manifest(
-                name, schema.parse_json(name, MANIFEST, manifest_bytes)
-            )
-            listed: dict[str, str] = manifest["files"]
-            extra = set(infos) - set(listed) - {MANIFEST}
-            if extra:
-                raise BundleRefused(
-                    f"{name} holds files its manifest does not list: {sorted(extra)[:3]}"
-                )
+            manifest = check.manifest(manifest_bytes)
             contents: dict[str, bytes] = {}
-            for member, digest in listed.items():
-                if member not in infos:
-                    raise BundleRefused(f"{name} is missing {member}: it is incomplete")
+            for member in check.members():
                 data, found = read_member(name, archive, infos[member], limits)
-                if found != digest:
-                    raise BundleRefused(
-                        f"{name} has been altered or damaged ({member} does not match its "
-                        "digest). Nothing was imported."
-                    )
+                check.member(member, found)
                 contents[member] = data
         except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError):
             raise BundleRefused(
                 f"{name} is damaged or cut short. Nothing was imported; ask for it again."
             ) from None
-    records = schema.parse_json(name, RECORDS, contents.pop(RECORDS))
-    checked = schema.check_records(name, records, manifest)
+    records, checked = check.records(contents.pop(RECORDS))
     photos: dict[str, bytes] = {}
     for member, data in contents.items():
-        photo = member.removeprefix(PHOTO_PREFIX)
-        expected = checked.expect_photo(name, photo, listed[member])
-        check_photo(
-            name,
-            photo,
-            data,
-            media_type=expected.media_type,
-            width=expected.width,
-            height=expected.height,
-            limits=limits,
-        )
-        photos[photo] = data
-    missing = sorted(set(checked.photos) - set(photos))
-    if missing:
-        audit = checked.photos[missing[0]].audit
-        raise BundleRefused(f"{name} is missing photos of audit {audit}: it is incomplete")
+        check.photo(member, data)
+        photos[member.removeprefix(PHOTO_PREFIX)] = data
+    check.finish()
     return Bundle(path, manifest, records, photos, checked)

@@ -673,35 +673,177 @@ def check_records(
 ) -> CheckedRecords:
     """Every record and event of a file, against the schema and against each other.
 
-    Raises BundleInvalid naming the file, the record (its kind and id) and the field.
+    Raises BundleInvalid naming the file, the record (its kind and id) and the field. A
+    reader holding ``records.json`` parsed whole calls this; one meeting the records one at
+    a time feeds a :class:`RecordsCheck` instead (this is that, over the whole file).
     """
     try:
         RECORDS.check(records, "")
     except Invalid as error:
         raise BundleInvalid(file, "records", "", error.path, error.problem) from None
-    checked = CheckedRecords()
-    ward_sexes = _check_wards(file, records["wards"])
-    _check_checklists(file, records["checklists"], checked)
-    audits = _check_audits(file, records["audits"], ward_sexes, checked)
-    _check_events(file, records["events"], audits)
-    if manifest is not None:
-        counts = manifest["counts"]
-        found = {
-            "wards": len(records["wards"]),
-            "audits": len(records["audits"]),
-            "events": len(records["events"]),
-            "photos": len(checked.photos),
-        }
-        for what, count in found.items():
-            if counts[what] != count:
-                raise BundleInvalid(
-                    file,
-                    "manifest",
-                    "",
-                    f"counts.{what}",
-                    f"says {counts[what]:,} but the file holds {count:,}",
-                )
-    return checked
+    check = RecordsCheck(file)
+    for ward in records["wards"]:
+        check.ward(ward)
+    for entry in records["checklists"]:
+        check.checklist(entry)
+    for entry in records["audits"]:
+        check.audit(entry)
+    for event in records["events"]:
+        check.event(event)
+    return check.finish(manifest)
+
+
+class RecordsCheck:
+    """The schema applied one record at a time, as a reader meets them.
+
+    Records depend on each other (an audit names its ward and checklist version, an event
+    its audit and action), so they are fed in that order: every ward, then every
+    checklist version, then every audit, then every event; :meth:`finish` then checks what
+    needs them all (the actions that events change, the manifest's counts) and returns
+    what the merge and the photos' checks need. Each call raises BundleInvalid naming the
+    file, the record and the field; a reader feeding a record out of order is mistaken
+    (ValueError), never the file.
+    """
+
+    _ORDER = ("ward", "checklist", "audit", "event")
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self._checked = CheckedRecords()
+        self._stage = 0
+        self._seen = dict.fromkeys(self._ORDER, 0)
+        self._ward_sexes: dict[str, str] = {}
+        self._ward_names: set[str] = set()
+        self._audits: dict[str, _Audit] = {}
+        self._action_audit: dict[str, str] = {}  # action id → its audit, across the file
+        self._shapes: dict[tuple[str, str], _Shape] = {}
+        self._event_ids: set[str] = set()
+        self._owners: dict[str, str] = {}  # action id → audit, raised ones included
+        self._changes: list[tuple[dict[str, Any], Reporter]] = []
+        self._finished = False
+
+    def _next(self, kind: str) -> int:
+        """The record's place among those of its kind; refuses a record fed out of order."""
+        stage = self._ORDER.index(kind)
+        if self._finished or stage < self._stage:
+            raise ValueError(f"a {kind} was fed after the {self._ORDER[self._stage]}s")
+        if stage == 3 and self._stage < 3:  # the first event: every audit's actions are known
+            self._owners = dict(self._action_audit)
+        self._stage = stage
+        index = self._seen[kind]
+        self._seen[kind] = index + 1
+        return index
+
+    def ward(self, ward: Any) -> None:
+        """A ward: its fields, its id and its name each once in the file."""
+        index = self._next("ward")
+        file = self.file
+        ward_id = _record_id(ward, "ward")
+        _check(file, "ward", WARD, ward, ward_id, index)
+        if ward_id in self._ward_sexes:
+            raise BundleInvalid(file, "ward", ward_id, "ward", "the file holds this ward twice")
+        key = name_key(ward["name"])
+        if key in self._ward_names:
+            raise BundleInvalid(
+                file,
+                "ward",
+                ward_id,
+                "name",
+                f"another ward in the file is also called {ward['name']!r}",
+            )
+        self._ward_names.add(key)
+        self._ward_sexes[ward_id] = ward["sex"]
+
+    def checklist(self, entry: Any) -> Checklist:
+        """A checklist version: its content matched to its hash and valid by today's rules."""
+        index = self._next("checklist")
+        pinned = _check_checklist(self.file, entry, index, self._checked)
+        self._checked.checklists[pinned.content_hash] = pinned
+        return pinned
+
+    def audit(self, entry: Any) -> CheckedAudit:
+        """A signed-off audit: its record, its answers, notes, actions and photos against
+        the checklist version and ward it names."""
+        index = self._next("audit")
+        file, checked = self.file, self._checked
+        content = _parse_audit(file, index, entry)
+        audit_id = content["audit"]
+        bad = _reporter(file, "audit", audit_id)
+        if audit_id in self._audits:
+            raise bad("audit", "the file holds this audit twice")
+        if content["ward"] not in self._ward_sexes:
+            raise bad("ward", "names a ward the file does not carry")
+        checklist = checked.checklists.get(content["checklist"])
+        if checklist is None:
+            raise bad("checklist", "names a checklist version the file does not carry")
+        sex = content["ward_sex"]
+        if sex not in checklist.designations:
+            raise bad("ward_sex", f"{checklist.label} is not for {sex} wards")
+        key = (checklist.content_hash, sex)
+        shape = self._shapes.get(key) or self._shapes.setdefault(key, _Shape.of(checklist, sex))
+        if not shape.answers.fullmatch(content["answers"]):
+            raise bad("answers", _answers_problem(checklist, sex, content["answers"]))
+        for item_id in content["notes"]:
+            if item_id not in shape.applicable:
+                _applicable(checklist, sex, item_id, f"notes.{item_id}", bad)
+        actions = _check_actions(content, checklist, shape, self._action_audit, bad)
+        _check_photos(content, checklist, shape, checked, bad)
+        self._audits[audit_id] = _Audit(checklist, content["ward"], sex, actions)
+        audit = CheckedAudit(content, entry["content"], entry["digest"])
+        checked.audits.append(audit)
+        return audit
+
+    def event(self, event: Any) -> None:
+        """A history event: its detail by its kind, against the audit it travels with."""
+        index = self._next("event")
+        file = self.file
+        event_id = _record_id(event, "event")
+        _check(file, "history event", EVENT, event, event_id, index)
+        bad = _reporter(file, "history event", f"{event_id} ({event['kind']})")
+        if event_id in self._event_ids:
+            raise bad("event", "the file holds this event twice")
+        self._event_ids.add(event_id)
+        audit = self._audits.get(event["audit"])
+        if audit is None:
+            raise bad(
+                "audit", "names an audit the file does not carry (an event travels with its audit)"
+            )
+        _check_event(event, audit, bad)
+        if event["after_signoff"]:
+            if event["kind"] == "action_raised":
+                _check_raised(event, audit, self._owners, bad)
+            elif event["kind"] in ACTION_KINDS:
+                self._changes.append((event, bad))
+
+    def finish(self, manifest: Mapping[str, Any] | None = None) -> CheckedRecords:
+        """What needs every record: each action changed after sign-off is one of its own
+        audit's (its record's, or raised after sign-off, in any order in the file), and
+        the manifest's counts are the file's."""
+        self._finished = True
+        for event, bad in self._changes:
+            action = event["action"]
+            if action is None:
+                raise bad("action", "names no action of its audit")
+            if action not in self._audits[event["audit"]].actions:
+                raise bad("action", "names an action its audit does not have")
+        if manifest is not None:
+            counts = manifest["counts"]
+            found = {
+                "wards": self._seen["ward"],
+                "audits": self._seen["audit"],
+                "events": self._seen["event"],
+                "photos": len(self._checked.photos),
+            }
+            for what, count in found.items():
+                if counts[what] != count:
+                    raise BundleInvalid(
+                        self.file,
+                        "manifest",
+                        "",
+                        f"counts.{what}",
+                        f"says {counts[what]:,} but the file holds {count:,}",
+                    )
+        return self._checked
 
 
 def _record_id(entry: Any, key: str) -> str:
@@ -726,75 +868,53 @@ def name_key(name: str) -> str:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def _check_wards(file: str, wards: list[Any]) -> dict[str, str]:
-    sexes: dict[str, str] = {}
-    names: set[str] = set()
-    for index, ward in enumerate(wards):
-        ward_id = _record_id(ward, "ward")
-        _check(file, "ward", WARD, ward, ward_id, index)
-        if ward_id in sexes:
-            raise BundleInvalid(file, "ward", ward_id, "ward", "the file holds this ward twice")
-        key = name_key(ward["name"])
-        if key in names:
-            raise BundleInvalid(
-                file,
-                "ward",
-                ward_id,
-                "name",
-                f"another ward in the file is also called {ward['name']!r}",
-            )
-        names.add(key)
-        sexes[ward_id] = ward["sex"]
-    return sexes
-
-
-def _check_checklists(file: str, entries: list[Any], checked: CheckedRecords) -> None:
-    for index, entry in enumerate(entries):
-        _check(file, "checklist", CHECKLIST, entry, "", index)
-        label = f"{entry['id']} v{entry['version']}"
-        digest = hashlib.sha256(entry["content"].encode("utf-8")).hexdigest()
-        if digest != entry["content_hash"]:
-            raise BundleInvalid(
-                file, "checklist", label, "content", "does not match its content_hash (altered)"
-            )
-        if digest in checked.checklists:
-            raise BundleInvalid(
-                file,
-                "checklist",
-                label,
-                "content_hash",
-                "the file holds this checklist version twice",
-            )
-        try:
-            pinned = from_canonical_json(entry["content"], f"checklist {label}", strict=True)
-        except ChecklistError as error:
-            shown = "; ".join(p.split(": ", 1)[-1] for p in error.problems[:3])
-            more = f" (and {len(error.problems) - 3} more)" if len(error.problems) > 3 else ""
-            raise BundleInvalid(
-                file, "checklist", label, "content", f"is not a valid checklist: {shown}{more}"
-            ) from None
-        if pinned.content_hash != digest:
+def _check_checklist(file: str, entry: Any, index: int, checked: CheckedRecords) -> Checklist:
+    """One checklist version of a file, rebuilt from its content once it is checked."""
+    _check(file, "checklist", CHECKLIST, entry, "", index)
+    label = f"{entry['id']} v{entry['version']}"
+    digest = hashlib.sha256(entry["content"].encode("utf-8")).hexdigest()
+    if digest != entry["content_hash"]:
+        raise BundleInvalid(
+            file, "checklist", label, "content", "does not match its content_hash (altered)"
+        )
+    if digest in checked.checklists:
+        raise BundleInvalid(
+            file,
+            "checklist",
+            label,
+            "content_hash",
+            "the file holds this checklist version twice",
+        )
+    try:
+        pinned = from_canonical_json(entry["content"], f"checklist {label}", strict=True)
+    except ChecklistError as error:
+        shown = "; ".join(p.split(": ", 1)[-1] for p in error.problems[:3])
+        more = f" (and {len(error.problems) - 3} more)" if len(error.problems) > 3 else ""
+        raise BundleInvalid(
+            file, "checklist", label, "content", f"is not a valid checklist: {shown}{more}"
+        ) from None
+    if pinned.content_hash != digest:
+        raise BundleInvalid(
+            file,
+            "checklist",
+            label,
+            "content",
+            "is not written the way WardAudit writes checklists",
+        )
+    for name, value in (
+        ("id", pinned.id),
+        ("version", pinned.version),
+        ("title", pinned.title),
+    ):
+        if entry[name] != value:
             raise BundleInvalid(
                 file,
                 "checklist",
                 label,
-                "content",
-                "is not written the way WardAudit writes checklists",
+                name,
+                f"differs from the content's own ({_describe(value)})",
             )
-        for name, value in (
-            ("id", pinned.id),
-            ("version", pinned.version),
-            ("title", pinned.title),
-        ):
-            if entry[name] != value:
-                raise BundleInvalid(
-                    file,
-                    "checklist",
-                    label,
-                    name,
-                    f"differs from the content's own ({_describe(value)})",
-                )
-        checked.checklists[digest] = pinned
+    return pinned
 
 
 @dataclass(frozen=True)
@@ -841,40 +961,6 @@ def _reporter(file: str, kind: str, record: str) -> Reporter:
         return BundleInvalid(file, kind, record, path, problem)
 
     return bad
-
-
-def _check_audits(
-    file: str, entries: list[Any], ward_sexes: Mapping[str, str], checked: CheckedRecords
-) -> dict[str, _Audit]:
-    audits: dict[str, _Audit] = {}
-    action_owner: dict[str, str] = {}  # action id → its audit, across the file
-    shapes: dict[tuple[str, str], _Shape] = {}
-    for index, entry in enumerate(entries):
-        content = _parse_audit(file, index, entry)
-        audit_id = content["audit"]
-        bad = _reporter(file, "audit", audit_id)
-        if audit_id in audits:
-            raise bad("audit", "the file holds this audit twice")
-        if content["ward"] not in ward_sexes:
-            raise bad("ward", "names a ward the file does not carry")
-        checklist = checked.checklists.get(content["checklist"])
-        if checklist is None:
-            raise bad("checklist", "names a checklist version the file does not carry")
-        sex = content["ward_sex"]
-        if sex not in checklist.designations:
-            raise bad("ward_sex", f"{checklist.label} is not for {sex} wards")
-        key = (checklist.content_hash, sex)
-        shape = shapes.get(key) or shapes.setdefault(key, _Shape.of(checklist, sex))
-        if not shape.answers.fullmatch(content["answers"]):
-            raise bad("answers", _answers_problem(checklist, sex, content["answers"]))
-        for item_id in content["notes"]:
-            if item_id not in shape.applicable:
-                _applicable(checklist, sex, item_id, f"notes.{item_id}", bad)
-        actions = _check_actions(content, checklist, shape, action_owner, bad)
-        _check_photos(content, checklist, shape, checked, bad)
-        audits[audit_id] = _Audit(checklist, content["ward"], sex, actions)
-        checked.audits.append(CheckedAudit(content, entry["content"], entry["digest"]))
-    return audits
 
 
 def _parse_audit(file: str, index: int, entry: Any) -> dict[str, Any]:
@@ -960,38 +1046,6 @@ def _applicable(checklist: Checklist, sex: str, item_id: str, path: str, bad: Re
                 raise bad(path, f"item {item_id} does not apply to a {sex} ward")
             return
     raise bad(path, f"{checklist.label} has no item {item_id!r}")
-
-
-def _check_events(file: str, events: list[Any], audits: dict[str, _Audit]) -> None:
-    seen: set[str] = set()
-    owners = {action: audit_id for audit_id, audit in audits.items() for action in audit.actions}
-    later: list[tuple[dict[str, Any], Reporter]] = []
-    for index, event in enumerate(events):
-        event_id = _record_id(event, "event")
-        _check(file, "history event", EVENT, event, event_id, index)
-        bad = _reporter(file, "history event", f"{event_id} ({event['kind']})")
-        if event_id in seen:
-            raise bad("event", "the file holds this event twice")
-        seen.add(event_id)
-        audit = audits.get(event["audit"])
-        if audit is None:
-            raise bad(
-                "audit", "names an audit the file does not carry (an event travels with its audit)"
-            )
-        _check_event(event, audit, bad)
-        if event["after_signoff"]:
-            if event["kind"] == "action_raised":
-                _check_raised(event, audit, owners, bad)
-            elif event["kind"] in ACTION_KINDS:
-                later.append((event, bad))
-    # An action changed after sign-off is one of its audit's own (its record's, or raised
-    # after sign-off): a change is never replayed on another audit's action.
-    for event, bad in later:
-        action = event["action"]
-        if action is None:
-            raise bad("action", "names no action of its audit")
-        if action not in audits[event["audit"]].actions:
-            raise bad("action", "names an action its audit does not have")
 
 
 def _check_event(event: dict[str, Any], audit: _Audit, bad: Reporter) -> None:
