@@ -374,6 +374,16 @@ class Records:
                 work.photos,
             )
         touched = set(audit_rowids.values())
+        # Actions raised after sign-off first: a change to one may come earlier in time (a
+        # clock behind another laptop's), and must still find its action.
+        for event in work.new_events:
+            if event["kind"] == "action_raised" and event["after_signoff"] and event["action"]:
+                audit_rowid = audit_rowids[event["audit"]]
+                if not conn.execute(
+                    "SELECT 1 FROM actions WHERE uuid = ? AND audit_id = ?",
+                    (event["action"], audit_rowid),
+                ).fetchone():
+                    insert_action(conn, audit_rowid, event["detail"], event["at"])
         for event in work.new_events:
             audit_rowid = audit_rowids[event["audit"]]
             action_rowid = None

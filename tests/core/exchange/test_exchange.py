@@ -6,14 +6,15 @@ import hashlib
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.core.exchange.bundles import audit_ward
+from tests.core.exchange.bundles import audit_ward, resign_records
 from wardaudit.checklist import Checklist
 from wardaudit.cli import main
 from wardaudit.errors import BundleConflicts, BundleRefused
-from wardaudit.exchange import export_bundle, import_bundle
+from wardaudit.exchange import export_bundle, import_bundle, read_bundle
 from wardaudit.store import Store
 
 
@@ -236,3 +237,34 @@ def test_bundle_commands(
         == 1
     )
     assert "--since must be a date" in capsys.readouterr().err
+
+
+def test_a_change_timed_before_the_raising_of_its_action_keeps_its_action(
+    laptop_file: Path, tmp_path: Path
+) -> None:
+    """A laptop whose clock is behind stamps its change to an action earlier than the
+    amendment that raised it: the change still belongs to that action, here and in every
+    exchange file written from here."""
+
+    def earlier(records: dict[str, Any]) -> None:
+        raised = next(
+            e for e in records["events"] if e["kind"] == "action_raised" and e["after_signoff"]
+        )
+        change = next(
+            e
+            for e in records["events"]
+            if e["kind"] == "action_status" and e["action"] == raised["action"]
+        )
+        change["at"] = "2020-01-01T09:00:00+00:00"
+
+    skewed = resign_records(laptop_file, tmp_path / "skewed.wabundle", earlier)
+    with Store.open(tmp_path / "board.sqlite3") as board:
+        assert import_bundle(board, skewed).conflicts == []
+        export_bundle(board, tmp_path / "onward.wabundle")
+    onward = read_bundle(tmp_path / "onward.wabundle").records
+    changed = [e for e in onward["events"] if e["at"] == "2020-01-01T09:00:00+00:00"]
+    assert len(changed) == 1 and changed[0]["action"] is not None
+    with Store.open(tmp_path / "third.sqlite3") as third:
+        assert import_bundle(third, tmp_path / "onward.wabundle").conflicts == []
+        kinds = [e.kind for e in third.history.list(action=changed[0]["action"])]
+        assert "action_status" in kinds and "action_raised" in kinds
