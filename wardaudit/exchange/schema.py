@@ -550,6 +550,17 @@ EVENT_DETAILS: dict[str, Table] = {
             "previous": OneOf(ACTION_STATUSES),
         },
     ),
+    # A finding at a later audit linked to this audit's open action, joined at sign-off.
+    "action_linked": Table(
+        {
+            "finding_audit": Id(),
+            "item": ItemId,
+            "answer": OneOf((*ANSWER_VALUES, "")),
+            "note": Text(FREE_TEXT, line=False),
+            "location": Text(LOCATION, line=False),
+            "found_on": Day(),
+        }
+    ),
     "photo_added": Table({"item": ItemId, "photo": Id(), "filename": Text(FILENAME, line=False)}),
     "photo_removed": Table({"item": ItemId, "photo": Id()}),
 }
@@ -563,10 +574,13 @@ AFTER_SIGNOFF_KINDS = frozenset(
         "action_changed",
         "action_status",
         "action_update_imported",
+        "action_linked",
     }
 )
+# What always comes after sign-off: a later change to the signed-off audit.
+ONLY_AFTER_SIGNOFF_KINDS = frozenset({"amendment", "action_linked"})
 ACTION_KINDS = frozenset(
-    {"action_note", "action_changed", "action_status", "action_update_imported"}
+    {"action_note", "action_changed", "action_status", "action_update_imported", "action_linked"}
 )
 # Sites and wards change outside any audit: their events never travel.
 TRAVELLING_KINDS = tuple(kind for kind in EVENT_KINDS if kind in EVENT_DETAILS)
@@ -824,8 +838,11 @@ class RecordsCheck:
             action = event["action"]
             if action is None:
                 raise bad("action", "names no action of its audit")
-            if action not in self._audits[event["audit"]].actions:
+            actions = self._audits[event["audit"]].actions
+            if action not in actions:
                 raise bad("action", "names an action its audit does not have")
+            if event["kind"] == "action_linked" and event["detail"]["item"] != actions[action]:
+                raise bad("detail.item", "is not the item of the action it is linked to")
         if manifest is not None:
             counts = manifest["counts"]
             found = {
@@ -1063,8 +1080,8 @@ def _check_event(event: dict[str, Any], audit: _Audit, bad: Reporter) -> None:
         raise bad(error.path, error.problem) from None
     if after and kind not in AFTER_SIGNOFF_KINDS:
         raise bad("after_signoff", f"an event of the kind {kind} never comes after sign-off")
-    if kind == "amendment" and not after:
-        raise bad("after_signoff", "an amendment always comes after sign-off")
+    if kind in ONLY_AFTER_SIGNOFF_KINDS and not after:
+        raise bad("after_signoff", f"an event of the kind {kind} always comes after sign-off")
     if "item" in detail:
         if kind in ("photo_added", "photo_removed"):
             if not _has_item(audit.checklist, detail["item"]):

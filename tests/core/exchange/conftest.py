@@ -51,3 +51,24 @@ def board(tmp_path: Path) -> Iterator[Store]:
     """The quality team's database, empty."""
     with Store.open(tmp_path / "board.sqlite3") as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def linked_file(tmp_path_factory: pytest.TempPathFactory, checklist: Checklist) -> Path:
+    """The exchange file of a laptop whose second audit of a ward found a problem again and
+    linked it to the action the ward's first audit raised, still open."""
+    folder = tmp_path_factory.mktemp("linked")
+    with Store.open(folder / "laptop.sqlite3") as laptop:
+        first = audit_ward(laptop, checklist, "Juniper Ward", "mixed", failing=1)
+        action = laptop.audits.get(first).actions[0]
+        second = laptop.audits.start("Juniper Ward", checklist, by="A matron").id
+        laptop.audits.record_answer(
+            second, action.item, "no", note="Still wedged open", link_to=action.id
+        )
+        for item in checklist.applicable_items("mixed"):
+            if item.id != action.item:
+                laptop.audits.record_answer(second, item.id, "yes")
+        laptop.audits.complete(second, by="A matron", role="Matron")
+        target = folder / "linked.wabundle"
+        export_bundle(laptop, target)
+    return target

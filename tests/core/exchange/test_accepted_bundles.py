@@ -259,6 +259,20 @@ def _action_event(draw: st.DrawFn, kind: str, actions: dict[str, str]) -> Drawn:
     return detail, after, draw(st.sampled_from(sorted(actions))) if after else None
 
 
+def _linked_event(draw: st.DrawFn, actions: dict[str, str]) -> Drawn:
+    """A finding at a later audit linked to one of the audit's actions (after sign-off)."""
+    action = draw(st.sampled_from(sorted(actions)))
+    detail = {
+        "finding_audit": draw(_ids()),
+        "item": actions[action],
+        "answer": draw(st.sampled_from(["no", "partial", "yes", "na", ""])),
+        "note": draw(texts(S.FREE_TEXT, line=False)),
+        "location": draw(texts(S.LOCATION, line=False)),
+        "found_on": draw(days()),
+    }
+    return detail, True, action
+
+
 def _other_event(
     draw: st.DrawFn, kind: str, item: Item, content: dict[str, Any], checklist: Checklist
 ) -> Drawn:
@@ -300,7 +314,11 @@ def later_history(
     for _ in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(S.TRAVELLING_KINDS))
         item = draw(st.sampled_from(applicable))
-        if kind in ("amendment", "answer_changed", "answer_details", "answer_cleared"):
+        if kind == "action_linked" and not actions:
+            continue  # a finding is linked only to an action the audit has
+        if kind == "action_linked":
+            detail, after, action = _linked_event(draw, actions)
+        elif kind in ("amendment", "answer_changed", "answer_details", "answer_cleared"):
             detail, after, action = _answer_event(draw, kind, item)
         elif kind == "action_raised":
             detail, after, action = _raised_event(draw, item, applicable, actions)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import struct
 import uuid
 import warnings
@@ -696,3 +697,63 @@ def test_one_item_amended_to_no_in_both_places_is_a_conflict_not_a_crash(
     assert [c.kind for c in plan.conflict_records] == ["raised_twice"]
     assert "amended in both places" in conflict_words(plan.conflict_records[0])
     assert next(a for a in board.audits.get(audit).actions if a.item == item) == mine
+
+
+# --- a finding linked to an earlier audit's open action ------------------------------------
+
+
+def _linked(records: Records) -> dict[str, Any]:
+    return first_event(records, "action_linked")
+
+
+def test_a_linked_finding_passes_and_joins_its_actions_history(
+    board: Store, linked_file: Path
+) -> None:
+    records = read_bundle(linked_file).records
+    event = _linked(records)
+    assert event["after_signoff"] is True and event["detail"]["note"] == "Still wedged open"
+    plan = import_bundle(board, linked_file)
+    assert plan.conflicts == [] and plan.new_audits == 2
+    kinds = [e.kind for e in board.history.list(action=event["action"])]
+    assert "action_linked" in kinds
+    assert board.actions.get(event["action"]).status == "open"
+
+
+@pytest.mark.parametrize(
+    ("forgery", "field", "words"),
+    [
+        ("before_signoff", "after_signoff", "always comes after sign-off"),
+        ("another_item", "detail.item", "not the item of the action"),
+        ("no_action", "action", "names no action"),
+        ("status_smuggled", "detail.status", "not a field WardAudit writes"),
+        ("bad_answer", "detail.answer", "must be one of"),
+        ("bad_day", "detail.found_on", "not a real date"),
+    ],
+)
+def test_a_forged_link_is_refused(
+    board: Store, linked_file: Path, tmp_path: Path, forgery: str, field: str, words: str
+) -> None:
+    """A link's event is replayed on the action it names: it must be that action's, of its
+    item, after sign-off, and carry nothing that could change the action."""
+
+    def change(records: Records) -> None:
+        event = _linked(records)
+        if forgery == "before_signoff":
+            event["after_signoff"] = False
+        elif forgery == "another_item":
+            event["detail"]["item"] = next(
+                i.id
+                for i in from_canonical_json(records["checklists"][0]["content"]).items()
+                if i.applies("mixed") and i.id != event["detail"]["item"]
+            )
+        elif forgery == "no_action":
+            event["action"] = None
+        elif forgery == "status_smuggled":
+            event["detail"]["status"] = "done"
+        elif forgery == "bad_answer":
+            event["detail"]["answer"] = "maybe"
+        else:
+            event["detail"]["found_on"] = "2026-02-30"
+
+    source = Path(shutil.copy(linked_file, tmp_path / "linked.wabundle"))
+    invalid(board, altered(source, change), "history event", field, words)
