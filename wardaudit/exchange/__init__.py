@@ -4,8 +4,9 @@
 that take its records in (a union; the same id with other content is a conflict, never
 overwritten). ``schema`` is the written schema every record and event is checked against
 before anything is written, and ``limits`` the caps on what a file may make the reader do
-(member sizes and count, names, compression, photos' pixels). These are the names the
-rest of WardAudit uses.
+(member sizes and count, names, compression, photos' pixels); ``check`` keeps a file's
+checks in the order a reader calls them (docs/exchange-format.md describes the format).
+These are the names the rest of WardAudit uses.
 """
 
 from __future__ import annotations
