@@ -574,7 +574,7 @@ def test_registering_a_checklist_version_with_other_content_is_refused(
     other = from_canonical_json(json.dumps(data), "changed.toml")
     with pytest.raises(ChecklistVersionClash, match=r"changed\.toml") as caught:
         store.checklists.register(other)
-    assert "new version number" in str(caught.value)
+    assert "increase its 'version'" in str(caught.value)
     store.wards.add(site="Ashcombe", name="Juniper Ward", sex="mixed")
     with pytest.raises(ChecklistVersionClash):
         store.audits.start("Juniper Ward", other)
