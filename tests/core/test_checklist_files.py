@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHECKLIST_ID, ROOT
+from tests.core.checklist_helpers import packed
 from wardaudit import checklist as checklist_module
 from wardaudit.checklist import (
     MAX_FILE_BYTES,
@@ -512,11 +513,7 @@ def test_a_file_that_validates_can_be_audited_and_scored(tmp_path: Path) -> None
         assert items
         answers = {item.id: "no" for item in items}
         assert score_audit(checklist, sex, answers).rating == "red"
-        packing = Packing(checklist)
-        packed = packing.blank()
-        for item_id, value in answers.items():
-            packed = packing.put(packed, item_id, value)
-        assert packing.score(packed).rating == "red"
+        assert Packing(checklist).score(packed(checklist, answers)).rating == "red"
     assert from_canonical_json(checklist.canonical_json) == checklist
 
 

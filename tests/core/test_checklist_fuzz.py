@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tests.core.checklist_helpers import packed
 from wardaudit.checklist import (
     Checklist,
     builtin_dir,
@@ -112,10 +113,7 @@ def check_usable(checklist: Checklist, *, strict: bool = True) -> None:
         for value in ("yes", "no", "na"):
             answers = {item.id: value for item in items}
             pure = score_audit(checklist, sex, answers)
-            packed = packing.blank()
-            for item_id, answer in answers.items():
-                packed = packing.put(packed, item_id, answer)
-            bulk = packing.score(packed)
+            bulk = packing.score(packed(checklist, answers))
             assert (bulk.rating, bulk.critical_breach) == (pure.rating, pure.critical_breach)
         for item in items:
             assert allowed_answers(item)

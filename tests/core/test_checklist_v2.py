@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CHECKLIST_ID, ROOT
+from tests.core.checklist_helpers import packed
 from wardaudit.checklist import (
     DESIGNATIONS,
     Checklist,
@@ -251,7 +252,7 @@ def test_the_same_answers_rated_under_each_sex_basis(v2: Checklist) -> None:
     for checklist, rating in ((v2, "green"), (annex_b, "red")):
         pinned = from_canonical_json(checklist.canonical_json)
         assert score_audit(pinned, "mixed", answers).rating == rating
-        assert Packing(pinned).score(pack(pinned, answers)).rating == rating
+        assert Packing(pinned).score(packed(pinned, answers)).rating == rating
 
 
 def test_each_choice_has_words_for_documents(v2: Checklist) -> None:
@@ -261,14 +262,6 @@ def test_each_choice_has_words_for_documents(v2: Checklist) -> None:
 
 
 # --- the section floor in version 2 -----------------------------------------------------
-
-
-def pack(checklist: Checklist, answers: dict[str, str]) -> str:
-    packing = Packing(checklist)
-    packed = packing.blank()
-    for item_id, value in answers.items():
-        packed = packing.put(packed, item_id, value)
-    return packed
 
 
 def test_four_sightline_failures_never_leave_a_male_ward_green(v2: Checklist) -> None:
@@ -283,7 +276,7 @@ def test_four_sightline_failures_never_leave_a_male_ward_green(v2: Checklist) ->
         assert score.overall is not None and score.overall >= 90  # green but for the floor
         assert score.rating == "amber" and score.held_by_floor, failed
         assert score.below_floor == ("sightlines",)
-        assert packing.score(pack(v2, answers)).rating == "amber"
+        assert packing.score(packed(v2, answers)).rating == "amber"
 
 
 def test_version_1_has_no_floor_so_the_same_failures_stay_green(v1: Checklist) -> None:
@@ -337,6 +330,6 @@ def test_ratings_of_version_1_are_what_they_were(v1: Checklist) -> None:
         sex, answers = case
         expected = _rating_before_the_floor(v1, sex, answers)
         assert score_audit(v1, sex, answers).rating == expected
-        assert packing.score(pack(v1, answers)).rating == expected
+        assert packing.score(packed(v1, answers)).rating == expected
 
     check()

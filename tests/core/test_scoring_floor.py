@@ -8,6 +8,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.core.checklist_helpers import packed
 from wardaudit.checklist import Checklist, Thresholds, from_canonical_json
 from wardaudit.scoring import Packing, rate, score_audit
 
@@ -53,14 +54,6 @@ def floored_checklist(
         ],
     }
     return from_canonical_json(json.dumps(data))
-
-
-def packed(checklist: Checklist, answers: dict[str, str]) -> str:
-    packing = Packing(checklist)
-    result = packing.blank()
-    for item_id, value in answers.items():
-        result = packing.put(result, item_id, value)
-    return result
 
 
 @st.composite
