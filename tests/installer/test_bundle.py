@@ -19,23 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.selfcheck_steps import SELF_CHECK_STEPS
 from wardaudit import __version__
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "dist" / "wardaudit"
 PROGRAM = BUNDLE / "wardaudit"
 SIZE_LIMIT = 150_000_000  # bytes: the one-folder bundle on Linux
-SELF_CHECK_STEPS = (
-    "database created",
-    "built-in checklist loaded",
-    "ward added",
-    "audit started",
-    "every applicable item answered",
-    "audit signed off",
-    "main window shown offscreen",
-    "action plan written as PDF",
-    "action plan written as a workbook",
-)
 
 pytestmark = [
     pytest.mark.slow,

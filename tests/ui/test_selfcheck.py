@@ -7,26 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.ui.selfcheck_steps import SELF_CHECK_STEPS
 from ui.selfcheck import run_self_check
 
 ROOT = Path(__file__).resolve().parents[2]
-STEPS = (
-    "database created",
-    "built-in checklist loaded",
-    "ward added",
-    "audit started",
-    "every applicable item answered",
-    "audit signed off",
-    "main window shown offscreen",
-    "action plan written as PDF",
-    "action plan written as a workbook",
-)
 
 
 def test_self_check_passes_and_reports_each_step(qapp, capsys) -> None:
     assert run_self_check() == 0
     lines = capsys.readouterr().out.splitlines()
-    for step in STEPS:
+    for step in SELF_CHECK_STEPS:
         assert any(line.startswith(f"ok: {step}") for line in lines), (step, lines)
     assert not any(line.startswith("FAILED") for line in lines)
     assert "WardAudit" in next(line for line in lines if "main window" in line)
@@ -69,4 +59,4 @@ def test_wardaudit_self_check_from_the_command_line(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count("ok: ") == len(STEPS)
+    assert done.stdout.count("ok: ") == len(SELF_CHECK_STEPS)
