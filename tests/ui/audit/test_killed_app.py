@@ -37,7 +37,11 @@ def read_lines(process: subprocess.Popen[str], wanted: int) -> list[str]:
     return lines
 
 
-def test_a_killed_app_loses_no_answer_shown_as_saved(tmp_path: Path, checklist: Checklist) -> None:
+def start_child(
+    tmp_path: Path, checklist: Checklist, *mode: str
+) -> tuple[Path, str, subprocess.Popen[str]]:
+    """A database with one audit just started, and the child app answering it (``mode``:
+    nothing to answer items, ``"draft"`` to type a note)."""
     database = tmp_path / "wardaudit.sqlite3"
     with Store.open(database) as store:
         ward = store.wards.add(site="Test site", name="Test Ward", sex="mixed")
@@ -45,13 +49,18 @@ def test_a_killed_app_loses_no_answer_shown_as_saved(tmp_path: Path, checklist: 
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
-        [sys.executable, str(CHILD), str(database), audit_id],
+        [sys.executable, str(CHILD), str(database), audit_id, *mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
         env=env,
     )
+    return database, audit_id, process
+
+
+def test_a_killed_app_loses_no_answer_shown_as_saved(tmp_path: Path, checklist: Checklist) -> None:
+    database, audit_id, process = start_child(tmp_path, checklist)
     try:
         lines = read_lines(process, ANSWERS_BEFORE_KILL)
     finally:
@@ -79,20 +88,7 @@ def test_a_killed_app_loses_no_answer_shown_as_saved(tmp_path: Path, checklist: 
 
 def test_a_killed_app_keeps_a_draft_shown_as_saved(tmp_path: Path, checklist: Checklist) -> None:
     """SIGKILL right after "Draft saved": the note typed before the answer is there next time."""
-    database = tmp_path / "wardaudit.sqlite3"
-    with Store.open(database) as store:
-        ward = store.wards.add(site="Test site", name="Test Ward", sex="mixed")
-        audit_id = store.audits.start(ward.id, checklist).id
-
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    process = subprocess.Popen(
-        [sys.executable, str(CHILD), str(database), audit_id, "draft"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
+    database, audit_id, process = start_child(tmp_path, checklist, "draft")
     try:
         lines = read_lines(process, 1)
     finally:
