@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from wardaudit.board import board_figures
+from tests.core.store.data.make_v1_release import all_yes_but, board_rows, sightline_nos
 from wardaudit.checklist import Checklist, builtin_dir, load_file
 from wardaudit.cli import main
 from wardaudit.scoring import rate
@@ -29,7 +29,6 @@ from wardaudit.store import Store
 
 V1_FILE = "sexual-safety-environment-v1.toml"
 V1_RELEASE_SCHEMA = 4  # the migration ladder as WardAudit shipped it with checklist version 1
-PERIOD = ("2025-01", "2026-12")
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +43,6 @@ def cli(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> Any:
     out, err = capsys.readouterr()
     assert status == 0, err
     return json.loads(out) if "--json" in args else out.strip()
-
-
-def all_yes_but(checklist: Checklist, sex: str, no: dict[str, str]) -> dict[str, str]:
-    return {item.id: no.get(item.id, "yes") for item in checklist.applicable_items(sex)}
-
-
-def sightline_nos(checklist: Checklist, sex: str, count: int) -> dict[str, str]:
-    """``count`` non-critical sightline items answered No: enough to fail that section."""
-    items = [i for i in checklist.section("sightlines").items if i.applies(sex) and not i.critical]
-    return {item.id: "no" for item in items[:count]}
 
 
 def recomputed(shown: dict[str, Any]) -> tuple[Fraction | None, str | None]:
@@ -98,6 +87,15 @@ def recomputed(shown: dict[str, Any]) -> tuple[Fraction | None, str | None]:
 DATA = Path(__file__).with_name("data")
 
 
+def judged_under(checklist: Checklist, shown: dict[str, Any], where: str = "") -> None:
+    """``audits show --json`` names ``checklist`` as the one the audit is judged under: its
+    version, its exact content and its section floor."""
+    said = shown["checklist"]
+    assert said["version"] == checklist.version, where
+    assert said["content_hash"] == checklist.content_hash, where
+    assert said["thresholds"]["section_floor"] == checklist.thresholds.section_floor, where
+
+
 def held_to(said: Any, now: Any, where: str = "") -> None:
     """Everything the older WardAudit said is said the same now (new fields may be added)."""
     if isinstance(said, dict):
@@ -125,23 +123,6 @@ def v1_database(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     return path, said
 
 
-def board_snapshot(store: Store) -> list[tuple[object, ...]]:
-    board = board_figures(store, start=PERIOD[0], end=PERIOD[1])
-    return [
-        (
-            f.ward.name,
-            f.audit_id,
-            f.score,
-            f.rating,
-            f.critical_breach,
-            f.checklist,
-            tuple(sorted(f.sections.items())),
-            f.trend,
-        )
-        for f in board.wards
-    ]
-
-
 def test_upgrading_keeps_every_score_and_rating(
     v1_database: tuple[Path, dict[str, Any]],
     v1: Checklist,
@@ -152,7 +133,7 @@ def test_upgrading_keeps_every_score_and_rating(
     ids: dict[str, str] = said["ids"]
     assert checklist.version == 2 and checklist.thresholds.section_floor == 75
     with Store.open(path) as upgraded:  # the current WardAudit: its whole ladder, v2 the latest
-        board_after = board_snapshot(upgraded)
+        board_after = board_rows(upgraded)
     after = {
         name: cli(capsys, path, "audits", "show", audit, "--json") for name, audit in ids.items()
     }
@@ -162,9 +143,7 @@ def test_upgrading_keeps_every_score_and_rating(
     held_to(said["listed"], listed_after, "audits list")
     held_to(said["board"], json.loads(json.dumps(board_after)), "board")
     for name, shown in after.items():
-        assert shown["checklist"]["version"] == 1, name
-        assert shown["checklist"]["content_hash"] == v1.content_hash, name
-        assert shown["checklist"]["thresholds"]["section_floor"] is None, name
+        judged_under(v1, shown, name)
         overall, rating = recomputed(shown)
         assert shown["score"]["rating"] == rating, name
         assert (shown["score"]["overall"] is None) == (overall is None), name
@@ -214,8 +193,7 @@ def test_an_audit_in_progress_finishes_on_version_1(
 
     done = cli(capsys, path, "audits", "show", audit, "--json")
     assert done["status"] == "completed"
-    assert done["checklist"]["version"] == 1
-    assert done["checklist"]["content_hash"] == v1.content_hash
+    judged_under(v1, done)
     assert done["checklist"]["thresholds"] == {"green": 90.0, "amber": 75.0, "section_floor": None}
     assert done["checklist"]["settings"] == {"corridor_rule": "dssa-2019"}
     assert [a["item"] for a in done["answers"]] == [i.id for i in v1.applicable_items("male")]
@@ -240,9 +218,8 @@ def test_a_new_audit_starts_on_version_2(
     path, _ = v1_database
     audit = cli(capsys, path, "audit", "start", "--ward", "Oak Ward", "--checklist", checklist.id)
     shown = cli(capsys, path, "audits", "show", audit, "--json")
-    assert shown["checklist"]["version"] == 2
-    assert shown["checklist"]["content_hash"] == checklist.content_hash
-    assert shown["checklist"]["thresholds"]["section_floor"] == 75
+    assert checklist.version == 2 and checklist.thresholds.section_floor == 75
+    judged_under(checklist, shown)
     assert shown["checklist"]["settings"] == {
         "corridor_rule": "dssa-2019",
         "sex_basis": "biological-sex",

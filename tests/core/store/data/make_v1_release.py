@@ -18,23 +18,47 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wardaudit.board import board_figures
 from wardaudit.checklist import builtin_dir, load_file
 from wardaudit.cli import main
 from wardaudit.store import Store
 
+if TYPE_CHECKING:
+    from wardaudit.checklist import Checklist
+
 SITE = "Ashcombe Hospital"
 PERIOD = ("2025-01", "2026-12")
 
 
-def all_yes_but(checklist, sex, no):  # type: ignore[no-untyped-def]
+def all_yes_but(checklist: Checklist, sex: str, no: dict[str, str]) -> dict[str, str]:
     return {item.id: no.get(item.id, "yes") for item in checklist.applicable_items(sex)}
 
 
-def sightline_nos(checklist, sex, count):  # type: ignore[no-untyped-def]
+def sightline_nos(checklist: Checklist, sex: str, count: int) -> dict[str, str]:
+    """``count`` non-critical sightline items answered No: enough to fail that section."""
     items = [i for i in checklist.section("sightlines").items if i.applies(sex) and not i.critical]
     return {item.id: "no" for item in items[:count]}
+
+
+def board_rows(store: Store) -> list[list[object]]:
+    """The board figures over PERIOD, a row a ward: written by this release, compared by the
+    upgrade test with what the current WardAudit works out."""
+    board = board_figures(store, start=PERIOD[0], end=PERIOD[1])
+    return [
+        [
+            f.ward.name,
+            f.audit_id,
+            f.score,
+            f.rating,
+            f.critical_breach,
+            f.checklist,
+            sorted(f.sections.items()),
+            list(f.trend),
+        ]
+        for f in board.wards
+    ]
 
 
 def shown(db: Path, *args: str) -> object:
@@ -93,27 +117,14 @@ def build(folder: Path) -> None:
         store.record_answer(ash.id, "A01", "yes")
         store.record_answer(ash.id, "B01", "partial", note="Mirror missing")
         ids["Ash Ward in progress"] = ash.id
-        board = board_figures(store, start=PERIOD[0], end=PERIOD[1])
-        board_rows = [
-            [
-                f.ward.name,
-                f.audit_id,
-                f.score,
-                f.rating,
-                f.critical_breach,
-                f.checklist,
-                sorted(f.sections.items()),
-                list(f.trend),
-            ]
-            for f in board.wards
-        ]
+        board = board_rows(store)
     said = {
         "ids": ids,
         "shown": {
             name: shown(path, "audits", "show", audit, "--json") for name, audit in ids.items()
         },
         "listed": shown(path, "audits", "list", "--json"),
-        "board": board_rows,
+        "board": board,
         "period": PERIOD,
     }
     for extra in path.parent.glob(path.name + "-*"):
