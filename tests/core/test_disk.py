@@ -266,6 +266,16 @@ def test_a_read_only_disk_refuses_writing_and_still_reads(
         assert digest(db) == before and listing(disk) == names
 
 
+def answer_refused_to_nobody(db: Path, audit_id: str, item: str, home: Path, said: str) -> None:
+    """Another user account's answer is refused with a message starting ``said``, without
+    the advice to restore, and the database file is not changed."""
+    before = digest(db)
+    done = wardaudit_as(NOBODY, ["--db", str(db), "audit", "answer", audit_id, item, "yes"], home)
+    assert done.returncode == 1
+    assert done.stderr.startswith(said)
+    assert RESTORE not in done.stderr and digest(db) == before
+
+
 def test_a_folder_she_may_not_write_is_named(checklist: Checklist) -> None:
     need_root("to run as another user account")
     with open_folder() as home:
@@ -277,17 +287,15 @@ def test_a_folder_she_may_not_write_is_named(checklist: Checklist) -> None:
             if leftover != db:
                 shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         db.chmod(0o666)  # the file would let her, the folder (root's, 0755) does not
-        before = digest(db)
-        done = wardaudit_as(
-            NOBODY, ["--db", str(db), "audit", "answer", audit_id, items[0], "yes"], home
-        )
-        assert done.returncode == 1
-        assert done.stderr.startswith(
+        answer_refused_to_nobody(
+            db,
+            audit_id,
+            items[0],
+            home,
             f"wardaudit: error: WardAudit cannot write to this folder: {shared} does not let "
-            "you create or change files there. Nothing was changed."
+            "you create or change files there. Nothing was changed.",
         )
-        assert RESTORE not in done.stderr
-        assert digest(db) == before and listing(shared) == ["ward.sqlite3"]
+        assert listing(shared) == ["ward.sqlite3"]
 
 
 def test_a_database_file_marked_read_only_is_named(checklist: Checklist) -> None:
@@ -301,16 +309,14 @@ def test_a_database_file_marked_read_only_is_named(checklist: Checklist) -> None
         for path in (mine, db, *mine.iterdir()):
             os.chown(path, NOBODY, NOBODY)
         db.chmod(0o444)  # her own file, marked read-only
-        before = digest(db)
-        done = wardaudit_as(
-            NOBODY, ["--db", str(db), "audit", "answer", audit_id, items[0], "yes"], home
-        )
-        assert done.returncode == 1
-        assert done.stderr.startswith(
+        answer_refused_to_nobody(
+            db,
+            audit_id,
+            items[0],
+            home,
             f"wardaudit: error: WardAudit cannot write to the database file {db}: it is marked "
-            "read-only. Nothing was changed. Clear the read-only mark"
+            "read-only. Nothing was changed. Clear the read-only mark",
         )
-        assert RESTORE not in done.stderr and digest(db) == before
         reading = wardaudit_as(NOBODY, ["--db", str(db), "wards", "list"], home)
         assert reading.returncode == 0 and "Ward 0" in reading.stdout
 
