@@ -1,11 +1,67 @@
-"""What the checklist and scoring tests share: answers packed as the store keeps them."""
+"""What the checklist and scoring tests share: a small valid checklist file to start from,
+writing it out, and answers packed as the store keeps them."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
+from pathlib import Path
 
 from wardaudit.checklist import Checklist
 from wardaudit.scoring import Packing
+
+# Two items in one section and one setting: L01 gives its weight, L02 leaves weight and
+# designations to their defaults and is critical only under the stricter reading.
+GOOD = textwrap.dedent(
+    """
+    format = 1
+    id = "night"
+    version = 1
+    title = "Night environment"
+
+    [thresholds]
+    green = 90
+    amber = 75
+
+    [settings.corridor_rule]
+    description = "Which reading of the guidance applies to shared corridors."
+    choices = ["dssa-2019", "code-of-practice"]
+    value = "dssa-2019"
+
+    [[sections]]
+    id = "lighting"
+    title = "Lighting"
+
+    [[sections.items]]
+    id = "L01"
+    question = "Is every corridor lamp working?"
+    guidance = "No dark stretches."
+    weight = 1
+    risk = { likelihood = 3, consequence = 3 }
+    owner = "Estates"
+    action = "Report failed lamps."
+    sources = ["HBN 03-01 (2013)"]
+
+    [[sections.items]]
+    id = "L02"
+    question = "Is the corridor private?"
+    guidance = "It should be."
+    risk = { likelihood = 3, consequence = 4 }
+    owner = "Estates"
+    action = "Make it private."
+    sources = ["Another source"]
+    critical_when = { corridor_rule = "code-of-practice" }
+    """
+)
+
+
+def write(folder: Path, text: str | bytes, name: str = "list.toml") -> Path:
+    path = folder / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 def packed(checklist: Checklist, answers: Mapping[str, str]) -> str:

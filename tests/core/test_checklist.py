@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.core.checklist_helpers import GOOD, write
 from wardaudit.checklist import (
     DESIGNATIONS,
     Checklist,
@@ -20,53 +20,6 @@ from wardaudit.checklist import (
     validate_file,
 )
 from wardaudit.errors import ChecklistError
-
-GOOD = textwrap.dedent(
-    """
-    format = 1
-    id = "tiny"
-    version = 1
-    title = "Tiny checklist"
-
-    [thresholds]
-    green = 90
-    amber = 75
-
-    [settings.corridor_rule]
-    description = "Which reading of the guidance applies to shared corridors."
-    choices = ["dssa-2019", "code-of-practice"]
-    value = "dssa-2019"
-
-    [[sections]]
-    id = "one"
-    title = "Section one"
-
-    [[sections.items]]
-    id = "X01"
-    question = "Is the door closed?"
-    guidance = "It should be."
-    risk = { likelihood = 3, consequence = 3 }
-    owner = "Estates"
-    action = "Close it."
-    sources = ["A source"]
-
-    [[sections.items]]
-    id = "X02"
-    question = "Is the corridor private?"
-    guidance = "It should be."
-    risk = { likelihood = 3, consequence = 4 }
-    owner = "Estates"
-    action = "Make it private."
-    sources = ["Another source"]
-    critical_when = { corridor_rule = "code-of-practice" }
-    """
-)
-
-
-def write(tmp_path: Path, text: str, name: str = "list.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_builtin_checklist_is_complete(checklist: Checklist) -> None:
@@ -109,13 +62,13 @@ def check_corridor_rule(tmp_path: Path, path: Path) -> None:
 
 def test_small_file_loads_and_setting_applies(tmp_path: Path) -> None:
     checklist = load_file(write(tmp_path, GOOD))
-    assert [i.id for i in checklist.items()] == ["X01", "X02"]
-    assert checklist.item("X01").weight == 1.0 and checklist.item("X01").applies_to == DESIGNATIONS
-    assert not checklist.item("X02").critical
+    assert [i.id for i in checklist.items()] == ["L01", "L02"]
+    assert checklist.item("L02").weight == 1.0 and checklist.item("L02").applies_to == DESIGNATIONS
+    assert not checklist.item("L02").critical
     strict = load_file(
         write(tmp_path, GOOD.replace('value = "dssa-2019"', 'value = "code-of-practice"'), "b.toml")
     )
-    assert strict.item("X02").critical
+    assert strict.item("L02").critical
 
 
 def test_canonical_content_rebuilds_the_same_checklist(checklist: Checklist) -> None:
@@ -130,23 +83,23 @@ MALFORMED = [
     ("this is = not [ toml", "is not valid TOML"),
     (GOOD.replace("format = 1", "format = 2"), "'format' must be 1"),
     (GOOD.replace("format = 1\n", ""), "'format' is missing"),
-    (GOOD.replace('id = "tiny"', 'id = "Tiny List"'), "'id' must be lower-case"),
+    (GOOD.replace('id = "night"', 'id = "Night List"'), "'id' must be lower-case"),
     (GOOD.replace("version = 1\n", ""), "'version' is missing"),
     (GOOD.replace("version = 1", 'version = "one"'), "'version' must be a whole number"),
-    (GOOD.replace('title = "Tiny checklist"', 'title = ""'), "'title' is empty"),
+    (GOOD.replace('title = "Night environment"', 'title = ""'), "'title' is empty"),
     (GOOD.replace("green = 90", "green = 120"), "'green' must be between 0 and 100"),
     (GOOD.replace("amber = 75", "amber = 95"), "'amber' (95) must not be above 'green' (90)"),
     (GOOD.replace('value = "dssa-2019"', 'value = "strict"'), "'value' must be one of"),
     (GOOD.split("[[sections]]")[0], "there are no sections"),
-    (GOOD.replace('id = "X02"', 'id = "X01"'), "the item id 'X01' is already used"),
-    (GOOD.replace('question = "Is the door closed?"\n', ""), "'question' is missing"),
+    (GOOD.replace('id = "L02"', 'id = "L01"'), "the item id 'L01' is already used"),
+    (GOOD.replace('question = "Is every corridor lamp working?"\n', ""), "'question' is missing"),
     (GOOD.replace('guidance = "It should be."', "guidance = 5", 1), "'guidance' must be text"),
     (
-        GOOD.replace('owner = "Estates"\n', 'owner = "Estates"\nweight = -2\n', 1),
+        GOOD.replace("weight = 1\n", "weight = -2\n"),
         "'weight' must be between 0 and 100",
     ),
     (
-        GOOD.replace('owner = "Estates"\n', 'owner = "Estates"\nweight = 0\n', 1),
+        GOOD.replace("weight = 1\n", "weight = 0\n"),
         "'weight' must be greater than 0",
     ),
     (
@@ -162,7 +115,7 @@ MALFORMED = [
         "risk 'likelihood' must be a whole number from 1 to 5",
     ),
     (
-        GOOD.replace('sources = ["A source"]', "sources = []"),
+        GOOD.replace('sources = ["HBN 03-01 (2013)"]', "sources = []"),
         "'sources' must be a list of at least one",
     ),
     (
@@ -177,13 +130,13 @@ MALFORMED = [
         "unknown key 'critcal'",
     ),
     (
-        GOOD.replace('id = "one"', 'id = "one"\n', 1).replace(
+        GOOD.replace('id = "lighting"', 'id = "lighting"\n', 1).replace(
             "[[sections.items]]", "[[sections.itemz]]"
         ),
         "has no items",
     ),
     (
-        GOOD.replace('owner = "Estates"\n', 'owner = "Estates"\nweight = 1.555\n', 1),
+        GOOD.replace("weight = 1\n", "weight = 1.555\n"),
         "at most two decimal places",
     ),
 ]
@@ -210,9 +163,9 @@ def test_every_problem_reported_at_once_with_its_place(tmp_path: Path) -> None:
     ).replace('sources = ["Another source"]', "sources = [1]")
     problems = validate_file(write(tmp_path, text))
     assert len(problems) == 3
-    assert any("section 'one', item 'X01'" in p and "likelihood" in p for p in problems)
-    assert any("section 'one', item 'X01'" in p and "consequence" in p for p in problems)
-    assert any("item 'X02'" in p and "sources" in p for p in problems)
+    assert any("section 'lighting', item 'L01'" in p and "likelihood" in p for p in problems)
+    assert any("section 'lighting', item 'L01'" in p and "consequence" in p for p in problems)
+    assert any("item 'L02'" in p and "sources" in p for p in problems)
 
 
 def test_unreadable_and_binary_files(tmp_path: Path) -> None:
@@ -233,7 +186,9 @@ def test_validate_command_exit_status_and_lines(tmp_path: Path) -> None:
     good = write(tmp_path, GOOD, "good.toml")
     bad = write(
         tmp_path,
-        GOOD.replace("format = 1", "format = 3").replace('sources = ["A source"]', "sources = []"),
+        GOOD.replace("format = 1", "format = 3").replace(
+            'sources = ["HBN 03-01 (2013)"]', "sources = []"
+        ),
         "bad.toml",
     )
     run = [sys.executable, "-m", "wardaudit", "checklists", "validate"]
@@ -247,18 +202,18 @@ def test_validate_command_exit_status_and_lines(tmp_path: Path) -> None:
 
 
 def test_trust_folder_adds_checklists_and_reports_broken_files(tmp_path: Path) -> None:
-    write(tmp_path, GOOD, "tiny.toml")
+    write(tmp_path, GOOD, "night.toml")
     write(tmp_path, "nonsense = ", "broken.toml")
     library = load_library([tmp_path])
-    assert library.latest("tiny").title == "Tiny checklist"
+    assert library.latest("night").title == "Night environment"
     assert library.latest("sexual-safety-environment")
     assert len(library.problems) == 1 and "broken.toml" in library.problems[0].path
     write(
         tmp_path,
-        GOOD.replace("version = 1", "version = 2").replace("Tiny checklist", "Tiny v2"),
-        "tiny2.toml",
+        GOOD.replace("version = 1", "version = 2").replace("Night environment", "Night v2"),
+        "night2.toml",
     )
-    assert load_library([tmp_path]).latest("tiny").title == "Tiny v2"
+    assert load_library([tmp_path]).latest("night").title == "Night v2"
 
 
 @pytest.mark.slow

@@ -7,13 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import CHECKLIST_ID, ROOT
-from tests.core.checklist_helpers import packed
+from tests.core.checklist_helpers import GOOD, packed, write
 from wardaudit import checklist as checklist_module
 from wardaudit.checklist import (
     MAX_FILE_BYTES,
@@ -27,57 +26,6 @@ from wardaudit.checklist import (
 )
 from wardaudit.errors import ChecklistConflict, ChecklistError, NotFound
 from wardaudit.scoring import Packing, score_audit
-
-GOOD = textwrap.dedent(
-    """
-    format = 1
-    id = "night"
-    version = 1
-    title = "Night environment"
-
-    [thresholds]
-    green = 90
-    amber = 75
-
-    [settings.corridor_rule]
-    description = "Which reading of the guidance applies to shared corridors."
-    choices = ["dssa-2019", "code-of-practice"]
-    value = "dssa-2019"
-
-    [[sections]]
-    id = "lighting"
-    title = "Lighting"
-
-    [[sections.items]]
-    id = "L01"
-    question = "Is every corridor lamp working?"
-    guidance = "No dark stretches."
-    weight = 1
-    risk = { likelihood = 3, consequence = 3 }
-    owner = "Estates"
-    action = "Report failed lamps."
-    sources = ["HBN 03-01 (2013)"]
-
-    [[sections.items]]
-    id = "L02"
-    question = "Is the corridor private?"
-    guidance = "It should be."
-    risk = { likelihood = 3, consequence = 4 }
-    owner = "Estates"
-    action = "Make it private."
-    sources = ["Another source"]
-    critical_when = { corridor_rule = "code-of-practice" }
-    """
-)
-
-
-def write(folder: Path, text: str | bytes, name: str = "list.toml") -> Path:
-    path = folder / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def sub(old: str, new: str, text: str = GOOD, count: int = 1) -> str:
