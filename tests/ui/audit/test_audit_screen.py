@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -552,44 +552,50 @@ def test_controls_are_touch_sized_and_named_for_screen_readers(
     assert row.height() >= 44
 
 
-def test_usable_at_double_text_size(
-    qtbot, show_audit_screen, ctx: AppContext, audit_id: str, errors
-) -> None:
-    app = QApplication.instance()
-    original = app.font()
+@pytest.fixture
+def double_text(qapp: QApplication) -> Iterator[None]:
+    """The app's text at 200% for the length of the test, as a matron's large-text setting
+    would have it; put back afterwards, even when the test fails."""
+    original = qapp.font()
     large = QFont(original)
     large.setPointSizeF(DOUBLE_TEXT_POINTS)
-    app.setFont(large)
+    qapp.setFont(large)
     try:
-        screen = show_audit_screen(ctx)
-        screen.open_audit(audit_id)
-        screen.go_to_item("A07")
-        qtbot.wait(0)
-        viewport = screen.card_scroll.viewport()
-        for value in ("yes", "partial", "no", "na"):
-            button = screen.answer_buttons[value]
-            top_left = button.mapTo(viewport, button.rect().topLeft())
-            assert top_left.x() >= 0
-            assert top_left.x() + button.width() <= viewport.width(), f"{value} is cut off"
-            assert button.fontMetrics().horizontalAdvance(button.text()) < button.width()
-        assert not screen.card_scroll.horizontalScrollBar().isVisible()
-        press(Qt.Key.Key_Y)
-        assert screen.current_item == "A08"
-
-        # At double text the item list folds away; in a narrower window the buttons still fit.
-        assert screen.items_folded and not screen.item_list.isVisible()
-        screen.resize(1024, 768)
-
-        def buttons_that_fit() -> bool:
-            buttons = [b for b in screen.answer_buttons.values() if b.isVisible()]
-            rights = [b.mapTo(viewport, b.rect().topRight()).x() for b in buttons]
-            return len(buttons) == 4 and max(rights) <= viewport.width()
-
-        qtbot.waitUntil(buttons_that_fit)
-        assert screen.width() <= 1024
-        screen.hide()
+        yield
     finally:
-        app.setFont(original)
+        qapp.setFont(original)
+
+
+def test_usable_at_double_text_size(
+    qtbot, double_text: None, show_audit_screen, ctx: AppContext, audit_id: str, errors
+) -> None:
+    screen = show_audit_screen(ctx)
+    screen.open_audit(audit_id)
+    screen.go_to_item("A07")
+    qtbot.wait(0)
+    viewport = screen.card_scroll.viewport()
+    for value in ("yes", "partial", "no", "na"):
+        button = screen.answer_buttons[value]
+        top_left = button.mapTo(viewport, button.rect().topLeft())
+        assert top_left.x() >= 0
+        assert top_left.x() + button.width() <= viewport.width(), f"{value} is cut off"
+        assert button.fontMetrics().horizontalAdvance(button.text()) < button.width()
+    assert not screen.card_scroll.horizontalScrollBar().isVisible()
+    press(Qt.Key.Key_Y)
+    assert screen.current_item == "A08"
+
+    # At double text the item list folds away; in a narrower window the buttons still fit.
+    assert screen.items_folded and not screen.item_list.isVisible()
+    screen.resize(1024, 768)
+
+    def buttons_that_fit() -> bool:
+        buttons = [b for b in screen.answer_buttons.values() if b.isVisible()]
+        rights = [b.mapTo(viewport, b.rect().topRight()).x() for b in buttons]
+        return len(buttons) == 4 and max(rights) <= viewport.width()
+
+    qtbot.waitUntil(buttons_that_fit)
+    assert screen.width() <= 1024
+    screen.hide()
 
 
 # --- actions left open at the ward's earlier audits -------------------------------------
@@ -709,27 +715,24 @@ def test_a_first_audit_shows_no_notice(screen: AuditScreen, audit_id: str) -> No
 
 
 def test_the_notice_stays_compact_at_double_text_size(
-    qtbot, show_audit_screen, ctx: AppContext, next_audit: tuple[str, str], errors
+    qtbot,
+    double_text: None,
+    show_audit_screen,
+    ctx: AppContext,
+    next_audit: tuple[str, str],
+    errors,
 ) -> None:
-    app = QApplication.instance()
-    original = app.font()
-    large = QFont(original)
-    large.setPointSizeF(DOUBLE_TEXT_POINTS)
-    app.setFont(large)
-    try:
-        screen = show_audit_screen(ctx)
-        screen.open_audit(next_audit[1])
-        qtbot.wait(0)
-        panel = screen.previous_panel
-        assert panel.isVisible()
-        assert panel.height() <= 768 // 6  # folded: two lines of text at most
-        question = screen.card.question
-        top = question.mapTo(screen.card_scroll.viewport(), question.rect().topLeft()).y()
-        assert 0 <= top < screen.card_scroll.viewport().height() // 2  # the question in view
-        panel.toggle_button.click()
-        qtbot.wait(0)
-        assert panel.body.height() <= 768 // 4  # opened, still a quarter of the window at most
-        assert question.isVisible()
-        screen.hide()
-    finally:
-        app.setFont(original)
+    screen = show_audit_screen(ctx)
+    screen.open_audit(next_audit[1])
+    qtbot.wait(0)
+    panel = screen.previous_panel
+    assert panel.isVisible()
+    assert panel.height() <= 768 // 6  # folded: two lines of text at most
+    question = screen.card.question
+    top = question.mapTo(screen.card_scroll.viewport(), question.rect().topLeft()).y()
+    assert 0 <= top < screen.card_scroll.viewport().height() // 2  # the question in view
+    panel.toggle_button.click()
+    qtbot.wait(0)
+    assert panel.body.height() <= 768 // 4  # opened, still a quarter of the window at most
+    assert question.isVisible()
+    screen.hide()
