@@ -313,9 +313,10 @@ def _text(
     key: str,
     *,
     required: bool,
-    limit: int | None = None,
     strict: bool = True,
 ) -> str:
+    """The text at ``key``, stripped; held to its length in TEXT_LIMITS when ``strict``."""
+    limit = TEXT_LIMITS.get(key)
     value = table.get(key)
     if value is None:
         if required:
@@ -428,18 +429,8 @@ def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Che
             f"'version' must be at most {MAX_VERSION:,} (found {_describe(version)})",
         )
         version = 0
-    title = _text(
-        p, "top level", data, "title", required=True, limit=TEXT_LIMITS["title"], strict=strict
-    )
-    description = _text(
-        p,
-        "top level",
-        data,
-        "description",
-        required=False,
-        limit=TEXT_LIMITS["description"],
-        strict=strict,
-    )
+    title = _text(p, "top level", data, "title", required=True, strict=strict)
+    description = _text(p, "top level", data, "description", required=False, strict=strict)
     if "published" in data:
         published = data["published"]
         if not isinstance(published, str):
@@ -513,17 +504,9 @@ def _parse(data: dict[str, Any], p: _Problems, source: str, strict: bool) -> Che
         if section_id in seen_sections:
             p.add(place, f"the section id '{section_id}' is used twice")
         seen_sections.add(section_id)
-        section_title = _text(
-            p, place, raw_section, "title", required=True, limit=TEXT_LIMITS["title"], strict=strict
-        )
+        section_title = _text(p, place, raw_section, "title", required=True, strict=strict)
         section_description = _text(
-            p,
-            place,
-            raw_section,
-            "description",
-            required=False,
-            limit=TEXT_LIMITS["description"],
-            strict=strict,
+            p, place, raw_section, "description", required=False, strict=strict
         )
         raw_items = raw_section.get("items")
         if not isinstance(raw_items, list) or not raw_items:
@@ -640,15 +623,7 @@ def _parse_settings(p: _Problems, raw_settings: Any, strict: bool) -> dict[str, 
             p.add(place, "must be a table with 'description', 'choices' and 'value'")
             continue
         _unknown_keys(p, place, raw, _SETTING_KEYS)
-        setting_description = _text(
-            p,
-            place,
-            raw,
-            "description",
-            required=True,
-            limit=TEXT_LIMITS["description"],
-            strict=strict,
-        )
+        setting_description = _text(p, place, raw, "description", required=True, strict=strict)
         choices = raw.get("choices")
         if (
             not isinstance(choices, list)
@@ -805,9 +780,7 @@ def _parse_variants(  # noqa: C901 - a validator checks each part of the file in
         checked: dict[str, Any] = {}
         for key in ("question", "guidance", "action"):
             if key in fields:
-                checked[key] = _text(
-                    p, where, fields, key, required=True, limit=TEXT_LIMITS[key], strict=strict
-                )
+                checked[key] = _text(p, where, fields, key, required=True, strict=strict)
         if "question" in checked and checked["question"] and not checked["question"].endswith("?"):
             p.add(where, "'question' must end with '?'")
         if "critical" in fields:
@@ -848,18 +821,12 @@ def _parse_item(  # noqa: C901 - a validator checks each part of the file in tur
         p.add(place, f"the item id '{item_id}' is already used in section '{seen_items[item_id]}'")
     elif item_id:
         seen_items[item_id] = section_id
-    question = _text(
-        p, place, raw, "question", required=True, limit=TEXT_LIMITS["question"], strict=strict
-    )
+    question = _text(p, place, raw, "question", required=True, strict=strict)
     if strict and question and not question.endswith("?"):
         p.add(place, "'question' must end with '?' (Yes means compliant)")
-    guidance = _text(
-        p, place, raw, "guidance", required=True, limit=TEXT_LIMITS["guidance"], strict=strict
-    )
-    owner = _text(p, place, raw, "owner", required=True, limit=TEXT_LIMITS["owner"], strict=strict)
-    action = _text(
-        p, place, raw, "action", required=True, limit=TEXT_LIMITS["action"], strict=strict
-    )
+    guidance = _text(p, place, raw, "guidance", required=True, strict=strict)
+    owner = _text(p, place, raw, "owner", required=True, strict=strict)
+    action = _text(p, place, raw, "action", required=True, strict=strict)
 
     weight = _parse_weight(p, place, raw["weight"]) if "weight" in raw else 1.0
 
