@@ -18,6 +18,11 @@ BAND_ORDER = ("extreme", "high", "moderate", "low")
 BAND_WORDS = {"low": "Low", "moderate": "Moderate", "high": "High", "extreme": "Extreme"}
 
 
+def band_word(band: str) -> str:
+    """ "Extreme", ..., "Low"; a band a trust's own matrix adds keeps its own name."""
+    return BAND_WORDS.get(band, band.title())
+
+
 @dataclass(frozen=True)
 class Band:
     name: BandName
@@ -27,7 +32,7 @@ class Band:
 
     @property
     def word(self) -> str:
-        return BAND_WORDS.get(self.name, self.name.title())
+        return band_word(self.name)
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ class RiskRating:
 
     @property
     def band_word(self) -> str:
-        return BAND_WORDS.get(self.band, self.band.title())
+        return band_word(self.band)
 
     def describe(self) -> str:
         return (

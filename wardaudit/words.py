@@ -18,6 +18,7 @@ from wardaudit.checklist import DESIGNATION_WORDS
 from wardaudit.errors import ChecklistConflict
 from wardaudit.model import ACTION_STATUS_WORDS, AUDIT_STATUS_WORDS
 from wardaudit.risk import BAND_WORDS
+from wardaudit.risk import band_word as band_word  # re-exported: every word is taken from here
 from wardaudit.scoring import ANSWER_WORDS, RATING_WORDS, display_score
 
 if TYPE_CHECKING:
@@ -92,11 +93,6 @@ def score_words(score: Fraction | float | None, missing: str = NOT_AUDITED) -> s
 def rating_word(rating: str | None) -> str:
     """ "Red", "Amber", "Green", or "Not rated"."""
     return RATING_WORDS.get(rating or "", NOT_RATED)
-
-
-def band_word(band: str) -> str:
-    """ "Extreme", ..., "Low"; a band a trust's own matrix adds keeps its own name."""
-    return BAND_WORDS.get(band, band.title())
 
 
 def status_word(status: object) -> str:
