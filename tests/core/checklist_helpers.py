@@ -1,5 +1,5 @@
 """What the checklist and scoring tests share: a small valid checklist file to start from,
-writing it out, and answers packed as the store keeps them."""
+writing it out, what a malformed file must get, and answers packed as the store keeps them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
-from wardaudit.checklist import Checklist
+import pytest
+
+from wardaudit.checklist import Checklist, load_bytes, validate_file
+from wardaudit.errors import ChecklistError
 from wardaudit.scoring import Packing
 
 # Two items in one section and one setting: L01 gives its weight, L02 leaves weight and
@@ -71,3 +74,15 @@ def packed(checklist: Checklist, answers: Mapping[str, str]) -> str:
     for item_id, value in answers.items():
         result = packing.put(result, item_id, value)
     return result
+
+
+def assert_clear_problem(path: Path, expected: str, name: str = "a malformed file") -> None:
+    """A malformed checklist file: problems, not a crash; one of them says ``expected``;
+    each names the file on one short line; and loading it raises ChecklistError."""
+    problems = validate_file(path)
+    assert problems, f"{name}: must not validate"
+    assert any(expected in p for p in problems), problems
+    assert all(p.startswith(str(path)) for p in problems), "every problem names the file"
+    assert all("\n" not in p and len(p) < 600 for p in problems), "one short line each"
+    with pytest.raises(ChecklistError):
+        load_bytes(path.read_bytes(), str(path))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.checklist_helpers import GOOD, write
+from tests.core.checklist_helpers import GOOD, assert_clear_problem, write
 from wardaudit.checklist import (
     DESIGNATIONS,
     Checklist,
@@ -146,11 +146,7 @@ MALFORMED = [
 def test_each_malformed_file_gets_its_own_clear_message(
     tmp_path: Path, text: str, expected: str
 ) -> None:
-    path = write(tmp_path, text)
-    problems = validate_file(path)
-    assert problems, "a malformed file must not validate"
-    assert any(expected in p for p in problems), problems
-    assert all(p.startswith(str(path)) for p in problems), "every problem names the file"
+    assert_clear_problem(write(tmp_path, text), expected)
 
 
 def test_malformed_messages_are_distinct() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHECKLIST_ID, ROOT
-from tests.core.checklist_helpers import GOOD, packed, write
+from tests.core.checklist_helpers import GOOD, assert_clear_problem, packed, write
 from wardaudit import checklist as checklist_module
 from wardaudit.checklist import (
     MAX_FILE_BYTES,
@@ -358,14 +358,7 @@ MALFORMED: list[tuple[str, str | bytes, str]] = [
 def test_each_malformed_file_is_a_clear_problem(
     tmp_path: Path, name: str, text: str | bytes, expected: str
 ) -> None:
-    path = write(tmp_path, text)
-    problems = validate_file(path)
-    assert problems, f"{name}: a malformed file must not validate"
-    assert any(expected in p for p in problems), problems
-    assert all(p.startswith(str(path)) for p in problems), "every problem names the file"
-    assert all("\n" not in p and len(p) < 600 for p in problems), "one short line each"
-    with pytest.raises(ChecklistError):
-        load_bytes(path.read_bytes(), str(path))
+    assert_clear_problem(write(tmp_path, text), expected, name)
 
 
 def test_the_malformed_cases_are_distinct() -> None:
