@@ -8,7 +8,8 @@ Run from a checkout of that release (commit 0a4db3e, schema version 4, the check
 It writes the database exactly as that WardAudit left it on a quality-team laptop, and what
 that WardAudit's ``audits show --json``, ``audits list --json`` and board figures said, so
 that the upgrade test can hold the current WardAudit to them. Kept beside its output to say
-how it was made; the current tree cannot run it (its store is laid out differently).
+how it was made; the current tree cannot run ``build`` (its store is laid out differently),
+but the upgrade test imports the helpers above it, to read the board the way it was written.
 """
 
 from __future__ import annotations
