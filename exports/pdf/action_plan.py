@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
@@ -22,7 +21,6 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     KeepTogether,
     LongTable,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -33,8 +31,8 @@ from exports.pdf.action_table import PHOTO_WIDTH, action_table, band_summary, ri
 from exports.pdf.base import (
     BAR,
     BODY,
-    BOLD,
-    FONT,
+    CELL,
+    CHUNK_HEIGHT,
     FRAME_WIDTH,
     GRID,
     HEADER_FILL,
@@ -44,19 +42,22 @@ from exports.pdf.base import (
     NOT_RATED_FILL,
     OVERDUE_FILL,
     PAD,
+    PAGE_HEIGHT,
     RATING_FILLS,
     SIZE,
     SMALL,
     SUBTITLE,
     TITLE,
     TRACK,
+    Chart,
+    Document,
     Furniture,
-    build,
-    para,
+    chunk_row,
     style,
     table_base,
-    wrap,
+    write,
 )
+from exports.pdf.typeset import Typesetter
 from wardaudit import clock
 from wardaudit.actions import by_risk
 from wardaudit.errors import WardAuditError
@@ -97,7 +98,9 @@ def _thumbnail(data: bytes, width: float, height: float) -> Any:
     return Image(out, width=pixels_w * scale, height=pixels_h * scale)
 
 
-def _photo_cells(record: AuditRecord, photos: PhotoSource | None, width: float) -> dict[str, Any]:
+def _photo_cells(
+    ts: Typesetter, record: AuditRecord, photos: PhotoSource | None, width: float
+) -> dict[str, Any]:
     if photos is None or not record.photos:
         return {}
     by_item: dict[str, list[Photo]] = {}
@@ -113,15 +116,20 @@ def _photo_cells(record: AuditRecord, photos: PhotoSource | None, width: float) 
             try:
                 flowables.append(_thumbnail(photos(photo.id), width, width * 0.8))
             except (WardAuditError, OSError, ValueError):
-                flowables.append(para("(photo could not be read)", SMALL))
+                flowables.append(ts.para("(photo could not be read)", SMALL))
             flowables.append(Spacer(1, 1.5 * mm))
         if len(found) > 2:
-            flowables.append(para(f"+{len(found) - 2} more in WardAudit", SMALL))
+            flowables.append(ts.para(f"+{len(found) - 2} more in WardAudit", SMALL))
         cells[item] = flowables
     return cells
 
 
-def _details(record: AuditRecord, trust: str) -> Any:
+KEY = style("key", 9, bold=True)
+DETAILS_KEY_WIDTH = 28 * mm
+SIDE_BY_SIDE_HEIGHT = 260.0  # points: taller details go above the score box, not beside it
+
+
+def _details(ts: Typesetter, record: AuditRecord, trust: str, width: float) -> Any:
     audit = record.audit
     ward = audit.ward
     team = team_words(audit.team)
@@ -148,8 +156,13 @@ def _details(record: AuditRecord, trust: str) -> Any:
         ("Audit team", team or NONE_MARK),
         ("Answered", f"{record.score.answered} of {record.score.applicable} items that apply"),
     ]
-    data = [[para(k, style("k", 9, bold=True)), para(v)] for k, v in rows if v]
-    table = Table(data, colWidths=[28 * mm, 120 * mm], hAlign="LEFT")
+    widths = [DETAILS_KEY_WIDTH, width - DETAILS_KEY_WIDTH]
+    data: list[list[Any]] = []
+    for key, value in rows:
+        if value:
+            cells = [ts.para(key, KEY), ts.para(value, BODY)]
+            data += chunk_row(cells, [widths[0] + 2 * PAD, widths[1]], height=CHUNK_HEIGHT)
+    table = LongTable(data, colWidths=widths, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -163,7 +176,7 @@ def _details(record: AuditRecord, trust: str) -> Any:
     return table
 
 
-def _score_box(record: AuditRecord) -> Any:
+def _score_box(ts: Typesetter, record: AuditRecord) -> Any:
     score = record.score
     rating = rating_word(score.rating)
     fill, text = RATING_FILLS.get(score.rating or "", NOT_RATED_FILL)
@@ -179,10 +192,10 @@ def _score_box(record: AuditRecord) -> Any:
         TableStyle(
             [
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                ("FONT", (0, 0), (0, 0), FONT, 9),
-                ("FONT", (0, 1), (0, 1), BOLD, 30, 34),
-                ("FONT", (0, 2), (0, 2), BOLD, 14, 17),
-                ("FONT", (0, 3), (0, 3), BOLD if score.critical_breach else FONT, 10),
+                ("FONT", (0, 0), (0, 0), ts.font, 9),
+                ("FONT", (0, 1), (0, 1), ts.bold, 30, 34),
+                ("FONT", (0, 2), (0, 2), ts.bold, 14, 17),
+                ("FONT", (0, 3), (0, 3), ts.face(score.critical_breach), 10),
                 ("BACKGROUND", (0, 2), (0, 2), fill),
                 ("TEXTCOLOR", (0, 2), (0, 2), text),
                 ("TEXTCOLOR", (0, 0), (0, 1), INK),
@@ -195,25 +208,25 @@ def _score_box(record: AuditRecord) -> Any:
     return table
 
 
-def _judged_under(record: AuditRecord) -> list[Any]:
+def _judged_under(ts: Typesetter, record: AuditRecord) -> list[Any]:
     """The version, settings and rating rules the audit was judged under; and, when the
     section floor holds the rating at Amber, which section does it."""
-    story = [para(judged_under_words(record.checklist.judged_under), SMALL)]
+    story = [ts.para(judged_under_words(record.checklist.judged_under), SMALL)]
     held = floor_hold_words(record.score, record.checklist.thresholds)
     if held:
-        story += [Spacer(1, 1.5 * mm), para(held, style("held", 9.5, bold=True))]
+        story += [Spacer(1, 1.5 * mm), ts.para(held, style("held", 9.5, bold=True))]
     return story
 
 
-def _breaches(record: AuditRecord, today: date) -> list[Any]:
+def _breaches(ts: Typesetter, record: AuditRecord, today: date) -> list[Any]:
     """Critical breaches in words, before anything else an estates officer reads."""
     items = record.score.critical_items
     if not items:
-        return [para("No critical breaches: no critical item was answered No.", BODY)]
+        return [ts.para("No critical breaches: no critical item was answered No.", BODY)]
     actions = {a.item: a for a in record.actions}
     rows: list[list[Any]] = [
         [
-            para(
+            ts.para(
                 f"CRITICAL BREACHES ({len(items)}): the ward is rated Red until these are put right",
                 style("cb", 10, bold=True),
             )
@@ -223,18 +236,27 @@ def _breaches(record: AuditRecord, today: date) -> list[Any]:
         item = record.checklist.item(item_id)
         answer = record.answers.get(item_id)
         where = f" at {answer.location}" if answer and answer.location else ""
-        note = f" Auditor's note: {answer.note}" if answer and answer.note else ""
-        text = f"<b>{escape(item_id)}</b> {escape(item.question)} <b>Answered No{escape(where)}.</b>{escape(note)}"
+        spans: list[tuple[str, bool]] = [
+            (item_id, True),
+            (f" {item.question} ", False),
+            (f"Answered No{where}.", True),
+        ]
+        if answer and answer.note:
+            spans.append((f" Auditor's note: {answer.note}", False))
         action = actions.get(item_id)
         if action is not None:
-            overdue = f" <b>{OVERDUE_WORD.upper()}</b>" if action.is_overdue(today) else ""
-            text += (
-                f"<br/>Action ({escape(action.risk.band_word)}, {escape(risk_words(action))}): "
-                f"{escape(action.description)} Owner: {escape(action.owner)}. Due "
-                f"{clock.uk_date(action.due)}{overdue}. Status: {escape(action.status_word)}."
+            spans.append(
+                (
+                    f"\nAction ({action.risk.band_word}, {risk_words(action)}): "
+                    f"{action.description} Owner: {action.owner}. Due {clock.uk_date(action.due)}",
+                    False,
+                )
             )
-        rows.append([Paragraph(text, BODY)])
-    table = Table(rows, colWidths=[FRAME_WIDTH])
+            if action.is_overdue(today):
+                spans.append((f" {OVERDUE_WORD.upper()}", True))
+            spans.append((f". Status: {action.status_word}.", False))
+        rows += chunk_row([ts.rich(spans, BODY)], [FRAME_WIDTH - 12 + 2 * PAD], height=CHUNK_HEIGHT)
+    table = LongTable(rows, colWidths=[FRAME_WIDTH])
     table.setStyle(
         TableStyle(
             [
@@ -251,21 +273,28 @@ def _breaches(record: AuditRecord, today: date) -> list[Any]:
     return [table]
 
 
-def _section_chart(record: AuditRecord, width: float) -> Any:
+CHART_LABEL = style("chart-label", 9)
+
+
+def _section_chart(ts: Typesetter, record: AuditRecord, width: float) -> Any:
     """Section scores as bars with their values written, and the rating thresholds marked."""
     sections = record.score.sections
     thresholds = record.checklist.thresholds
     row = 17.0
-    label_width = 150.0
+    # the titles' own width, from 150 points up to two fifths of the chart
+    longest = max((ts.width(s.title, CHART_LABEL) for s in sections), default=0.0)
+    label_width = min(max(150.0, longest + 8), width * 0.4)
     value_width = 60.0
     bar_width = width - label_width - value_width
     top_gap = 16.0
     bottom_gap = 16.0
     height = top_gap + row * len(sections) + bottom_gap
     drawing = Drawing(width, height)
+    chart = Chart(ts, drawing)
     for index, section in enumerate(sections):
         y = height - top_gap - row * (index + 1)
-        drawing.add(String(0, y + 5, section.title[:38], fontName=FONT, fontSize=9, fillColor=INK))
+        # a section title of any length or script: one line, cut to the label's width
+        chart.label(section.title, 0, y + 5, CHART_LABEL, width=label_width - 6)
         drawing.add(Rect(label_width, y + 2, bar_width, row - 5, fillColor=TRACK, strokeColor=None))
         if section.score is not None:
             length = bar_width * float(section.score) / 100
@@ -277,7 +306,7 @@ def _section_chart(record: AuditRecord, width: float) -> Any:
                 label_width + bar_width + 4,
                 y + 5,
                 label,
-                fontName=BOLD,
+                fontName=ts.bold,
                 fontSize=8.5,
                 fillColor=INK,
             )
@@ -300,7 +329,7 @@ def _section_chart(record: AuditRecord, width: float) -> Any:
                 x,
                 height - top_gap + 6,
                 f"{name} {value:g}",
-                fontName=FONT,
+                fontName=ts.font,
                 fontSize=7.5,
                 fillColor=INK,
                 textAnchor="middle",
@@ -309,17 +338,22 @@ def _section_chart(record: AuditRecord, width: float) -> Any:
     for tick in (0, 25, 50, 75, 100):
         x = label_width + bar_width * tick / 100
         drawing.add(
-            String(x, 3, f"{tick}%", fontName=FONT, fontSize=7, fillColor=INK, textAnchor="middle")
+            String(
+                x, 3, f"{tick}%", fontName=ts.font, fontSize=7, fillColor=INK, textAnchor="middle"
+            )
         )
-    return drawing
+    return chart
 
 
-def _answer_record(record: AuditRecord) -> list[Any]:
+APPENDIX_HEADING = style("sh", 10, bold=True, leading=14)
+
+
+def _answer_record(ts: Typesetter, record: AuditRecord) -> list[Any]:
     """The appendix: every item that applies, with its answer, location and note."""
     story: list[Any] = [
         PageBreak(),
-        para("Appendix: the full answer record", HEADING),
-        para(
+        ts.para("Appendix: the full answer record", HEADING),
+        ts.para(
             f"{judged_under_words(record.checklist.judged_under)} Critical items are marked; "
             "a critical item answered No is a critical breach.",
             SMALL,
@@ -347,23 +381,24 @@ def _answer_record(record: AuditRecord) -> list[Any]:
                 value += "\nCritical\nbreach"
             if answer is None or answer.value in ("no", "partial"):
                 emphasis.append(len(data))
-            data.append(
-                [
-                    item.id + ("\nCritical" if item.critical else ""),
-                    wrap(item.question, widths[1]),
-                    value,
-                    wrap(answer.location if answer else "", widths[3]),
-                    wrap(answer.note if answer else "", widths[4]),
-                ]
-            )
-        commands = table_base()
+            item_id = ts.text(item.id)
+            cells = [
+                ts.cell(item_id + ("\nCritical" if item.critical else ""), widths[0], CELL),
+                ts.cell(item.question, widths[1], CELL),
+                value,
+                ts.cell(answer.location if answer else "", widths[3], CELL),
+                ts.cell(answer.note if answer else "", widths[4], CELL),
+            ]
+            continued = [ts.cell(f"{item_id}\n(continued)", widths[0], CELL), "", "", "", ""]
+            data += chunk_row(cells, widths, continued=continued)
+        commands = table_base(ts)
         for row in emphasis:
-            commands.append(("FONT", (2, row), (2, row), BOLD, SIZE, LEADING))
+            commands.append(("FONT", (2, row), (2, row), ts.bold, SIZE, LEADING))
             commands.append(("BACKGROUND", (2, row), (2, row), OVERDUE_FILL))
         table = LongTable(data, colWidths=widths, repeatRows=1, style=TableStyle(commands))
         story += [
             CondPageBreak(30 * mm),
-            para(heading, style("sh", 10, bold=True, leading=14)),
+            ts.para(heading, APPENDIX_HEADING),
             table,
             Spacer(1, 4 * mm),
         ]
@@ -383,88 +418,112 @@ def write_action_plan(
     ``photos`` maps a photo id to its JPEG bytes (``Store.photo_data``); without it the
     plan has no photo column. ``matrix`` is the one the actions were rated with.
     """
+    today = clock.today()
+    exported = clock.uk_datetime(clock.now())
+
+    def compose(ts: Typesetter) -> Document:
+        return _action_plan(ts, record, photos, trust, matrix, today, exported)
+
+    return write(path, compose)
+
+
+def _action_plan(
+    ts: Typesetter,
+    record: AuditRecord,
+    photos: PhotoSource | None,
+    trust: str,
+    matrix: RiskMatrix,
+    today: date,
+    exported: str,
+) -> Document:
     audit = record.audit
     ward = audit.ward
-    today = clock.today()
     when = audit_day_words(record.audit)
     print_mark = fingerprint(record)
     critical = record.score.critical_items
     actions = by_risk(record.actions, critical)
     provisional = audit.status != "completed"
-    photo_cells = _photo_cells(record, photos, PHOTO_WIDTH - 2 * PAD)
+    photo_cells = _photo_cells(ts, record, photos, PHOTO_WIDTH - 2 * PAD)
     questions = {a.item: record.checklist.item(a.item).question for a in actions}
 
-    cover_top = Table(
-        [[_details(record, trust), _score_box(record)]],
-        colWidths=[FRAME_WIDTH - 75 * mm, 75 * mm],
-    )
-    cover_top.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
+    details_width = FRAME_WIDTH - 75 * mm
+    details = _details(ts, record, trust, details_width)
+    score_box = _score_box(ts, record)
+    if details.wrap(details_width, PAGE_HEIGHT)[1] <= SIDE_BY_SIDE_HEIGHT:
+        cover_top = Table([[details, score_box]], colWidths=[details_width, 75 * mm])
+        cover_top.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
         )
-    )
+        cover: list[Any] = [cover_top]
+    else:
+        # details too long to sit beside the score (a long team or name): score first,
+        # then the details, free to run on over the page
+        cover = [score_box, Spacer(1, 3 * mm), _details(ts, record, trust, FRAME_WIDTH)]
     story: list[Any] = [
-        para(f"Action plan: {ward.name}", TITLE),
+        ts.para(f"Action plan: {ward.name}", TITLE),
         Spacer(1, 2 * mm),
-        para(
+        ts.para(
             f"{ward.site}{', ' + trust if trust else ''}. Audit of {when}"
             + (" (IN PROGRESS: provisional)" if provisional else ""),
             SUBTITLE,
         ),
         Spacer(1, 5 * mm),
-        cover_top,
+        *cover,
         Spacer(1, 2 * mm),
-        *_judged_under(record),
+        *_judged_under(ts, record),
         Spacer(1, 3 * mm),
-        *_breaches(record, today),
+        *_breaches(ts, record, today),
         Spacer(1, 4 * mm),
         KeepTogether(
             [
-                para(f"Actions by risk band ({len(actions)})", style("ab", 10, bold=True)),
+                ts.para(f"Actions by risk band ({len(actions)})", style("ab", 10, bold=True)),
                 Spacer(1, 1.5 * mm),
-                band_summary(actions, today),
+                band_summary(ts, actions, today),
             ]
         ),
         Spacer(1, 4 * mm),
         KeepTogether(
             [
-                para("Section scores", style("ss", 10, bold=True)),
+                ts.para("Section scores", style("ss", 10, bold=True)),
                 Spacer(1, 1 * mm),
-                _section_chart(record, FRAME_WIDTH * 0.75),
+                _section_chart(ts, record, FRAME_WIDTH * 0.75),
             ]
         ),
         PageBreak(),
-        para(f"Actions, most serious first ({len(actions)})", HEADING),
-        risk_key(matrix),
+        ts.para(f"Actions, most serious first ({len(actions)})", HEADING),
+        risk_key(ts, matrix),
         Spacer(1, 2 * mm),
     ]
     if actions:
-        story.append(
-            action_table(
-                actions,
-                today,
-                critical=critical,
-                questions=questions,
-                photo_cells=photo_cells,
-            )
+        story += action_table(
+            ts,
+            actions,
+            today,
+            critical=critical,
+            questions=questions,
+            photo_cells=photo_cells,
         )
     else:
-        story.append(para("No actions: every item that applies was met or not applicable."))
-    story += _answer_record(record)
+        story.append(
+            ts.para("No actions: every item that applies was met or not applicable.", BODY)
+        )
+    story += _answer_record(ts, record)
 
     furniture = Furniture(
+        ts,
         header_left=f"WardAudit action plan: {ward.name}, {ward.site}",
         header_right=(trust + " · " if trust else "")
         + ("IN PROGRESS: provisional" if provisional else f"Signed off {when}"),
         footer_left=f"{ward.name} · audit {when} · checklist {audit.checklist_id} v{audit.checklist_version}",
-        footer_right=f"Fingerprint {print_mark} · exported {clock.uk_datetime(clock.now())}",
+        footer_right=f"Fingerprint {print_mark} · exported {exported}",
     )
-    return build(
-        path,
+    return Document(
         story,
         furniture,
         title=f"Action plan: {ward.name}, {ward.site}, {when}",

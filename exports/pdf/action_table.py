@@ -16,21 +16,23 @@ from reportlab.platypus import LongTable, Table, TableStyle  # type: ignore[impo
 
 from exports.pdf.base import (
     BAND_FILLS,
-    BOLD,
-    FONT,
+    BODY,
+    CELL,
     FRAME_WIDTH,
     GRID,
     LEADING,
     OVERDUE_FILL,
+    PAD,
     SIZE,
     SMALL,
     UNKNOWN_BAND_FILL,
-    para,
+    chunk_row,
     runs,
+    style,
     table_base,
     text_height,
-    wrap,
 )
+from exports.pdf.typeset import Typesetter
 from wardaudit import clock
 from wardaudit.actions import band_counts, band_rank, overdue_count
 from wardaudit.model import Action
@@ -45,8 +47,9 @@ from wardaudit.words import (
     status_word,
 )
 
-CAPTION_LEADING = 12
+CAPTION = style("caption", 9.5, bold=True, leading=12)
 CAPTION_PAD = 4
+CAPTION_LINES = 3  # a longer caption is cut here, and printed whole above the table
 PHOTO_WIDTH = 30 * mm
 
 
@@ -75,6 +78,7 @@ def _columns(*, photos: bool, questions: bool) -> list[_Column]:
 
 
 def _row(
+    ts: Typesetter,
     action: Action,
     columns: Sequence[_Column],
     today: date,
@@ -82,11 +86,13 @@ def _row(
     critical: bool,
     question: str,
     photo_cell: Any,
-) -> tuple[list[Any], bool]:
-    """One action as table cells, and whether it is overdue."""
+) -> tuple[list[list[Any]], bool]:
+    """One action as table rows (more than one when its text is long), and whether it is
+    overdue."""
     overdue = action.is_overdue(today)
     width = [c.width for c in columns]
-    item = action.item + ("\nCritical\nbreach" if critical else "") + f"\nref {action.id[:8]}"
+    item = ts.text(action.item)
+    reference = f"ref {action.id[:8]}"
     found = found_words(action) or NONE_MARK
     if question:
         found = f"{question}\nFound: {found}"
@@ -96,23 +102,36 @@ def _row(
     status = status_word(action.status)
     if action.completed_on:
         status += f"\n{clock.uk_date(action.completed_on)}"
+    if action.status_note:
+        status += f"\n{action.status_note}"
     due = clock.uk_date(action.due) + (f"\n{OVERDUE_WORD.upper()}" if overdue else "")
+    band = f"{action.risk.band_word}\n{risk_words(action)}"
     cells: list[Any] = [
-        wrap(f"{action.risk.band_word}\n{risk_words(action)}", width[0], BOLD),
-        wrap(item, width[1], BOLD if critical else FONT),
-        wrap(action.location or NONE_MARK, width[2]),
-        wrap(found, width[3]),
-        wrap(what, width[4]),
-        wrap(action.owner, width[5]),
+        ts.cell(band, width[0], CELL, bold=True),
+        ts.cell(
+            item + ("\nCritical\nbreach" if critical else "") + f"\n{reference}",
+            width[1],
+            CELL,
+            bold=critical,
+        ),
+        ts.cell(action.location or NONE_MARK, width[2], CELL),
+        ts.cell(found, width[3], CELL),
+        ts.cell(what, width[4], CELL),
+        ts.cell(action.owner, width[5], CELL),
         due,
-        wrap(status, width[7]),
+        ts.cell(status, width[7], CELL),
     ]
     if len(columns) > 8:
         cells.append(photo_cell if photo_cell is not None else "")
-    return cells, overdue
+    # A continued row names its action, so a reader landing on the next page knows it.
+    continued: list[Any] = [""] * len(cells)
+    continued[0] = ts.cell(action.risk.band_word, width[0], CELL, bold=True)
+    continued[1] = ts.cell(f"{item}\n{reference}\n(continued)", width[1], CELL)
+    return chunk_row(cells, width, continued=continued), overdue
 
 
 def action_table(
+    ts: Typesetter,
     actions: Sequence[Action],
     today: date,
     *,
@@ -120,22 +139,35 @@ def action_table(
     critical: Iterable[str] = (),
     questions: dict[str, str] | None = None,
     photo_cells: dict[str, Any] | None = None,
-) -> Any:
+) -> list[Any]:
     """The action table: one row per action, its heading repeated on every page.
 
     A ``caption`` (the ward, in the work list) spans the top and repeats with the column
-    headers, so a page that continues a ward still says which ward it is.
+    headers, so a page that continues a ward still says which ward it is; a caption too
+    long to repeat is cut there and printed whole above the table. A long text continues
+    in the rows below its action's (:func:`~exports.pdf.base.chunk_row`), so no row is
+    ever taller than a page.
     """
     breaches = set(critical)
     columns = _columns(photos=bool(photo_cells), questions=bool(questions))
+    story: list[Any] = []
     data: list[list[Any]] = []
+    caption_height = 0.0
     if caption:
-        data.append([caption] + [""] * (len(columns) - 1))
+        shown = ts.fit(caption, FRAME_WIDTH - 2 * PAD, CAPTION, CAPTION_LINES)
+        if shown != ts.text(caption):
+            story.append(ts.para(caption, BODY))
+        cell = ts.cell(shown, FRAME_WIDTH, CAPTION, fixed=True)
+        caption_height = _lines(cell) * CAPTION.leading + 2 * CAPTION_PAD
+        data.append([cell] + [""] * (len(columns) - 1))
     head = len(data)
     data.append([c.header for c in columns])
+    first_body = head + 1
     overdue_rows: list[int] = []
+    spans: list[tuple[int, int]] = []  # each action's first and last row
     for action in actions:
-        cells, overdue = _row(
+        rows, overdue = _row(
+            ts,
             action,
             columns,
             today,
@@ -143,46 +175,57 @@ def action_table(
             question=(questions or {}).get(action.item, ""),
             photo_cell=(photo_cells or {}).get(action.item),
         )
+        first = len(data)
+        data.extend(rows)
+        spans.append((first, len(data) - 1))
         if overdue:
-            overdue_rows.append(len(data))
-        data.append(cells)
-    first_body = head + 1
+            overdue_rows.append(first)
     commands: list[tuple[Any, ...]] = [
-        *table_base(head),
-        ("FONT", (0, first_body), (0, -1), BOLD, SIZE, LEADING),
+        *table_base(ts, head),
+        ("FONT", (0, first_body), (0, -1), ts.bold, SIZE, LEADING),
     ]
     if caption:
         # The caption runs across the empty cells beside it, boxed but not ruled: a SPAN
         # would do the same but costs reportlab a pass over every cell at each page break.
         commands += [
             ("BOX", (0, 0), (-1, 0), 0.4, GRID),
-            ("FONT", (0, 0), (-1, 0), BOLD, 9.5, CAPTION_LEADING),
+            ("FONT", (0, 0), (-1, 0), ts.bold, CAPTION.size, CAPTION.leading),
             ("TOPPADDING", (0, 0), (-1, 0), CAPTION_PAD),
             ("BOTTOMPADDING", (0, 0), (-1, 0), CAPTION_PAD),
         ]
     for first, last, band in runs([a.risk.band for a in actions]):
+        top, bottom = spans[first][0], spans[last][1]
         fill, text = BAND_FILLS.get(band, UNKNOWN_BAND_FILL)
-        commands.append(("BACKGROUND", (0, first + first_body), (0, last + first_body), fill))
-        commands.append(("TEXTCOLOR", (0, first + first_body), (0, last + first_body), text))
+        commands.append(("BACKGROUND", (0, top), (0, bottom), fill))
+        commands.append(("TEXTCOLOR", (0, top), (0, bottom), text))
     for row in overdue_rows:
         commands.append(("BACKGROUND", (6, row), (6, row), OVERDUE_FILL))
-        commands.append(("FONT", (6, row), (6, row), BOLD, SIZE, LEADING))
-    for row, action in enumerate(actions, start=first_body):
+        commands.append(("FONT", (6, row), (6, row), ts.bold, SIZE, LEADING))
+    for action, (first, _last) in zip(actions, spans, strict=True):
         if action.item in breaches:
-            commands.append(("FONT", (1, row), (1, row), BOLD, SIZE, LEADING))
+            commands.append(("FONT", (1, first), (1, first), ts.bold, SIZE, LEADING))
     heights: list[float | None] = [text_height(row) for row in data]
     if caption:
-        heights[0] = CAPTION_LEADING + 2 * CAPTION_PAD
-    return LongTable(
-        data,
-        colWidths=[c.width for c in columns],
-        rowHeights=heights,
-        repeatRows=head + 1,
-        style=TableStyle(commands),
+        heights[0] = caption_height
+    story.append(
+        LongTable(
+            data,
+            colWidths=[c.width for c in columns],
+            rowHeights=heights,
+            repeatRows=head + 1,
+            style=TableStyle(commands),
+        )
     )
+    return story
 
 
-def risk_key(matrix: RiskMatrix) -> Any:
+def _lines(cell: Any) -> int:
+    if isinstance(cell, str):
+        return cell.count("\n") + 1
+    return int(cell.line_count(cell.laid_width))
+
+
+def risk_key(ts: Typesetter, matrix: RiskMatrix) -> Any:
     """How to read the Risk column, printed above the table."""
     bands = "; ".join(
         f"{band.word} {band.low}–{band.high} ({due_in_words(band.due_days)})"
@@ -190,7 +233,7 @@ def risk_key(matrix: RiskMatrix) -> Any:
     )
     likelihood = ", ".join(f"{n} {w}" for n, w in LIKELIHOOD.items())
     consequence = ", ".join(f"{n} {w}" for n, w in CONSEQUENCE.items())
-    return para(
+    return ts.para(
         f"Risk = likelihood (L) × consequence (C). Likelihood: {likelihood}. Consequence: "
         f"{consequence}. Bands: {bands}. Dates are dd/mm/yyyy; OVERDUE means past its due "
         "date and not yet done.",
@@ -198,14 +241,14 @@ def risk_key(matrix: RiskMatrix) -> Any:
     )
 
 
-def band_summary(actions: Sequence[Action], today: date) -> Any:
+def band_summary(ts: Typesetter, actions: Sequence[Action], today: date) -> Any:
     """Counts by band as a row of chips: the colour and the word, then the number."""
     counts = band_counts(actions)
     row = [f"{band_word(b)}: {counts.get(b, 0)}" for b in BAND_ORDER]
     row.append(f"Overdue: {overdue_count(actions, today)}")
     table = Table([row], colWidths=[30 * mm] * len(row), hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), BOLD, 9),
+        ("FONT", (0, 0), (-1, -1), ts.bold, 9),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("BOX", (0, 0), (-1, -1), 0.4, GRID),
         ("INNERGRID", (0, 0), (-1, -1), 0.4, GRID),

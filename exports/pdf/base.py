@@ -3,29 +3,30 @@
 A4 landscape, so a table reads across one line per row. The colours that carry meaning come
 from :mod:`wardaudit.palette` (``PRINT``), chosen to hold in greyscale print; the word is
 always written beside them. Table text is wrapped here into plain lines rather than laid
-out as reportlab Paragraphs, so a thousand-row table stays quick.
+out as reportlab Paragraphs, so a thousand-row table stays quick; text that needs the
+shipped fonts' shaping is a :class:`~exports.pdf.text.Text` (see :mod:`exports.pdf.typeset`).
+Every text goes through the document's :class:`~exports.pdf.typeset.Typesetter`.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config  # type: ignore[import-untyped]
 from reportlab.lib import colors  # type: ignore[import-untyped]
-from reportlab.lib.enums import TA_LEFT  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4, landscape  # type: ignore[import-untyped]
-from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped]
+from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
-from reportlab.platypus import Paragraph, SimpleDocTemplate  # type: ignore[import-untyped]
+from reportlab.platypus import Flowable, SimpleDocTemplate  # type: ignore[import-untyped]
 
 from exports.atomic import atomic_write
+from exports.pdf.text import ELLIPSIS, Text, TextStyle, clean_text
+from exports.pdf.typeset import PAD, NeedsShippedFonts, Typesetter
 from wardaudit import __version__
 from wardaudit.palette import PRINT, Swatch
 
@@ -38,12 +39,10 @@ rl_config.useA85 = 0
 PAGE = landscape(A4)
 MARGIN = 12 * mm
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN
+PAGE_HEIGHT = PAGE[1]
 
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
 SIZE = 8
 LEADING = 9.6
-PAD = 3
 CELL_TOP = 3  # reportlab's default cell padding above and below the text
 CELL_BOTTOM = 3
 
@@ -58,7 +57,8 @@ def fill_and_text(swatch: Swatch) -> tuple[Any, Any]:
     return colour(swatch.fill), colour(swatch.text)
 
 
-INK = colour("#1F2933")
+INK_HEX = "#1F2933"
+INK = colour(INK_HEX)
 GRID = colour("#8A949E")
 HEADER_FILL = colour("#DDE3EA")
 BAR = colour("#3E4C59")
@@ -72,15 +72,11 @@ NOT_RATED_FILL = fill_and_text(PRINT.not_rated)
 OVERDUE_FILL = colour(PRINT.overdue.fill)
 
 
-def style(name: str, size: float, *, bold: bool = False, leading: float | None = None) -> Any:
-    return ParagraphStyle(
-        name,
-        fontName=BOLD if bold else FONT,
-        fontSize=size,
-        leading=leading or size * 1.25,
-        textColor=INK,
-        alignment=TA_LEFT,
-    )
+def style(
+    _name: str, size: float, *, bold: bool = False, leading: float | None = None
+) -> TextStyle:
+    """A text style (the name is for the reader of the code only)."""
+    return TextStyle(size, leading or size * 1.25, bold=bold, colour=INK_HEX)
 
 
 TITLE = style("title", 20, bold=True)
@@ -88,23 +84,9 @@ SUBTITLE = style("subtitle", 13)
 HEADING = style("heading", 12, bold=True, leading=16)
 BODY = style("body", 9)
 SMALL = style("small", 7.5)
-
-
-def para(text: str, paragraph_style: Any = BODY) -> Any:
-    """Plain text (never markup) as a paragraph."""
-    return Paragraph(escape(text), paragraph_style)
-
-
-@functools.lru_cache(maxsize=4096)
-def wrap(text: str, width: float, font: str = FONT, size: float = SIZE) -> str:
-    """Plain text broken into lines that fit ``width`` points, for a fast table cell.
-
-    Cached: a work list repeats the checklist's action texts and owners many times over.
-    """
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        lines.extend(simpleSplit(paragraph, font, size, width - 2 * PAD) or [""])
-    return "\n".join(lines)
+CELL = style("cell", SIZE, leading=LEADING)
+CELL_BOLD = style("cell-bold", SIZE, bold=True, leading=LEADING)
+FURNITURE = style("furniture", 7.5)
 
 
 # --- pages: headers, footers, "page X of Y" -------------------------------------------------
@@ -113,9 +95,10 @@ def wrap(text: str, width: float, font: str = FONT, size: float = SIZE) -> str:
 class NumberedCanvas(Canvas):  # type: ignore[misc]
     """Holds every page until the end so each footer can say "page X of Y"."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, font: str = "Helvetica", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._number_font = font
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -125,82 +108,155 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]
         total = len(self._pages)
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
-            self.setFont(FONT, 7.5)
+            self.setFont(self._number_font, FURNITURE.size)
             self.setFillColor(INK)
             self.drawCentredString(PAGE[0] / 2, MARGIN - 5 * mm, f"Page {number} of {total}")
             super().showPage()
         super().save()
 
 
-@dataclass(frozen=True)
 class Furniture:
-    """The text around every page: header left and right, footer left and right."""
+    """The text around every page: header left and right, footer left and right.
 
-    header_left: str
-    header_right: str
-    footer_left: str
-    footer_right: str
+    Each is one line: a name of any length is cut with an ellipsis rather than run into
+    the other or off the page (the full text is in the document's body).
+    """
+
+    def __init__(
+        self,
+        ts: Typesetter,
+        *,
+        header_left: str,
+        header_right: str,
+        footer_left: str,
+        footer_right: str,
+    ) -> None:
+        self.ts = ts
+        # checked now, while the story is made, so the fonts are known before the build
+        self.header_left = ts.text(header_left)
+        self.header_right = ts.text(header_right)
+        self.footer_left = ts.text(footer_left)
+        self.footer_right = ts.text(footer_right)
 
     def draw(self, canvas: Any, _doc: Any) -> None:
+        ts = self.ts
         canvas.saveState()
-        canvas.setFont(FONT, 7.5)
         canvas.setFillColor(INK)
         top = PAGE[1] - MARGIN + 4 * mm
-        canvas.drawString(MARGIN, top, self.header_left)
-        canvas.drawRightString(PAGE[0] - MARGIN, top, self.header_right)
+        # the left text takes what it needs up to three fifths; the right the rest
+        gap = 6 * mm
+        for left, right, y in (
+            (self.header_left, self.header_right, top),
+            (self.footer_left, self.footer_right, MARGIN - 5 * mm),
+        ):
+            right_width = min(ts.width(right, FURNITURE) + 1, FRAME_WIDTH * 0.4)
+            left_width = FRAME_WIDTH - right_width - gap
+            ts.draw_line(canvas, left, MARGIN, y, FURNITURE, width=left_width)
+            ts.draw_line(
+                canvas, right, PAGE[0] - MARGIN, y, FURNITURE, width=right_width, align="right"
+            )
         canvas.setStrokeColor(GRID)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, top - 1.5 * mm, PAGE[0] - MARGIN, top - 1.5 * mm)
         bottom = MARGIN - 5 * mm
         canvas.line(MARGIN, bottom + 3.5 * mm, PAGE[0] - MARGIN, bottom + 3.5 * mm)
-        canvas.drawString(MARGIN, bottom, self.footer_left)
-        canvas.drawRightString(PAGE[0] - MARGIN, bottom, self.footer_right)
         canvas.restoreState()
 
 
-def build(
-    path: Path | str,
-    story: list[Any],
-    furniture: Furniture,
-    *,
-    title: str,
-    author: str,
-    subject: str,
-    keywords: Sequence[str] = (),
-) -> Path:
-    """Lay the story out on A4 landscape pages with their furniture, whole or not at all."""
+@dataclass(frozen=True)
+class Document:
+    """What a writer composes: the story, its page furniture and the file's properties."""
+
+    story: list[Any]
+    furniture: Furniture
+    title: str
+    author: str
+    subject: str
+    keywords: Sequence[str] = ()
+
+
+def write(path: Path | str, compose: Callable[[Typesetter], Document]) -> Path:
+    """Compose the document in Helvetica, or in the shipped fonts when any of its text
+    needs them, and lay it out on A4 landscape pages, whole or not at all."""
+    try:
+        document = compose(Typesetter(shipped=False))
+    except NeedsShippedFonts:
+        document = compose(Typesetter(shipped=True))
+    return build(path, document)
+
+
+def build(path: Path | str, document: Document) -> Path:
+    """Lay the story out with its furniture and properties, whole or not at all."""
     with atomic_write(path) as temporary:
-        document = SimpleDocTemplate(
+        template = SimpleDocTemplate(
             str(temporary),
             pagesize=PAGE,
             leftMargin=MARGIN,
             rightMargin=MARGIN,
             topMargin=MARGIN + 4 * mm,
             bottomMargin=MARGIN,
-            title=title,
-            author=author,
-            subject=subject,
+            title=metadata_text(document.title),
+            author=metadata_text(document.author),
+            subject=metadata_text(document.subject),
             creator=f"WardAudit {__version__}",
-            keywords=list(keywords),
+            keywords=[metadata_text(k, limit=200) for k in document.keywords],
         )
-        document.build(
-            story,
+        furniture = document.furniture
+        template.build(
+            document.story,
             onFirstPage=furniture.draw,
             onLaterPages=furniture.draw,
-            canvasmaker=NumberedCanvas,
+            canvasmaker=functools.partial(NumberedCanvas, font=furniture.ts.font),
         )
     return Path(path)
+
+
+METADATA_LIMIT = 1000  # characters: a title or author longer than this is cut
+
+
+def metadata_text(value: object, *, limit: int = METADATA_LIMIT) -> str:
+    """A document property as PDF readers show it: one line, no control characters, no
+    lone surrogates (which make reportlab fail the whole file), at most ``limit``
+    characters."""
+    text = " ".join(clean_text(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + ELLIPSIS
+    return text
+
+
+class Chart(Flowable):  # type: ignore[misc]
+    """A reportlab Drawing with labels set by the document's typesetter: a drawing's own
+    strings can neither shape nor run right to left, so text from a checklist or a
+    person is drawn here, each label cut to one line of its width."""
+
+    def __init__(self, ts: Typesetter, drawing: Any) -> None:
+        super().__init__()
+        self.ts = ts
+        self.drawing = drawing
+        self.labels: list[tuple[str, float, float, TextStyle, float]] = []
+
+    def label(self, value: object, x: float, y: float, style: TextStyle, *, width: float) -> None:
+        self.labels.append((self.ts.text(value), x, y, style, width))
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return float(self.drawing.width), float(self.drawing.height)
+
+    def draw(self) -> None:
+        self.drawing.drawOn(self.canv, 0, 0)
+        self.canv.setFillColor(INK)
+        for text, x, y, style, width in self.labels:
+            self.ts.draw_line(self.canv, text, x, y, style, width=width)
 
 
 # --- tables ---------------------------------------------------------------------------------
 
 
-def table_base(header_row: int = 0) -> list[tuple[Any, ...]]:
+def table_base(ts: Typesetter, header_row: int = 0) -> list[tuple[Any, ...]]:
     """The plain table look. Each command walks every cell it covers, so a long table
     gets as few as will do."""
     return [
-        ("FONT", (0, 0), (-1, -1), FONT, SIZE, LEADING),
-        ("FONT", (0, header_row), (-1, header_row), BOLD, SIZE, LEADING),
+        ("FONT", (0, 0), (-1, -1), ts.font, SIZE, LEADING),
+        ("FONT", (0, header_row), (-1, header_row), ts.bold, SIZE, LEADING),
         ("BACKGROUND", (0, header_row), (-1, header_row), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, header_row), (-1, -1), 0.4, GRID),
@@ -221,9 +277,76 @@ def runs(keys: Sequence[str]) -> Iterable[tuple[int, int, str]]:
 def text_height(row: Sequence[Any]) -> float | None:
     """A row's height from its lines, so reportlab need not measure it again at every
     page break; None (let reportlab measure) for a row holding pictures."""
-    lines = 1
+    lines = LEADING
     for cell in row:
-        if not isinstance(cell, str):
+        if isinstance(cell, str):
+            lines = max(lines, (cell.count("\n") + 1) * LEADING)
+        elif isinstance(cell, Text) and cell.laid_width is not None:
+            lines = max(lines, cell.line_count(cell.laid_width) * cell.style.leading)
+        else:
             return None
-        lines = max(lines, cell.count("\n") + 1)
-    return lines * LEADING + CELL_TOP + CELL_BOTTOM
+    return lines + CELL_TOP + CELL_BOTTOM
+
+
+# The tallest a table row grows: a longer text continues in the rows after it, so that no
+# row is ever taller than a page and every row keeps a height known in advance.
+CHUNK_LINES = 15
+CHUNK_HEIGHT = CHUNK_LINES * LEADING
+
+
+def chunk_row(
+    cells: Sequence[Any],
+    widths: Sequence[float],
+    *,
+    continued: Sequence[Any] | None = None,
+    height: float = CHUNK_HEIGHT,
+) -> list[list[Any]]:
+    """One row of a table as one or more rows, each at most ``height`` points of text.
+
+    A text cell continues in the same column of the rows after; a column whose text has
+    run out shows its ``continued`` cell there (the item, "(continued)"), or nothing.
+    Pictures stay in the first row.
+    """
+    per = max(1, int(height // LEADING))
+    parts: list[list[Any]] = []
+    longest = 1
+    for cell, width in zip(cells, widths, strict=True):
+        if isinstance(cell, str):
+            if cell.count("\n") < per:
+                parts.append([cell])
+                continue
+            lines = cell.split("\n")
+            parts.append(["\n".join(lines[i : i + per]) for i in range(0, len(lines), per)])
+        elif isinstance(cell, Flowable):
+            parts.append(_split_flowable(cell, width - 2 * PAD, height))
+        else:
+            parts.append([cell])
+        longest = max(longest, len(parts[-1]))
+    if longest == 1:
+        return [list(cells)]
+    rows: list[list[Any]] = []
+    for k in range(longest):
+        row = []
+        for column, part in enumerate(parts):
+            if k < len(part):
+                row.append(part[k])
+            else:
+                row.append(continued[column] if continued is not None else "")
+        rows.append(row)
+    return rows
+
+
+def _split_flowable(cell: Any, width: float, height: float) -> list[Any]:
+    pieces: list[Any] = []
+    rest = cell
+    while True:
+        _w, needed = rest.wrap(width, height)
+        if needed <= height + 1e-6:
+            pieces.append(rest)
+            return pieces
+        split = rest.split(width, height)
+        if len(split) < 2:
+            pieces.append(rest)  # cannot split: left whole (a picture)
+            return pieces
+        pieces.append(split[0])
+        rest = split[1]

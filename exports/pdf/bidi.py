@@ -178,7 +178,9 @@ def _paired_brackets(text: str, index: Sequence[int], types: list[str], sos: str
                     break
     embedding = sos
     for opening, closing in sorted(pairs):
-        inside = {_strong(kind) for kind in types[opening + 1 : closing] if kind in ("L", "R", "EN", "AN")}
+        inside = {
+            _strong(kind) for kind in types[opening + 1 : closing] if kind in ("L", "R", "EN", "AN")
+        }
         if not inside:
             continue
         direction = embedding

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.linecharts import HorizontalLineChart  # type: ignore[import-untyped]
 from reportlab.graphics.shapes import Drawing, Group, String  # type: ignore[import-untyped]
@@ -23,7 +22,6 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     KeepTogether,
     LongTable,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -32,28 +30,31 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 from exports.pdf.base import (
     BAND_FILLS,
     BODY,
-    BOLD,
-    FONT,
+    CELL,
+    CELL_BOLD,
     FRAME_WIDTH,
     HEADER_FILL,
     INK,
     LEADING,
     OVERDUE_FILL,
+    PAD,
     RATING_FILLS,
     SIZE,
     SMALL,
     SUBTITLE,
     TITLE,
     UNKNOWN_BAND_FILL,
+    Chart,
+    Document,
     Furniture,
-    build,
+    chunk_row,
     colour,
-    para,
     style,
     table_base,
     text_height,
-    wrap,
+    write,
 )
+from exports.pdf.typeset import Typesetter
 from wardaudit import clock
 from wardaudit.actions import overdue_days
 from wardaudit.board import (
@@ -102,6 +103,11 @@ TILE_DETAIL = style("tile-detail", 8, leading=10)
 
 ROW_PAD = 2  # above and below each table row: the ward table is long in a large trust
 MIN_SECTION_WIDTH = 42.0  # points: narrower, and the heatmap gets a table of its own
+# A name repeated in a heading or squeezed into a tile is cut to this many lines (it is
+# printed whole elsewhere: each site's page, the ranking, the subtitle).
+NAME_LINES = 4
+CHART_TITLE = style("chart-title", 9, bold=True)
+CHART_NOTE = style("chart-note", 9)
 
 
 def _height(row: Sequence[Any]) -> float | None:
@@ -121,7 +127,7 @@ def _tight(commands: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 # --- page 1 ---------------------------------------------------------------------------------
 
 
-def _tiles(board: Board, today: date) -> Any:
+def _tiles(ts: Typesetter, board: Board, today: date) -> Any:
     """The four headline figures, each with what it counts."""
     trust = board.trust
     audited = trust.audited
@@ -147,15 +153,16 @@ def _tiles(board: Board, today: date) -> Any:
             f"of {trust.open_actions} open or in progress on {clock.uk_date(today)}",
         ),
     ]
+    width = FRAME_WIDTH / len(tiles)
+    inner = width - 12
     cells = [
         [
-            Paragraph(escape(label), TILE_LABEL),
-            Paragraph(escape(figure), TILE_FIGURE),
-            Paragraph(escape(detail), TILE_DETAIL),
+            ts.para(ts.fit(label, inner, TILE_LABEL, 3), TILE_LABEL),
+            ts.para(figure, TILE_FIGURE),
+            ts.para(ts.fit(detail, inner, TILE_DETAIL, 3), TILE_DETAIL),
         ]
         for label, figure, detail in tiles
     ]
-    width = FRAME_WIDTH / len(cells)
     table = Table([cells], colWidths=[width] * len(cells), hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
         ("BOX", (0, 0), (-1, -1), 0.8, INK),
@@ -173,7 +180,7 @@ def _tiles(board: Board, today: date) -> Any:
     return table
 
 
-def _sites_table(board: Board, width: float) -> Any:
+def _sites_table(ts: Typesetter, board: Board, width: float) -> Any:
     """Each site's mean with its n, and the trust's, with the counts behind them."""
     headers = [
         "Site",
@@ -191,21 +198,25 @@ def _sites_table(board: Board, width: float) -> Any:
     if len(board.sites) != 1:
         groups.append(board.trust)
     for group in groups:
+        heavy = group is board.trust
+        # this table sits beside the chart and cannot run on: a long name is cut here and
+        # printed whole on the site's own page
+        name = ts.fit(group.name, widths[0] - 2 * PAD, CELL_BOLD if heavy else CELL, NAME_LINES)
         rows.append(
             [
-                wrap(group.name, widths[0], BOLD if group is board.trust else FONT),
-                wrap(group_words(group), widths[1], BOLD if group is board.trust else FONT),
+                ts.cell(name, widths[0], CELL, bold=heavy),
+                ts.cell(group_words(group), widths[1], CELL, bold=heavy),
                 str(group.red),
                 str(group.critical_breaches),
                 str(group.open_actions),
                 str(group.overdue_actions),
             ]
         )
-    commands = _tight(table_base())
+    commands = _tight(table_base(ts))
     commands.append(("ALIGN", (2, 1), (-1, -1), "RIGHT"))
     if len(board.sites) != 1:
         commands += [
-            ("FONT", (0, -1), (-1, -1), BOLD, SIZE, LEADING),
+            ("FONT", (0, -1), (-1, -1), ts.bold, SIZE, LEADING),
             ("LINEABOVE", (0, -1), (-1, -1), 1.2, INK),
         ]
     return Table(
@@ -217,23 +228,19 @@ def _sites_table(board: Board, width: float) -> Any:
     )
 
 
-def _trend_chart(months: Sequence[MonthFigure], width: float, height: float, title: str) -> Any:
+def _trend_chart(
+    ts: Typesetter, months: Sequence[MonthFigure], width: float, height: float, title: str
+) -> Any:
     """The mean score by month as a line, each month's mean and n written beneath it."""
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 10, title, fontName=BOLD, fontSize=9, fillColor=INK))
+    chart_with_title = Chart(ts, drawing)
+    chart_with_title.label(title, 0, height - 10, CHART_TITLE, width=width)
     values = [m.mean for m in months if m.mean is not None]
     if not values:
-        drawing.add(
-            String(
-                0,
-                height / 2,
-                "No ward was audited in the period.",
-                fontName=FONT,
-                fontSize=9,
-                fillColor=INK,
-            )
+        chart_with_title.label(
+            "No ward was audited in the period.", 0, height / 2, CHART_NOTE, width=width
         )
-        return drawing
+        return chart_with_title
     low = max(0.0, min(values) - 5)
     low = float(int(low // 10 * 10))
     chart = HorizontalLineChart()
@@ -253,7 +260,7 @@ def _trend_chart(months: Sequence[MonthFigure], width: float, height: float, tit
     chart.valueAxis.valueMin = low
     chart.valueAxis.valueMax = 100
     chart.valueAxis.valueStep = 10 if 100 - low > 20 else 5
-    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontName = ts.font
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = "%d%%"
     chart.valueAxis.visibleGrid = 1
@@ -271,9 +278,9 @@ def _trend_chart(months: Sequence[MonthFigure], width: float, height: float, tit
         x = chart.x + step * (index + 0.5)
         name = month_words(month.month, short=True).split()
         texts = [
-            (f"{name[0]} {name[1][2:]}", BOLD),
-            (NONE_MARK if month.mean is None else display_score(month.mean), FONT),
-            (f"n={month.audited}", FONT),
+            (f"{name[0]} {name[1][2:]}", ts.bold),
+            (NONE_MARK if month.mean is None else display_score(month.mean), ts.font),
+            (f"n={month.audited}", ts.font),
         ]
         for line, (text, font) in enumerate(texts):
             labels.add(
@@ -288,7 +295,7 @@ def _trend_chart(months: Sequence[MonthFigure], width: float, height: float, tit
                 )
             )
     drawing.add(labels)
-    return drawing
+    return chart_with_title
 
 
 def _ward_columns(with_site: bool) -> list[tuple[str, float]]:
@@ -310,12 +317,12 @@ def _ward_columns(with_site: bool) -> list[tuple[str, float]]:
 
 
 def _ward_cells(
-    figure: WardFigure, ward_width: float, site_width: float | None = None
-) -> list[str]:
+    ts: Typesetter, figure: WardFigure, ward_width: float, site_width: float | None = None
+) -> list[Any]:
     """A ward's cells after its rank: the site's only when ``site_width`` is given."""
-    cells = [wrap(figure.ward.name, ward_width)]
+    cells = [ts.cell(figure.ward.name, ward_width, CELL)]
     if site_width is not None:
-        cells.append(wrap(figure.ward.site, site_width))
+        cells.append(ts.cell(figure.ward.site, site_width, CELL))
     when = audit_day(figure)
     cells += [
         figure.ward.designation,
@@ -330,24 +337,30 @@ def _ward_cells(
 
 
 def _ward_styles(
-    figures: Sequence[WardFigure], first: int, rating_col: int, breach_col: int, overdue_col: int
+    ts: Typesetter,
+    figures: Sequence[WardFigure],
+    rows: Sequence[int],
+    rating_col: int,
+    breach_col: int,
+    overdue_col: int,
 ) -> list[tuple[Any, ...]]:
-    """Rating cells in the rating's colour (with its word), breaches and overdue counts bold."""
+    """Rating cells in the rating's colour (with its word), breaches and overdue counts
+    bold; ``rows`` holds each ward's first table row."""
     commands: list[tuple[Any, ...]] = []
-    for row, figure in enumerate(figures, start=first):
+    for row, figure in zip(rows, figures, strict=True):
         fill = RATING_FILLS.get(figure.rating or "") if figure.audited else None
         if fill is not None:
             commands += [
                 ("BACKGROUND", (rating_col, row), (rating_col, row), fill[0]),
                 ("TEXTCOLOR", (rating_col, row), (rating_col, row), fill[1]),
-                ("FONT", (rating_col, row), (rating_col, row), BOLD, SIZE, LEADING),
+                ("FONT", (rating_col, row), (rating_col, row), ts.bold, SIZE, LEADING),
             ]
         if figure.critical_breach:
-            commands.append(("FONT", (breach_col, row), (breach_col, row), BOLD, SIZE, LEADING))
+            commands.append(("FONT", (breach_col, row), (breach_col, row), ts.bold, SIZE, LEADING))
         if figure.overdue_actions:
             commands += [
                 ("BACKGROUND", (overdue_col, row), (overdue_col, row), OVERDUE_FILL),
-                ("FONT", (overdue_col, row), (overdue_col, row), BOLD, SIZE, LEADING),
+                ("FONT", (overdue_col, row), (overdue_col, row), ts.bold, SIZE, LEADING),
             ]
     return commands
 
@@ -358,24 +371,41 @@ def _widths(columns: Sequence[tuple[str, float]], width: float) -> list[float]:
     return [c[1] or spare / len(flexible) for c in columns]
 
 
-def _ranking_table(wards: Sequence[RankedWard]) -> Any:
+def _rows(rows: Sequence[list[Any]], widths: Sequence[float]) -> tuple[list[list[Any]], list[int]]:
+    """Each ward's cells as table rows (a long name continues in the rows below), and each
+    ward's first row."""
+    data: list[list[Any]] = []
+    firsts: list[int] = []
+    for cells in rows:
+        firsts.append(len(data))
+        data += chunk_row(cells, widths)
+    return data, firsts
+
+
+def _ranking_table(ts: Typesetter, wards: Sequence[RankedWard]) -> Any:
     columns = _ward_columns(with_site=True)
     widths = _widths(columns, FRAME_WIDTH)
     widths[1] = widths[1] + 30  # ward names run longer than site names
     widths[2] = widths[2] - 30
-    data: list[list[str]] = [[name for name, _ in columns]]
-    data += [
-        [NONE_MARK if w.rank is None else str(w.rank), *_ward_cells(w.figure, widths[1], widths[2])]
-        for w in wards
-    ]
-    commands = _tight(table_base())
+    body, firsts = _rows(
+        [
+            [
+                NONE_MARK if w.rank is None else str(w.rank),
+                *_ward_cells(ts, w.figure, widths[1], widths[2]),
+            ]
+            for w in wards
+        ],
+        widths,
+    )
+    data: list[list[Any]] = [[name for name, _ in columns], *body]
+    commands = _tight(table_base(ts))
     commands += [
         ("ALIGN", (0, 0), (0, -1), "RIGHT"),
         ("ALIGN", (4, 1), (4, -1), "RIGHT"),
         ("ALIGN", (7, 1), (8, -1), "RIGHT"),
-        ("FONT", (4, 1), (4, -1), BOLD, SIZE, LEADING),
+        ("FONT", (4, 1), (4, -1), ts.bold, SIZE, LEADING),
     ]
-    commands += _ward_styles([w.figure for w in wards], 1, 5, 6, 8)
+    commands += _ward_styles(ts, [w.figure for w in wards], [r + 1 for r in firsts], 5, 6, 8)
     return LongTable(
         data,
         colWidths=widths,
@@ -405,10 +435,10 @@ def _heat_cells(
 
 
 def _heat_commands(
-    shades: Sequence[Sequence[tuple[int, Swatch] | None]], first_row: int, first_col: int
+    shades: Sequence[Sequence[tuple[int, Swatch] | None]], rows: Sequence[int], first_col: int
 ) -> list[tuple[Any, ...]]:
     commands: list[tuple[Any, ...]] = []
-    for row, marks in enumerate(shades, start=first_row):
+    for row, marks in zip(rows, shades, strict=True):
         for mark in marks:
             if mark is None:
                 continue
@@ -419,7 +449,7 @@ def _heat_commands(
     return commands
 
 
-def _site_table(board: Board, figures: Sequence[RankedWard]) -> list[Any]:
+def _site_table(ts: Typesetter, board: Board, figures: Sequence[RankedWard]) -> list[Any]:
     """The site's wards with the sections heatmap in the same rows when it fits the page."""
     columns = _ward_columns(with_site=False)
     columns = [c for c in columns if c[0] != "Rank"]
@@ -433,33 +463,36 @@ def _site_table(board: Board, figures: Sequence[RankedWard]) -> list[Any]:
         widths += [section_width] * len(sections)
     else:
         widths = _widths(columns, FRAME_WIDTH)
-    headers = [name for name, _ in columns]
+    headers: list[Any] = [name for name, _ in columns]
     if together:
-        headers += [wrap(title, section_width, BOLD) for _, title in sections]
-    data: list[list[str]] = [headers]
+        headers += [_section_header(ts, title, section_width) for _, title in sections]
+    rows: list[list[Any]] = []
     shades = []
     for ranked_ward in figures:
         figure = ranked_ward.figure
-        cells = _ward_cells(figure, widths[0])
+        cells = _ward_cells(ts, figure, widths[0])
         if together:
             heat, marks = _heat_cells(figure, sections)
             cells += heat
             shades.append(marks)
-        data.append(cells)
-    commands = _tight(table_base())
+        rows.append(cells)
+    body, firsts = _rows(rows, widths)
+    data: list[list[Any]] = [headers, *body]
+    firsts = [r + 1 for r in firsts]
+    commands = _tight(table_base(ts))
     commands += [
         ("ALIGN", (2, 1), (2, -1), "RIGHT"),
         ("ALIGN", (5, 1), (6, -1), "RIGHT"),
-        ("FONT", (2, 1), (2, -1), BOLD, SIZE, LEADING),
+        ("FONT", (2, 1), (2, -1), ts.bold, SIZE, LEADING),
     ]
-    commands += _ward_styles([w.figure for w in figures], 1, 3, 4, 6)
+    commands += _ward_styles(ts, [w.figure for w in figures], firsts, 3, 4, 6)
     if together:
         first = len(columns)
         commands += [
             ("ALIGN", (first, 1), (-1, -1), "RIGHT"),
             ("LINEBEFORE", (first, 0), (first, -1), 1.2, INK),
         ]
-        commands += _heat_commands(shades, 1, first)
+        commands += _heat_commands(shades, firsts, first)
     story: list[Any] = [
         LongTable(
             data,
@@ -473,29 +506,39 @@ def _site_table(board: Board, figures: Sequence[RankedWard]) -> list[Any]:
     if not together and sections:
         story += [
             Spacer(1, 3 * mm),
-            para("Section scores", SUBHEADING),
-            _heat_table(board, figures),
+            ts.para("Section scores", SUBHEADING),
+            _heat_table(ts, board, figures),
         ]
     return story
 
 
-def _heat_table(board: Board, figures: Sequence[RankedWard]) -> Any:
+def _section_header(ts: Typesetter, title: str, width: float) -> Any:
+    """A section's title as a column heading, repeated on every page: cut to a few lines
+    (the checklist and the action plan hold it whole)."""
+    return ts.cell(ts.fit(title, width - 2 * PAD, CELL_BOLD, NAME_LINES), width, CELL, bold=True)
+
+
+def _heat_table(ts: Typesetter, board: Board, figures: Sequence[RankedWard]) -> Any:
     """The sections heatmap on its own, for a checklist with too many sections to sit beside
     the ward figures."""
     sections = board.sections
     ward_width = 110.0
     width = (FRAME_WIDTH - ward_width) / len(sections)
-    data: list[list[str]] = [["Ward", *(wrap(title, width, BOLD) for _, title in sections)]]
+    widths = [ward_width] + [width] * len(sections)
+    headers: list[Any] = ["Ward", *(_section_header(ts, title, width) for _, title in sections)]
+    rows: list[list[Any]] = []
     shades = []
     for ranked_ward in figures:
         heat, marks = _heat_cells(ranked_ward.figure, sections)
-        data.append([wrap(ranked_ward.figure.ward.name, ward_width), *heat])
+        rows.append([ts.cell(ranked_ward.figure.ward.name, ward_width, CELL), *heat])
         shades.append(marks)
-    commands = [*_tight(table_base()), ("ALIGN", (1, 1), (-1, -1), "RIGHT")]
-    commands += _heat_commands(shades, 1, 1)
+    body, firsts = _rows(rows, widths)
+    data: list[list[Any]] = [headers, *body]
+    commands = [*_tight(table_base(ts)), ("ALIGN", (1, 1), (-1, -1), "RIGHT")]
+    commands += _heat_commands(shades, [r + 1 for r in firsts], 1)
     return LongTable(
         data,
-        colWidths=[ward_width] + [width] * len(sections),
+        colWidths=widths,
         rowHeights=[_height(r) for r in data],
         repeatRows=1,
         style=TableStyle(commands),
@@ -503,7 +546,7 @@ def _heat_table(board: Board, figures: Sequence[RankedWard]) -> Any:
     )
 
 
-def _site_page(board: Board, site: GroupFigure) -> list[Any]:
+def _site_page(ts: Typesetter, board: Board, site: GroupFigure) -> list[Any]:
     figures = wards_of(board, site.name)
     ordered = ranked(figures)
     not_audited = [f.ward.name for f in figures if not f.audited]
@@ -516,13 +559,13 @@ def _site_page(board: Board, site: GroupFigure) -> list[Any]:
         line += f" Not audited in the period: {', '.join(not_audited)}."
     return [
         PageBreak(),
-        para(site.name, TITLE),
+        ts.para(site.name, TITLE),
         Spacer(1, 1.5 * mm),
-        para(line, BODY),
+        ts.para(line, BODY),
         Spacer(1, 3 * mm),
-        *_site_table(board, ordered),
+        *_site_table(ts, board, ordered),
         Spacer(1, 2 * mm),
-        para(
+        ts.para(
             f"{heat_key_words(PRINT)} '–' means no item in that section applies to the ward. Wards are "
             "listed from the highest score.",
             SMALL,
@@ -533,27 +576,29 @@ def _site_page(board: Board, site: GroupFigure) -> list[Any]:
 # --- overdue actions ------------------------------------------------------------------------
 
 
-def _overdue_section(board: Board, actions: Sequence[Action], today: date) -> list[Any]:
+def _overdue_section(
+    ts: Typesetter, board: Board, actions: Sequence[Action], today: date
+) -> list[Any]:
     still_open = open_actions(board, actions, today)
     overdue = [a for a in still_open if a.is_overdue(today)]
     heading = (
         f"Overdue actions, most serious first ({len(overdue)} overdue of "
         f"{len(still_open)} open or in progress)"
     )
-    story: list[Any] = [PageBreak(), para(heading, HEADING), Spacer(1, 1.5 * mm)]
+    story: list[Any] = [PageBreak(), ts.para(heading, HEADING), Spacer(1, 1.5 * mm)]
     if not overdue:
-        return [*story, para("No action on these wards is past its due date.", BODY)]
+        return [*story, ts.para("No action on these wards is past its due date.", BODY)]
     shown = overdue[:PDF_ACTION_LIMIT]
     if len(overdue) > len(shown):
         story.append(
-            para(
+            ts.para(
                 f"The {len(shown)} most serious are listed here, by risk band and then the "
                 f"oldest due date; the workbook's Actions sheet and the estates work list hold "
                 f"the rest.",
                 SMALL,
             )
         )
-    story.append(para("Dates are dd/mm/yyyy.", SMALL))
+    story.append(ts.para("Dates are dd/mm/yyyy.", SMALL))
     story.append(Spacer(1, 2 * mm))
     columns = [
         ("Band", 44.0),
@@ -567,31 +612,35 @@ def _overdue_section(board: Board, actions: Sequence[Action], today: date) -> li
         ("Status", 48.0),
     ]
     widths = _widths(columns, FRAME_WIDTH)
-    data: list[list[str]] = [[name for name, _ in columns]]
+    rows: list[list[Any]] = []
     for action in shown:
-        data.append(
+        rows.append(
             [
                 action.risk.band_word,
-                wrap(action.site_name, widths[1]),
-                wrap(action.ward_name, widths[2]),
-                action.item,
-                wrap(action.description, widths[4]),
-                wrap(action.owner, widths[5]),
+                ts.cell(action.site_name, widths[1], CELL),
+                ts.cell(action.ward_name, widths[2], CELL),
+                ts.cell(action.item, widths[3], CELL),
+                ts.cell(action.description, widths[4], CELL),
+                ts.cell(action.owner, widths[5], CELL),
                 clock.uk_date(action.due),
                 str(overdue_days(action, today)),
-                wrap(action.status_word, widths[8]),
+                ts.cell(action.status_word, widths[8], CELL),
             ]
         )
+    body, firsts = _rows(rows, widths)
+    data: list[list[Any]] = [[name for name, _ in columns], *body]
     commands = [
-        *_tight(table_base()),
-        ("FONT", (0, 1), (0, -1), BOLD, SIZE, LEADING),
+        *_tight(table_base(ts)),
+        ("FONT", (0, 1), (0, -1), ts.bold, SIZE, LEADING),
         ("ALIGN", (7, 1), (7, -1), "RIGHT"),
     ]
-    for row, action in enumerate(shown, start=1):
+    for index, action in enumerate(shown):
+        top = firsts[index] + 1
+        bottom = firsts[index + 1] if index + 1 < len(firsts) else len(body)
         fill, text = BAND_FILLS.get(action.risk.band, UNKNOWN_BAND_FILL)
         commands += [
-            ("BACKGROUND", (0, row), (0, row), fill),
-            ("TEXTCOLOR", (0, row), (0, row), text),
+            ("BACKGROUND", (0, top), (0, bottom), fill),
+            ("TEXTCOLOR", (0, top), (0, bottom), text),
         ]
     story.append(
         LongTable(
@@ -615,34 +664,51 @@ def write_board_report(
     most serious overdue actions when ``actions`` are given (those still to do on the
     board's wards are listed: :func:`wardaudit.board.open_actions`)."""
     today = clock.today()
+    exported = clock.uk_datetime(clock.now())
+
+    def compose(ts: Typesetter) -> Document:
+        return _board_report(ts, board, actions, trust, today, exported)
+
+    return write(path, compose)
+
+
+def _board_report(
+    ts: Typesetter,
+    board: Board,
+    actions: Sequence[Action] | None,
+    trust: str,
+    today: date,
+    exported: str,
+) -> Document:
     period = board_period_words(board)
     sites, wards = len(board.sites), len(board.wards)
     counts = f"{plural(sites, 'site')}, {plural(wards, 'ward')}"
     subtitle = f"{trust + '. ' if trust else ''}{period}. {counts}."
     story: list[Any] = [
-        para(BOARD_REPORT_TITLE, TITLE),
+        ts.para(BOARD_REPORT_TITLE, TITLE),
         Spacer(1, 1.5 * mm),
-        para(subtitle, SUBTITLE),
+        ts.para(subtitle, SUBTITLE),
         Spacer(1, 3 * mm),
     ]
     for note in board.notes:
-        story += [para(note, NOTE), Spacer(1, 2 * mm)]
-    story += [_tiles(board, today), Spacer(1, 2.5 * mm)]
+        story += [ts.para(note, NOTE), Spacer(1, 2 * mm)]
+    story += [_tiles(ts, board, today), Spacer(1, 2.5 * mm)]
     for line in attention_lines(board):
-        story.append(para(line, NOTE))
+        story.append(ts.para(line, NOTE))
     story.append(Spacer(1, 3 * mm))
 
     chart_width = FRAME_WIDTH * 0.44
     sites_width = FRAME_WIDTH - chart_width - 8 * mm
     months = monthly_means(board, board.wards)
     chart = _trend_chart(
+        ts,
         months,
         chart_width,
         122,
         f"{scope_name(board)} mean score by month (mean of the wards audited that month)",
     )
     side_by_side = Table(
-        [[_sites_table(board, sites_width), chart]],
+        [[_sites_table(ts, board, sites_width), chart]],
         colWidths=[sites_width + 8 * mm, chart_width],
         hAlign="LEFT",
     )
@@ -662,8 +728,8 @@ def write_board_report(
         CondPageBreak(60 * mm),
         KeepTogether(
             [
-                para("Wards ranked by score", SUBHEADING),
-                para(
+                ts.para("Wards ranked by score", SUBHEADING),
+                ts.para(
                     "A ward's score is its latest completed audit in the period; rank 1 is the "
                     "highest. Dates are dd/mm/yyyy.",
                     SMALL,
@@ -671,23 +737,23 @@ def write_board_report(
                 Spacer(1, 1.5 * mm),
             ]
         ),
-        _ranking_table(ranked(board.wards)),
+        _ranking_table(ts, ranked(board.wards)),
     ]
     judged = " ".join(judged_under_lines(board))
-    story += [Spacer(1, 1.5 * mm), para(f"{' '.join(BOARD_RULES)} {judged}".strip(), SMALL)]
+    story += [Spacer(1, 1.5 * mm), ts.para(f"{' '.join(BOARD_RULES)} {judged}".strip(), SMALL)]
     for site in board.sites:
-        story += _site_page(board, site)
+        story += _site_page(ts, board, site)
     if actions is not None:
-        story += _overdue_section(board, actions, today)
+        story += _overdue_section(ts, board, actions, today)
 
     furniture = Furniture(
+        ts,
         header_left=f"WardAudit board report{': ' + trust if trust else ''}",
         header_right=period,
-        footer_left=f"Exported {clock.uk_datetime(clock.now())} · dates dd/mm/yyyy",
+        footer_left=f"Exported {exported} · dates dd/mm/yyyy",
         footer_right=f"{period} · {counts}",
     )
-    return build(
-        path,
+    return Document(
         story,
         furniture,
         title=f"{BOARD_REPORT_TITLE}, {period}",

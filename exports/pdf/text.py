@@ -130,7 +130,9 @@ class Line:
 
 
 _SPACES = " \u3000"
-_CLOSING_CJK = frozenset("、。，．・：；？！）」』】〕〉》〙〗｝］’”…ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+_CLOSING_CJK = frozenset(
+    "、。，．・：；？！）」』】〕〉》〙〗｝］’”…ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
 _OPENING_CJK = frozenset("（「『【〔〈《〘〖｛［‘“")
 
 
@@ -181,7 +183,11 @@ class Layout:
         families: list[int] = []
         current = -1
         for ch in text:
-            if current >= 0 and _keeps_run(ch) and ord(ch) in fonts.face(current, False).font.coverage:
+            if (
+                current >= 0
+                and _keeps_run(ch)
+                and ord(ch) in fonts.face(current, False).font.coverage
+            ):
                 families.append(current)
                 continue
             found = fonts.family_index(ch)
@@ -340,7 +346,9 @@ def draw_line(canvas: Any, line: Line, x: float, y: float, size: float) -> None:
         actual = run.face.font.shaped and run.level % 2 == 0
         if actual:
             canvas.drawText(text)
-            source = paragraph.text[data[0].cluster : _cluster_end(paragraph, data[-1].cluster, line.end)]
+            source = paragraph.text[
+                data[0].cluster : _cluster_end(paragraph, data[-1].cluster, line.end)
+            ]
             canvas.addLiteral(f"/Span <</ActualText <FEFF{_utf16_hex(source)}>>> BDC")
             text = canvas.beginText()
         text.setFont(run.face.name, size)
@@ -383,8 +391,12 @@ class Text(Flowable):  # type: ignore[misc]
         *,
         lines: list[Line] | None = None,
         laid_width: float | None = None,
+        fixed_width: float | None = None,
     ) -> None:
+        """``fixed_width``: lay out at this width whatever the space offered (a caption
+        that runs across the empty cells beside its own)."""
         super().__init__()
+        self.fixed_width = fixed_width
         self.spans = [(clean_text(t), b) for t, b in spans]
         self.style = style
         self.layout = layout
@@ -398,6 +410,11 @@ class Text(Flowable):  # type: ignore[misc]
         return f"Text({text[:40]!r}{'…' if len(text) > 40 else ''})"
 
     @property
+    def laid_width(self) -> float | None:
+        """The width the text was last laid out at, if it has been."""
+        return self._laid_width
+
+    @property
     def plain(self) -> str:
         return "".join(t for t, _ in self.spans)
 
@@ -409,12 +426,14 @@ class Text(Flowable):  # type: ignore[misc]
         return self._lines
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        availWidth = self.fixed_width or availWidth
         lines = self.lines_at(availWidth)
         self.width = availWidth
         self.height = len(lines) * self.style.leading
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        availWidth = self.fixed_width or availWidth
         lines = self.lines_at(availWidth)
         fit = int((availHeight + 1e-6) // self.style.leading)
         if fit <= 0:
@@ -429,7 +448,14 @@ class Text(Flowable):  # type: ignore[misc]
         end = last.paragraph.offset + last.end
         spans = _slice_spans(self.spans, start, end)
         shifted = [_shift(line, start) for line in lines]
-        return Text(spans, self.style, self.layout, lines=shifted, laid_width=width)
+        return Text(
+            spans,
+            self.style,
+            self.layout,
+            lines=shifted,
+            laid_width=width,
+            fixed_width=self.fixed_width,
+        )
 
     def line_count(self, width: float) -> int:
         return len(self.lines_at(width))

@@ -6,6 +6,7 @@ table runs on to, so a page that continues a ward still says which ward it is.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import CondPageBreak, Spacer  # type: ignore[import-untyped]
 
 from exports.pdf.action_table import action_table, band_summary, risk_key
-from exports.pdf.base import BODY, HEADING, SUBTITLE, TITLE, Furniture, build, para
+from exports.pdf.base import BODY, HEADING, SUBTITLE, TITLE, Document, Furniture, write
+from exports.pdf.typeset import Typesetter
 from wardaudit import clock
 from wardaudit.actions import by_site_and_ward, overdue_count, status_counts
 from wardaudit.model import Action
@@ -35,48 +37,67 @@ def write_work_list(
     """
     today = clock.today()
     exported = clock.uk_datetime(clock.now())
+
+    def compose(ts: Typesetter) -> Document:
+        return _work_list(
+            ts, actions, title=title, filters=filters, matrix=matrix, today=today, exported=exported
+        )
+
+    return write(path, compose)
+
+
+def _work_list(
+    ts: Typesetter,
+    actions: list[Action],
+    *,
+    title: str,
+    filters: str,
+    matrix: RiskMatrix,
+    today: date,
+    exported: str,
+) -> Document:
     groups = by_site_and_ward(actions)
     statuses = status_counts(actions)
     story: list[Any] = [
-        para(title, TITLE),
+        ts.para(title, TITLE),
         Spacer(1, 2 * mm),
-        para(
+        ts.para(
             f"{filters or 'All actions'}. {plural(len(actions), 'action')} "
             f"in {plural(len(groups), 'ward')}; counted on {clock.uk_date(today)}.",
             SUBTITLE,
         ),
         Spacer(1, 3 * mm),
-        band_summary(actions, today),
+        band_summary(ts, actions, today),
         Spacer(1, 1.5 * mm),
-        para(
+        ts.para(
             "By status: " + "; ".join(f"{status_word(s)} {n}" for s, n in statuses.items()),
             BODY,
         ),
         Spacer(1, 2 * mm),
-        risk_key(matrix),
+        risk_key(ts, matrix),
         Spacer(1, 3 * mm),
     ]
     if not actions:
-        story.append(para("No actions match."))
+        story.append(ts.para("No actions match.", BODY))
     site = None
     for group in groups:
         if group.site != site:
             site = group.site
             story.append(CondPageBreak(40 * mm))
-            story.append(para(site, HEADING))
+            story.append(ts.para(site, HEADING))
         overdue = overdue_count(group.actions, today)
         caption = f"{group.ward}, {group.site}: {plural(len(group.actions), 'action')}" + (
             f", {overdue} overdue" if overdue else ""
         )
         story += [
             CondPageBreak(30 * mm),
-            action_table(group.actions, today, caption=caption),
+            *action_table(ts, group.actions, today, caption=caption),
             Spacer(1, 4 * mm),
         ]
-    return build(
-        path,
+    return Document(
         story,
         Furniture(
+            ts,
             header_left=f"WardAudit · {title}",
             header_right=filters,
             footer_left=f"Exported {exported} · dates dd/mm/yyyy",
