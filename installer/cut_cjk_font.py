@@ -20,7 +20,12 @@ import hashlib
 import sys
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parent.parent / "exports" / "fonts" / "DroidSansFallback-GB2312-Big5L1.ttf"
+OUTPUT = (
+    Path(__file__).resolve().parent.parent
+    / "exports"
+    / "fonts"
+    / "DroidSansFallback-GB2312-Big5L1.ttf"
+)
 
 # CJK symbols and punctuation, fullwidth and halfwidth forms, general punctuation.
 _PUNCTUATION = (range(0x3000, 0x3040), range(0xFF00, 0xFFF0), range(0x2000, 0x2070))

@@ -389,7 +389,10 @@ def _answer_record(ts: Typesetter, record: AuditRecord) -> list[Any]:
                 ts.cell(answer.location if answer else "", widths[3], CELL),
                 ts.cell(answer.note if answer else "", widths[4], CELL),
             ]
-            continued = [ts.cell(f"{item_id}\n(continued)", widths[0], CELL), "", "", "", ""]
+
+            def continued(item_id: str = item_id) -> list[Any]:
+                return [ts.cell(f"{item_id}\n(continued)", widths[0], CELL), "", "", "", ""]
+
             data += chunk_row(cells, widths, continued=continued)
         commands = table_base(ts)
         for row in emphasis:

@@ -102,8 +102,6 @@ def _row(
     status = status_word(action.status)
     if action.completed_on:
         status += f"\n{clock.uk_date(action.completed_on)}"
-    if action.status_note:
-        status += f"\n{action.status_note}"
     due = clock.uk_date(action.due) + (f"\n{OVERDUE_WORD.upper()}" if overdue else "")
     band = f"{action.risk.band_word}\n{risk_words(action)}"
     cells: list[Any] = [
@@ -123,10 +121,14 @@ def _row(
     ]
     if len(columns) > 8:
         cells.append(photo_cell if photo_cell is not None else "")
-    # A continued row names its action, so a reader landing on the next page knows it.
-    continued: list[Any] = [""] * len(cells)
-    continued[0] = ts.cell(action.risk.band_word, width[0], CELL, bold=True)
-    continued[1] = ts.cell(f"{item}\n{reference}\n(continued)", width[1], CELL)
+
+    def continued() -> list[Any]:
+        """A continued row names its action, so a reader landing on the next page knows it."""
+        marks: list[Any] = [""] * len(cells)
+        marks[0] = ts.cell(action.risk.band_word, width[0], CELL, bold=True)
+        marks[1] = ts.cell(f"{item}\n{reference}\n(continued)", width[1], CELL)
+        return marks
+
     return chunk_row(cells, width, continued=continued), overdue
 
 

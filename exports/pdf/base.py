@@ -298,14 +298,15 @@ def chunk_row(
     cells: Sequence[Any],
     widths: Sequence[float],
     *,
-    continued: Sequence[Any] | None = None,
+    continued: Callable[[], Sequence[Any]] | None = None,
     height: float = CHUNK_HEIGHT,
 ) -> list[list[Any]]:
     """One row of a table as one or more rows, each at most ``height`` points of text.
 
     A text cell continues in the same column of the rows after; a column whose text has
-    run out shows its ``continued`` cell there (the item, "(continued)"), or nothing.
-    Pictures stay in the first row.
+    run out shows its cell from ``continued()`` there (the item, "(continued)"), or
+    nothing; ``continued`` is called only for a row that does continue. Pictures stay in
+    the first row.
     """
     per = max(1, int(height // LEADING))
     parts: list[list[Any]] = []
@@ -324,15 +325,12 @@ def chunk_row(
         longest = max(longest, len(parts[-1]))
     if longest == 1:
         return [list(cells)]
+    rest = continued() if continued is not None else [""] * len(parts)
     rows: list[list[Any]] = []
     for k in range(longest):
-        row = []
-        for column, part in enumerate(parts):
-            if k < len(part):
-                row.append(part[k])
-            else:
-                row.append(continued[column] if continued is not None else "")
-        rows.append(row)
+        rows.append(
+            [part[k] if k < len(part) else rest[column] for column, part in enumerate(parts)]
+        )
     return rows
 
 

@@ -39,6 +39,7 @@ ELLIPSIS = "…"
 # --- cleaning -------------------------------------------------------------------------------
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _C1 = {
     code: (bytes([code]).decode("cp1252") if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else "")
     for code in range(0x80, 0xA0)
@@ -67,7 +68,7 @@ def clean_text(value: object) -> str:
     letters typed as a base and a combining accent print as one.
     """
     text = value if isinstance(value, str) else str(value)
-    if text.isascii() and text.isprintable():
+    if text.isascii() and (text.isprintable() or not _ASCII_CONTROL.search(text)):
         return text
     if _SURROGATE.search(text):
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

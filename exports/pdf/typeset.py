@@ -195,7 +195,9 @@ def wrap(text: str, width: float, font: str, size: float) -> str:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         for line in simpleSplit(paragraph, font, size, width) or [""]:
-            if len(line) > 8 and stringWidth(line, font, size) > width:
+            # simpleSplit leaves a word wider than the line whole, on a line of its own;
+            # no glyph is narrower than 0.15 of the size, so shorter lines need no check
+            if len(line) * size * 0.15 > width and stringWidth(line, font, size) > width:
                 lines.extend(_cut(line, width, font, size))
             else:
                 lines.append(line)
