@@ -20,7 +20,6 @@ from reportlab import rl_config  # type: ignore[import-untyped]
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4, landscape  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, SimpleDocTemplate  # type: ignore[import-untyped]
 
@@ -149,7 +148,7 @@ class Furniture:
             (self.header_left, self.header_right, top),
             (self.footer_left, self.footer_right, MARGIN - 5 * mm),
         ):
-            right_width = min(ts.width(right, FURNITURE) + 1, FRAME_WIDTH * 0.4)
+            right_width = ts.width(right, FURNITURE, FRAME_WIDTH * 0.4 - 1) + 1
             left_width = FRAME_WIDTH - right_width - gap
             ts.draw_line(canvas, left, MARGIN, y, FURNITURE, width=left_width)
             ts.draw_line(

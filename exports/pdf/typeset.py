@@ -54,6 +54,9 @@ class Typesetter:
         else:
             self.font, self.bold, self.layout = STANDARD_REGULAR, STANDARD_BOLD, None
         self._styles: dict[TextStyle, Any] = {}
+        self._fits: dict[tuple[str, float, TextStyle, int], str] = {}
+        self._widths: dict[tuple[str, float, TextStyle, int], float] = {}
+        self._lines: dict[tuple[str, float, TextStyle], Any] = {}
 
     def face(self, bold: bool) -> str:
         return self.bold if bold else self.font
@@ -134,22 +137,46 @@ class Typesetter:
         """The text cut to ``max_lines`` lines of ``width`` points (padding excluded), with
         an ellipsis when cut: for headings repeated on every page and for page furniture."""
         text = self.text(value)
-        if self.is_simple(text):
-            return fit_plain(text, width, self.face(style.bold), style.size, max_lines)
-        assert self.layout is not None
-        return fit([(text, style.bold)], style, self.layout, width, max_lines)
+        key = (text, width, style, max_lines)
+        found = self._fits.get(key)  # page furniture asks again on every page
+        if found is None:
+            # no glyph is narrower than 0.15 of the size: what lies beyond cannot fit
+            longest = int(max_lines * width / (0.15 * style.size)) + 1
+            if self.is_simple(text):
+                found = fit_plain(text, width, self.face(style.bold), style.size, max_lines)
+            else:
+                assert self.layout is not None
+                found = fit([(text[:longest], style.bold)], style, self.layout, width, max_lines)
+                if len(text) > longest and not found.endswith(ELLIPSIS):
+                    found = fit(
+                        [(found + ELLIPSIS, style.bold)], style, self.layout, width, max_lines
+                    )
+            self._fits[key] = found
+        return found
 
-    def width(self, value: object, style: TextStyle) -> float:
-        """The natural width of a text set on one line (its widest line if it has several)."""
+    def width(self, value: object, style: TextStyle, limit: float | None = None) -> float:
+        """The natural width of a text set on one line (its widest line if it has
+        several), or ``limit`` if that is less."""
         text = self.text(value)
+        if limit is not None:
+            text = text[: int(limit / (0.15 * style.size)) + 1]
+        key = (text, -1.0, style, 0)
+        cached = self._widths.get(key)
+        if cached is not None:
+            return cached
         if self.is_simple(text):
-            return max(
+            found = max(
                 float(stringWidth(line, self.face(style.bold), style.size))
                 for line in text.split("\n")
             )
-        assert self.layout is not None
-        lines = Text([(text, style.bold)], style, self.layout).lines_at(1e9)
-        return max(line.width for line in lines)
+        else:
+            assert self.layout is not None
+            lines = Text([(text, style.bold)], style, self.layout).lines_at(1e9)
+            found = max(line.width for line in lines)
+        if limit is not None:
+            found = min(found, limit)
+        self._widths[key] = found
+        return found
 
     def draw_line(
         self,
@@ -176,7 +203,10 @@ class Typesetter:
                 canvas.drawCentredString(x, y, text)
             return
         assert self.layout is not None
-        line = Text([(text, style.bold)], style, self.layout).lines_at(width)[0]
+        line = self._lines.get((text, width, style))
+        if line is None:  # page furniture draws the same line on every page
+            line = Text([(text, style.bold)], style, self.layout).lines_at(width)[0]
+            self._lines[(text, width, style)] = line
         offset = {"left": 0.0, "centre": (width - line.width) / 2, "right": width - line.width}
         draw_line(canvas, line, left + offset[align], y, style.size)
 
