@@ -166,6 +166,7 @@ def _details(ts: Typesetter, record: AuditRecord, trust: str, width: float) -> A
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), ts.font, SIZE),  # a cell's own font, never Helvetica
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -260,6 +261,7 @@ def _breaches(ts: Typesetter, record: AuditRecord, today: date) -> list[Any]:
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), ts.font, SIZE),
                 ("BOX", (0, 0), (-1, -1), 2, INK),
                 ("LINEBELOW", (0, 0), (-1, -2), 0.4, GRID),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
@@ -457,6 +459,7 @@ def _action_plan(
         cover_top.setStyle(
             TableStyle(
                 [
+                    ("FONT", (0, 0), (-1, -1), ts.font, SIZE),  # a cell's own font, never Helvetica
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),

@@ -25,7 +25,8 @@ from reportlab.platypus import Flowable, SimpleDocTemplate  # type: ignore[impor
 
 from exports.atomic import atomic_write
 from exports.pdf.text import ELLIPSIS, Text, TextStyle, clean_text
-from exports.pdf.typeset import PAD, NeedsShippedFonts, Typesetter
+from exports.pdf.typeset import PAD as PAD
+from exports.pdf.typeset import NeedsShippedFonts, Typesetter
 from wardaudit import __version__
 from wardaudit.palette import PRINT, Swatch
 
@@ -199,6 +200,9 @@ def build(path: Path | str, document: Document) -> Path:
             subject=metadata_text(document.subject),
             creator=f"WardAudit {__version__}",
             keywords=[metadata_text(k, limit=200) for k in document.keywords],
+            # the document's own font from the first page on, so that a document in the
+            # shipped fonts names no Helvetica at all
+            initialFontName=document.furniture.ts.font,
         )
         furniture = document.furniture
         template.build(
@@ -232,6 +236,8 @@ class Chart(Flowable):  # type: ignore[misc]
         super().__init__()
         self.ts = ts
         self.drawing = drawing
+        # the renderer starts each drawing in this font (Helvetica unless told)
+        drawing.initialFontName = ts.font
         self.labels: list[tuple[str, float, float, TextStyle, float]] = []
 
     def label(self, value: object, x: float, y: float, style: TextStyle, *, width: float) -> None:

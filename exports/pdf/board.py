@@ -167,6 +167,7 @@ def _tiles(ts: Typesetter, board: Board, today: date) -> Any:
     commands: list[tuple[Any, ...]] = [
         ("BOX", (0, 0), (-1, -1), 0.8, INK),
         ("INNERGRID", (0, 0), (-1, -1), 0.8, INK),
+        ("FONT", (0, 0), (-1, -1), ts.font, SIZE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -268,6 +269,7 @@ def _trend_chart(
     chart.valueAxis.gridStrokeWidth = 0.4
     chart.categoryAxis.categoryNames = ["" for _ in months]
     chart.categoryAxis.labels.fontSize = 1
+    chart.categoryAxis.labels.fontName = ts.font
     chart.categoryAxis.strokeColor = INK
     drawing.add(chart)
     # Each month's label, mean and n, written under the axis by hand: the chart's own labels
@@ -715,6 +717,7 @@ def _board_report(
     side_by_side.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), ts.font, SIZE),  # a cell's own font, never Helvetica
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),

@@ -84,7 +84,7 @@ class ShippedFont(TTFont):  # type: ignore[misc]
     def harfbuzz(self) -> Any:
         """The font as HarfBuzz sees it, at 1,000 units to the em (made on first use)."""
         if self._harfbuzz is None:
-            import uharfbuzz
+            import uharfbuzz  # type: ignore[import-untyped]
 
             font = uharfbuzz.Font(uharfbuzz.Face(uharfbuzz.Blob(self.path.read_bytes())))
             font.scale = (1000, 1000)

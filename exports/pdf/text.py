@@ -39,7 +39,7 @@ ELLIPSIS = "…"
 # --- cleaning -------------------------------------------------------------------------------
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_ASCII_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_ASCII_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 _C1 = {
     code: (bytes([code]).decode("cp1252") if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else "")
     for code in range(0x80, 0xA0)
@@ -210,7 +210,7 @@ class Layout:
         lines: list[Line] = []
         start = end = 0  # the current line so far: [start, end), without trailing spaces
         used = 0.0  # its width, in 1000ths of the em
-        for word_start, word_end, _space_end in _words(text):
+        for word_start, word_end in _words(text):
             gap = sum(advance[end:word_start])
             word = sum(advance[word_start:word_end])
             if end > start and used + gap + word > limit:
@@ -243,7 +243,7 @@ class Layout:
 def _shape(text: str, run: _Run, advance: list[float], starts: list[bool]) -> None:
     """Shape one run with HarfBuzz; each glyph gets a code point that extracts as the text
     of its cluster (the cluster's first glyph carries it, the others extract as nothing)."""
-    import uharfbuzz
+    import uharfbuzz  # type: ignore[import-untyped]
 
     font = run.face.font
     piece = text[run.start : run.end]
@@ -281,9 +281,9 @@ def _shape(text: str, run: _Run, advance: list[float], starts: list[bool]) -> No
         advance[run.start + cluster] += position.x_advance
 
 
-def _words(text: str) -> Iterable[tuple[int, int, int]]:
-    """(start, end of the word, end of the spaces after it): the stretches between break
-    opportunities."""
+def _words(text: str) -> Iterable[tuple[int, int]]:
+    """(start, end) of each word: the stretches between break opportunities, without the
+    spaces after them."""
     n = len(text)
     start = i = 0
     while i < n:
@@ -291,15 +291,15 @@ def _words(text: str) -> Iterable[tuple[int, int, int]]:
             j = i
             while j < n and text[j] in _SPACES:
                 j += 1
-            yield start, i, j
+            yield start, i
             start = i = j
             continue
         if i + 1 < n and _cjk_break(text[i], text[i + 1]):
-            yield start, i + 1, i + 1
+            yield start, i + 1
             start = i + 1
         i += 1
     if start < n:
-        yield start, n, n
+        yield start, n
 
 
 def _cjk_break(before: str, after: str) -> bool:
@@ -347,9 +347,9 @@ def draw_line(canvas: Any, line: Line, x: float, y: float, size: float) -> None:
         actual = run.face.font.shaped and run.level % 2 == 0
         if actual:
             canvas.drawText(text)
-            source = paragraph.text[
-                data[0].cluster : _cluster_end(paragraph, data[-1].cluster, line.end)
-            ]
+            first = min(item.cluster for item in data)
+            last = max(item.cluster for item in data)
+            source = paragraph.text[first : _cluster_end(paragraph, last, line.end)]
             canvas.addLiteral(f"/Span <</ActualText <FEFF{_utf16_hex(source)}>>> BDC")
             text = canvas.beginText()
         text.setFont(run.face.name, size)
