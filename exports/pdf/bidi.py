@@ -30,8 +30,10 @@ def bidi_class(char: str) -> str:
     return "BN" if value in _EXPLICIT else value
 
 
+@functools.cache
 def _bracket_pairs() -> dict[str, str]:
-    """Opening bracket → closing bracket: each Ps character followed by its Pe partner."""
+    """Opening bracket → closing bracket: each Ps character followed by its Pe partner
+    (built on first use: a pass over the Basic Multilingual Plane)."""
     pairs = {}
     for code in range(0x10000):
         opening, closing = chr(code), chr(code + 1)
@@ -44,8 +46,9 @@ def _bracket_pairs() -> dict[str, str]:
     return pairs
 
 
-_OPENING: dict[str, str] = _bracket_pairs()
-_CLOSING: dict[str, str] = {v: k for k, v in _OPENING.items()}
+@functools.cache
+def _closing_brackets() -> dict[str, str]:
+    return {v: k for k, v in _bracket_pairs().items()}
 
 
 def has_rtl(text: str) -> bool:
@@ -160,17 +163,19 @@ def levels(text: str, base: int | None = None) -> tuple[int, list[int]]:
 
 def _paired_brackets(text: str, index: Sequence[int], types: list[str], sos: str) -> None:
     """N0: a pair of brackets takes the direction of the text it encloses."""
+    opening_of = _bracket_pairs()
+    closing_of = _closing_brackets()
     stack: list[tuple[str, int]] = []
     pairs: list[tuple[int, int]] = []
     for i, position in enumerate(index):
         if types[i] != "ON":
             continue
         ch = text[position]
-        if ch in _OPENING:
+        if ch in opening_of:
             if len(stack) == _MAX_BRACKET_DEPTH:
                 break
-            stack.append((_OPENING[ch], i))
-        elif ch in _CLOSING:
+            stack.append((opening_of[ch], i))
+        elif ch in closing_of:
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth][0] == ch:
                     pairs.append((stack[depth][1], i))

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase.pdfmetrics import registerFontFamily  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 
 log = logging.getLogger(__name__)
@@ -182,10 +183,9 @@ class Face:
 def _register(family: Family, bold: bool) -> Face:
     file = (family.bold if bold else None) or family.regular
     name = f"WardAudit-{family.name}{'-Bold' if bold and family.bold else ''}"
-    try:
-        font = pdfmetrics.getFont(name)
-    except KeyError:
-        font = None
+    # not getFont: for a name not yet registered it searches every AFM file first
+    registered = name in pdfmetrics.getRegisteredFontNames()
+    font = pdfmetrics.getFont(name) if registered else None
     if not isinstance(font, ShippedFont):
         font = ShippedFont(name, FONT_DIR / file, shaped=family.shaped)
         pdfmetrics.registerFont(font)
@@ -203,6 +203,14 @@ class FontSet:
         started = time.perf_counter()
         self.regular = _register(BASE, bold=False)
         self.bold = _register(BASE, bold=True)
+        # so that <b> in a reportlab Paragraph set in the base font turns to its bold face
+        registerFontFamily(
+            self.regular.name,
+            normal=self.regular.name,
+            bold=self.bold.name,
+            italic=self.regular.name,
+            boldItalic=self.bold.name,
+        )
         self._fallbacks: tuple[tuple[Face, Face], ...] | None = None
         self._lock = threading.Lock()
         base = self.regular.font.coverage

@@ -180,3 +180,13 @@ def test_the_work_list_and_the_board_report_print_in_one_design(
         names = font_names(path)
         assert "NotoSans-Regular" in names
         assert not {"Helvetica", "Helvetica-Bold"} & names, path.name
+
+
+@pytest.mark.parametrize("shipped", [False, True])
+def test_bold_runs_in_a_paragraph_print_bold(shipped: bool) -> None:
+    """A critical breach's item and answer are bold in either design."""
+    ts = Typesetter(shipped=shipped)
+    paragraph = ts.rich([("SS01", True), (" Answered No.", False)], BODY)
+    paragraph.wrap(400, 100)
+    faces = [(frag.fontName, frag.text.strip()) for frag in paragraph.blPara.lines[0].words]
+    assert faces == [(ts.bold, "SS01"), (ts.font, "Answered No.")]
