@@ -47,7 +47,7 @@ from wardaudit.words import (
     status_word,
 )
 
-CAPTION = style("caption", 9.5, bold=True, leading=12)
+CAPTION = style("caption", 9.5, bold=True, leading=12, colour="#000000")
 CAPTION_PAD = 4
 CAPTION_LINES = 3  # a longer caption is cut here, and printed whole above the table
 PHOTO_WIDTH = 30 * mm

@@ -73,10 +73,15 @@ OVERDUE_FILL = colour(PRINT.overdue.fill)
 
 
 def style(
-    _name: str, size: float, *, bold: bool = False, leading: float | None = None
+    _name: str,
+    size: float,
+    *,
+    bold: bool = False,
+    leading: float | None = None,
+    colour: str = INK_HEX,
 ) -> TextStyle:
     """A text style (the name is for the reader of the code only)."""
-    return TextStyle(size, leading or size * 1.25, bold=bold, colour=INK_HEX)
+    return TextStyle(size, leading or size * 1.25, bold=bold, colour=colour)
 
 
 TITLE = style("title", 20, bold=True)
@@ -84,8 +89,9 @@ SUBTITLE = style("subtitle", 13)
 HEADING = style("heading", 12, bold=True, leading=16)
 BODY = style("body", 9)
 SMALL = style("small", 7.5)
-CELL = style("cell", SIZE, leading=LEADING)
-CELL_BOLD = style("cell-bold", SIZE, bold=True, leading=LEADING)
+# Table text is black, as reportlab draws a plain string cell.
+CELL = style("cell", SIZE, leading=LEADING, colour="#000000")
+CELL_BOLD = style("cell-bold", SIZE, bold=True, leading=LEADING, colour="#000000")
 FURNITURE = style("furniture", 7.5)
 
 

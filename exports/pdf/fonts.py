@@ -214,8 +214,9 @@ class FontSet:
         self._fallbacks: tuple[tuple[Face, Face], ...] | None = None
         self._lock = threading.Lock()
         base = self.regular.font.coverage
-        # What the base font prints unshaped, left to right: the fast path's repertoire.
-        self.simple = frozenset(c for c in base if _plain(chr(c)))
+        # What the base font prints unshaped, left to right: the fast path's repertoire,
+        # with the line break, which separates lines and is never drawn.
+        self.simple = frozenset(c for c in base if _plain(chr(c))) | {ord("\n")}
         log.debug("base fonts registered in %.0f ms", (time.perf_counter() - started) * 1000)
 
     @property

@@ -59,6 +59,7 @@ def test_latin_greek_and_cyrillic_cells_stay_plain_strings() -> None:
     ts = Typesetter(shipped=True)
     for script in ("Polish", "Romanian", "Turkish", "Vietnamese", "Greek", "Cyrillic"):
         assert isinstance(ts.cell(SAMPLES[script], 200, CELL), str), script
+        assert isinstance(ts.cell(f"{SAMPLES[script]}\n× – ’", 200, CELL), str), script
         assert not isinstance(ts.para(SAMPLES[script], BODY), Text), script
     for script in ("Arabic", "Urdu", "Bengali", "Gujarati", "Punjabi", "Chinese"):
         assert isinstance(ts.cell(SAMPLES[script], 200, CELL), Text), script
