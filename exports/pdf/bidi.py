@@ -76,14 +76,30 @@ def levels(text: str, base: int | None = None) -> tuple[int, list[int]]:
     """(paragraph level, embedding level of each character) for one paragraph."""
     if base is None:
         base = paragraph_level(text)
-    n = len(text)
     original = [bidi_class(ch) for ch in text]
     # X9: boundary neutrals take no part; they get a neighbour's level at the end.
     index = [i for i, kind in enumerate(original) if kind != "BN"]
-    types = [original[i] for i in index]
     sos = "R" if base % 2 else "L"
-    m = len(types)
+    types = _weak_types([original[i] for i in index], sos)
+    _paired_brackets(text, index, types, sos)
+    _neutral_types(types, sos)
+    # I1, I2: the implicit levels.
+    result = [base] * len(text)
+    for position, kind in zip(index, types, strict=True):
+        if base % 2 == 0:
+            result[position] = base + (1 if kind == "R" else 2 if kind in ("AN", "EN") else 0)
+        else:
+            result[position] = base + (1 if kind in ("L", "EN", "AN") else 0)
+    # Boundary neutrals take the level of the character before them (X9, as if removed).
+    for i, kind in enumerate(original):
+        if kind == "BN":
+            result[i] = result[i - 1] if i else base
+    return base, result
 
+
+def _weak_types(types: list[str], sos: str) -> list[str]:
+    """W1–W7: marks, numbers, separators and terminators resolved."""
+    m = len(types)
     # W1: a non-spacing mark takes the type of what it follows.
     previous = sos
     for i in range(m):
@@ -106,7 +122,23 @@ def levels(text: str, base: int | None = None) -> tuple[int, list[int]]:
             types[i] = "EN"
         elif kind == "CS" and before == after and before in ("EN", "AN"):
             types[i] = before
-    # W5: terminators (%, currency signs) next to a European number join it.
+    _terminators(types)
+    # W6: other separators and terminators are neutral.
+    types = ["ON" if kind in ("ES", "ET", "CS") else kind for kind in types]
+    # W7: European numbers after left-to-right text are left to right.
+    last_strong = sos
+    for i in range(m):
+        kind = types[i]
+        if kind in ("L", "R"):
+            last_strong = kind
+        elif kind == "EN" and last_strong == "L":
+            types[i] = "L"
+    return types
+
+
+def _terminators(types: list[str]) -> None:
+    """W5: terminators (%, currency signs) next to a European number join it."""
+    m = len(types)
     i = 0
     while i < m:
         if types[i] != "ET":
@@ -118,21 +150,12 @@ def levels(text: str, base: int | None = None) -> tuple[int, list[int]]:
         if (i > 0 and types[i - 1] == "EN") or (j < m and types[j] == "EN"):
             types[i:j] = ["EN"] * (j - i)
         i = j
-    # W6: other separators and terminators are neutral.
-    types = ["ON" if kind in ("ES", "ET", "CS") else kind for kind in types]
-    # W7: European numbers after left-to-right text are left to right.
-    last_strong = sos
-    for i in range(m):
-        kind = types[i]
-        if kind in ("L", "R"):
-            last_strong = kind
-        elif kind == "EN" and last_strong == "L":
-            types[i] = "L"
 
-    _paired_brackets(text, index, types, sos)
 
-    # N1, N2: a run of neutrals between two strong types of one direction takes it,
-    # otherwise the embedding direction.
+def _neutral_types(types: list[str], sos: str) -> None:
+    """N1, N2: a run of neutrals between two strong types of one direction takes it,
+    otherwise the embedding direction."""
+    m = len(types)
     i = 0
     while i < m:
         if types[i] not in _NEUTRAL_OR_ISOLATE:
@@ -146,19 +169,6 @@ def levels(text: str, base: int | None = None) -> tuple[int, list[int]]:
         fill = before if before == after else sos
         types[i:j] = [fill] * (j - i)
         i = j
-
-    # I1, I2: the implicit levels.
-    result = [base] * n
-    for position, kind in zip(index, types, strict=True):
-        if base % 2 == 0:
-            result[position] = base + (1 if kind == "R" else 2 if kind in ("AN", "EN") else 0)
-        else:
-            result[position] = base + (1 if kind in ("L", "EN", "AN") else 0)
-    # Boundary neutrals take the level of the character before them (X9, as if removed).
-    for i, kind in enumerate(original):
-        if kind == "BN":
-            result[i] = result[i - 1] if i else base
-    return base, result
 
 
 def _paired_brackets(text: str, index: Sequence[int], types: list[str], sos: str) -> None:

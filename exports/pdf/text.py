@@ -131,10 +131,11 @@ class Line:
 
 
 _SPACES = " \u3000"
+# Chinese and Japanese punctuation that never starts a line, and that never ends one.
 _CLOSING_CJK = frozenset(
-    "、。，．・：；？！）」』】〕〉》〙〗｝］’”…ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+    "、。，．・：；？！）」』】〕〉》〙〗｝］’”…ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"  # noqa: RUF001
 )
-_OPENING_CJK = frozenset("（「『【〔〈《〘〖｛［‘“")
+_OPENING_CJK = frozenset("（「『【〔〈《〘〖｛［‘“")  # noqa: RUF001
 
 
 def _is_cjk(char: str) -> bool:

@@ -37,7 +37,7 @@ PAD = 3  # a table cell's padding left and right
 _ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "centre": TA_CENTER}
 
 
-class NeedsShippedFonts(Exception):  # noqa: N818 - a signal, not an error anyone sees
+class NeedsShippedFonts(Exception):
     """A text Helvetica cannot print: lay the document out again in the shipped fonts."""
 
 
@@ -260,7 +260,7 @@ def fit_plain(text: str, width: float, font: str, size: float, max_lines: int) -
     lines = wrap(text, width, font, size).split("\n")
     if len(lines) <= max_lines:
         return text
-    kept = " ".join(lines[: max_lines - 1] + [""])
+    kept = " ".join([*lines[: max_lines - 1], ""])
     last = lines[max_lines - 1]
     while last and stringWidth(last + ELLIPSIS, font, size) > width:
         last = last[:-1]

@@ -21,9 +21,9 @@ from exports.pdf.typeset import Typesetter
 SAMPLES = {
     "Polish": "Pacjentka Zażółć Gęślą Jaźń, łóżko 4",
     "Romanian": "Pacientul Ștefan Țurcanu, salonul 2",
-    "Turkish": "Hasta Işık Güneş, oda 3",
+    "Turkish": "Hasta Işık Güneş, oda 3",  # noqa: RUF001 - Turkish dotless i
     "Vietnamese": "Bệnh nhân Nguyễn Thị Hương cần theo dõi",
-    "Greek": "Ο ασθενής χρειάζεται παρακολούθηση",
+    "Greek": "Ο ασθενής χρειάζεται παρακολούθηση",  # noqa: RUF001 - Greek
     "Cyrillic": "Пациенту нужно наблюдение",
     "Arabic": "المريض يحتاج إلى مراقبة مستمرة",
     "Urdu": "مریض کو نگرانی کی ضرورت ہے",
