@@ -11,7 +11,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from pdf_checks import SAMPLES, embedded, font_names, one_paragraph, pypdf_text, words
 from pypdf import PdfReader
 
 from exports import pdf
@@ -19,6 +18,14 @@ from exports.pdf.base import BODY, CELL, Document, Furniture, build, metadata_te
 from exports.pdf.fonts import FONT_DIR, shipped_fonts
 from exports.pdf.text import Text, clean_text
 from exports.pdf.typeset import NeedsShippedFonts, Typesetter
+from tests.exports.pdf.pdf_checks import (
+    SAMPLES,
+    embedded,
+    font_names,
+    one_paragraph,
+    pypdf_text,
+    words,
+)
 from wardaudit.model import AuditRecord
 from wardaudit.store import Store
 

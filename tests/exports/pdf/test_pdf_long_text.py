@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from pdf_checks import boxes, needs_poppler, page_sizes, pypdf_text
 
 from exports import pdf
+from tests.exports.pdf.pdf_checks import boxes, needs_poppler, page_sizes, pypdf_text
 from wardaudit.board import Board, board_figures
 from wardaudit.model import Action, AuditRecord, TeamMember
 from wardaudit.store import Store

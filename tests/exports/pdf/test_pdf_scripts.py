@@ -6,7 +6,12 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from pdf_checks import (
+
+from exports import pdf
+from exports.pdf.base import BODY, HEADING
+from exports.pdf.fonts import shipped_fonts
+from exports.pdf.text import Layout, Text
+from tests.exports.pdf.pdf_checks import (
     FONT_OF,
     SAMPLES,
     boxes,
@@ -18,11 +23,6 @@ from pdf_checks import (
     pypdf_text,
     words,
 )
-
-from exports import pdf
-from exports.pdf.base import BODY, HEADING
-from exports.pdf.fonts import shipped_fonts
-from exports.pdf.text import Layout, Text
 from wardaudit.model import AuditRecord
 
 
