@@ -618,7 +618,7 @@ def _overdue_section(
     for action in shown:
         rows.append(
             [
-                action.risk.band_word,
+                ts.cell(action.risk.band_word, widths[0], CELL_BOLD),
                 ts.cell(action.site_name, widths[1], CELL),
                 ts.cell(action.ward_name, widths[2], CELL),
                 ts.cell(action.item, widths[3], CELL),
