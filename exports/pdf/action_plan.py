@@ -126,6 +126,7 @@ def _photo_cells(
 
 KEY = style("key", 9, bold=True)
 DETAILS_KEY_WIDTH = 28 * mm
+_OWN_DIRECTION = frozenset({"Trust", "Site"})  # details that are a name and nothing else
 SIDE_BY_SIDE_HEIGHT = 260.0  # points: taller details go above the score box, not beside it
 
 
@@ -160,7 +161,9 @@ def _details(ts: Typesetter, record: AuditRecord, trust: str, width: float) -> A
     data: list[list[Any]] = []
     for key, value in rows:
         if value:
-            cells = [ts.para(key, KEY), ts.para(value, BODY)]
+            # a value composed around a name reads left to right; a name alone, its own way
+            shown = BODY if key in _OWN_DIRECTION else BODY.ltr()
+            cells = [ts.para(key, KEY), ts.para(value, shown)]
             data += chunk_row(cells, [widths[0] + 2 * PAD, widths[1]], height=CHUNK_HEIGHT)
     table = LongTable(data, colWidths=widths, hAlign="LEFT")
     table.setStyle(
@@ -477,7 +480,7 @@ def _action_plan(
         ts.para(
             f"{ward.site}{', ' + trust if trust else ''}. Audit of {when}"
             + (" (IN PROGRESS: provisional)" if provisional else ""),
-            SUBTITLE,
+            SUBTITLE.ltr(),
         ),
         Spacer(1, 5 * mm),
         *cover,

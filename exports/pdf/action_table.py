@@ -47,7 +47,8 @@ from wardaudit.words import (
     status_word,
 )
 
-CAPTION = style("caption", 9.5, bold=True, leading=12, colour="#000000")
+# "Ward, Site: 12 actions": composed around the names, so left to right whatever they are
+CAPTION = style("caption", 9.5, bold=True, leading=12, colour="#000000").ltr()
 CAPTION_PAD = 4
 CAPTION_LINES = 3  # a longer caption is cut here, and printed whole above the table
 PHOTO_WIDTH = 30 * mm
@@ -158,7 +159,7 @@ def action_table(
     if caption:
         shown = ts.fit(caption, FRAME_WIDTH - 2 * PAD, CAPTION, CAPTION_LINES)
         if shown != ts.text(caption):
-            story.append(ts.para(caption, BODY))
+            story.append(ts.para(caption, BODY.ltr()))
         cell = ts.cell(shown, FRAME_WIDTH, CAPTION, fixed=True)
         caption_height = _lines(cell) * CAPTION.leading + 2 * CAPTION_PAD
         data.append([cell] + [""] * (len(columns) - 1))

@@ -92,7 +92,9 @@ SMALL = style("small", 7.5)
 # Table text is black, as reportlab draws a plain string cell.
 CELL = style("cell", SIZE, leading=LEADING, colour="#000000")
 CELL_BOLD = style("cell-bold", SIZE, bold=True, leading=LEADING, colour="#000000")
-FURNITURE = style("furniture", 7.5)
+# Every header and footer is composed by WardAudit: English, left to right, whatever the
+# ward's or trust's name in it.
+FURNITURE = style("furniture", 7.5).ltr()
 
 
 # --- pages: headers, footers, "page X of Y" -------------------------------------------------

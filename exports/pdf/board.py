@@ -8,7 +8,7 @@ pages. Ratings and heatmap shades are always written as words or numbers too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -97,16 +97,17 @@ PDF_ACTION_LIMIT = 40
 HEADING = style("board-heading", 12, bold=True, leading=15)
 SUBHEADING = style("board-subheading", 10, bold=True, leading=13)
 NOTE = style("board-note", 9, bold=True, leading=11.5)
-TILE_LABEL = style("tile-label", 8.5, leading=10.5)
+# the tiles' words are composed around the trust's or site's name: left to right
+TILE_LABEL = style("tile-label", 8.5, leading=10.5).ltr()
 TILE_FIGURE = style("tile-figure", 20, bold=True, leading=23)
-TILE_DETAIL = style("tile-detail", 8, leading=10)
+TILE_DETAIL = style("tile-detail", 8, leading=10).ltr()
 
 ROW_PAD = 2  # above and below each table row: the ward table is long in a large trust
 MIN_SECTION_WIDTH = 42.0  # points: narrower, and the heatmap gets a table of its own
 # A name repeated in a heading or squeezed into a tile is cut to this many lines (it is
 # printed whole elsewhere: each site's page, the ranking, the subtitle).
 NAME_LINES = 4
-CHART_TITLE = style("chart-title", 9, bold=True)
+CHART_TITLE = style("chart-title", 9, bold=True).ltr()  # composed around a name
 CHART_NOTE = style("chart-note", 9)
 
 
@@ -373,14 +374,18 @@ def _widths(columns: Sequence[tuple[str, float]], width: float) -> list[float]:
     return [c[1] or spare / len(flexible) for c in columns]
 
 
-def _rows(rows: Sequence[list[Any]], widths: Sequence[float]) -> tuple[list[list[Any]], list[int]]:
-    """Each ward's cells as table rows (a long name continues in the rows below), and each
-    ward's first row."""
+def _rows(
+    rows: Sequence[list[Any]],
+    widths: Sequence[float],
+    continued: Sequence[Callable[[], Sequence[Any]]] | None = None,
+) -> tuple[list[list[Any]], list[int]]:
+    """Each ward's or action's cells as table rows (a long text continues in the rows
+    below, marked by ``continued``), and each one's first row."""
     data: list[list[Any]] = []
     firsts: list[int] = []
-    for cells in rows:
+    for index, cells in enumerate(rows):
         firsts.append(len(data))
-        data += chunk_row(cells, widths)
+        data += chunk_row(cells, widths, continued=continued[index] if continued else None)
     return data, firsts
 
 
@@ -615,6 +620,7 @@ def _overdue_section(
     ]
     widths = _widths(columns, FRAME_WIDTH)
     rows: list[list[Any]] = []
+    marks = [_continued_marks(ts, action, widths) for action in shown]
     for action in shown:
         rows.append(
             [
@@ -629,7 +635,7 @@ def _overdue_section(
                 ts.cell(action.status_word, widths[8], CELL),
             ]
         )
-    body, firsts = _rows(rows, widths)
+    body, firsts = _rows(rows, widths, marks)
     data: list[list[Any]] = [[name for name, _ in columns], *body]
     commands = [
         *_tight(table_base(ts)),
@@ -654,6 +660,25 @@ def _overdue_section(
         )
     )
     return story
+
+
+def _continued_marks(
+    ts: Typesetter, action: Action, widths: Sequence[float]
+) -> Callable[[], list[Any]]:
+    """What a row that continues an action's long text shows, so that a reader landing on
+    the next page knows which action it is: its band, site, ward (cut to two lines) and
+    item."""
+
+    def marks() -> list[Any]:
+        row: list[Any] = [""] * len(widths)
+        row[0] = ts.cell(action.risk.band_word, widths[0], CELL_BOLD)
+        row[1] = ts.cell(ts.fit(action.site_name, widths[1] - 2 * PAD, CELL, 2), widths[1], CELL)
+        ward = ts.fit(action.ward_name, widths[2] - 2 * PAD, CELL, 2)
+        row[2] = ts.cell(f"{ward}\n(continued)", widths[2], CELL)
+        row[3] = ts.cell(action.item, widths[3], CELL)
+        return row
+
+    return marks
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -689,7 +714,7 @@ def _board_report(
     story: list[Any] = [
         ts.para(BOARD_REPORT_TITLE, TITLE),
         Spacer(1, 1.5 * mm),
-        ts.para(subtitle, SUBTITLE),
+        ts.para(subtitle, SUBTITLE.ltr()),
         Spacer(1, 3 * mm),
     ]
     for note in board.notes:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr  # type: ignore[import-untyped]
@@ -82,13 +82,25 @@ def clean_text(value: object) -> str:
 
 @dataclass(frozen=True)
 class TextStyle:
-    """How a text prints: size and leading in points, weight, colour, alignment."""
+    """How a text prints: size and leading in points, weight, colour, alignment.
+
+    ``direction``: "auto" takes each paragraph's direction from its first letter, as a
+    note a person typed reads (an Arabic note runs right to left, set from the right);
+    "ltr" is for a text WardAudit composes around a name or a note ("Ward X (mixed
+    ward)", a page's footer), which is English and reads left to right whatever the name
+    it starts with.
+    """
 
     size: float
     leading: float
     bold: bool = False
     colour: str = "#1F2933"
     align: Align = "left"
+    direction: Literal["auto", "ltr"] = "auto"
+
+    def ltr(self) -> TextStyle:
+        """The same style for a composed text, which reads left to right."""
+        return replace(self, direction="ltr")
 
 
 # --- layout ---------------------------------------------------------------------------------
@@ -163,9 +175,12 @@ class Layout:
     def __init__(self, fonts: FontSet) -> None:
         self.fonts = fonts
 
-    def paragraph(self, text: str, bold: Sequence[bool], offset: int = 0) -> _Paragraph:
-        """One paragraph (no line breaks), each character with its weight, shaped."""
-        base, levels = bidi.levels(text)
+    def paragraph(
+        self, text: str, bold: Sequence[bool], offset: int = 0, base: int | None = None
+    ) -> _Paragraph:
+        """One paragraph (no line breaks), each character with its weight, shaped; its
+        embedding level ``base``, or from its first letter when None."""
+        base, levels = bidi.levels(text, base)
         families = self._families(text)
         runs: list[_Run] = []
         for i in range(len(text)):
@@ -511,10 +526,11 @@ def _lay_out(spans: Spans, style: TextStyle, layout: Layout, width: float) -> li
     text, bold = _weights(spans)
     if style.bold:
         bold = [True] * len(text)
+    base = 0 if style.direction == "ltr" else None
     lines: list[Line] = []
     offset = 0
     for piece in text.split("\n"):
-        paragraph = layout.paragraph(piece, bold[offset : offset + len(piece)], offset)
+        paragraph = layout.paragraph(piece, bold[offset : offset + len(piece)], offset, base)
         lines.extend(layout.lines(paragraph, width, style.size))
         offset += len(piece) + 1
     return lines

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from exports import pdf
+from tests.exports.export_helpers import pdf_pages
 from tests.exports.pdf.pdf_checks import boxes, needs_poppler, page_sizes, pypdf_text
 from wardaudit.board import Board, board_figures
 from wardaudit.model import Action, AuditRecord, TeamMember
@@ -170,3 +172,22 @@ def test_the_board_report_keeps_long_names_on_the_page(
 ) -> None:
     board = _board_with(board_figures(demo_store, start=None, end=None), KINDS[kind])
     _on_the_page(pdf.write_board_report(board, tmp_path / "b.pdf", trust=KINDS[kind][:3000]))
+
+
+def test_a_long_overdue_action_names_itself_on_every_page_it_runs_on(
+    tmp_path: Path, demo_store: Store
+) -> None:
+    """The board's overdue table continues a long action in the rows below, each saying
+    which action it continues: band, site, ward, item."""
+    board = board_figures(demo_store, start=None, end=None)
+    still_open = [a for a in demo_store.actions.list() if a.status in ("open", "in_progress")]
+    # the most overdue, so that the table lists it first
+    long = dataclasses.replace(still_open[0], description=LONG_NOTE, due=date(2020, 1, 1))
+    path = pdf.write_board_report(board, tmp_path / "b.pdf", actions=[long, *still_open[1:]])
+    pages = [re.sub(r"\s+", " ", page) for page in pdf_pages(path)]
+    continued = [page for page in pages if "(continued)" in page]
+    assert len(continued) >= 3  # 35,000 characters run over several pages
+    for page in continued:
+        assert long.ward_name in page and long.site_name in page and long.item in page
+        assert long.risk.band_word in page
+    _all_there("\n".join(pages), LONG_NOTE)

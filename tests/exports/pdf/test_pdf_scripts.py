@@ -23,7 +23,7 @@ from tests.exports.pdf.pdf_checks import (
     pypdf_text,
     words,
 )
-from wardaudit.model import AuditRecord
+from wardaudit.model import AuditRecord, TeamMember
 
 
 def _glyphs(text: str, bold: bool = False) -> list[int]:
@@ -165,3 +165,40 @@ def test_a_text_cell_keeps_its_layout_width() -> None:
     lines = cell.lines_at(100)
     assert cell.lines_at(100) is lines
     assert cell.wrap(100, 1000) == (100, len(lines) * BODY.leading)
+
+
+@needs_poppler
+def test_text_composed_around_an_arabic_name_reads_left_to_right(
+    tmp_path: Path, small_record: AuditRecord
+) -> None:
+    """A subtitle, a detail, a team list and a footer that start with a name in Arabic are
+    English sentences: they run left to right from the left margin, the name first,
+    whereas the name alone (the Site detail) is set from the right of its cell."""
+    site, person = "مستشفى النور", "محمد أحمد"
+    ward = dataclasses.replace(small_record.audit.ward, name="جناح الأمل", site=site)
+    team = (TeamMember(person, "Matron", False), *small_record.audit.team)
+    audit = dataclasses.replace(small_record.audit, ward=ward, team=team)
+    path = pdf.write_action_plan(dataclasses.replace(small_record, audit=audit), tmp_path / "p.pdf")
+    first_page = [b for b in boxes(path) if b[0] == 1]
+
+    def after_the_name(english: str, name: str) -> None:
+        """``english`` follows ``name`` on one line, to its right."""
+        mark = name.split()[-1][::-1]  # poppler gives Arabic letters in drawn order
+        checked = 0
+        for _page, x0, y0, _x1, _y1, word in first_page:
+            if word.rstrip(";,.") == english:
+                on_line = [b for b in first_page if abs(b[2] - y0) < 1 and mark in b[5]]
+                assert all(b[3] < x0 for b in on_line), (english, name)
+                checked += len(on_line)
+        assert checked, f"{english!r} not found on a line with {name!r}"
+
+    after_the_name("of", site)  # "<site>. Audit of 02/12/2026"
+    after_the_name("(Matron)", person)  # the audit team
+    after_the_name("(mixed", "الأمل")  # "<ward> (mixed ward, ...)"
+    after_the_name("audit", "الأمل")  # the footer: "<ward> · audit 02/12/2026 · ..."
+    subtitle = next(b for b in first_page if b[5] == "of")
+    assert min(b[1] for b in first_page if abs(b[2] - subtitle[2]) < 1) < 50  # from the left
+    # the Site detail: the name alone, set against the right of its cell
+    site_detail = next(b for b in first_page if b[5] == "Site")
+    alone = [b for b in first_page if abs(b[2] - site_detail[2]) < 3 and b[5] != "Site"]
+    assert alone and min(b[1] for b in alone) > 300
