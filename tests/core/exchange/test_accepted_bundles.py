@@ -73,12 +73,11 @@ def _fill(piece: str, size: int) -> str:
     return text
 
 
-# Documents put a note, a description or a comment in one table cell, and a cell taller
-# than a page cannot be printed yet: until long text flows across pages, texts are drawn
-# up to this length and on one line, rather than to the schema's own limits and with the
-# line breaks and control characters pasted notes carry. WARDAUDIT_PRINTABLE_TEXT=0 draws
-# to the schema's limits.
-PRINTABLE_TEXT: int | None = int(os.environ.get("WARDAUDIT_PRINTABLE_TEXT", "60")) or None
+# Texts are drawn to the schema's own limits, with the line breaks and control characters
+# pasted notes carry: documents flow long text across pages and cells. Set
+# WARDAUDIT_PRINTABLE_TEXT=60 to draw short one-line texts only (to tell a text fault from
+# another when a run fails).
+PRINTABLE_TEXT: int | None = int(os.environ.get("WARDAUDIT_PRINTABLE_TEXT", "0")) or None
 
 
 def texts(limit: int, *, line: bool, filled: bool = False) -> st.SearchStrategy[str]:
