@@ -532,15 +532,14 @@ class MainWindow(QMainWindow):
             self.begin_session(check_interrupted=False)
             return True
 
-        def done(kept: Path) -> None:
+        def done(kept: Path | None) -> None:
             if reopen():
                 when = clock.now().strftime("%H:%M")
-                self.statusBar().showMessage(
-                    f"Backup restored at {when}. The file it replaced is kept as {kept.name}.",
-                    20000,
-                )
+                aside = f" The file it replaced is kept as {kept.name}." if kept else ""
+                self.statusBar().showMessage(f"Backup restored at {when}.{aside}", 20000)
                 self.settings.backup_status.setText(
-                    f"Backup restored at {when}. The file it replaced is kept as {kept}."
+                    f"Backup restored at {when}."
+                    + (f" The file it replaced is kept as {kept}." if kept else "")
                 )
 
         def failed(error: BaseException) -> None:

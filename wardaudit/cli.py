@@ -369,7 +369,10 @@ def cmd_backups_make(args: argparse.Namespace) -> int:
 
 def cmd_backups_restore(args: argparse.Namespace) -> int:
     kept = backups.restore(_db_path(args).absolute(), Path(args.file))
-    print(f"restored; the previous database was kept as {kept}")
+    if kept is None:
+        print("restored (there was no database there before)")
+    else:
+        print(f"restored; the previous database was kept as {kept}")
     return 0
 
 

@@ -159,6 +159,23 @@ class BackupFailed(StoreError):
     """A backup could not be made; everything already saved in the database is still saved."""
 
 
+class PhotoUnreadable(StoreError):
+    """A photo's file is missing or its bytes no longer match the digest kept with its record.
+
+    Never shown wrong: the screens show a "damaged photo" placeholder in its place, and
+    ``wardaudit check --photos`` lists every such photo.
+    """
+
+    def __init__(self, message: str, *, photo: str, problem: str) -> None:
+        super().__init__(message)
+        self.photo = photo
+        self.problem = problem  # "missing" or "damaged"
+
+
+class Cancelled(WardAuditError):
+    """She stopped long work before it ended; what it had done was undone."""
+
+
 class ExportFailed(WardAuditError):
     """A document could not be written; nothing was left behind."""
 

@@ -1,4 +1,4 @@
-"""Where WardAudit keeps its files: the database, backups, logs and trust checklists.
+"""Where WardAudit keeps its files: the database, its photos, backups, logs and trust checklists.
 
 One place decides, so tests and portable installs can point everything elsewhere with
 ``--db`` or the ``WARDAUDIT_DB`` environment variable.
@@ -40,6 +40,18 @@ def default_db_path() -> Path:
 def backup_dir(db_path: Path) -> Path:
     """Backups sit in a folder beside the database they protect."""
     return db_path.parent / f"{db_path.stem}-backups"
+
+
+def photo_dir(db_path: Path) -> Path:
+    """Photos sit in a folder beside the database that refers to them, so the database,
+    its photos and its backups are one folder to back up or move (WardAudit's own folder,
+    unless ``--db`` puts the database elsewhere)."""
+    return db_path.parent / f"{db_path.stem}-photos"
+
+
+def backup_photo_dir(db_path: Path) -> Path:
+    """The backups' photos: each stored once, shared by every backup copy of the records."""
+    return backup_dir(db_path) / "photos"
 
 
 def trust_checklist_dirs() -> list[Path]:

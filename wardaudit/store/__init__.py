@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from wardaudit.progress import Progress, no_progress
 from wardaudit.risk import DEFAULT_MATRIX, RiskMatrix
 from wardaudit.store.actions import Actions
 from wardaudit.store.audits import Audits
@@ -59,6 +60,7 @@ class Store:
         readonly: bool = False,
         create: bool = True,
         durable: bool = True,
+        progress: Progress = no_progress,
     ) -> Store:
         """Open (or create) the database at ``path`` for this process.
 
@@ -66,8 +68,14 @@ class Store:
         if it fails its integrity check, DatabaseTooNew if a newer WardAudit wrote it.
         ``durable=False`` is for throwaway files (a benchmark's): writes do not wait for
         the disk, so a crash may lose them. A user's database is always opened durable.
+        ``progress`` hears how an upgrade that takes long goes (photos moved out of an older
+        database into their own folder), as ``progress(what, done, total)``.
         """
-        return cls(Database.open(path, readonly=readonly, create=create, durable=durable))
+        return cls(
+            Database.open(
+                path, readonly=readonly, create=create, durable=durable, progress=progress
+            )
+        )
 
     @property
     def path(self) -> Path:
@@ -76,6 +84,11 @@ class Store:
     @property
     def readonly(self) -> bool:
         return self._db.readonly
+
+    @property
+    def photo_folder(self) -> Path:
+        """Where this database's photos are kept (beside it, one folder with it)."""
+        return self._db.photo_files.root
 
     @property
     def warnings(self) -> list[str]:

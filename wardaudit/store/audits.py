@@ -36,6 +36,7 @@ from wardaudit.model import (
 )
 from wardaudit.scoring import BulkScore, Packing, allowed_answers, score_audit
 from wardaudit.store.history import append_event, new_uuid
+from wardaudit.store.photos import NewPhoto, insert_photo
 
 if TYPE_CHECKING:
     from wardaudit.store import Store
@@ -402,11 +403,13 @@ class Audits:
         by: str,
         role: str,
         team: Sequence[TeamMember] = (),
+        photos: Sequence[NewPhoto] = (),
     ) -> str:
         """Record a whole audit answered elsewhere (the demo trust's history) in one transaction.
 
         ``answers`` maps item id to (value, note, location); every applicable item must be
         answered. Actions are raised as they would have been, dated from ``completed_at``.
+        ``photos`` are written to the photo store and synced before the transaction commits.
         """
         matrix = self._store.risk_matrix
         ward = self._store.wards.get(ward_ref)
@@ -424,7 +427,13 @@ class Audits:
         for item in applicable:
             packed = packing.put(packed, item.id, answers[item.id][0])
         raised_on = clock.parse_iso(completed_at).date()
-        with self._db.transaction() as conn:
+        applicable_ids = {item.id for item in applicable}
+        for photo in photos:
+            if photo.item not in applicable_ids:
+                raise InvalidInput(f"a photo is for item {photo.item}, which this ward has not")
+        with self._db.photo_files.adding() as batch, self._db.transaction() as conn:
+            stored = [batch.put(photo.data) for photo in photos]
+            batch.sync()
             ward_rowid = self._store.wards._rowid(conn, ward.id)
             audit_uuid = new_uuid()
             cursor = conn.execute(
@@ -475,6 +484,20 @@ class Audits:
                             completed_at,
                         ),
                     )
+            for photo, file in zip(photos, stored, strict=True):
+                insert_photo(
+                    conn,
+                    new_uuid(),
+                    rowid,
+                    photo.item,
+                    filename=photo.filename,
+                    media_type=photo.media_type,
+                    width=photo.width,
+                    height=photo.height,
+                    added_at=completed_at,
+                    sha256=file.sha256,
+                    size=file.size,
+                )
             self._store.records._write(conn, rowid)
             append_event(
                 conn,

@@ -11,6 +11,7 @@ damaged file (the only one for which restoring a backup is advised).
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import sqlite3
 import threading
@@ -36,8 +37,10 @@ from wardaudit.errors import (
     JournalWithoutDatabase,
     StoreError,
 )
-from wardaudit.paths import DEFAULT_DB_NAME, backup_dir
+from wardaudit.paths import DEFAULT_DB_NAME, backup_dir, photo_dir
+from wardaudit.progress import Progress, no_progress
 from wardaudit.store import backups, migrations
+from wardaudit.store.photo_files import PhotoFiles
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +101,23 @@ class Database:
         self._savepoints = 0  # inside all_or_nothing(): each action is a savepoint in it
         self._in_one_action = False
         self._doing: Doing = "save"  # "create" or "upgrade" while open() builds the schema
+        # The photos beside it, under the same lock: a removal never falls between a photo
+        # written and the commit of the record that refers to it.
+        self.photo_files = PhotoFiles(
+            photo_dir(path), lock=self.mutex, durable=durable, referenced=self._photos_referenced
+        )
 
     # --- opening and closing -------------------------------------------------------------
 
     @classmethod
     def open(
-        cls, path: Path | str, *, readonly: bool = False, create: bool = True, durable: bool = True
+        cls,
+        path: Path | str,
+        *,
+        readonly: bool = False,
+        create: bool = True,
+        durable: bool = True,
+        progress: Progress = no_progress,
     ) -> Database:
         """Open (or create) the database at ``path`` for this process.
 
@@ -112,6 +126,7 @@ class Database:
         DiskFull, DatabaseReadOnly, DatabasePathUnusable or DiskError when the disk or the
         path is to blame. Opened ``readonly`` (or with ``create=False``), a path with no
         database raises DatabaseMissing, and nothing at all is created.
+        ``progress`` hears about an upgrade that takes long (photos moved out).
         """
         path = Path(path).expanduser().absolute()
         problem = disk.path_problem(path)
@@ -133,9 +148,9 @@ class Database:
             conn = _connect(path, readonly=readonly)
             db = cls(path, conn, lock, durable=durable)
             db.warnings = location.warnings_for(path)
-            db._check_integrity(exists)
+            db._check_integrity(exists)  # the records only: constant time whatever the photos weigh
             if not readonly:
-                db._migrate(exists)
+                db._migrate(exists, progress)
             elif db.user_version() != migrations.SCHEMA_VERSION:
                 conn.close()
                 raise DatabaseNeedsUpgrade(
@@ -184,10 +199,10 @@ class Database:
             self.conn.close()
             raise
 
-    def _migrate(self, existed: bool) -> None:
+    def _migrate(self, existed: bool, progress: Progress = no_progress) -> None:
         self._doing = "upgrade" if existed else "create"
         try:
-            migrations.migrate(self, existed=existed)
+            migrations.migrate(self, existed=existed, progress=progress)
         except BaseException as error:
             with suppress(sqlite3.Error):
                 self.conn.close()
@@ -229,6 +244,9 @@ class Database:
                         failure = StoreError(error.strerror or str(error))
                         failure.__cause__ = error
                         warnings.append(str(backup_error(self.path, failure)))
+                if not self.readonly:
+                    with suppress(OSError):
+                        self.photo_files.close_session()
                 if changed and not self.readonly:
                     with suppress(sqlite3.Error):
                         self.conn.execute("PRAGMA optimize")
@@ -245,14 +263,37 @@ class Database:
     # --- backups and what changed ----------------------------------------------------------
 
     def backup(self, reason: str) -> Path:
-        """A backup now; BackupFailed, in words that say nothing saved was lost, if not."""
+        """Back up the records (from a snapshot of their own, so saving an answer never waits
+        for it) and whatever photos the backups lack. Safe from any thread. BackupFailed, in
+        words that say nothing saved was lost, if it cannot be made."""
         with self.mutex:
-            try:
-                made = backups.make(self.conn, self.path, reason)
-            except StoreError as error:
-                raise backup_error(self.path, error) from None
-            self._changes_at_backup = self._counted_changes()
-            return made
+            changes = self._counted_changes()
+        try:
+            made = backups.make(
+                self.path, reason, photos=self.photo_files, durable=self.synchronous != "OFF"
+            )
+        except StoreError as error:
+            raise backup_error(self.path, error) from None
+        with self.mutex:
+            self._changes_at_backup = changes
+        return made
+
+    def _photos_referenced(self, digests: set[str]) -> set[str]:
+        """Those of ``digests`` a photo record refers to, here or in a database a restore
+        set aside beside it (kept whole for IT, photos and all)."""
+        found: set[str] = set()
+        wanted = sorted(digests)
+        with self.mutex:
+            for start in range(0, len(wanted), 5000):
+                found.update(
+                    r[0]
+                    for r in self.conn.execute(
+                        "SELECT DISTINCT sha256 FROM photos WHERE sha256 IN"
+                        " (SELECT value FROM json_each(?))",
+                        (json.dumps(wanted[start : start + 5000]),),
+                    )
+                )
+        return found | (digests & backups.photos_kept_aside(self.path))
 
     def _counted_changes(self) -> int:
         return int(self.conn.total_changes) - self._uncounted_changes

@@ -3,14 +3,22 @@
 Every step's number and SQL stay exactly as released, so a database any WardAudit wrote
 opens unchanged: a newer step is only ever added at the end. Before a ladder is climbed
 on an existing database, a backup is made.
+
+Step 6 moves photos out of the database into the photo store beside it. The schema step
+is quick; the photos then move in batches (each batch's files synced, then one
+transaction pointing its records at them), so an interrupted move resumes where it
+stopped the next time the database opens, and the space is given back at the end.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+import sqlite3
 from typing import TYPE_CHECKING
 
-from wardaudit.errors import DatabaseTooNew
+from wardaudit.errors import DatabaseTooNew, DiskFull
+from wardaudit.progress import Progress, no_progress
 from wardaudit.store import backups
 
 if TYPE_CHECKING:
@@ -157,12 +165,29 @@ MIGRATIONS: list[list[str]] = [
             linked_at TEXT NOT NULL,
             PRIMARY KEY (audit_id, item_id)) WITHOUT ROWID""",
     ],
+    # 6: photos in their own store beside the database, named by their SHA-256; the
+    # records keep the digest and size (the bytes move out after this step: see
+    # move_photos_out, which then drops the old column)
+    [
+        "ALTER TABLE photos ADD COLUMN sha256 TEXT",
+        "ALTER TABLE photos ADD COLUMN size INTEGER",
+        "CREATE INDEX photos_by_sha256 ON photos(sha256)",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+PHOTO_STORE_VERSION = 6
+
+MOVE_BATCH_PHOTOS = 64
+MOVE_BATCH_BYTES = 32 * 1024 * 1024
+SPACE_MARGIN = 64 * 1024 * 1024
+MOVING_WORDS = "Moving photos out of the database into their own folder"
+VACUUM_WORDS = "Giving the space the photos took back to the disk"
+VACUUM_PENDING = "photos_moved_out_vacuum_pending"
 
 
-def migrate(db: Database, *, existed: bool) -> None:
-    """Bring the file up to this WardAudit's schema, one numbered step at a time."""
+def migrate(db: Database, *, existed: bool, progress: Progress = no_progress) -> None:
+    """Bring the file up to this WardAudit's schema, one numbered step at a time, then
+    finish moving photos out (which resumes here if an earlier open was interrupted)."""
     current = db.user_version()
     if current > SCHEMA_VERSION:
         db.conn.close()
@@ -171,9 +196,17 @@ def migrate(db: Database, *, existed: bool) -> None:
             f"this copy knows {SCHEMA_VERSION}). Install the newer WardAudit to open it."
         )
     if current == SCHEMA_VERSION:
+        move_photos_out(db, progress)
         return
     if existed and current > 0:
-        backups.make(db.conn, db.path, f"before-migration-{current}-to-{SCHEMA_VERSION}")
+        if current < PHOTO_STORE_VERSION:
+            _check_room_to_move_photos(db, with_backup=True)
+        backups.make(
+            db.path,
+            f"before-migration-{current}-to-{SCHEMA_VERSION}",
+            photos=db.photo_files,
+            durable=db.synchronous != "OFF",
+        )
     for number in range(current + 1, SCHEMA_VERSION + 1):
         with db.transaction() as conn:
             for statement in MIGRATIONS[number - 1]:
@@ -182,3 +215,119 @@ def migrate(db: Database, *, existed: bool) -> None:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {number}")
         log.info("migrated %s to schema %s", db.path, number)
+    move_photos_out(db, progress)
+
+
+# --- step 6: photos out of the database ------------------------------------------------------
+
+
+def _columns(db: Database, table: str) -> set[str]:
+    return {r[1] for r in db.query(f"PRAGMA table_info({table})")}
+
+
+def _gigabytes(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e8 else f"{max(1, round(size / 1e6))} MB"
+
+
+def _check_room_to_move_photos(db: Database, *, with_backup: bool) -> None:
+    """Refuse to start (nothing changed) unless the disk holds what the move needs: a
+    backup copy of the file as it is, the photos once more as files, and some room over."""
+    if "photos" not in {r[0] for r in db.query("SELECT name FROM sqlite_schema")}:
+        return
+    if "data" not in _columns(db, "photos"):
+        return
+    where = "sha256 IS NULL" if "sha256" in _columns(db, "photos") else "1"
+    photo_bytes = int(
+        db.query(f"SELECT coalesce(sum(length(data)), 0) FROM photos WHERE {where}")[0][0]
+    )
+    if photo_bytes == 0:
+        return
+    need = photo_bytes + SPACE_MARGIN
+    if with_backup:
+        need += db.path.stat().st_size
+        wal = db.path.with_name(db.path.name + "-wal")
+        if wal.exists():
+            need += wal.stat().st_size
+    free = shutil.disk_usage(db.path.parent).free
+    if free < need:
+        raise DiskFull(
+            f"upgrading the database {db.path} needs about {_gigabytes(need)} of free disk "
+            f"space (a backup of it first, then its photos moved into a folder of their own), "
+            f"and the disk has {_gigabytes(free)} free. Nothing has been changed: free some "
+            "space, then open WardAudit again."
+        )
+
+
+def photos_to_move(db: Database) -> int:
+    """How many photos are still held inside the database (0 once step 6 is complete)."""
+    if "data" not in _columns(db, "photos"):
+        return 0
+    return int(db.query("SELECT count(*) FROM photos WHERE sha256 IS NULL")[0][0])
+
+
+def move_photos_out(db: Database, progress: Progress = no_progress) -> None:
+    """Move every photo still held in the database into the photo store, batch by batch.
+
+    Each batch's files are written and synced before the one transaction that points its
+    records at them and empties their old bytes, so a crash at any moment leaves every
+    record pointing at bytes that are there. Once none are left the old column goes and
+    VACUUM gives the freed pages back to the disk.
+    """
+    if "data" not in _columns(db, "photos"):
+        if db.query("SELECT 1 FROM settings WHERE key = ?", (VACUUM_PENDING,)):
+            _give_space_back(db, progress)  # an earlier open stopped before it was done
+        return
+    total = photos_to_move(db)
+    if total:
+        _check_room_to_move_photos(db, with_backup=False)
+        log.info("moving %d photo(s) of %s into %s", total, db.path, db.photo_files.root)
+    done = 0
+    progress(MOVING_WORDS, done, total)
+    while True:
+        batch_rows: list[tuple[int, bytes]] = []
+        size = 0
+        for rowid, length in db.query(
+            "SELECT id, length(data) FROM photos WHERE sha256 IS NULL ORDER BY id LIMIT ?",
+            (MOVE_BATCH_PHOTOS,),
+        ):
+            if batch_rows and size + length > MOVE_BATCH_BYTES:
+                break
+            data = db.query("SELECT data FROM photos WHERE id = ?", (rowid,))[0][0]
+            batch_rows.append((int(rowid), bytes(data)))
+            size += int(length)
+        if not batch_rows:
+            break
+        with db.photo_files.adding() as batch:
+            moved = [(batch.put(data), rowid) for rowid, data in batch_rows]
+            batch.sync()
+            with db.transaction(bookkeeping=True) as conn:
+                conn.executemany(
+                    "UPDATE photos SET sha256 = ?, size = ?, data = X'' WHERE id = ?",
+                    [(stored.sha256, stored.size, rowid) for stored, rowid in moved],
+                )
+        done += len(batch_rows)
+        progress(MOVING_WORDS, done, total)
+    with db.transaction(bookkeeping=True) as conn:
+        conn.execute("ALTER TABLE photos DROP COLUMN data")
+        if total:
+            conn.execute(
+                "INSERT OR REPLACE INTO settings(key, value) VALUES (?, '1')", (VACUUM_PENDING,)
+            )
+    if total:
+        _give_space_back(db, progress)
+
+
+def _give_space_back(db: Database, progress: Progress) -> None:
+    """VACUUM: the photos' old pages go back to the disk (the file shrinks to its records)."""
+    progress(VACUUM_WORDS, 0, 1)
+    with db.mutex:
+        try:
+            db.conn.execute("VACUUM")
+            db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as error:
+            # The photos are out and safe; the space comes back at a later open.
+            log.warning("VACUUM of %s after moving its photos out failed: %s", db.path, error)
+            return
+    with db.transaction(bookkeeping=True) as conn:
+        conn.execute("DELETE FROM settings WHERE key = ?", (VACUUM_PENDING,))
+    progress(VACUUM_WORDS, 1, 1)

@@ -28,6 +28,8 @@ from wardaudit.store.actions import (
 )
 from wardaudit.store.audits import write_note
 from wardaudit.store.checklists import version_rowid_in
+from wardaudit.store.photo_files import PhotoBatch
+from wardaudit.store.photos import insert_photo
 from wardaudit.store.wards import site_rowid_for
 
 if TYPE_CHECKING:
@@ -225,7 +227,7 @@ class Records:
                 (ids_json,),
             ).fetchall()
             photos = conn.execute(
-                "SELECT p.uuid, p.data FROM photos p WHERE p.audit_id IN"
+                "SELECT p.uuid, p.sha256 FROM photos p WHERE p.audit_id IN"
                 " (SELECT value FROM json_each(?)) ORDER BY p.uuid",
                 (ids_json,),
             ).fetchall()
@@ -260,7 +262,7 @@ class Records:
                 }
                 for r in events
             ],
-            photos=[(r[0], bytes(r[1])) for r in photos],
+            photos=[(r[0], self._store.photos.data(r[0])) for r in photos],
         )
 
     def merge(
@@ -273,10 +275,13 @@ class Records:
         changes. With ``dry_run`` the plan is worked out and nothing is written. Every
         audit the file touches is then rebuilt from its record and history.
         """
-        with self._db.transaction() as conn:
+        # Photo files are written and synced inside the transaction, before its commit; if
+        # it fails, the files it wrote that nothing refers to go again.
+        with self._db.photo_files.adding() as batch, self._db.transaction() as conn:
             work = plan(LocalRecords(conn))
             if not dry_run:
-                self._apply(conn, work)
+                self._apply(conn, work, batch)
+                batch.sync()
         return work
 
     def replay(self, audit_ref: str) -> None:
@@ -321,7 +326,7 @@ class Records:
                     " FROM events e JOIN audits a ON a.id = e.audit_id"
                     " WHERE a.status = 'completed' ORDER BY e.uuid"
                 ).fetchall(),
-                conn.execute("SELECT uuid, data FROM photos ORDER BY uuid").fetchall(),
+                conn.execute("SELECT uuid, sha256 FROM photos ORDER BY uuid").fetchall(),
             ]
         return _sha256(repr(parts).encode("utf-8"))
 
@@ -335,7 +340,7 @@ class Records:
             (audit_rowid, text, _sha256(text.encode("utf-8"))),
         )
 
-    def _apply(self, conn: sqlite3.Connection, work: MergeWork) -> None:
+    def _apply(self, conn: sqlite3.Connection, work: MergeWork, batch: PhotoBatch) -> None:
         ward_rowids: dict[str, int] = {}
         for ward in work.new_wards:
             site_rowid = site_rowid_for(conn, ward["site"])
@@ -372,6 +377,7 @@ class Records:
                 ward_rowids[content["ward"]],
                 version_rowids[content["checklist"]],
                 work.photos,
+                batch,
             )
         touched = set(audit_rowids.values())
         # Actions raised after sign-off first: a change to one may come earlier in time (a
@@ -513,10 +519,10 @@ def _record_content(conn: sqlite3.Connection, audit_rowid: int) -> dict[str, Any
             "width": r[4],
             "height": r[5],
             "added_at": r[6],
-            "sha256": _sha256(r[7]),
+            "sha256": r[7],
         }
         for r in conn.execute(
-            "SELECT uuid, item_id, filename, media_type, width, height, added_at, data"
+            "SELECT uuid, item_id, filename, media_type, width, height, added_at, sha256"
             " FROM photos WHERE audit_id = ? ORDER BY uuid",
             (audit_rowid,),
         )
@@ -545,6 +551,7 @@ def _insert_audit(
     ward_rowid: int,
     version_rowid: int,
     photos: Mapping[str, bytes],
+    batch: PhotoBatch,
 ) -> int:
     content = incoming.content
     cursor = conn.execute(
@@ -574,20 +581,21 @@ def _insert_audit(
     for action in content["actions"]:
         insert_action(conn, rowid, action, action["created_at"])
     for photo in content["photos"]:
-        conn.execute(
-            "INSERT INTO photos(uuid, audit_id, item_id, filename, media_type, width, height, data,"
-            " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                photo["photo"],
-                rowid,
-                photo["item"],
-                photo["filename"],
-                photo["media_type"],
-                photo["width"],
-                photo["height"],
-                photos[photo["photo"]],
-                photo["added_at"],
-            ),
+        stored = batch.put(photos[photo["photo"]])
+        if stored.sha256 != photo["sha256"]:
+            raise InvalidInput("a photo in the exchange file does not match its audit record")
+        insert_photo(
+            conn,
+            photo["photo"],
+            rowid,
+            photo["item"],
+            filename=photo["filename"],
+            media_type=photo["media_type"],
+            width=photo["width"],
+            height=photo["height"],
+            added_at=photo["added_at"],
+            sha256=stored.sha256,
+            size=stored.size,
         )
     conn.execute(
         "INSERT INTO audit_records(audit_id, content, digest) VALUES (?, ?, ?)",

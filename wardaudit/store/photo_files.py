@@ -1,0 +1,413 @@
+"""The photo store: each photo one file named by its SHA-256, in a fan-out folder.
+
+A file's name is its content's digest, so a file is written once and never changed: to a
+temporary name, synced, renamed into place and its folder synced, all before the record
+that refers to it commits (an acknowledged photo survives a crash as an answer does).
+It is verified against its name whenever it is read, and removed only when no record
+refers to it, under the database's own lock so that a removal never races a commit.
+The records database keeps only the digest, so it stays small whatever the photos weigh.
+
+The same folder layout serves the live photos (``<database>-photos`` beside the database)
+and the backups' photos (``<database>-backups/photos``): ``ab/abcdef…`` for a digest
+``abcdef…``, 256 folders of a few hundred files each even after years.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import re
+import secrets
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1 << 20
+TEMP_PREFIX = ".incoming-"
+MARKER_PREFIX = ".open-"  # one per writing session; a stale one means a session was killed
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_FOLDER = re.compile(r"^[0-9a-f]{2}$")
+
+FileState = Literal["ok", "missing", "damaged"]
+# Which of these digests does a record (or anything else worth keeping) still refer to?
+ReferencedBy = Callable[[set[str]], set[str]]
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_digest(text: str) -> bool:
+    return bool(_DIGEST.match(text))
+
+
+def sync_folder(path: Path) -> None:
+    """Make a folder's entries (a file renamed into it) durable. Windows has no such call:
+    NTFS journals the rename itself."""
+    if os.name == "nt":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    new: bool  # written now, rather than found already there
+
+
+class PhotoFileError(Exception):
+    """A photo file could not be read as stored; the repository words it for a matron."""
+
+    def __init__(self, sha256: str, state: FileState) -> None:
+        super().__init__(f"photo file {sha256} is {state}")
+        self.sha256 = sha256
+        self.state = state
+
+
+class PhotoFiles:
+    """One content-addressed folder of photo files.
+
+    ``lock`` is the database's own lock (the same object guards its connection): the
+    bookkeeping here (which digests are being written, whether a backup is copying) is kept
+    under it, so checking that nothing refers to a file and removing it is one step that no
+    commit can fall between. Slow work (writing, syncing, hashing) happens outside it.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        lock: threading.RLock | None = None,
+        durable: bool = True,
+        referenced: ReferencedBy | None = None,
+        mark_sessions: bool = True,
+    ) -> None:
+        self.root = root
+        self.durable = durable
+        self.mark_sessions = mark_sessions
+        self.lock = lock if lock is not None else threading.RLock()
+        self.referenced: ReferencedBy = referenced or (lambda digests: set(digests))
+        self._pending: Counter[str] = Counter()  # written, their records not yet committed
+        self._temps: set[Path] = set()  # temporary files this process is writing
+        self._pins = 0  # backups copying from here: removals wait
+        self._deferred: set[str] = set()
+        self._marker: Path | None = None
+        self.orphans_possible = False  # a file may have outlived a failed write
+
+    # --- where -------------------------------------------------------------------------------
+
+    def path_for(self, sha256: str) -> Path:
+        if not is_digest(sha256):
+            raise ValueError(f"not a photo digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256
+
+    def has(self, sha256: str, size: int | None = None) -> bool:
+        try:
+            found = self.path_for(sha256).stat().st_size
+        except OSError:
+            return False
+        return size is None or found == size
+
+    # --- writing -----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def adding(self) -> Iterator[PhotoBatch]:
+        """Write photos whose records commit afterwards, inside the ``with``.
+
+        Call ``batch.sync()`` before the commit. Until the ``with`` ends the files are
+        protected from every sweep; if it ends with an error, the files it wrote that no
+        record refers to are removed again.
+        """
+        batch = PhotoBatch(self)
+        try:
+            yield batch
+        except BaseException:
+            batch.release(failed=True)
+            raise
+        batch.release(failed=False)
+
+    def _hold(self, sha256: str) -> None:
+        with self.lock:
+            self._pending[sha256] += 1
+            self._mark_session()
+
+    def _let_go(self, sha256: str) -> None:
+        with self.lock:
+            self._pending[sha256] -= 1
+            if self._pending[sha256] <= 0:
+                del self._pending[sha256]
+
+    def _mark_session(self) -> None:
+        """Leave a mark while this session writes: if it is killed, the next clean close sees
+        the mark and sweeps whatever files it left that no record refers to."""
+        if self._marker is not None or not self.mark_sessions:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        marker = self.root / f"{MARKER_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        marker.touch()
+        self._marker = marker
+
+    def ensure_folder(self, folder: Path) -> bool:
+        """Create the fan-out folder (and the root) if needed; True when anything was made."""
+        if folder.is_dir():
+            return False
+        made_root = not self.root.is_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.durable:
+            if made_root:
+                sync_folder(self.root.parent)
+            sync_folder(self.root)
+        return True
+
+    @contextlib.contextmanager
+    def incoming(self, folder: Path | None = None) -> Iterator[tuple[Path, BinaryIO]]:
+        """A temporary file inside the store (so the final move is a rename), removed
+        unless it has been renamed away by the time the ``with`` ends."""
+        where = folder or self.root
+        where.mkdir(parents=True, exist_ok=True)
+        temp = where / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+        with self.lock:
+            self._temps.add(temp)
+        try:
+            with open(temp, "xb") as handle:
+                yield temp, handle
+        finally:
+            with self.lock:
+                self._temps.discard(temp)
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+    def _write_new(self, sha256: str, chunks: Iterable[bytes]) -> None:
+        target = self.path_for(sha256)
+        self.ensure_folder(target.parent)
+        with self.incoming(target.parent) as (temp, handle):
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            if self.durable:
+                os.fsync(handle.fileno())
+            handle.close()
+            os.replace(temp, target)
+
+    def _adopt(self, temp: Path, sha256: str) -> None:
+        """Move a verified temporary file of this store into place under its digest."""
+        target = self.path_for(sha256)
+        self.ensure_folder(target.parent)
+        if self.durable:
+            with open(temp, "rb") as handle:
+                os.fsync(handle.fileno())
+        os.replace(temp, target)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def read(self, sha256: str) -> bytes:
+        """The file's bytes, verified against its digest."""
+        try:
+            data = self.path_for(sha256).read_bytes()
+        except FileNotFoundError:
+            raise PhotoFileError(sha256, "missing") from None
+        except IsADirectoryError:
+            raise PhotoFileError(sha256, "damaged") from None
+        if sha256_of(data) != sha256:
+            raise PhotoFileError(sha256, "damaged")
+        return data
+
+    def chunks(self, sha256: str) -> Iterator[bytes]:
+        """The file in pieces; the last step raises PhotoFileError if it does not match its
+        digest, so a reader that streams it on must undo what it wrote on an error."""
+        digest = hashlib.sha256()
+        try:
+            with open(self.path_for(sha256), "rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    digest.update(chunk)
+                    yield chunk
+        except FileNotFoundError:
+            raise PhotoFileError(sha256, "missing") from None
+        if digest.hexdigest() != sha256:
+            raise PhotoFileError(sha256, "damaged")
+
+    def verify(self, sha256: str) -> FileState:
+        try:
+            for _ in self.chunks(sha256):
+                pass
+        except PhotoFileError as error:
+            return error.state
+        except OSError:
+            return "damaged"
+        return "ok"
+
+    def scan(self) -> Iterator[tuple[str, Path]]:
+        """Every stored file as (digest, path), folder by folder."""
+        try:
+            folders = sorted(p for p in self.root.iterdir() if _FOLDER.match(p.name))
+        except FileNotFoundError:
+            return
+        for folder in folders:
+            with contextlib.suppress(NotADirectoryError, FileNotFoundError):
+                for entry in os.scandir(folder):
+                    if is_digest(entry.name) and entry.name.startswith(folder.name):
+                        yield entry.name, Path(entry.path)
+
+    def total_bytes(self) -> int:
+        total = 0
+        for _, path in self.scan():
+            with contextlib.suppress(OSError):
+                total += path.stat().st_size
+        return total
+
+    # --- removing ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[None]:
+        """While a backup copies from here: nothing is removed (removals wait until after)."""
+        with self.lock:
+            self._pins += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self._pins -= 1
+                deferred = set(self._deferred) if self._pins == 0 else set()
+                self._deferred -= deferred
+            if deferred:
+                self.remove_unreferenced(deferred)
+
+    def remove_unreferenced(self, digests: Iterable[str]) -> list[str]:
+        """Remove those of ``digests`` that nothing refers to and nothing is writing."""
+        wanted = {d for d in digests if is_digest(d)}
+        if not wanted:
+            return []
+        removed: list[str] = []
+        with self.lock:
+            if self._pins:
+                self._deferred |= wanted
+                return []
+            self._mark_session()
+            keep = self.referenced(wanted) | set(self._pending)
+            for sha256 in sorted(wanted - keep):
+                try:
+                    self.path_for(sha256).unlink()
+                    removed.append(sha256)
+                except FileNotFoundError:
+                    continue
+                except OSError as error:
+                    self.orphans_possible = True
+                    log.warning("could not remove the unused photo file %s: %s", sha256, error)
+        return removed
+
+    def sweep(self) -> list[str]:
+        """Remove every file nothing refers to, and temporary files a killed session left.
+
+        The folder is listed without the lock; the check and the removals are made under
+        it, so a photo written meanwhile is either pending or referenced, never removed.
+        """
+        found = {sha256 for sha256, _ in self.scan()}
+        stale_temps = [p for p in self._temp_files() if p not in self._temps]
+        for temp in stale_temps:
+            with self.lock:
+                if temp in self._temps:
+                    continue
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+        removed = self.remove_unreferenced(found)
+        if removed:
+            log.info("removed %d photo file(s) no record refers to", len(removed))
+        return removed
+
+    def _temp_files(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        found = list(self.root.glob(f"{TEMP_PREFIX}*"))
+        found += self.root.glob(f"??/{TEMP_PREFIX}*")
+        return found
+
+    def close_session(self) -> None:
+        """A clean end: sweep if an earlier session was killed (its mark is still there) or
+        this one may have left a stray file, then take this session's mark away."""
+        if not self.root.is_dir():
+            return
+        stale = [p for p in self.root.glob(f"{MARKER_PREFIX}*") if p != self._marker]
+        if stale or self.orphans_possible:
+            self.sweep()
+            for marker in stale:
+                with contextlib.suppress(OSError):
+                    marker.unlink()
+        if self._marker is not None:
+            with contextlib.suppress(OSError):
+                self._marker.unlink()
+            self._marker = None
+        self.orphans_possible = False
+
+
+@dataclass
+class PhotoBatch:
+    """Photos written in one go, for records that commit together once ``sync`` is done."""
+
+    files: PhotoFiles
+    stored: list[StoredFile] = field(default_factory=list)
+    _folders: set[Path] = field(default_factory=set)
+    _held: list[str] = field(default_factory=list)
+    _synced: bool = True
+
+    def put(self, data: bytes) -> StoredFile:
+        """Store ``data`` under its digest (once: an intact copy already there is kept)."""
+        sha256 = sha256_of(data)
+        return self._store(sha256, len(data), lambda: self.files._write_new(sha256, [data]))
+
+    def put_temp(self, temp: Path, sha256: str, size: int) -> StoredFile:
+        """Store a verified, synced temporary file of this store by renaming it into place."""
+        return self._store(sha256, size, lambda: self.files._adopt(temp, sha256))
+
+    def _store(self, sha256: str, size: int, write: Callable[[], object]) -> StoredFile:
+        self.files._hold(sha256)
+        self._held.append(sha256)
+        target = self.files.path_for(sha256)
+        new = False
+        if self.files.verify(sha256) != "ok":
+            # Not there, or there but damaged (never trusted): written afresh.
+            new = True
+            write()
+        self._folders.add(target.parent)
+        self._synced = False
+        stored = StoredFile(sha256, size, new)
+        self.stored.append(stored)
+        return stored
+
+    def sync(self) -> None:
+        """Make every file of the batch durable under its name: call before the commit."""
+        if self.files.durable:
+            for folder in sorted(self._folders):
+                sync_folder(folder)
+        self._folders.clear()
+        self._synced = True
+
+    def release(self, *, failed: bool) -> None:
+        if failed:
+            new = {s.sha256 for s in self.stored if s.new}
+            for sha256 in self._held:
+                self.files._let_go(sha256)
+            self._held = []
+            try:
+                self.files.remove_unreferenced(new)
+            except Exception:  # the error that failed the batch matters more; swept later
+                self.files.orphans_possible = True
+                log.exception("could not tidy the photo files of a failed change")
+            return
+        if not self._synced:
+            # Nothing committed in between can rely on these; say so loudly in tests.
+            log.warning("photo files were written without their folders being synced")
+        for sha256 in self._held:
+            self.files._let_go(sha256)
+        self._held = []
