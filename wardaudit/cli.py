@@ -67,22 +67,42 @@ def _db_path(args: argparse.Namespace, *, write: bool = True) -> Path:
     return path
 
 
+class _StderrProgress:
+    """Progress of long work as a line on stderr now and then (each 5%, or every 2 s)."""
+
+    def __init__(self, noun: str) -> None:
+        self.noun = noun
+        self.shown: tuple[str, int] = ("", -1)
+        self.at = 0.0
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        import time
+
+        step = 20 * done // total if total else 20
+        now = time.monotonic()
+        if (what, step) == self.shown and now - self.at < 2 and done != total:
+            return
+        self.shown, self.at = (what, step), now
+        print(f"{PROG}: {what.lower()}: {done} of {total} {self.noun}", file=sys.stderr, flush=True)
+
+
 @contextmanager
 def _open(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
     """The store for one command, closed after it; a backup that fails on closing is a
     warning, because everything the command did was committed before."""
     path = _db_path(args, write=write)
+    upgrade = _StderrProgress("photos")  # an older database's photos moving out, if any
     if not write and not args.db and not path.parent.is_dir():
         from wardaudit.store.database import missing_message
 
         raise DatabaseMissing(missing_message(path.absolute()))  # not even the folder yet
     if write:
-        store = Store.open(path)
+        store = Store.open(path, progress=upgrade)
     else:
         try:
             store = Store.open(path, readonly=True)
         except DatabaseNeedsUpgrade:
-            store = Store.open(path)
+            store = Store.open(path, progress=upgrade)
     for warning in store.warnings:
         _warn(warning)
     try:
@@ -340,6 +360,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _warn(warning)
     print(summary)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The records' integrity and, with --photos, every photo against its digest."""
+    status = 0
+    with _open(args, write=args.repair) as store:
+        problems = store.check_records()
+        if problems:
+            status = 1
+            print(f"records database: DAMAGED ({'; '.join(problems[:3])})")
+        else:
+            print("records database: sound")
+        if not args.photos:
+            return status
+        report = store.photos.check(progress=_StderrProgress("photos"), repair=args.repair)
+    size = report.bytes_checked / 1e6
+    for sha in report.repaired:
+        print(f"put back from the backups: photo file {sha[:12]}…")
+    if not report.problems:
+        print(f"photos: {report.checked} checked ({size:,.0f} MB), every one intact")
+        return status
+    print(
+        f"photos: {report.checked} checked ({size:,.0f} MB); {len(report.problems)} "
+        "missing or damaged:"
+    )
+    for problem in report.problems:
+        state = "missing" if problem.problem == "missing" else "damaged"
+        spare = "; an intact copy is in the backups" if problem.in_backups else ""
+        print(
+            f"  {state}: {problem.filename} — item {problem.item}, {problem.ward}, audit "
+            f"{problem.audit}, added {clock.uk_datetime(problem.added_at)}{spare}"
+        )
+    if any(p.in_backups for p in report.problems) and not args.repair:
+        print("Run 'wardaudit check --photos --repair' to put back the intact copies.")
+    return 1
 
 
 def cmd_backups_list(args: argparse.Namespace) -> int:
@@ -625,6 +680,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-conflicts",
         action="store_true",
         help="import the rest, leaving conflicting records as they were",
+    )
+
+    p = command(
+        sub,
+        "check",
+        cmd_check,
+        "check the database; with --photos, read every photo and check it against its digest",
+    )
+    p.add_argument("--photos", action="store_true", help="check every photo too (reads them all)")
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="put back damaged or missing photos from intact copies in the backups",
     )
 
     bk = sub.add_parser("backups", help="list, make and restore backups of the database")

@@ -131,6 +131,10 @@ class Store:
         """Whether anything the user entered changed since the last backup this session."""
         return self._db.data_changed_since_backup()
 
+    def check_records(self) -> list[str]:
+        """SQLite's full integrity check of the records (small: photos are checked apart)."""
+        return self._db.integrity_problems()
+
     def is_empty(self) -> bool:
         """No ward registered yet: a first run, which the app offers the demo trust for."""
         return not self._db.query("SELECT 1 FROM wards LIMIT 1")

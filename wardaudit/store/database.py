@@ -213,6 +213,12 @@ class Database:
         finally:
             self._doing = "save"
 
+    def integrity_problems(self) -> list[str]:
+        with self.mutex:
+            rows = self.conn.execute("PRAGMA integrity_check").fetchall()
+        found = [str(r[0]) for r in rows]
+        return [] if found == ["ok"] else found
+
     def user_version(self) -> int:
         """The schema version the file is at (``PRAGMA user_version``)."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])

@@ -1,8 +1,10 @@
-"""Records answers as fast as it can, saying 'intent' before and 'saved' after each one.
+"""Records answers and adds photos as fast as it can, saying 'intent' before and 'saved'
+after each answer, and 'photo' after each photo is acknowledged.
 
 Run by the durability test, which kills this process at a random moment.
 """
 
+import hashlib
 import random
 import sys
 
@@ -24,6 +26,19 @@ def main() -> None:
         audit_id, item = rng.choice(plan)
         value = rng.choice(["yes", "no", "na"] if item.critical else ["yes", "partial", "no", "na"])
         note = f"n{rng.randint(0, 10**6)}"
+        if rng.random() < 0.2:
+            data = hashlib.sha256(note.encode()).digest() * rng.randint(100, 4000)
+            photo = store.photos.add(
+                audit_id,
+                item.id,
+                data,
+                filename="p.jpg",
+                media_type="image/jpeg",
+                width=1,
+                height=1,
+            )
+            print(f"photo {photo.id} {hashlib.sha256(data).hexdigest()} - -", flush=True)
+            continue
         print(f"intent {audit_id} {item.id} {value} {note}", flush=True)
         store.audits.record_answer(audit_id, item.id, value, note=note)
         print(f"saved {audit_id} {item.id} {value} {note}", flush=True)

@@ -1,7 +1,8 @@
-"""A killed process loses no acknowledged answer, and the database stays sound."""
+"""A killed process loses no acknowledged answer or photo, and the database stays sound."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import signal
@@ -21,7 +22,7 @@ RUNS = 30
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
+def test_sigkill_at_random_moments_loses_no_acknowledged_answer_or_photo(
     tmp_path: Path, checklist: Checklist
 ) -> None:
     db = tmp_path / "durable.sqlite3"
@@ -30,7 +31,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
             store.wards.add(site="Ashcombe", name=f"Ward {n}", sex=sex)
             store.audits.start(f"Ward {n}", checklist)
     rng = random.Random(2018)
-    checked = 0
+    checked = checked_photos = 0
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
     for run in range(RUNS):
         writer = subprocess.Popen(
@@ -51,6 +52,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
         # For each answer, the newest 'saved' line must be in the database, unless a newer
         # 'intent' (written but not yet acknowledged when the kill came) replaced it.
         saved: dict[tuple[str, str], tuple[str, str]] = {}
+        photos: dict[str, str] = {}
         in_flight: tuple[str, str, str, str] | None = None
         for line in out.splitlines():
             parts = line.split()
@@ -62,6 +64,8 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
                 in_flight = None
             elif kind == "intent":
                 in_flight = (audit_id, item, value, note)
+            elif kind == "photo":
+                photos[audit_id] = item  # its id and the SHA-256 of its bytes
         with Store.open(db) as store:
             assert store._db.conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
             for (audit_id, item), (value, note) in saved.items():
@@ -71,4 +75,11 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_answer(
                     allowed.add((in_flight[2], in_flight[3]))
                 assert (stored.value, stored.note) in allowed, (run, item)
                 checked += 1
+            for photo_id, sha256 in photos.items():
+                data = store.photos.data(photo_id)  # checked against its digest as it is read
+                assert hashlib.sha256(data).hexdigest() == sha256, (run, photo_id)
+                checked_photos += 1
+            # No record refers to a photo that is not there, acknowledged or not.
+            assert store.photos.check().problems == (), run
     assert checked > RUNS, "the writer must have acknowledged answers before being killed"
+    assert checked_photos > RUNS // 3, "... and photos"
