@@ -10,16 +10,18 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+import threading
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from ui import errors as ui_errors
 from ui import session
 from ui.context import AppContext
 from ui.mainwindow import LAST_DATABASE_SETTING, MainWindow
+from ui.ops import busy_dialog
 from ui.theme import apply_theme, display_settings, load_display
 from ui.widgets.messages import choice
 from ui.widgets.wheel import install_wheel_guard
@@ -95,7 +97,7 @@ def open_store(path: Path, parent: QWidget | None = None) -> Store | None:
     This runs before the main window exists, so the dialogs here may wait for her answer.
     """
     try:
-        return Store.open(path)
+        return open_with_progress(path, parent)
     except DatabaseInUse as error:
         _message(
             QMessageBox.Icon.Warning,
@@ -110,6 +112,64 @@ def open_store(path: Path, parent: QWidget | None = None) -> Store | None:
     except WardAuditError as error:
         ui_errors.show_error(parent, error)
         return None
+
+
+class _UpgradeRelay(QObject):
+    """Carries the upgrade's progress and its end from the worker to the UI thread."""
+
+    moved = Signal(str, int, int)
+    ended = Signal()
+
+
+def open_with_progress(path: Path, parent: QWidget | None = None) -> Store:
+    """Open the database; when an older one first moves its photos into their own folder
+    (minutes for years of photos), it happens in the worker with its progress shown."""
+    waiting = Store.photos_waiting_in(path)
+    if not waiting:
+        return Store.open(path)
+    log.info("upgrading %s: %d photo(s) move into their own folder", path, waiting)
+    text = (
+        f"Upgrading the database: moving its {waiting:,} photos into a folder of their own "
+        "beside it. This is done once; a backup was made first, and if it is interrupted "
+        "it carries on the next time WardAudit opens."
+    )
+    dialog = busy_dialog(parent, text) if parent is not None else QProgressDialog(text, "", 0, 0)
+    dialog.setCancelButton(None)
+    dialog.setRange(0, waiting)
+    dialog.setAccessibleName("Upgrading the database")
+    dialog.show()
+    relay = _UpgradeRelay()
+    outcome: dict[str, object] = {}
+
+    def progress(what: str, done: int, total: int) -> None:
+        relay.moved.emit(what, done, total)
+
+    def work() -> None:
+        try:
+            outcome["store"] = Store.open(path, progress=progress)
+        except BaseException as error:  # raised again on the UI thread
+            outcome["error"] = error
+        finally:
+            relay.ended.emit()
+
+    def show(what: str, done: int, total: int) -> None:
+        dialog.setRange(0, max(1, total))
+        dialog.setValue(done)
+        dialog.setLabelText(f"{text}\n\n{what}: {done:,} of {total:,}")
+
+    loop = QEventLoop()
+    relay.moved.connect(show)
+    relay.ended.connect(loop.quit)
+    worker = threading.Thread(target=work, name="wardaudit-upgrade")
+    worker.start()
+    loop.exec()
+    worker.join()
+    dialog.close()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    store = outcome["store"]
+    assert isinstance(store, Store)
+    return store
 
 
 def _offer_restore(error: DatabaseDamaged, parent: QWidget | None) -> Store | None:

@@ -368,3 +368,38 @@ def test_screenshots_are_rendered(qtbot, tmp_path: Path) -> None:
         return
     for name in ("audit-in-progress.png", "no-answer-action.png", "summary.png"):
         assert (tmp_path / name).stat().st_size > 10_000, lines
+
+
+def test_an_older_database_moves_its_photos_out_with_progress_shown(
+    qtbot, tmp_path: Path, library: ChecklistLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from tests.core.store.old_schemas import build_v4_with_photos
+    from wardaudit.store import migrations
+
+    path = tmp_path / "old.sqlite3"
+    expected = build_v4_with_photos(path, library.latest("sexual-safety-environment"), 8)
+    monkeypatch.setattr(migrations, "MOVE_BATCH_PHOTOS", 2)
+    labels: list[str] = []
+    real_set_label = ui_app.QProgressDialog.setLabelText
+    monkeypatch.setattr(
+        ui_app.QProgressDialog,
+        "setLabelText",
+        lambda self, text: (labels.append(text), real_set_label(self, text))[1],
+    )
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(1)
+    store = ui_app.open_store(path)
+    timer.stop()
+    assert store is not None
+    try:
+        assert any("of 8" in text for text in labels), labels
+        assert ticks, "the window kept painting while the photos moved"
+        assert Store.photos_waiting_in(path) == 0
+        for photo_id, data in expected.items():
+            assert store.photos.data(photo_id) == data
+    finally:
+        store.close(backup=False)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.ops import Op
 from ui.theme import touch_sized
-from wardaudit.errors import InvalidInput
+from wardaudit.errors import InvalidInput, PhotoUnreadable
 from wardaudit.model import Photo
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class PhotoStrip(QWidget):
         self._row.addStretch(0)
         self._tiles: list[QWidget] = []
         self._cache: dict[str, QPixmap] = {}
+        self._problems: dict[str, str] = {}  # photo id → "Damaged photo" or "Missing photo"
 
     def set_photos(
         self, photos: list[Photo], load: Callable[[str], bytes], *, editable: bool
@@ -139,13 +140,20 @@ class PhotoStrip(QWidget):
         self._empty.setVisible(not photos)
         for number, photo in enumerate(photos, start=1):
             pixmap = self._cache.get(photo.id)
+            problem = self._problems.get(photo.id, "")
             if pixmap is None:
                 try:
                     pixmap = thumbnail(load(photo.id))
-                except Exception:  # a missing picture must not stop the audit; logged
+                except PhotoUnreadable as error:  # never shown wrong: a placeholder instead
+                    log.warning("photo %s not shown: %s", photo.id, error)
+                    pixmap = QPixmap()
+                    problem = "Missing photo" if error.problem == "missing" else "Damaged photo"
+                except Exception:  # a picture that cannot be read must not stop the audit
                     log.exception("could not load photo %s", photo.id)
                     pixmap = QPixmap()
                 self._cache[photo.id] = pixmap
+                if problem:
+                    self._problems[photo.id] = problem
             tile = QFrame(self)
             tile.setFrameShape(QFrame.Shape.StyledPanel)
             column = QVBoxLayout(tile)
@@ -154,10 +162,15 @@ class PhotoStrip(QWidget):
             picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
             picture.setMinimumSize(QSize(THUMBNAIL_HEIGHT, THUMBNAIL_HEIGHT))
             if pixmap.isNull():
-                picture.setText("(picture\nunreadable)")
+                picture.setText(problem.replace(" ", "\n") if problem else "(picture\nunreadable)")
             else:
                 picture.setPixmap(pixmap)
             described = f"Photo {number}: {photo.filename}, {photo.width} × {photo.height}"
+            if problem:
+                described = (
+                    f"Photo {number}: {photo.filename}: {problem.lower()}, not shown. "
+                    "Settings › Check photos lists it and can put back a copy from the backups."
+                )
             picture.setToolTip(described)
             picture.setAccessibleName(described)
             column.addWidget(picture)
@@ -174,6 +187,10 @@ class PhotoStrip(QWidget):
 
     def tile_count(self) -> int:
         return len(self._tiles)
+
+    def problem_of(self, photo_id: str) -> str:
+        """ "Damaged photo" or "Missing photo" when that photo could not be shown, else ""."""
+        return self._problems.get(photo_id, "")
 
 
 class PhotoAdder(QObject):

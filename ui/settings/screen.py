@@ -10,7 +10,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -49,9 +50,20 @@ from wardaudit import clock
 from wardaudit.errors import WardAuditError
 from wardaudit.paths import backup_dir
 from wardaudit.store import backups
+from wardaudit.store.photos import PhotoCheck
 from wardaudit.words import sentence
 
 log = logging.getLogger(__name__)
+
+
+class _ProgressRelay(QObject):
+    """Carries progress from the worker to the dialog (a queued signal to the UI thread)."""
+
+    moved = Signal(int, int)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
 
 
 class SettingsScreen(Screen):
@@ -61,6 +73,7 @@ class SettingsScreen(Screen):
     restore_requested = Signal(object)  # Path of the chosen backup
     display_changed = Signal()
     backup_finished = Signal(object)  # Path of the new backup, or the error
+    photo_check_finished = Signal(object)  # the PhotoCheck, or the error
 
     # Read afresh each time it is shown: the store may have been switched or restored.
     REFRESH_ON_SHOW = True
@@ -124,15 +137,39 @@ class SettingsScreen(Screen):
             tooltip="Open another WardAudit database file, or create a new one",
         )
         self.open_db_button.clicked.connect(self.choose_database)
+        # --- one folder holds the database, its photos and its backups
+        self.folder_note = QLabel()
+        self.folder_note.setWordWrap(True)
+        self.folder_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_note.setAccessibleName("Where the database, its photos and backups are")
+        self.photo_label = QLabel()
+        self.photo_label.setWordWrap(True)
+        self.photo_label.setAccessibleName("Photos")
+        self.check_photos_button = touch_button(
+            "Check photos",
+            tooltip="Read every photo and check it is exactly as it was saved (takes a while)",
+        )
+        self.check_photos_button.clicked.connect(lambda: self.check_photos())
+        self.photo_status = QLabel()
+        self.photo_status.setWordWrap(True)
+        self.photo_status.setAccessibleName("Photo check status")
+        self.checking_photos = False
+        self.last_photo_report: QMessageBox | None = None
         db_box = QGroupBox("Database")
         db_layout = QVBoxLayout(db_box)
         db_layout.addWidget(self.db_label)
         db_layout.addWidget(self.location_warning)
         db_layout.addWidget(db_note)
+        db_layout.addWidget(self.folder_note)
         db_row = QHBoxLayout()
         db_row.addWidget(self.open_db_button)
         db_row.addStretch(1)
         db_layout.addLayout(db_row)
+        db_layout.addWidget(self.photo_label)
+        photo_row = QHBoxLayout()
+        photo_row.addWidget(self.check_photos_button)
+        photo_row.addWidget(self.photo_status, 1)
+        db_layout.addLayout(photo_row)
 
         # --- backups
         self.backup_list = QListWidget()
@@ -241,6 +278,13 @@ class SettingsScreen(Screen):
         self.name_edit.setText(self.ctx.auditor_name)
         self.role_edit.setText(self.ctx.auditor_role)
         self.db_label.setText(f"This database: {store.path}")
+        self.folder_note.setText(
+            f"The database, its photos ({store.photo_folder.name}) and its backups "
+            f"({backup_dir(store.path).name}) are together in one folder: "
+            f"{store.path.parent}. To back up WardAudit or move it to another laptop, close "
+            "WardAudit, then copy or move that whole folder."
+        )
+        self.refresh_photos()
         warnings = [sentence(w) for w in store.warnings]
         self.location_warning.setText("\n".join(warnings))
         self.location_warning.setVisible(bool(warnings))
@@ -372,6 +416,113 @@ class SettingsScreen(Screen):
         self.last_warning = box
         box.open()
         return box
+
+    # --- photos -------------------------------------------------------------------------------
+
+    def refresh_photos(self) -> None:
+        """How many photos, and their size, from their records (no photo is read)."""
+        store = self.ctx.store
+        count = store.photos.count()
+        self.photo_label.setText(
+            f"Photos: {count:,} ({_megabytes(store.photos.bytes_stored())}), kept in "
+            f"{store.photo_folder}"
+            if count
+            else f"Photos: none yet (they will be kept in {store.photo_folder})"
+        )
+        self.check_photos_button.setEnabled(bool(count) and not self.checking_photos)
+
+    def check_photos(self, *, repair: bool = False) -> Op[PhotoCheck] | None:
+        """Read every photo in the worker, with progress; the result in words afterwards."""
+        if self.checking_photos:
+            return None
+        self.checking_photos = True
+        self.check_photos_button.setEnabled(False)
+        self.photo_status.setText("Checking photos…")
+        store = self.ctx.store
+        relay = _ProgressRelay(self)
+
+        def progress(what: str, done: int, total: int) -> None:  # on the worker thread
+            relay.moved.emit(done, total)
+
+        def ended() -> None:
+            self.checking_photos = False
+            self.refresh_photos()
+
+        def failed(error: BaseException) -> None:
+            self.photo_status.setText("The photos could not be checked.")
+            self.photo_check_finished.emit(error)
+            ui_errors.show_error(self, error)
+
+        words = "Putting back photos from the backups…" if repair else "Checking every photo…"
+        op = (
+            Op(self, lambda: store.photos.check(progress=progress, repair=repair))
+            .busy(words)
+            .always(ended)
+            .success(self._photos_checked)
+            .failure(failed)
+            .run()
+        )
+        dialog = op.dialog
+        if dialog is not None:
+
+            def show(done: int, total: int) -> None:
+                if shiboken6.isValid(dialog):
+                    dialog.setRange(0, max(1, total))
+                    dialog.setValue(done)
+                    dialog.setLabelText(f"{words[:-1]}: {done:,} of {total:,}")
+
+            relay.moved.connect(show)
+        return op
+
+    def _photos_checked(self, report: PhotoCheck) -> None:
+        when = clock.now().strftime("%H:%M")
+        back = f" {len(report.repaired)} put back from the backups." if report.repaired else ""
+        if not report.problems:
+            self.photo_status.setText(
+                f"Checked {report.checked:,} photos at {when}: every one is as it was saved.{back}"
+            )
+        else:
+            self.photo_status.setText(
+                f"Checked {report.checked:,} photos at {when}: {len(report.problems)} "
+                f"damaged or missing.{back}"
+            )
+            self._report_photo_problems(report)
+        self.photo_check_finished.emit(report)
+
+    def _report_photo_problems(self, report: PhotoCheck) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Photos damaged or missing")
+        box.setAccessibleName("Photos damaged or missing")
+        box.setText(
+            f"{len(report.problems)} photo(s) are damaged or missing. They are not shown; "
+            "WardAudit shows a “damaged photo” mark in their place."
+        )
+        lines = [
+            f"{p.ward}, item {p.item}: {p.filename} ({p.problem}, added "
+            f"{clock.uk_date(p.added_at)})" + ("; a copy is in the backups" if p.in_backups else "")
+            for p in report.problems[:20]
+        ]
+        if len(report.problems) > 20:
+            lines.append(f"… and {len(report.problems) - 20} more")
+        box.setInformativeText("\n".join(lines))
+        repair = None
+        if any(p.in_backups for p in report.problems):
+            repair = box.addButton(
+                "Put back copies from the backups", QMessageBox.ButtonRole.AcceptRole
+            )
+        close = box.addButton("Close", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(close)
+        box.setEscapeButton(close)
+
+        def chosen(button: Any) -> None:
+            if repair is not None and button is repair:
+                self.check_photos(repair=True)
+
+        box.buttonClicked.connect(chosen)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_photo_report = box
+        box.open()
 
     # --- display ------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from wardaudit.progress import Progress, no_progress
 from wardaudit.risk import DEFAULT_MATRIX, RiskMatrix
+from wardaudit.store import migrations
 from wardaudit.store.actions import Actions
 from wardaudit.store.audits import Audits
 from wardaudit.store.checklists import Checklists
@@ -76,6 +77,12 @@ class Store:
                 path, readonly=readonly, create=create, durable=durable, progress=progress
             )
         )
+
+    @staticmethod
+    def photos_waiting_in(path: Path | str) -> int:
+        """How many photos opening an older database at ``path`` will move out of it into
+        their own folder (0 for a database already upgraded, or none at all)."""
+        return migrations.photos_waiting_in(Path(path))
 
     @property
     def path(self) -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wardaudit.errors import DatabaseTooNew, DiskFull
@@ -256,6 +257,27 @@ def _check_room_to_move_photos(db: Database, *, with_backup: bool) -> None:
             f"and the disk has {_gigabytes(free)} free. Nothing has been changed: free some "
             "space, then open WardAudit again."
         )
+
+
+def photos_waiting_in(path: Path) -> int:
+    """How many photos opening the file at ``path`` would move out (read-only, quick): so
+    the app can show the move's progress rather than seem to hang."""
+    if not path.is_file():
+        return 0
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return 0
+    try:
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(photos)")}
+        if "data" not in columns:
+            return 0
+        where = "sha256 IS NULL" if "sha256" in columns else "1"
+        return int(conn.execute(f"SELECT count(*) FROM photos WHERE {where}").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
 
 
 def photos_to_move(db: Database) -> int:

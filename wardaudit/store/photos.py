@@ -237,6 +237,9 @@ class Photos:
         committed); returns how many went."""
         return len(self._files.sweep())
 
+    def count(self) -> int:
+        return int(self._db.query("SELECT count(*) FROM photos")[0][0])
+
     def bytes_stored(self) -> int:
         """The photos' bytes, from their records (no file is read)."""
         return int(self._db.query("SELECT coalesce(sum(size), 0) FROM photos")[0][0])

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QBuffer, QDate, QIODevice, Qt
 from PySide6.QtGui import QColor, QFont, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -519,6 +520,39 @@ def test_an_unreadable_photo_is_reported_and_nothing_is_stored(
     assert "could not be read as a picture" in str(errors[0])
     assert store.audits.get(audit_id).photos == ()
     qtbot.waitUntil(lambda: screen.card.add_photo_button.isEnabled())
+
+
+def test_a_damaged_photo_shows_a_placeholder_never_the_wrong_picture(
+    qtbot,
+    screen: AuditScreen,
+    store: Store,
+    audit_id: str,
+    errors: list[BaseException],
+) -> None:
+    picture = QImage(300, 200, QImage.Format.Format_RGB32)
+    picture.fill(QColor("darkred"))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    picture.save(buffer, "JPEG")  # type: ignore[call-overload]
+    data = bytes(buffer.data().data())
+    photo = store.photos.add(
+        audit_id, "A07", data, filename="lock.jpg", media_type="image/jpeg", width=300, height=200
+    )
+    sha256, _ = store.photos.digest(photo.id)
+    damaged = bytearray(data)
+    damaged[len(damaged) // 2] ^= 0xFF  # still a JPEG Qt would draw, but not the one saved
+    (store.photo_folder / sha256[:2] / sha256).write_bytes(bytes(damaged))
+    screen.open_audit(audit_id)
+    screen.go_to_item("A07")
+    qtbot.waitUntil(lambda: screen.photo_strip.tile_count() == 1)
+    assert screen.photo_strip.problem_of(photo.id) == "Damaged photo"
+    labels = [
+        w for w in screen.photo_strip.findChildren(QLabel) if "lock.jpg" in w.accessibleName()
+    ]
+    assert len(labels) == 1
+    assert labels[0].pixmap().isNull() and labels[0].text() == "Damaged\nphoto"
+    assert "damaged photo, not shown" in labels[0].accessibleName()
+    assert errors == []
 
 
 # --- qualities: touch, screen readers, large text ---------------------------------------

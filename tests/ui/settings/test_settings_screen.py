@@ -167,3 +167,64 @@ def test_text_size_and_high_contrast_apply_at_once_and_are_remembered(
     again = make_settings(qtbot, store, library)  # a new screen shows what is in force
     assert again.text_size.currentText() == "200%"
     assert again.high_contrast.isChecked()
+
+
+# --- photos ---------------------------------------------------------------------------------
+
+
+def _ward_with_photos(store: Store, library: ChecklistLibrary, count: int) -> list[str]:
+    checklist = library.latest("sexual-safety-environment")
+    store.wards.add(site="Northgate Hospital", name="Orchid Ward", sex="female")
+    audit = store.audits.start("Orchid Ward", checklist)
+    item = checklist.applicable_items("female")[0].id
+    return [
+        store.photos.add(
+            audit.id,
+            item,
+            bytes([n]) * 5000,
+            filename=f"p{n}.jpg",
+            media_type="image/jpeg",
+            width=1,
+            height=1,
+        ).id
+        for n in range(count)
+    ]
+
+
+def test_settings_say_the_photos_and_backups_are_in_the_databases_one_folder(
+    qtbot, store: Store, library
+) -> None:
+    _ward_with_photos(store, library, 2)
+    screen = make_settings(qtbot, store, library)
+    note = screen.folder_note.text()
+    assert str(store.path.parent) in note and "whole folder" in note
+    assert store.photo_folder.name in note and backups.backup_dir(store.path).name in note
+    assert store.photo_folder.parent == store.path.parent
+    assert screen.photo_label.text().startswith("Photos: 2 ")
+    assert screen.check_photos_button.isEnabled()
+
+
+def test_check_photos_runs_in_the_background_and_offers_to_put_back_damaged_ones(
+    qtbot, store: Store, library
+) -> None:
+    photos = _ward_with_photos(store, library, 3)
+    store.backup_now("manual")
+    sha256, _ = store.photos.digest(photos[1])
+    (store.photo_folder / sha256[:2] / sha256).write_bytes(b"scrambled")
+    screen = make_settings(qtbot, store, library)
+    with qtbot.waitSignal(screen.photo_check_finished, timeout=20_000) as checked:
+        op = screen.check_photos()
+        assert op is not None and op.dialog is not None and op.dialog.isVisible()
+        assert not screen.check_photos_button.isEnabled(), "one check at a time"
+    report = checked.args[0]
+    assert report.checked == 3 and [p.photo for p in report.problems] == [photos[1]]
+    assert "1 damaged or missing" in screen.photo_status.text()
+    box = screen.last_photo_report
+    assert box is not None and box.isVisible() and "p1.jpg" in box.informativeText()
+    put_back = next(b for b in box.buttons() if b.text() == "Put back copies from the backups")
+    with qtbot.waitSignal(screen.photo_check_finished, timeout=20_000) as repaired:
+        put_back.click()
+    assert repaired.args[0].problems == () and len(repaired.args[0].repaired) == 1
+    assert "every one is as it was saved" in screen.photo_status.text()
+    assert store.photos.data(photos[1]) == bytes([1]) * 5000
+    assert screen.check_photos_button.isEnabled()

@@ -1,0 +1,88 @@
+"""Databases as older WardAudits left them, for the tests of the migration ladder."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+from wardaudit.checklist import Checklist
+from wardaudit.paths import photo_dir
+from wardaudit.store import Store, backups
+from wardaudit.store.migrations import MIGRATIONS
+from wardaudit.store.photos import NewPhoto
+
+
+def picture(n: int, size: int = 40_000) -> bytes:
+    seed = hashlib.sha256(f"photo {n}".encode()).digest()
+    return b"\xff\xd8" + (seed * (size // len(seed) + 1))[:size]
+
+
+def build_v4_with_photos(path: Path, checklist: Checklist, photos: int = 12) -> dict[str, bytes]:
+    """A database as WardAudit 4 left it: photo bytes in BLOBs, in a signed-off audit (whose
+    record names their digests) and in one still in progress. Returns photo id → bytes."""
+    items = [i.id for i in checklist.applicable_items("mixed")]
+    with Store.open(path) as store:
+        store.wards.add(site="Ashcombe", name="Juniper Ward", sex="mixed")
+        answers = {item: ("yes", "", "") for item in items}
+        answers[items[0]] = ("no", "Door propped open", "Zone door")
+        store.audits.import_completed(
+            "Juniper Ward",
+            checklist,
+            answers=answers,  # type: ignore[arg-type]
+            started_at="2026-10-01T09:00:00+01:00",
+            completed_at="2026-10-01T10:00:00+01:00",
+            by="A matron",
+            role="Matron",
+            photos=[
+                NewPhoto(items[0], picture(n), f"p{n}.jpg", 1600, 1200) for n in range(photos // 2)
+            ],
+        )
+        open_audit = store.audits.start("Juniper Ward", checklist).id
+        for n in range(photos // 2, photos):
+            store.photos.add(
+                open_audit,
+                items[n % 5],
+                picture(n),
+                filename=f"p{n}.jpg",
+                media_type="image/jpeg",
+                width=1600,
+                height=1200,
+            )
+    downgrade_to_v4(path)
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0]: bytes(r[1]) for r in conn.execute("SELECT uuid, data FROM photos")}
+    finally:
+        conn.close()
+
+
+def downgrade_to_v4(path: Path) -> None:
+    """Put the photos back inside the file, exactly in WardAudit 4's schema, and remove the
+    photo folder and backups: the file is then what an older WardAudit wrote."""
+    folder = photo_dir(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    rows = conn.execute(
+        "SELECT id, uuid, audit_id, item_id, filename, media_type, width, height, added_at,"
+        " sha256 FROM photos"
+    ).fetchall()
+    conn.execute("BEGIN")
+    conn.execute("DROP INDEX photos_by_sha256")
+    conn.execute("DROP INDEX photos_by_audit")
+    conn.execute("DROP TABLE photos")
+    for statement in MIGRATIONS[1][1:]:
+        conn.execute(statement)
+    for *fields, sha256 in rows:
+        data = (folder / sha256[:2] / sha256).read_bytes()
+        conn.execute(
+            "INSERT INTO photos(id, uuid, audit_id, item_id, filename, media_type, width, height,"
+            " added_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*fields, data),
+        )
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    shutil.rmtree(folder)
+    shutil.rmtree(backups.backup_dir(path), ignore_errors=True)
