@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -416,7 +417,8 @@ class MainWindow(QMainWindow):
 
         def chosen(button: QAbstractButton) -> None:
             if button is demo:
-                self.open_demo_trust()
+                with_photos = box.checkBox()
+                self.open_demo_trust(photos=with_photos is not None and with_photos.isChecked())
             else:
                 self.start_own_wards()
 
@@ -436,8 +438,9 @@ class MainWindow(QMainWindow):
 
     # --- the demo trust -----------------------------------------------------------------------
 
-    def open_demo_trust(self) -> None:
-        """Open the demo file, building it in the worker the first time (it takes seconds)."""
+    def open_demo_trust(self, *, photos: bool = False) -> None:
+        """Open the demo file, building it in the worker the first time (it takes seconds,
+        or minutes with photos)."""
         demo_path = session.demo_path_for(self.home_db_path)
         try:
             demo_store = Store.open(demo_path)  # opened here: its file lock belongs to this thread
@@ -460,12 +463,16 @@ class MainWindow(QMainWindow):
             demo_store.close(backup=False)
             ui_errors.show_error(self, error)
 
-        self._run_busy(
-            Op(self, lambda: session.build_demo(demo_store, library))
-            .busy("Building the demo trust: three sites, twelve wards and two years of audits…")
-            .success(done)
-            .failure(failed)
-        )
+        if photos:
+            build = partial(session.build_demo, demo_store, library, photos=True)
+            words = (
+                "Building the demo trust with photos: three sites, twelve wards, two years of "
+                "audits and their photos (a few minutes)…"
+            )
+        else:
+            build = partial(session.build_demo, demo_store, library)
+            words = "Building the demo trust: three sites, twelve wards and two years of audits…"
+        self._run_busy(Op(self, build).busy(words).success(done).failure(failed))
 
     def leave_demo(self) -> None:
         if self.switch_database(self.home_db_path, offer_first_run=False):

@@ -27,6 +27,7 @@ from wardaudit.errors import (
 )
 from wardaudit.identifiers import identifier_warnings
 from wardaudit.model import ACTION_STATUSES, AUDIT_STATUS_WORDS
+from wardaudit.progress import no_progress
 from wardaudit.scoring import ANSWER_VALUES, ANSWER_WORDS, RATING_WORDS, display_score
 from wardaudit.store import Store, backups
 from wardaudit.store.database import SQLiteError
@@ -354,7 +355,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     library = _library()
     # All or nothing at the entry point: whatever the builder writes is one transaction.
     summary, warnings = create_demo(
-        _db_path(args), lambda store: build_demo_trust(store, library, seed=args.seed)
+        _db_path(args),
+        lambda store: build_demo_trust(
+            store,
+            library,
+            seed=args.seed,
+            wards=args.wards,
+            months=args.months,
+            photos=args.photos,
+            progress=_StderrProgress("ward-months") if args.photos else no_progress,
+        ),
     )
     for warning in warnings:
         _warn(warning)
@@ -559,6 +569,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = command(sub, "demo", cmd_demo, "fill an empty database with a fictional trust")
     demo.add_argument("--seed", type=int, default=2018)
+    demo.add_argument(
+        "--photos",
+        action="store_true",
+        help="add photo-like pictures to the findings, 6 to 10 an audit (about 600 MB for the "
+        "usual trust; a few minutes)",
+    )
+    demo.add_argument("--wards", type=int, default=12, help="how many wards (default 12)")
+    demo.add_argument("--months", type=int, default=24, help="how many months (default 24)")
 
     checklists = sub.add_parser("checklists", help="list, show and validate checklists")
     csub = checklists.add_subparsers(

@@ -3,6 +3,11 @@
 Wards have their own story: some improve, some slip, one has a door that keeps being
 propped open. Actions move through every status, some are overdue, and one audit is in
 progress. Every name here is invented.
+
+``wards`` and ``months`` build a larger trust of the same kind (more sites of twelve
+wards each, wards that follow the same stories under their own names); ``photos`` adds
+photo-like pictures to the findings, six to ten an audit with findings, 150–400 KB each
+as the app saves them, so the app can be tried (and measured) as a trust will use it.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from wardaudit import clock
 from wardaudit.checklist import Checklist, ChecklistLibrary
 from wardaudit.errors import DatabaseInUse, DatabaseMissing, InvalidInput, StoreError
 from wardaudit.model import ActionStatus, AnswerValue, Designation, TeamMember
+from wardaudit.progress import Progress, no_progress
 from wardaudit.scoring import allowed_answers
 from wardaudit.store import TRUST_NAME_SETTING, Store
+from wardaudit.store.photos import NewPhoto
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,10 @@ MONTHS = 24
 # The latest months are audited on the newest checklist version and older months on the one
 # before, as in a trust that moved to a new version, so the board's versions note is seen.
 NEWEST_VERSION_MONTHS = 4
+PHOTOS_PER_AUDIT = (6, 10)  # an audit with findings, as matrons photograph them
+MAX_WARDS = 240
+MAX_MONTHS = 120
+BUILDING_WORDS = "Building the demo trust"
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,113 @@ WARDS = (
     DemoWard("Fenwick House", "Maple Ward", "female", "Eating disorders", 12, 0.89, 0.93),
     DemoWard("Fenwick House", "Sycamore Ward", "male", "Forensic low secure", 16, 0.82, 0.90),
 )
+
+# Larger trusts: more sites of twelve wards each, the wards following the same stories.
+MORE_SITES = (
+    "Wrenfield Hospital",
+    "Larkspur Centre",
+    "Kestrel Lodge",
+    "Thornbury Vale House",
+    "Marlow Fen Hospital",
+    "Saltings Unit",
+    "Brackenridge Hospital",
+    "Oxlip House",
+    "Quarrymoor Centre",
+    "Teasel Court",
+)
+MORE_NAMES = (
+    "Aspen",
+    "Beech",
+    "Blackthorn",
+    "Bramble",
+    "Broom",
+    "Campion",
+    "Catkin",
+    "Clover",
+    "Cowslip",
+    "Dogwood",
+    "Elder",
+    "Fern",
+    "Foxglove",
+    "Gorse",
+    "Harebell",
+    "Heather",
+    "Holly",
+    "Hornbeam",
+    "Ivy",
+    "Jasmine",
+    "Larch",
+    "Laurel",
+    "Lavender",
+    "Lilac",
+    "Magnolia",
+    "Medlar",
+    "Mulberry",
+    "Myrtle",
+    "Oak",
+    "Olive",
+    "Orchid",
+    "Osier",
+    "Pine",
+    "Poplar",
+    "Primrose",
+    "Quince",
+    "Redwood",
+    "Rosemary",
+    "Rush",
+    "Saffron",
+    "Sage",
+    "Sedge",
+    "Sorrel",
+    "Spruce",
+    "Tamarisk",
+    "Teasel",
+    "Thistle",
+    "Thyme",
+    "Violet",
+    "Walnut",
+    "Whitebeam",
+    "Wisteria",
+    "Yarrow",
+    "Yew",
+    "Acacia",
+    "Bay",
+    "Cherry",
+    "Cypress",
+    "Damson",
+    "Fig",
+    "Hemlock",
+    "Lupin",
+)
+
+
+def demo_wards(count: int = len(WARDS)) -> tuple[DemoWard, ...]:
+    """The first ``count`` wards: the twelve, then more sites of twelve like them."""
+    if not 1 <= count <= MAX_WARDS:
+        raise InvalidInput(f"the demo trust has between 1 and {MAX_WARDS} wards (not {count})")
+    wards = list(WARDS[:count])
+    for n in range(len(WARDS), count):
+        like = WARDS[n % len(WARDS)]
+        base = MORE_NAMES[(n - len(WARDS)) % len(MORE_NAMES)]
+        round_ = (n - len(WARDS)) // len(MORE_NAMES)
+        name = f"{base} Ward" + (f" {round_ + 1}" if round_ else "")
+        site = MORE_SITES[(n // len(WARDS) - 1) % len(MORE_SITES)]
+        if n // len(WARDS) - 1 >= len(MORE_SITES):
+            site += f" {(n // len(WARDS) - 1) // len(MORE_SITES) + 1}"
+        wards.append(
+            DemoWard(
+                site,
+                name,
+                like.sex,
+                like.service,
+                like.beds,
+                like.start_quality,
+                like.end_quality,
+                like.trouble,
+            )
+        )
+    return tuple(wards)
+
 
 AREAS = {
     "male": (
@@ -156,8 +274,8 @@ NOTES = {
 }
 
 
-def _quality(ward: DemoWard, month_index: int, rng: random.Random) -> float:
-    share = month_index / max(1, MONTHS - 1)
+def _quality(ward: DemoWard, month_index: int, rng: random.Random, months: int) -> float:
+    share = month_index / max(1, months - 1)
     base = ward.start_quality + (ward.end_quality - ward.start_quality) * share
     return min(0.99, max(0.4, base + rng.uniform(-0.04, 0.04)))
 
@@ -200,19 +318,53 @@ def _answers(
     return answers
 
 
-def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 2018) -> str:
-    """Fill an empty database with the fictional trust; refuses one that holds wards."""
+def _photos_for(
+    answers: dict[str, tuple[AnswerValue, str, str]], rng: random.Random
+) -> list[NewPhoto]:
+    """Six to ten photos of an audit's findings (its No and Partly answers), if it has any."""
+    from wardaudit.demo_photos import photo_like_jpeg
+
+    findings = [item for item, (value, _, _) in answers.items() if value in ("no", "partial")]
+    if not findings:
+        return []
+    photos = []
+    for n in range(rng.randint(*PHOTOS_PER_AUDIT)):
+        item = findings[n] if n < len(findings) else rng.choice(findings)
+        picture = photo_like_jpeg(rng.getrandbits(48))
+        photos.append(
+            NewPhoto(item, picture.data, f"{item}-{n + 1}.jpg", picture.width, picture.height)
+        )
+    return photos
+
+
+def build_demo_trust(
+    store: Store,
+    library: ChecklistLibrary,
+    *,
+    seed: int = 2018,
+    wards: int = len(WARDS),
+    months: int = MONTHS,
+    photos: bool = False,
+    progress: Progress = no_progress,
+) -> str:
+    """Fill an empty database with the fictional trust; refuses one that holds wards.
+
+    ``progress`` hears ("Building the demo trust", audits made, audits to make)."""
     if not store.is_empty():
         raise InvalidInput(
             f"the database {store.path} already holds wards; the demo trust goes only into an "
             "empty database (use --db with a new file)"
         )
+    if not 1 <= months <= MAX_MONTHS:
+        raise InvalidInput(f"the demo trust covers 1 to {MAX_MONTHS} months (not {months})")
+    trust = demo_wards(wards)
     checklist = library.latest(DEMO_CHECKLIST)
     earlier = [c for c in library.versions.get(DEMO_CHECKLIST, []) if c.version < checklist.version]
     previous = earlier[-1] if earlier else checklist
     rng = random.Random(seed)
+    photo_rng = random.Random(seed * 7 + 1)  # its own, so the trust is the same with or without
     store.settings.set(TRUST_NAME_SETTING, TRUST_NAME)
-    for ward in WARDS:
+    for ward in trust:
         store.wards.add(
             site=ward.site,
             name=ward.name,
@@ -222,10 +374,11 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
             areas=AREAS[ward.sex],
         )
     now = clock.now()
-    audits = actions_moved = 0
-    for month_back in range(MONTHS, 0, -1):
-        month_index = MONTHS - month_back
-        for ward in WARDS:
+    audits = actions_moved = photo_count = photo_bytes = 0
+    progress(BUILDING_WORDS, 0, months * len(trust))
+    for month_back in range(months, 0, -1):
+        month_index = months - month_back
+        for place, ward in enumerate(trust, start=1):
             if rng.random() < 0.08 and month_back not in (1, 2):
                 continue  # a month missed: the board shows it as not audited
             day = rng.randint(2, 26)
@@ -239,7 +392,7 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
             when = when.replace(
                 hour=rng.randint(9, 16), minute=rng.randint(0, 59), second=0, microsecond=0
             )
-            quality = _quality(ward, month_index, rng)
+            quality = _quality(ward, month_index, rng, months)
             used = checklist if month_back <= NEWEST_VERSION_MONTHS else previous
             who, role = rng.choice(AUDITORS)
             team = [TeamMember(who, role)]
@@ -247,10 +400,12 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
                 team.append(TeamMember("Peer support worker", "Peer assessor", True))
             if rng.random() < 0.25:
                 team.append(TeamMember("Patient representative", "Patient assessor", True))
+            answers = _answers(used, ward, quality, rng, when)
+            pictures = _photos_for(answers, photo_rng) if photos else []
             store.audits.import_completed(
                 ward.name,
                 used,
-                answers=_answers(used, ward, quality, rng, when),
+                answers=answers,
                 started_at=(when - timedelta(minutes=rng.randint(40, 90))).isoformat(
                     timespec="seconds"
                 ),
@@ -258,8 +413,12 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
                 by=who,
                 role=role,
                 team=team,
+                photos=pictures,
             )
             audits += 1
+            photo_count += len(pictures)
+            photo_bytes += sum(len(p.data) for p in pictures)
+            progress(BUILDING_WORDS, month_index * len(trust) + place, months * len(trust))
     # Move actions along: old ones mostly finished, recent ones still open, some overdue.
     today = clock.today()
     for action in store.actions.list():
@@ -285,18 +444,25 @@ def build_demo_trust(store: Store, library: ChecklistLibrary, *, seed: int = 201
         store.actions.set_status(action.id, status, note=note, actor="Estates officer")
         actions_moved += 1
     # One audit in progress, about halfway through, on the first ward.
-    ward = WARDS[0]
+    ward = trust[0]
     audit = store.audits.start(ward.name, checklist, by="Modern matron")
     applicable = checklist.applicable_items(ward.sex)
-    quality = _quality(ward, MONTHS - 1, rng)
+    quality = _quality(ward, months - 1, rng, months)
     for item in applicable[: len(applicable) * 3 // 5]:
         value = _answer_for(item.id, item.critical, allowed_answers(item), quality, ward, rng)
         store.audits.record_answer(audit.id, item.id, value, actor="Modern matron")
     total_actions = len(store.actions.list())
+    sites = len({w.site for w in trust})
+    pictures_words = (
+        f", {photo_count} photos ({photo_bytes / 1e6:,.0f} MB in {store.photo_folder})"
+        if photos
+        else ""
+    )
     return (
-        f"demo trust created in {store.path}: {len(SITES)} sites, {len(WARDS)} wards, "
-        f"{audits} completed audits over {MONTHS} months, {total_actions} actions "
-        f"({actions_moved} moved on from open), 1 audit in progress ({ward.name})"
+        f"demo trust created in {store.path}: {sites} sites, {len(trust)} wards, "
+        f"{audits} completed audits over {months} months, {total_actions} actions "
+        f"({actions_moved} moved on from open){pictures_words}, 1 audit in progress "
+        f"({ward.name})"
     )
 
 

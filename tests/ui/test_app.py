@@ -202,8 +202,9 @@ def test_first_run_builds_the_demo_trust_in_the_worker(
     threads: list[threading.Thread] = []
     real_build = session.build_demo
 
-    def recording_build(demo_store: Store, demo_library: ChecklistLibrary) -> str:
+    def recording_build(demo_store: Store, demo_library: ChecklistLibrary, **options: bool) -> str:
         threads.append(threading.current_thread())
+        assert options.get("photos", False) is False, "photos only when she asks"
         return real_build(demo_store, demo_library)
 
     monkeypatch.setattr(session, "build_demo", recording_build)
@@ -212,6 +213,9 @@ def test_first_run_builds_the_demo_trust_in_the_worker(
     win.begin_session()
     box = win.last_prompt
     assert box is not None and box.text() == "There are no wards in this database yet."
+    with_photos = box.checkBox()
+    assert with_photos is not None and not with_photos.isChecked()
+    assert "600 MB" in with_photos.text() and "minutes" in with_photos.text()
     demo_button = next(b for b in box.buttons() if b.text() == "Open the demo trust")
     with qtbot.waitSignal(win.demo_ready, timeout=60_000):
         demo_button.click()
@@ -225,6 +229,28 @@ def test_first_run_builds_the_demo_trust_in_the_worker(
 
     with Store.open(home, readonly=True) as own:  # her own database stays her own
         assert own.is_empty()
+    win.shutdown()
+
+
+def test_the_demo_offer_builds_photos_only_when_asked(
+    qtbot, store: Store, open_window, monkeypatch
+) -> None:
+    asked: list[dict[str, bool]] = []
+    real_build = session.build_demo
+
+    def recording_build(demo_store: Store, demo_library: ChecklistLibrary, **options: bool) -> str:
+        asked.append(options)
+        return real_build(demo_store, demo_library)  # the photos themselves are tested in core
+
+    monkeypatch.setattr(session, "build_demo", recording_build)
+    win = open_window(store)
+    win.begin_session()
+    box = win.last_prompt
+    box.checkBox().setChecked(True)
+    with qtbot.waitSignal(win.demo_ready, timeout=60_000):
+        next(b for b in box.buttons() if b.text() == "Open the demo trust").click()
+        assert "with photos" in win.progress_dialog.labelText()
+    assert asked == [{"photos": True}]
     win.shutdown()
 
 

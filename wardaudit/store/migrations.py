@@ -300,11 +300,11 @@ def move_photos_out(db: Database, progress: Progress = no_progress) -> None:
             _give_space_back(db, progress)  # an earlier open stopped before it was done
         return
     total = photos_to_move(db)
+    done = 0
     if total:
         _check_room_to_move_photos(db, with_backup=False)
         log.info("moving %d photo(s) of %s into %s", total, db.path, db.photo_files.root)
-    done = 0
-    progress(MOVING_WORDS, done, total)
+        progress(MOVING_WORDS, done, total)
     while True:
         batch_rows: list[tuple[int, bytes]] = []
         size = 0
