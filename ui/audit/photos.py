@@ -169,7 +169,7 @@ class PhotoStrip(QWidget):
             if problem:
                 described = (
                     f"Photo {number}: {photo.filename}: {problem.lower()}, not shown. "
-                    "Settings › Check photos lists it and can put back a copy from the backups."
+                    "In Settings, Check photos lists it and can put back a copy from the backups."
                 )
             picture.setToolTip(described)
             picture.setAccessibleName(described)

@@ -25,7 +25,7 @@ def build_v4_with_photos(path: Path, checklist: Checklist, photos: int = 12) -> 
     items = [i.id for i in checklist.applicable_items("mixed")]
     with Store.open(path) as store:
         store.wards.add(site="Ashcombe", name="Juniper Ward", sex="mixed")
-        answers = {item: ("yes", "", "") for item in items}
+        answers = dict.fromkeys(items, ("yes", "", ""))
         answers[items[0]] = ("no", "Door propped open", "Zone door")
         store.audits.import_completed(
             "Juniper Ward",

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.store.old_schemas import build_v4_with_photos
 from wardaudit.checklist import Checklist
 from wardaudit.errors import DiskFull
 from wardaudit.paths import photo_dir
 from wardaudit.store import SCHEMA_VERSION, Store, backups, migrations
 from wardaudit.store.photo_files import PhotoBatch, PhotoFiles
-
-from .old_schemas import build_v4_with_photos
 
 ROOT = Path(__file__).resolve().parents[3]
 
