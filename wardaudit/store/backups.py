@@ -144,11 +144,8 @@ def _copy_verified(source: PhotoFiles, sha256: str, target: PhotoFiles, batch: P
         for piece in source.chunks(sha256):
             handle.write(piece)
             size += len(piece)
-        handle.flush()
-        if target.durable:
-            os.fsync(handle.fileno())
         handle.close()
-        batch.put_temp(temp, sha256, size)
+        batch.put_temp(temp, sha256, size)  # synced with the rest of the batch
     return size
 
 

@@ -101,6 +101,7 @@ class PhotoFiles:
         self.referenced: ReferencedBy = referenced or (lambda digests: set(digests))
         self._pending: Counter[str] = Counter()  # written, their records not yet committed
         self._temps: set[Path] = set()  # temporary files this process is writing
+        self._adopted: set[Path] = set()  # ... of which a batch now has charge
         self._pins = 0  # backups copying from here: removals wait
         self._deferred: set[str] = set()
         self._marker: Path | None = None
@@ -173,8 +174,8 @@ class PhotoFiles:
 
     @contextlib.contextmanager
     def incoming(self, folder: Path | None = None) -> Iterator[tuple[Path, BinaryIO]]:
-        """A temporary file inside the store (so the final move is a rename), removed
-        unless it has been renamed away by the time the ``with`` ends."""
+        """A temporary file inside the store (so the final move is a rename). Removed when
+        the ``with`` ends, unless a batch has taken it (:meth:`PhotoBatch.put_temp`)."""
         where = folder or self.root
         where.mkdir(parents=True, exist_ok=True)
         temp = where / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
@@ -185,30 +186,34 @@ class PhotoFiles:
                 yield temp, handle
         finally:
             with self.lock:
-                self._temps.discard(temp)
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
+                adopted = temp in self._adopted
+                self._adopted.discard(temp)
+                if not adopted:
+                    self._temps.discard(temp)
+            if not adopted:
+                with contextlib.suppress(FileNotFoundError):
+                    temp.unlink()
 
-    def _write_new(self, sha256: str, chunks: Iterable[bytes]) -> None:
-        target = self.path_for(sha256)
-        self.ensure_folder(target.parent)
-        with self.incoming(target.parent) as (temp, handle):
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            if self.durable:
-                os.fsync(handle.fileno())
-            handle.close()
-            os.replace(temp, target)
+    def _write_temp(self, sha256: str, data: bytes) -> Path:
+        """The bytes in a temporary file beside their final place (renamed there on sync)."""
+        folder = self.path_for(sha256).parent
+        self.ensure_folder(folder)
+        temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+        with self.lock:
+            self._temps.add(temp)
+        try:
+            with open(temp, "xb") as handle:
+                handle.write(data)
+        except BaseException:
+            self._forget_temp(temp)
+            raise
+        return temp
 
-    def _adopt(self, temp: Path, sha256: str) -> None:
-        """Move a verified temporary file of this store into place under its digest."""
-        target = self.path_for(sha256)
-        self.ensure_folder(target.parent)
-        if self.durable:
-            with open(temp, "rb") as handle:
-                os.fsync(handle.fileno())
-        os.replace(temp, target)
+    def _forget_temp(self, temp: Path) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        with self.lock:
+            self._temps.discard(temp)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -351,49 +356,85 @@ class PhotoFiles:
         self.orphans_possible = False
 
 
+def _fsync_path(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
 @dataclass
 class PhotoBatch:
-    """Photos written in one go, for records that commit together once ``sync`` is done."""
+    """Photos written in one go, for records that commit together once ``sync`` is done.
+
+    Files are written to temporary names first; ``sync`` then makes them durable together
+    (one pass of syncs after all the writing is far quicker than a sync after each file)
+    and only then renames each into place, so a file under its digest is always whole.
+    """
 
     files: PhotoFiles
     stored: list[StoredFile] = field(default_factory=list)
+    _waiting: list[tuple[Path, Path]] = field(default_factory=list)  # (temporary, final)
     _folders: set[Path] = field(default_factory=set)
     _held: list[str] = field(default_factory=list)
+    _in_batch: set[str] = field(default_factory=set)
     _synced: bool = True
 
     def put(self, data: bytes) -> StoredFile:
         """Store ``data`` under its digest (once: an intact copy already there is kept)."""
         sha256 = sha256_of(data)
-        return self._store(sha256, len(data), lambda: self.files._write_new(sha256, [data]))
+        return self._store(sha256, len(data), lambda: self.files._write_temp(sha256, data))
 
     def put_temp(self, temp: Path, sha256: str, size: int) -> StoredFile:
-        """Store a verified, synced temporary file of this store by renaming it into place."""
-        return self._store(sha256, size, lambda: self.files._adopt(temp, sha256))
+        """Store a temporary file of this store, already checked against ``sha256`` and
+        closed, as that photo: the batch takes charge of it (renamed into place on sync)."""
+        with self.files.lock:
+            self.files._adopted.add(temp)
+        stored = self._store(sha256, size, lambda: temp)
+        if not stored.new:
+            self.files._forget_temp(temp)  # an intact copy is already there
+        return stored
 
-    def _store(self, sha256: str, size: int, write: Callable[[], object]) -> StoredFile:
+    def _store(self, sha256: str, size: int, write: Callable[[], Path]) -> StoredFile:
+        if sha256 in self._in_batch:
+            stored = StoredFile(sha256, size, False)
+            self.stored.append(stored)
+            return stored
         self.files._hold(sha256)
         self._held.append(sha256)
+        self._in_batch.add(sha256)
         target = self.files.path_for(sha256)
-        new = False
-        if self.files.verify(sha256) != "ok":
-            # Not there, or there but damaged (never trusted): written afresh.
-            new = True
-            write()
+        new = self.files.verify(sha256) != "ok"  # not there, or there but damaged: afresh
+        if new:
+            self._waiting.append((write(), target))
+            self._synced = False
         self._folders.add(target.parent)
-        self._synced = False
         stored = StoredFile(sha256, size, new)
         self.stored.append(stored)
         return stored
 
     def sync(self) -> None:
         """Make every file of the batch durable under its name: call before the commit."""
-        if self.files.durable:
-            for folder in sorted(self._folders):
-                sync_folder(folder)
+        waiting, self._waiting = self._waiting, []
+        try:
+            if self.files.durable:
+                for temp, _ in waiting:
+                    _fsync_path(temp)
+            for temp, target in waiting:
+                os.replace(temp, target)
+                with self.files.lock:
+                    self.files._temps.discard(temp)
+            if self.files.durable:
+                for folder in sorted(self._folders):
+                    sync_folder(folder)
+        except BaseException:
+            self._waiting = [w for w in waiting if w[0].exists()]
+            raise
         self._folders.clear()
         self._synced = True
 
     def release(self, *, failed: bool) -> None:
+        for temp, _ in self._waiting:
+            self.files._forget_temp(temp)
+        self._waiting = []
         if failed:
             new = {s.sha256 for s in self.stored if s.new}
             for sha256 in self._held:
@@ -406,8 +447,7 @@ class PhotoBatch:
                 log.exception("could not tidy the photo files of a failed change")
             return
         if not self._synced:
-            # Nothing committed in between can rely on these; say so loudly in tests.
-            log.warning("photo files were written without their folders being synced")
+            log.warning("photo files were written but never synced; they were not kept")
         for sha256 in self._held:
             self.files._let_go(sha256)
         self._held = []
