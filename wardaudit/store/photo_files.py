@@ -23,6 +23,7 @@ import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -356,9 +357,24 @@ class PhotoFiles:
         self.orphans_possible = False
 
 
+SYNC_THREADS = 16
+
+
 def _fsync_path(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
+
+
+def _fsync_all(paths: list[Path]) -> None:
+    """Sync many files: side by side, since a disk (and its journal) serves several syncs
+    in the time of one; several times quicker for a batch of photos than one by one."""
+    if len(paths) <= 2:
+        for path in paths:
+            _fsync_path(path)
+        return
+    with ThreadPoolExecutor(min(SYNC_THREADS, len(paths)), "wardaudit-sync") as pool:
+        for _ in pool.map(_fsync_path, paths):
+            pass
 
 
 @dataclass
@@ -416,8 +432,7 @@ class PhotoBatch:
         waiting, self._waiting = self._waiting, []
         try:
             if self.files.durable:
-                for temp, _ in waiting:
-                    _fsync_path(temp)
+                _fsync_all([temp for temp, _ in waiting])
             for temp, target in waiting:
                 os.replace(temp, target)
                 with self.files.lock:
