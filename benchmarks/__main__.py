@@ -2,7 +2,10 @@
 
 python -m benchmarks            the full run
 python -m benchmarks --quick    fewer samples, same figures
-python -m benchmarks --only NAME[,NAME]   just those groups (core, board, desktop, exports, bundle, incidents)
+python -m benchmarks --only NAME[,NAME]   just those groups (core, board, desktop, exports, bundle, incidents, scale)
+
+The scale group (a photo-heavy trust of 60 wards × 12 months, built once into .cache) takes
+a quarter of an hour and several GB of disk: --quick leaves it out unless --only asks for it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.harness import Result, table, write_json
+from benchmarks.harness import NOTES, Result, table, write_json
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,7 +31,7 @@ def groups() -> dict[str, Callable[[Path, Path, bool], list[Result]]]:
             *core.score_and_open_50k(work, cache, quick),
         ],
     }
-    for name in ("board", "desktop", "exports", "bundle", "incidents"):
+    for name in ("board", "desktop", "exports", "bundle", "incidents", "scale"):
         module_path = HERE / f"{name}.py"
         if module_path.exists():
             module = __import__(f"benchmarks.{name}", fromlist=["run"])
@@ -49,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="wardaudit-bench-", dir=cache) as tmp:
         for name, run in groups().items():
             if wanted and name not in wanted:
+                continue
+            if name == "scale" and args.quick and not wanted:
+                NOTES.append(
+                    "scale: left out by --quick (it builds a 1.5 GB trust and runs for minutes);"
+                    " run python -m benchmarks --only scale"
+                )
                 continue
             print(f"running {name} ...", file=sys.stderr, flush=True)
             work = Path(tmp) / name

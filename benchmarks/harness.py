@@ -17,6 +17,9 @@ class Result:
     baseline: float | None  # the plain reference measured beside it, where a ratio
 
 
+NOTES: list[str] = []  # lines printed under the table: what a figure's conditions were
+
+
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
@@ -29,6 +32,7 @@ def table(results: list[Result]) -> str:
         baseline = "" if r.baseline is None else f"{r.baseline:.4g}"
         met = "" if r.target is None else ("yes" if r.value <= r.target else "NO")
         lines.append(f"{r.name:<28} {r.value:>12.4g} {r.unit:<6} {target:>8} {baseline:>10}  {met}")
+    lines.extend(f"  note: {note}" for note in NOTES)
     return "\n".join(lines)
 
 
