@@ -486,6 +486,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
     from datetime import date
 
     from wardaudit.exchange import export_bundle
+    from wardaudit.exchange.write import destination_of, last_export_to
 
     since = None
     if args.since:
@@ -495,11 +496,33 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
             raise InvalidInput(
                 f"--since must be a date such as 2026-11-01 (not '{args.since}')"
             ) from None
-    with _open(args, write=False) as store:
-        counts = export_bundle(store, args.file, since=since)
+    if since is not None and args.all:
+        raise InvalidInput("give --since or --all, not both")
+    destination = args.to or destination_of(Path(args.file))
+    with _open(args, write=True) as store:
+        mark = None if (since or args.all) else last_export_to(store, destination)
+        counts = export_bundle(
+            store,
+            args.file,
+            since=since,
+            everything=args.all,
+            destination=destination,
+            progress=_StderrProgress("bytes"),
+        )
+    if args.all:
+        what = "everything"
+    elif since is not None:
+        what = f"what was signed off or changed since {clock.uk_date(since)}"
+    elif mark is not None:
+        what = (
+            f"what '{destination}' has not had from here (since the export of "
+            f"{clock.uk_datetime(mark.at)}; --all for everything)"
+        )
+    else:
+        what = f"everything (the first export to '{destination}')"
     print(
         f"exported {counts['audits']} audit(s), {counts['events']} history event(s), "
-        f"{counts['wards']} ward(s) and {counts['photos']} photo(s) to {args.file}"
+        f"{counts['wards']} ward(s) and {counts['photos']} photo(s) to {args.file}: {what}"
     )
     return 0
 
@@ -688,9 +711,21 @@ def build_parser() -> argparse.ArgumentParser:
     bsub = bundle.add_subparsers(
         dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
     )
-    p = command(bsub, "export", cmd_bundle_export, "write completed audits to an exchange file")
+    p = command(
+        bsub,
+        "export",
+        cmd_bundle_export,
+        "write signed-off audits to an exchange file: by default what its destination has "
+        "not had from here yet",
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only audits completed or changed since")
+    p.add_argument("--all", action="store_true", help="every signed-off audit, whatever was sent")
+    p.add_argument(
+        "--to",
+        metavar="NAME",
+        help="the destination, to remember what it has had (default: the file's name)",
+    )
     p = command(bsub, "import", cmd_bundle_import, "merge exchange files (one transaction each)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")

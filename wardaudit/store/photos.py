@@ -9,6 +9,7 @@ removed only once no record refers to it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -151,6 +152,16 @@ class Photos:
         sha256 = self._digest(photo_ref)
         try:
             return self._files.read(sha256)
+        except PhotoFileError as error:
+            raise self._unreadable(photo_ref, error.state) from None
+
+    def chunks(self, photo_ref: str) -> Iterator[bytes]:
+        """The photo's bytes in pieces, for streaming it on without holding it whole; the
+        last step raises PhotoUnreadable if they do not match its digest (the reader then
+        undoes what it wrote)."""
+        sha256 = self._digest(photo_ref)
+        try:
+            yield from self._files.chunks(sha256)
         except PhotoFileError as error:
             raise self._unreadable(photo_ref, error.state) from None
 

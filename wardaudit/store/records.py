@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wardaudit import clock
@@ -51,14 +52,36 @@ def event_detail_text(detail: object) -> str:
 
 
 @dataclass(frozen=True)
+class TravellingPhoto:
+    """A photo an exchange file carries: its id, and its file in the photo store."""
+
+    photo: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
 class TravellingRecords:
-    """Everything an exchange file carries, as plain data in the file's own shape."""
+    """Everything an exchange file carries, as plain data in the file's own shape; the
+    photos by reference (their bytes are streamed from the photo store as the file is
+    written, never held in memory)."""
 
     wards: list[dict[str, Any]]
     checklists: list[dict[str, Any]]
     audits: list[dict[str, Any]]  # {"content": the record as signed off, "digest": its SHA-256}
     events: list[dict[str, Any]]
-    photos: list[tuple[str, bytes]]  # (photo id, its bytes)
+    photos: list[TravellingPhoto]
+    high_water: int = 0  # the newest history entry here when these were read
+
+
+@dataclass(frozen=True)
+class IncomingPhoto:
+    """A photo from an exchange file, streamed into a temporary file of the photo store and
+    checked against its digest on the way; the merge renames it into place."""
+
+    temp: Path
+    sha256: str
+    size: int
 
 
 @dataclass(frozen=True)
@@ -178,7 +201,7 @@ class MergeWork:
     new_audits: tuple[IncomingAudit, ...] = ()
     audits_here: tuple[str, ...] = ()  # audits in the file already here, record for record
     new_events: tuple[dict[str, Any], ...] = ()  # in time order
-    photos: Mapping[str, bytes] = field(default_factory=dict)
+    photos: Mapping[str, bytes | IncomingPhoto] = field(default_factory=dict)
 
 
 class Records:
@@ -188,9 +211,13 @@ class Records:
         self._store = store
         self._db = store._db
 
-    def for_exchange(self, *, since: date | None = None) -> TravellingRecords:
-        """The signed-off audits (or those signed off or changed since a date) with their
-        wards, checklist versions, history and photos."""
+    def for_exchange(
+        self, *, since: date | None = None, after_event: int | None = None
+    ) -> TravellingRecords:
+        """The signed-off audits with their wards, checklist versions, history and photos:
+        all of them, those signed off or changed since a date, or those with a history
+        entry newer than ``after_event`` (what an earlier export's ``high_water`` did not
+        reach: signed off or changed since)."""
         params: list[Any] = []
         where = "a.status = 'completed'"
         if since is not None:
@@ -199,8 +226,12 @@ class Records:
                 " e.audit_id = a.id AND e.after_signoff = 1 AND e.at >= ?))"
             )
             params = [since.isoformat(), since.isoformat()]
+        if after_event is not None:
+            where += " AND EXISTS (SELECT 1 FROM events e WHERE e.audit_id = a.id AND e.id > ?)"
+            params.append(after_event)
         with self._db.mutex:
             conn = self._db.conn
+            high_water = int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
             audits = conn.execute(
                 "SELECT a.id, a.uuid, ar.content, ar.digest FROM audits a"
                 " JOIN audit_records ar ON ar.audit_id = a.id WHERE " + where + " ORDER BY a.id",
@@ -227,7 +258,7 @@ class Records:
                 (ids_json,),
             ).fetchall()
             photos = conn.execute(
-                "SELECT p.uuid, p.sha256 FROM photos p WHERE p.audit_id IN"
+                "SELECT p.uuid, p.sha256, p.size FROM photos p WHERE p.audit_id IN"
                 " (SELECT value FROM json_each(?)) ORDER BY p.uuid",
                 (ids_json,),
             ).fetchall()
@@ -262,7 +293,8 @@ class Records:
                 }
                 for r in events
             ],
-            photos=[(r[0], self._store.photos.data(r[0])) for r in photos],
+            photos=[TravellingPhoto(r[0], r[1], int(r[2])) for r in photos],
+            high_water=high_water,
         )
 
     def merge(
@@ -550,7 +582,7 @@ def _insert_audit(
     incoming: IncomingAudit,
     ward_rowid: int,
     version_rowid: int,
-    photos: Mapping[str, bytes],
+    photos: Mapping[str, bytes | IncomingPhoto],
     batch: PhotoBatch,
 ) -> int:
     content = incoming.content
@@ -581,7 +613,11 @@ def _insert_audit(
     for action in content["actions"]:
         insert_action(conn, rowid, action, action["created_at"])
     for photo in content["photos"]:
-        stored = batch.put(photos[photo["photo"]])
+        arriving = photos[photo["photo"]]
+        if isinstance(arriving, IncomingPhoto):
+            stored = batch.put_temp(arriving.temp, arriving.sha256, arriving.size)
+        else:
+            stored = batch.put(arriving)
         if stored.sha256 != photo["sha256"]:
             raise InvalidInput("a photo in the exchange file does not match its audit record")
         insert_photo(

@@ -20,6 +20,13 @@ class Settings:
         rows = self._db.query("SELECT value FROM settings WHERE key = ?", (key,))
         return str(rows[0][0]) if rows else default
 
+    def keys_starting(self, prefix: str) -> list[str]:
+        rows = self._db.query(
+            "SELECT key FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key",
+            (len(prefix), prefix),
+        )
+        return [str(r[0]) for r in rows]
+
     def set(self, key: str, value: str, *, bookkeeping: bool = False) -> None:
         """Save a setting; ``bookkeeping`` ones (a session marker) do not call for a backup."""
         with self._db.transaction(bookkeeping=bookkeeping) as conn:

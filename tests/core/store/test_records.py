@@ -36,7 +36,7 @@ def everything(travelling_from: Store) -> MergeWork:
             for a in travelling.audits
         ),
         new_events=tuple(travelling.events),
-        photos=dict(travelling.photos),
+        photos={p.photo: travelling_from.photos.data(p.photo) for p in travelling.photos},
     )
 
 
