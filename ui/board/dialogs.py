@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QButtonGroup,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -135,11 +136,23 @@ class WardAuditsDialog(QDialog):
 # --- exchange file dialogs --------------------------------------------------------------------
 
 
-class ExportExchangeDialog(QDialog):
-    """Which audits go into the exchange file: all signed-off ones, or those since a day."""
+DEFAULT_DESTINATION = "Quality team"
 
-    def __init__(self, last_export: date | None, parent: QWidget | None = None) -> None:
+
+class ExportExchangeDialog(QDialog):
+    """Which audits go into the exchange file: by default what its destination has not had
+    from here yet; or everything; or those signed off or changed since a day."""
+
+    def __init__(
+        self,
+        last_export: date | None,
+        parent: QWidget | None = None,
+        *,
+        sent: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """``sent`` is (destination, when last sent, ISO) for each destination, newest first."""
         super().__init__(parent)
+        self._sent = {name.casefold(): when for name, when in sent}
         self.setWindowTitle("Export an exchange file")
         self.setAccessibleName("Export an exchange file")
         intro = QLabel(
@@ -148,14 +161,24 @@ class ExportExchangeDialog(QDialog):
             "stay here."
         )
         intro.setWordWrap(True)
-        self.all_audits = QRadioButton("&All signed-off audits")
+        self.destination = QComboBox()
+        self.destination.setEditable(True)
+        self.destination.setAccessibleName("Where the exchange file is going")
+        self.destination.setMinimumHeight(36)
+        for name, _when in sent:
+            self.destination.addItem(name)
+        if not sent:
+            self.destination.addItem(DEFAULT_DESTINATION)
+        self.new_only = QRadioButton("&What it has not had from this database yet")
+        self.new_only.setAccessibleName("Only what the destination has not had from here yet")
+        self.all_audits = QRadioButton("&Everything: all signed-off audits")
         self.all_audits.setAccessibleName("All signed-off audits")
         self.since_option = QRadioButton("Only audits signed off or changed on or &after")
         self.since_option.setAccessibleName("Only audits signed off or changed on or after a day")
         group = QButtonGroup(self)
-        group.addButton(self.all_audits)
-        group.addButton(self.since_option)
-        self.all_audits.setChecked(True)
+        for option in (self.new_only, self.all_audits, self.since_option):
+            group.addButton(option)
+        self.new_only.setChecked(True)
         self.since_date = QDateEdit()
         self.since_date.setDisplayFormat("dd/MM/yyyy")
         self.since_date.setCalendarPopup(True)
@@ -165,6 +188,12 @@ class ExportExchangeDialog(QDialog):
         self.since_date.setDate(QDate(default.year, default.month, default.day))
         self.since_date.setEnabled(False)
         self.since_option.toggled.connect(self.since_date.setEnabled)
+        self.sent_note = QLabel()
+        self.sent_note.setObjectName("muted")
+        self.sent_note.setWordWrap(True)
+        self.sent_note.setAccessibleName("What was sent there before")
+        self.destination.currentTextChanged.connect(lambda _text: self._say_what_was_sent())
+        self._say_what_was_sent()
         note = QLabel(
             f"The last exchange file from this database was exported on {clock.uk_date(last_export)}."
             if last_export
@@ -186,18 +215,40 @@ class ExportExchangeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
+        going = QLabel("&Going to")
+        going.setBuddy(self.destination)
+        going_row = QHBoxLayout()
+        going_row.addWidget(going)
+        going_row.addWidget(self.destination, 1)
         since_row = QHBoxLayout()
         since_row.addWidget(self.since_option)
         since_row.addWidget(self.since_date)
         since_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addLayout(going_row)
+        layout.addWidget(self.new_only)
+        layout.addWidget(self.sent_note)
         layout.addWidget(self.all_audits)
         layout.addLayout(since_row)
         layout.addWidget(note)
         layout.addStretch(1)
         layout.addWidget(buttons)
-        self.resize(620, 320)
+        self.resize(640, 380)
+
+    def _say_what_was_sent(self) -> None:
+        when = self._sent.get(self.destination_name().casefold())
+        self.sent_note.setText(
+            f"Audits signed off or changed since the export to it on {clock.uk_datetime(when)}."
+            if when
+            else "Nothing has been exported there yet, so this is everything."
+        )
+
+    def destination_name(self) -> str:
+        return self.destination.currentText().strip() or DEFAULT_DESTINATION
+
+    def everything(self) -> bool:
+        return self.all_audits.isChecked()
 
     def since(self) -> date | None:
         if not self.since_option.isChecked():

@@ -57,12 +57,14 @@ from ui.theme import colours, loading_bar, touch_button
 from ui.widgets.files import FORMATS, FileChooser, tell_saved
 from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
+from ui.widgets.progress import OpProgress
 from ui.widgets.screen import Screen
 from wardaudit import clock
 from wardaudit.board import Board, BoardChoice, WardFigure, figures_for
 from wardaudit.checklist import default_checklist
-from wardaudit.errors import WardAuditError
+from wardaudit.errors import Cancelled, WardAuditError
 from wardaudit.exchange import export_bundle
+from wardaudit.exchange.write import destinations
 from wardaudit.store import Store
 from wardaudit.words import board_period_words, join_words, new_count, new_words, plural
 
@@ -476,6 +478,9 @@ class BoardScreen(Screen):
 
         def failed(error: BaseException) -> None:
             signal.emit(error)
+            if isinstance(error, Cancelled):  # her choice: said calmly, not as an error
+                self.status_label.setText(f"{ui_errors.sentence(error)} Nothing was changed.")
+                return
             ui_errors.show_error(self, error)
 
         self.run_busy(op.success(done).success(signal.emit).failure(failed))
@@ -523,17 +528,25 @@ class BoardScreen(Screen):
             last: date | None = date.fromisoformat(self.ctx.store.settings.get(LAST_EXPORT_SETTING))
         except ValueError:
             last = None
-        dialog = ExportExchangeDialog(last, self)
-        dialog.accepted.connect(lambda: self._export_exchange_since(dialog.since()))
+        sent = [(mark.destination, mark.at) for mark in destinations(self.ctx.store)]
+        dialog = ExportExchangeDialog(last, self, sent=sent)
+        dialog.accepted.connect(
+            lambda: self._export_exchange_since(
+                dialog.since(), everything=dialog.everything(), to=dialog.destination_name()
+            )
+        )
         self._show_dialog(dialog)
         return dialog
 
-    def _export_exchange_since(self, since: date | None) -> None:
+    def _export_exchange_since(
+        self, since: date | None, *, everything: bool = True, to: str | None = None
+    ) -> None:
         name = f"WardAudit exchange {clock.today():%d-%m-%Y}"
         path = self.files.save_path("Save the exchange file", name, "wardaudit")
         if path is None:
             return
         store = self.ctx.store
+        progress = OpProgress(cancellable=True, unit="bytes")
 
         def shown(counts: dict[str, int]) -> None:
             try:
@@ -548,7 +561,12 @@ class BoardScreen(Screen):
                     plural(counts.get("photos", 0), "photo"),
                 ]
             )
-            since_words = f" signed off or changed since {clock.uk_date(since)}" if since else ""
+            if since:
+                since_words = f" signed off or changed since {clock.uk_date(since)}"
+            elif not everything and to:
+                since_words = f": what {to} had not had from this database"
+            else:
+                since_words = ""
             self.status_label.setText(f"Exchange file saved: {path}")
             self.last_message = tell_saved(
                 self,
@@ -560,12 +578,22 @@ class BoardScreen(Screen):
             )
 
         self._run(
-            Op(self, lambda: export_bundle(store, path, since=since)).busy(
-                "Writing the exchange file…"
-            ),
+            Op(
+                self,
+                lambda: export_bundle(
+                    store,
+                    path,
+                    since=since,
+                    everything=everything and since is None,
+                    destination=to,
+                    progress=progress,
+                ),
+            ).busy("Writing the exchange file…"),
             shown,
             self.exchange_exported,
         )
+        if self._busy_op is not None:
+            progress.attach(self._busy_op)
 
     def choose_exchange_files(self) -> None:
         chosen = self.files.open_paths("Import exchange files", EXCHANGE_FILTER)

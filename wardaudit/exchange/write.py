@@ -59,7 +59,8 @@ def last_export_to(store: Store, destination: str) -> ExportMark | None:
     text = store.settings.get(SENT_SETTING + destination.casefold())
     try:
         found = json.loads(text)
-        return ExportMark(destination, int(found["event"]), str(found["at"]), str(found["file"]))
+        name = str(found.get("name") or destination)
+        return ExportMark(name, int(found["event"]), str(found["at"]), str(found["file"]))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -86,8 +87,7 @@ def export_bundle(
     """Write an exchange file to ``path``: what ``destination`` has not had from here (by
     default), everything, or what was signed off or changed since a day.
 
-    Returns the counts written: wards, audits, events and photos (and ``bytes``, the
-    file's size). ``progress`` hears (EXPORT_WORDS, bytes written, bytes to write) and may
+    Returns the counts written: wards, audits, events and photos. ``progress`` hears (EXPORT_WORDS, bytes written, bytes to write) and may
     raise Cancelled: nothing is then left behind, and nothing recorded.
     """
     target = Path(path)
@@ -161,7 +161,6 @@ def export_bundle(
         if isinstance(error, Cancelled):
             raise Cancelled("the export was cancelled; no exchange file was written") from None
         raise
-    counts["bytes"] = target.stat().st_size
     if since is None and not store.readonly:
         _record(store, name, travelling.high_water, target)
     return counts
@@ -187,7 +186,10 @@ def _member(
 
 
 def _record(store: Store, destination: str, high_water: int, target: Path) -> None:
-    value = json.dumps({"event": high_water, "at": clock.now_iso(), "file": target.name})
+    value = json.dumps(
+        {"name": destination, "event": high_water, "at": clock.now_iso(), "file": target.name},
+        ensure_ascii=False,
+    )
     store.settings.set(SENT_SETTING + destination.casefold(), value, bookkeeping=True)
 
 

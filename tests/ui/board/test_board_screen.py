@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 import exports.pdf
 import exports.xlsx
 import ui.board.exchange
+import ui.board.screen
 from ui import app as ui_app
 from ui.board import BoardScreen
 from ui.board.dialogs import ExportExchangeDialog, WardAuditsDialog
@@ -43,6 +45,7 @@ from ui.theme import apply_theme
 from wardaudit import clock
 from wardaudit.board import default_period
 from wardaudit.checklist import Checklist, ChecklistLibrary, from_canonical_json
+from wardaudit.errors import Cancelled
 from wardaudit.palette import SCREEN
 from wardaudit.scoring import RATING_WORDS, display_score
 from wardaudit.store import Store
@@ -868,3 +871,63 @@ def test_the_screen_renders_at_1366_by_768(
                 button.text().replace("&", "")
             )
     QThreadPool.globalInstance().waitForDone()
+
+
+def test_an_export_goes_to_a_destination_carries_what_it_lacks_and_can_be_cancelled(
+    qtbot,
+    laptops: tuple[Store, Store],
+    library: ChecklistLibrary,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    laptop, _board = laptops
+    screen = make_screen(qtbot, laptop, library)
+    first = export_from(qtbot, screen, tmp_path / "week-1.wardaudit", monkeypatch)
+    assert isinstance(first, dict) and first["audits"] == 2
+    dialog = screen.export_exchange_file()
+    assert dialog is not None and dialog.new_only.isChecked(), "what it lacks, by default"
+    assert dialog.destination_name() == "Quality team"
+    assert "since the export to it on" in dialog.sent_note.text()
+    dialog.reject()
+    again = export_from(qtbot, screen, tmp_path / "week-2.wardaudit", monkeypatch)
+    assert isinstance(again, dict) and again["audits"] == 0, "the quality team has them all"
+    dialog = screen.export_exchange_file()
+    assert dialog is not None
+    dialog.all_audits.setChecked(True)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "all.wardaudit"), "")
+    )
+    with qtbot.waitSignal(screen.exchange_exported, timeout=10_000) as everything:
+        dialog.save_button.click()
+    assert everything.args[0]["audits"] == 2
+
+    # A long export stopped with Cancel: nothing is written.
+    started = threading.Event()
+
+    def slow_export(store: Store, path: Path, **options: object) -> dict[str, int]:
+        progress = options["progress"]
+        progress("Writing the exchange file", 0, 100)  # type: ignore[operator]
+        started.set()
+        for _ in range(500):
+            time.sleep(0.01)
+            progress("Writing the exchange file", 1, 100)  # type: ignore[operator]
+        raise AssertionError("the export was not cancelled")
+
+    monkeypatch.setattr(ui.board.screen, "export_bundle", slow_export)
+    dialog = screen.export_exchange_file()
+    assert dialog is not None
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_args: (str(tmp_path / "never.wardaudit"), "")
+    )
+    with qtbot.waitSignal(screen.exchange_exported, timeout=10_000) as stopped:
+        dialog.save_button.click()
+        qtbot.waitUntil(started.is_set)
+        progress_dialog = screen.progress_dialog
+        assert progress_dialog is not None
+        cancel = next(b for b in progress_dialog.findChildren(QPushButton) if b.text() == "Cancel")
+        cancel.click()
+    assert isinstance(stopped.args[0], Cancelled)
+    assert "cancelled" in screen.status_label.text() and "Nothing was changed" in (
+        screen.status_label.text()
+    )
+    assert not (tmp_path / "never.wardaudit").exists()
