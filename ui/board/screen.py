@@ -66,7 +66,14 @@ from wardaudit.errors import Cancelled, WardAuditError
 from wardaudit.exchange import export_bundle
 from wardaudit.exchange.write import destinations
 from wardaudit.store import Store
-from wardaudit.words import board_period_words, join_words, new_count, new_words, plural
+from wardaudit.words import (
+    board_period_words,
+    join_words,
+    new_count,
+    new_words,
+    plural,
+    sentence,
+)
 
 log = logging.getLogger(__name__)
 
@@ -479,7 +486,7 @@ class BoardScreen(Screen):
         def failed(error: BaseException) -> None:
             signal.emit(error)
             if isinstance(error, Cancelled):  # her choice: said calmly, not as an error
-                self.status_label.setText(f"{ui_errors.sentence(error)} Nothing was changed.")
+                self.status_label.setText(f"{sentence(error)} Nothing was changed.")
                 return
             ui_errors.show_error(self, error)
 
