@@ -79,12 +79,19 @@ class _StderrProgress:
     def __call__(self, what: str, done: int, total: int) -> None:
         import time
 
+        if self.noun == "bytes" and total < 64 * 1024 * 1024:
+            return  # a small file is done before progress would help
         step = 20 * done // total if total else 20
         now = time.monotonic()
         if (what, step) == self.shown and now - self.at < 2 and done != total:
             return
         self.shown, self.at = (what, step), now
-        print(f"{PROG}: {what.lower()}: {done} of {total} {self.noun}", file=sys.stderr, flush=True)
+        amount = (
+            f"{done / 1e6:,.0f} of {total / 1e6:,.0f} MB"
+            if self.noun == "bytes"
+            else f"{done} of {total} {self.noun}"
+        )
+        print(f"{PROG}: {what.lower()}: {amount}", file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -536,7 +543,11 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
         for name in args.files:
             try:
                 plan = import_bundle(
-                    store, name, dry_run=args.dry_run, skip_conflicts=args.skip_conflicts
+                    store,
+                    name,
+                    dry_run=args.dry_run,
+                    skip_conflicts=args.skip_conflicts,
+                    progress=_StderrProgress("bytes"),
                 )
             except BundleConflicts as error:
                 print(f"{PROG}: error: {error}", file=sys.stderr)

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from wardaudit.errors import BundleConflicts, BundleRefused, WardAuditError
+from wardaudit.errors import BundleConflicts, BundleRefused, Cancelled, WardAuditError
 from wardaudit.exchange import Conflict, ImportPlan, import_bundle
 from wardaudit.model import Audit
+from wardaudit.progress import Progress, no_progress
 from wardaudit.store import Store
 from wardaudit.words import conflict_words, new_count, plural, sentence
 
@@ -69,13 +70,24 @@ def preview_exchange_files(store: Store, paths: Sequence[Path]) -> list[FilePrev
 
 
 def import_exchange_files_now(
-    store: Store, paths: Sequence[Path], *, skip_conflicts: bool
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    skip_conflicts: bool,
+    progress: Progress = no_progress,
 ) -> list[FileResult]:
-    """Import each file in one transaction of its own (in the worker)."""
-    results = []
-    for path in paths:
+    """Import each file in one transaction of its own (in the worker). After a Cancel, the
+    file being read is left out whole, as are those after it; those before are kept."""
+    results: list[FileResult] = []
+    for n, path in enumerate(paths):
         try:
-            plan = import_bundle(store, path, skip_conflicts=skip_conflicts)
+            plan = import_bundle(store, path, skip_conflicts=skip_conflicts, progress=progress)
+        except Cancelled:
+            results += [
+                FileResult(Path(p), None, "not imported: the import was cancelled")
+                for p in paths[n:]
+            ]
+            break
         except BundleConflicts as error:
             results.append(
                 FileResult(

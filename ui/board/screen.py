@@ -638,14 +638,19 @@ class BoardScreen(Screen):
     def _import(self, previews: list[FilePreview], skip_conflicts: bool) -> None:
         paths = [p.path for p in previews if p.plan is not None]
         store = self.ctx.store
+        progress = OpProgress(cancellable=True, unit="bytes")
         op = Op(
-            self, lambda: import_exchange_files_now(store, paths, skip_conflicts=skip_conflicts)
+            self,
+            lambda: import_exchange_files_now(
+                store, paths, skip_conflicts=skip_conflicts, progress=progress
+            ),
         )
         self._run(
             op.busy("Importing…").changes(self.ctx, "wards", "audits", "actions", only_if=_any_new),
             lambda results: self._imported(previews, results),
             self.import_finished,
         )
+        progress.attach(op)
 
     def _imported(self, previews: list[FilePreview], results: list[FileResult]) -> None:
         lines = []

@@ -8,6 +8,7 @@ rules; the store writes what they decide, in one transaction per file.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from wardaudit.checklist import Checklist
 from wardaudit.errors import BundleConflicts
 from wardaudit.exchange.read import Bundle, read_bundle
 from wardaudit.exchange.schema import name_key
+from wardaudit.progress import Progress, no_progress
 from wardaudit.store import Store
 from wardaudit.store.records import (
     IncomingAudit,
@@ -73,15 +75,36 @@ class ImportPlan:
         )
 
 
+SAVING_WORDS = "Saving the exchange file's photos"
+
+
 def import_bundle(
-    store: Store, path: Path | str, *, dry_run: bool = False, skip_conflicts: bool = False
+    store: Store,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    skip_conflicts: bool = False,
+    progress: Progress = no_progress,
 ) -> ImportPlan:
     """Import one bundle in one transaction; refused whole when damaged or conflicting.
 
     With ``skip_conflicts`` the rest is imported and conflicting records stay as they were.
-    ``dry_run`` works out the same plan and changes nothing.
+    ``dry_run`` works out the same plan and changes nothing. Photos stream into the photo
+    store's folder as the file is read and are synced before the records' one transaction;
+    if the import is refused, fails or is cancelled (``progress`` raising Cancelled, up
+    to the moment the records are written), none of them is kept.
     """
-    bundle = read_bundle(path)
+    with contextlib.ExitStack() as stack:
+        receiver = None if dry_run else stack.enter_context(store.photos.receiving())
+        bundle = read_bundle(path, receiver=receiver, progress=progress)
+        if receiver is not None:
+            progress(SAVING_WORDS, 0, 1)
+            receiver.sync()
+            progress(SAVING_WORDS, 1, 1)  # the last moment to cancel: the records follow
+        return _merge(store, bundle, dry_run=dry_run, skip_conflicts=skip_conflicts)
+
+
+def _merge(store: Store, bundle: Bundle, *, dry_run: bool, skip_conflicts: bool) -> ImportPlan:
     plans: list[ImportPlan] = []
 
     def decide(local: LocalRecords) -> MergeWork:

@@ -4,13 +4,19 @@ A bundle is a zip file holding ``records.json`` (sites, wards, the checklist ver
 used, each completed audit's signed-off record, and the history events that came after)
 and the audits' photos, with ``manifest.json`` listing a SHA-256 digest of every file. A
 file that is damaged, cut short, altered or not WardAudit's is refused, naming why.
+
+Photos are streamed, one chunk at a time, never held whole: into the photo store's folder
+for an import, or through a small spool for a dry run. Memory does not grow with the
+file's size.
 """
 
 from __future__ import annotations
 
 import struct
+import tempfile
 import zipfile
 import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -24,30 +30,48 @@ from wardaudit.exchange.limits import (
     RECORDS,
     Limits,
     read_member,
+    stream_member,
 )
 from wardaudit.exchange.schema import FORMAT, FORMAT_VERSION, CheckedRecords
+from wardaudit.progress import Progress, no_progress
+from wardaudit.store.photos import IncomingPhoto, PhotoReceiver
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "MANIFEST", "RECORDS", "Bundle", "read_bundle"]
+
+READING_WORDS = "Reading the exchange file"
+SPOOL_BYTES = 8 * 1024 * 1024  # a dry run's photo in memory up to this, on disk beyond
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """An exchange file read whole and checked: its manifest, records and photos."""
+    """An exchange file read and checked whole: its manifest, its records, and what arrived
+    of each photo (streamed into the photo store's folder, or in a dry run only checked)."""
 
     path: Path
     manifest: dict[str, Any]
     records: dict[str, Any]
-    photos: dict[str, bytes]
+    photos: Mapping[str, IncomingPhoto]
     checked: CheckedRecords = field(default_factory=CheckedRecords)
 
 
-def read_bundle(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Bundle:
+def read_bundle(
+    path: Path | str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    receiver: PhotoReceiver | None = None,
+    progress: Progress = no_progress,
+) -> Bundle:
     """Open and verify a bundle completely; raises BundleRefused naming what is wrong.
 
     The archive's directory is checked first (names, count, encryption, compression,
-    sizes), then each member is read within its cap and matched to its digest, then every
-    record against the schema, then each photo as a picture: each step by the file's
-    :class:`~wardaudit.exchange.check.BundleCheck`.
+    sizes), then the manifest, then ``records.json`` within its cap, matched to its digest
+    and every record checked against the schema, before any photo is read; then each photo,
+    streamed within its cap and hashed on the way (into the photo store's folder through
+    ``receiver``, whose ``with`` removes it again unless a merge keeps it; with no receiver,
+    a dry run, through a small spool), matched to its digest and checked as a picture:
+    each step by the file's :class:`~wardaudit.exchange.check.BundleCheck`. Memory holds
+    the records and a chunk, whatever the file weighs. ``progress`` hears
+    (READING_WORDS, bytes read, bytes in the file) and may raise Cancelled.
     """
     path = Path(path)
     try:
@@ -57,10 +81,16 @@ def read_bundle(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Bundle:
     except OSError as error:
         raise BundleRefused(f"{path} cannot be read ({error.strerror or error})") from None
     with handle:
-        return _read(path, handle, limits)
+        return _read(path, handle, limits, receiver, progress)
 
 
-def _read(path: Path, handle: BinaryIO, limits: Limits) -> Bundle:
+def _read(
+    path: Path,
+    handle: BinaryIO,
+    limits: Limits,
+    receiver: PhotoReceiver | None,
+    progress: Progress,
+) -> Bundle:
     name = path.name
     check = BundleCheck(name, limits)
     try:
@@ -77,19 +107,52 @@ def _read(path: Path, handle: BinaryIO, limits: Limits) -> Bundle:
             check.directory(archive.infolist())
             manifest_bytes, _ = read_member(name, archive, infos[MANIFEST], limits)
             manifest = check.manifest(manifest_bytes)
-            contents: dict[str, bytes] = {}
-            for member in check.members():
-                data, found = read_member(name, archive, infos[member], limits)
-                check.member(member, found)
-                contents[member] = data
+            listed = check.members()
+            total = sum(infos[member].file_size for member in listed)
+            records_bytes, found = read_member(name, archive, infos[RECORDS], limits)
+            check.member(RECORDS, found)
+            done = len(records_bytes)
+            records, checked = check.records(records_bytes)  # every record, before any photo
+            del records_bytes
+            progress(READING_WORDS, done, total)
+            photos: dict[str, IncomingPhoto] = {}
+            for member in listed:
+                if member == RECORDS:
+                    continue
+                arrived = _photo(check, archive, infos[member], receiver)
+                photos[member.removeprefix(PHOTO_PREFIX)] = arrived
+                done += arrived.size
+                progress(READING_WORDS, done, total)
         except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError):
             raise BundleRefused(
                 f"{name} is damaged or cut short. Nothing was imported; ask for it again."
             ) from None
-    records, checked = check.records(contents.pop(RECORDS))
-    photos: dict[str, bytes] = {}
-    for member, data in contents.items():
-        check.photo(member, data)
-        photos[member.removeprefix(PHOTO_PREFIX)] = data
     check.finish()
     return Bundle(path, manifest, records, photos, checked)
+
+
+def _photo(
+    check: BundleCheck,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    receiver: PhotoReceiver | None,
+) -> IncomingPhoto:
+    """One photo streamed within its cap, matched to its digest and checked as a picture."""
+    member = info.filename
+
+    def stream(write: Callable[[bytes], object]) -> str:
+        return stream_member(check.file, archive, info, write, check.limits)
+
+    if receiver is not None:
+        arrived = receiver.receive(stream)
+        check.member(member, arrived.sha256)
+        assert arrived.temp is not None
+        with arrived.temp.open("rb") as written:
+            check.photo(member, written)
+        return arrived
+    with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as spool:
+        sha256 = stream(spool.write)
+        check.member(member, sha256)
+        size = spool.tell()
+        check.photo(member, spool)  # type: ignore[arg-type]
+    return IncomingPhoto(None, sha256, size)

@@ -8,18 +8,21 @@ removed only once no record refers to it.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from wardaudit import clock
-from wardaudit.errors import AuditLocked, NotFound, PhotoUnreadable
+from wardaudit.errors import AuditLocked, DiskFull, NotFound, PhotoUnreadable, StoreError
 from wardaudit.model import Photo
 from wardaudit.progress import Progress, no_progress
 from wardaudit.store.backups import backup_photo_store
 from wardaudit.store.history import append_event, new_uuid
-from wardaudit.store.photo_files import PhotoFileError
+from wardaudit.store.photo_files import PhotoFileError, PhotoFiles, fsync_all
 
 if TYPE_CHECKING:
     from wardaudit.store import Store
@@ -62,6 +65,63 @@ class PhotoCheck:
     bytes_checked: int
     problems: tuple[PhotoProblem, ...]
     repaired: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IncomingPhoto:
+    """A photo from an exchange file, streamed into a temporary file of the photo store and
+    hashed on the way; the merge renames it into place once the digest is checked."""
+
+    temp: Path | None  # None when it was only hashed (a dry run)
+    sha256: str
+    size: int
+
+
+class PhotoReceiver:
+    """Photos arriving from outside (an exchange file), each streamed into a temporary file
+    of the photo store, so that keeping it is a rename; see :meth:`Photos.receiving`."""
+
+    def __init__(self, files: PhotoFiles, stack: contextlib.ExitStack) -> None:
+        self._files = files
+        self._undo = stack
+        self._temps: list[Path] = []
+
+    def receive(self, stream: Callable[[Callable[[bytes], object]], str]) -> IncomingPhoto:
+        """A photo into a temporary file: ``stream(write)`` hands its bytes to ``write``,
+        piece by piece (within the reader's own caps), and returns their SHA-256. The
+        disk's refusal is said as such (DiskFull or StoreError), never as a bad file."""
+        temp, handle = self._undo.enter_context(self._files.incoming())
+
+        def write(piece: bytes) -> None:
+            try:
+                handle.write(piece)
+            except OSError as error:
+                raise _not_saved(self._files.root, error) from error
+
+        sha256 = stream(write)
+        size = handle.tell()
+        try:
+            handle.close()
+        except OSError as error:
+            raise _not_saved(self._files.root, error) from error
+        self._temps.append(temp)
+        return IncomingPhoto(temp, sha256, size)
+
+    def sync(self) -> None:
+        """Make every received file durable now, before the records' transaction begins
+        (so that the transaction itself stays short)."""
+        if self._files.durable:
+            fsync_all([t for t in self._temps if t.exists()])
+
+
+def _not_saved(folder: Path, error: OSError) -> StoreError:
+    words = (
+        f"the photos of the exchange file could not be saved in {folder} "
+        f"({error.strerror or error}). Nothing was imported."
+    )
+    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return DiskFull(f"{words} Free some space on the laptop's disk, then import again.")
+    return StoreError(words)
 
 
 class Photos:
@@ -154,6 +214,14 @@ class Photos:
             return self._files.read(sha256)
         except PhotoFileError as error:
             raise self._unreadable(photo_ref, error.state) from None
+
+    @contextlib.contextmanager
+    def receiving(self) -> Iterator[PhotoReceiver]:
+        """Photos arriving from an exchange file, streamed into the photo store's own folder
+        (so the final move is a rename) before the merge that keeps them; whatever the merge
+        has not taken is removed when the ``with`` ends, however it ends."""
+        with contextlib.ExitStack() as stack:
+            yield PhotoReceiver(self._files, stack)
 
     def chunks(self, photo_ref: str) -> Iterator[bytes]:
         """The photo's bytes in pieces, for streaming it on without holding it whole; the

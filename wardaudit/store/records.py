@@ -15,7 +15,6 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wardaudit import clock
@@ -30,7 +29,7 @@ from wardaudit.store.actions import (
 from wardaudit.store.audits import write_note
 from wardaudit.store.checklists import version_rowid_in
 from wardaudit.store.photo_files import PhotoBatch
-from wardaudit.store.photos import insert_photo
+from wardaudit.store.photos import IncomingPhoto, insert_photo
 from wardaudit.store.wards import site_rowid_for
 
 if TYPE_CHECKING:
@@ -72,16 +71,6 @@ class TravellingRecords:
     events: list[dict[str, Any]]
     photos: list[TravellingPhoto]
     high_water: int = 0  # the newest history entry here when these were read
-
-
-@dataclass(frozen=True)
-class IncomingPhoto:
-    """A photo from an exchange file, streamed into a temporary file of the photo store and
-    checked against its digest on the way; the merge renames it into place."""
-
-    temp: Path
-    sha256: str
-    size: int
 
 
 @dataclass(frozen=True)
@@ -615,6 +604,8 @@ def _insert_audit(
     for photo in content["photos"]:
         arriving = photos[photo["photo"]]
         if isinstance(arriving, IncomingPhoto):
+            if arriving.temp is None:
+                raise InvalidInput("a photo of the exchange file was checked but not kept")
             stored = batch.put_temp(arriving.temp, arriving.sha256, arriving.size)
         else:
             stored = batch.put(arriving)

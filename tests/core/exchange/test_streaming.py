@@ -4,7 +4,9 @@ destination lacks, and a cancelled export that leaves nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import random
 import tracemalloc
 import zipfile
@@ -13,10 +15,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+import wardaudit.exchange.read as read
 from wardaudit.checklist import Checklist
 from wardaudit.cli import main
-from wardaudit.errors import Cancelled, PhotoUnreadable
+from wardaudit.errors import BundleRefused, Cancelled, PhotoUnreadable
 from wardaudit.exchange import export_bundle, import_bundle
+from wardaudit.exchange.limits import Limits
 from wardaudit.exchange.write import last_export_to
 from wardaudit.store import Store
 from wardaudit.store.photos import NewPhoto
@@ -180,3 +184,117 @@ def test_a_damaged_photo_stops_the_export_rather_than_travel(
             export_bundle(store, target)
         assert not target.exists()
         assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
+
+
+def _import_peak(tmp_path: Path, checklist: Checklist, photos: int) -> tuple[int, int]:
+    with Store.open(tmp_path / f"from-{photos}.sqlite3") as store:
+        signed_off_audit(store, checklist, "Juniper Ward", photos, seed=photos, side=400)
+        bundle = tmp_path / f"in-{photos}.wabundle"
+        export_bundle(store, bundle)
+    with Store.open(tmp_path / f"into-{photos}.sqlite3") as target:
+        tracemalloc.start()
+        try:
+            plan = import_bundle(target, bundle)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert plan.new_photos == photos
+        assert target.photos.check().problems == ()
+    return peak, bundle.stat().st_size
+
+
+def test_importing_holds_no_more_in_memory_for_a_file_four_times_the_size(
+    tmp_path: Path, checklist: Checklist
+) -> None:
+    small_peak, small_size = _import_peak(tmp_path, checklist, 10)
+    large_peak, large_size = _import_peak(tmp_path, checklist, 40)
+    assert large_size > 3.5 * small_size
+    assert large_peak < small_peak * 1.25 + 256 * 1024, (small_peak, large_peak)
+    assert large_peak < large_size / 2, "the photos were never all in memory"
+
+
+def test_photos_stream_into_the_photo_folder_so_keeping_one_is_a_rename(
+    tmp_path: Path, checklist: Checklist
+) -> None:
+    with Store.open(tmp_path / "laptop.sqlite3") as laptop:
+        signed_off_audit(laptop, checklist, "Juniper Ward", 4)
+        export_bundle(laptop, tmp_path / "in.wabundle")
+    with Store.open(tmp_path / "board.sqlite3") as board:
+        streaming: list[int] = []
+
+        def look(what: str, done: int, total: int) -> None:
+            streaming.append(len(list(board.photo_folder.glob(".incoming-*"))))
+
+        import_bundle(board, tmp_path / "in.wabundle", progress=look)
+        assert max(streaming) == 4, "each photo waits in the photo folder itself"
+        assert not list(board.photo_folder.glob("**/.incoming-*")), "and is renamed into place"
+        assert board.photos.check().checked == 4
+
+
+def _nothing_kept(board: Store) -> None:
+    assert board.audits.list() == []
+    assert not [
+        p for p in board.photo_folder.rglob("*") if p.is_file() and not p.name.startswith(".open-")
+    ]
+
+
+def test_a_cancelled_or_refused_import_keeps_no_photo_and_no_record(
+    tmp_path: Path, checklist: Checklist
+) -> None:
+    with Store.open(tmp_path / "laptop.sqlite3") as laptop:
+        signed_off_audit(laptop, checklist, "Juniper Ward", 6)
+        export_bundle(laptop, tmp_path / "in.wabundle")
+    with Store.open(tmp_path / "board.sqlite3") as board:
+
+        def cancel_half_way(what: str, done: int, total: int) -> None:
+            if done > total / 2:
+                raise Cancelled("stopped")
+
+        with pytest.raises(Cancelled):
+            import_bundle(board, tmp_path / "in.wabundle", progress=cancel_half_way)
+        _nothing_kept(board)
+
+        def cancel_before_the_records(what: str, done: int, total: int) -> None:
+            if what.startswith("Saving") and done == total:
+                raise Cancelled("stopped")
+
+        with pytest.raises(Cancelled):
+            import_bundle(board, tmp_path / "in.wabundle", progress=cancel_before_the_records)
+        _nothing_kept(board)
+        # A photo altered in the file (its manifest re-signed to match): refused whole.
+        altered = tmp_path / "altered.wabundle"
+        with (
+            zipfile.ZipFile(tmp_path / "in.wabundle") as source,
+            zipfile.ZipFile(altered, "w") as target,
+        ):
+            names = source.namelist()
+            photo = next(n for n in names if n.startswith("photos/"))
+            manifest = json.loads(source.read("manifest.json"))
+            for name in names:
+                data = source.read(name)
+                if name == photo:
+                    data = jpeg(12345)
+                    manifest["files"][name] = hashlib.sha256(data).hexdigest()
+                if name != "manifest.json":
+                    target.writestr(name, data)
+            target.writestr("manifest.json", json.dumps(manifest))
+        with pytest.raises(BundleRefused, match="is not the picture its record describes"):
+            import_bundle(board, altered)
+        _nothing_kept(board)
+        assert import_bundle(board, tmp_path / "in.wabundle").new_photos == 6
+
+
+def test_a_photo_over_the_cap_is_refused_and_leaves_nothing_in_the_photo_folder(
+    tmp_path: Path, checklist: Checklist
+) -> None:
+    with Store.open(tmp_path / "laptop.sqlite3") as laptop:
+        signed_off_audit(laptop, checklist, "Juniper Ward", 2, side=400)
+        export_bundle(laptop, tmp_path / "in.wabundle")
+    small = Limits(max_photo_bytes=10_000)
+    with Store.open(tmp_path / "board.sqlite3") as board:
+        with (
+            board.photos.receiving() as receiver,
+            pytest.raises(BundleRefused, match="more than WardAudit ever writes"),
+        ):
+            read.read_bundle(tmp_path / "in.wabundle", small, receiver=receiver)
+        _nothing_kept(board)
