@@ -18,6 +18,7 @@ a database at her path, and if anything fails the original is where it was.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -167,9 +168,11 @@ def make(
     except OSError as error:
         raise StoreError(f"cannot create the backup folder {folder}: {error.strerror}") from None
     with _lock_for(folder):
+        killed = False
         for stale in folder.glob(f"{db_path.stem}-*.sqlite3.partial"):
+            killed = True  # a backup was killed part way: its photos may be nobody's
             with contextlib.suppress(OSError):
-                stale.unlink()  # of our own naming, from a backup that was killed
+                stale.unlink()  # of our own naming
         stamp = clock.now().strftime("%Y%m%d-%H%M%S")
         safe_reason = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "backup"
         target = folder / f"{db_path.stem}-{stamp}-{safe_reason}.sqlite3"
@@ -200,7 +203,7 @@ def make(
                 ", ".join(missing[:5]),
             )
         log.info("backup written: %s", target)
-        thin(db_path)
+        thin(db_path, sweep=killed)
     return target
 
 
@@ -230,7 +233,8 @@ def _copy_photos(
     if not wanted:
         return []
     store = backup_photo_store(db_path, durable=durable)
-    lacking = [sha for sha, size in sorted(wanted.items()) if not store.has(sha, size)]
+    held = store.digests()  # names only: a backup photo is checked when it is restored
+    lacking = sorted(set(wanted) - held)
     problems: list[str] = []
     if not lacking:
         return problems
@@ -247,9 +251,15 @@ def _copy_photos(
     return problems
 
 
-def thin(db_path: Path) -> list[Path]:
+def thin(db_path: Path, *, sweep: bool = False) -> list[Path]:
     """Remove older backups beyond the newest ten, one a day and one a month; then the
-    backup photos that no copy kept refers to."""
+    backup photos that only the removed copies referred to.
+
+    Only those copies' photos are candidates, and each is looked for in the copies kept
+    (newest first, where nearly all are found at once), so thinning reads two or three
+    small files rather than every copy. ``sweep`` looks at every photo in the folder
+    instead (after a backup was killed part way, whose photos no copy may refer to).
+    """
     all_backups = list_backups(db_path)
     keep: set[Path] = set(all_backups[:KEEP_NEWEST])
     days: set[str] = set()
@@ -266,14 +276,54 @@ def thin(db_path: Path) -> list[Path]:
             months.add(month)
             keep.add(path)
     removed = []
+    candidates: set[str] = set()
     for path in all_backups:
         if path not in keep:
+            found = photos_in(path)
+            if found is None:
+                sweep = True  # a copy we cannot read: look at every photo instead
+            else:
+                candidates.update(found)
             with contextlib.suppress(OSError):
                 path.unlink()
                 removed.append(path)
-    if backup_photo_dir(db_path).is_dir():
-        backup_photo_store(db_path).sweep()
+    if not backup_photo_dir(db_path).is_dir():
+        return removed
+    store = backup_photo_store(db_path)
+    if sweep:
+        store.sweep()
+        return removed
+    for copy in list_backups(db_path):
+        if not candidates:
+            break
+        candidates -= _referred_among(copy, candidates)
+    gone = store.discard(candidates)
+    if gone:
+        log.info("thinning removed %d backup photo(s) no kept backup refers to", len(gone))
     return removed
+
+
+def _referred_among(copy: Path, digests: set[str]) -> set[str]:
+    """Those of ``digests`` a records copy refers to (all of them if it cannot be read)."""
+    try:
+        conn = sqlite3.connect(f"{copy.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return set(digests)
+    try:
+        if "sha256" not in {r[1] for r in conn.execute("PRAGMA table_info(photos)")}:
+            return set()
+        return {
+            str(r[0])
+            for r in conn.execute(
+                "SELECT DISTINCT sha256 FROM photos WHERE sha256 IN"
+                " (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(digests)),),
+            )
+        }
+    except sqlite3.Error:
+        return set(digests)
+    finally:
+        conn.close()
 
 
 def age_of_newest(db_path: Path) -> float:
@@ -524,7 +574,7 @@ def _set_aside(db_path: Path, live: PhotoFiles) -> Path | None:
         folded = not (side_wal.exists() and side_wal.stat().st_size > 0)
         referred = photos_in(kept, immutable=True) if folded else None
         # When it cannot be read whole, every photo here is kept for it.
-        digests = set(referred) if referred is not None else {s for s, _ in live.scan()}
+        digests = set(referred) if referred is not None else live.digests()
         manifest = _manifest_for(db_path, kept)
         manifest.parent.mkdir(parents=True, exist_ok=True)
         with open(manifest, "x", encoding="ascii") as handle:

@@ -256,15 +256,26 @@ class PhotoFiles:
 
     def scan(self) -> Iterator[tuple[str, Path]]:
         """Every stored file as (digest, path), folder by folder."""
+        for folder, names in self._listing():
+            for name in names:
+                yield name, folder / name
+
+    def digests(self) -> set[str]:
+        """The digest of every stored file, from the folders' listings alone (quick: no
+        file is opened, nothing but names is made)."""
+        return {name for _, names in self._listing() for name in names}
+
+    def _listing(self) -> Iterator[tuple[Path, list[str]]]:
         try:
-            folders = sorted(p for p in self.root.iterdir() if _FOLDER.match(p.name))
-        except FileNotFoundError:
+            folders = sorted(f for f in os.listdir(self.root) if _FOLDER.match(f))
+        except (FileNotFoundError, NotADirectoryError):
             return
         for folder in folders:
-            with contextlib.suppress(NotADirectoryError, FileNotFoundError):
-                for entry in os.scandir(folder):
-                    if is_digest(entry.name) and entry.name.startswith(folder.name):
-                        yield entry.name, Path(entry.path)
+            try:
+                names = os.listdir(self.root / folder)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            yield self.root / folder, [n for n in names if n.startswith(folder) and is_digest(n)]
 
     def total_bytes(self) -> int:
         total = 0
@@ -313,13 +324,23 @@ class PhotoFiles:
                     log.warning("could not remove the unused photo file %s: %s", sha256, error)
         return removed
 
+    def discard(self, digests: set[str]) -> list[str]:
+        """Remove these files, which the caller knows nothing refers to (the backups' own
+        thinning, under the backup folder's lock)."""
+        removed = []
+        for sha256 in sorted(digests):
+            with contextlib.suppress(FileNotFoundError):
+                self.path_for(sha256).unlink()
+                removed.append(sha256)
+        return removed
+
     def sweep(self) -> list[str]:
         """Remove every file nothing refers to, and temporary files a killed session left.
 
         The folder is listed without the lock; the check and the removals are made under
         it, so a photo written meanwhile is either pending or referenced, never removed.
         """
-        found = {sha256 for sha256, _ in self.scan()}
+        found = self.digests()
         stale_temps = [p for p in self._temp_files() if p not in self._temps]
         for temp in stale_temps:
             with self.lock:
@@ -365,7 +386,7 @@ def _fsync_path(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync_all(paths: list[Path]) -> None:
+def fsync_all(paths: list[Path]) -> None:
     """Sync many files: side by side, since a disk (and its journal) serves several syncs
     in the time of one; several times quicker for a batch of photos than one by one."""
     if len(paths) <= 2:
@@ -420,6 +441,7 @@ class PhotoBatch:
         target = self.files.path_for(sha256)
         new = self.files.verify(sha256) != "ok"  # not there, or there but damaged: afresh
         if new:
+            self.files.ensure_folder(target.parent)
             self._waiting.append((write(), target))
             self._synced = False
         self._folders.add(target.parent)
@@ -432,7 +454,7 @@ class PhotoBatch:
         waiting, self._waiting = self._waiting, []
         try:
             if self.files.durable:
-                _fsync_all([temp for temp, _ in waiting])
+                fsync_all([temp for temp, _ in waiting])
             for temp, target in waiting:
                 os.replace(temp, target)
                 with self.files.lock:
