@@ -22,7 +22,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -268,10 +267,13 @@ def _event_loop_stalls(run_for: Callable[[], bool]) -> list[float]:
 def ui_while_backing_up(db: Path) -> list[Result]:
     """How long the UI thread waits while a full backup (every photo copied) runs beside it:
     the event loop's worst lateness, and answers saved on the UI thread meanwhile."""
+    from ui.app import settle_memory
     from ui.ops import Op
 
     _qt_app()
     from PySide6.QtWidgets import QWidget
+
+    settle_memory()  # as the app does once its window is up
 
     store = Store.open(db)
     parent = QWidget()
@@ -362,67 +364,79 @@ def a_year_of_closes(db: Path, days: int) -> list[Result]:
 # --- exchange files ------------------------------------------------------------------------
 
 
-def _run_child(args: list[str]) -> tuple[float, float, str]:
-    """Run ``wardaudit ARGS`` as a child process: (seconds, its own peak RSS in MB, stdout).
-
-    The child is reaped with ``os.wait4``, whose resource usage is the child's alone."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "wardaudit", *args], stdout=out, stderr=err, env=env
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        took = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if child.returncode != 0:
-            raise RuntimeError(f"wardaudit {' '.join(args)} failed: {err.read().decode()}")
-        return took, usage.ru_maxrss / 1024, out.read().decode()
+PEAK_PROBE = Path(__file__).with_name("_peak_probe.py")
 
 
-def exchange_files(db: Path, workdir: Path) -> list[Result]:
-    """Export and import the trust (whole, and its second half) in child processes: their
-    peak memory must not grow with the file, their time against reading and hashing it."""
-    store = Store.open(db, readonly=True)
-    completed = sorted(a.completed_at or "" for a in store.audits.list(status="completed"))
-    store.close(backup=False)
-    middle = clock.parse_iso(completed[len(completed) // 2]).date().isoformat()
+def _run_child(args: list[str], workdir: Path) -> tuple[float, float, str]:
+    """Run ``wardaudit ARGS`` as a child process: (seconds, its own peak RSS in MB, stdout)."""
+    peak_file = workdir / "peak.txt"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WARDAUDIT_PEAK_FILE": str(peak_file)}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(PEAK_PROBE), *args], capture_output=True, text=True, env=env
+    )
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"wardaudit {' '.join(args)} failed: {done.stderr.strip()}")
+    peak_mb = int(peak_file.read_text(encoding="ascii")) / 1024
+    peak_file.unlink()
+    return took, peak_mb, done.stdout
+
+
+def durable_copy(source: Path, target: Path) -> float:
+    """Seconds to copy a file and sync it: the disk's own floor for writing those bytes."""
+    start = time.perf_counter()
+    shutil.copyfile(source, target)
+    with open(target, "rb+") as handle:
+        os.fsync(handle.fileno())
+    took = time.perf_counter() - start
+    target.unlink()
+    return took
+
+
+def exchange_files(trusts: list[tuple[str, Path]], workdir: Path) -> list[Result]:
+    """Export and import whole trusts of two sizes in child processes: their peak memory
+    must not grow with the file; their time against reading and hashing the file once."""
+    workdir.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
     peaks: dict[str, list[float]] = {"export": [], "import": []}
-    ratios: dict[str, list[tuple[float, float]]] = {"export": [], "import": []}
-    for label, extra in (("half", ["--since", middle]), ("whole", ["--all"])):
+    last: dict[str, tuple[float, float]] = {}
+    floor_copy = 0.0
+    for label, trust in trusts:
+        db = clone(trust, workdir / f"bundle-{label}" / "trust.sqlite3")
         bundle = workdir / f"{label}.wabundle"
-        took, peak, _ = _run_child(["--db", str(db), "bundle", "export", str(bundle), *extra])
+        took, peak, _ = _run_child(
+            ["--db", str(db), "bundle", "export", str(bundle), "--all"], workdir
+        )
         floor = read_and_hash([bundle])
+        floor_copy = durable_copy(bundle, workdir / "copy.bin")
         size = bundle.stat().st_size
-        peaks["export"].append(peak)
-        ratios["export"].append((took, floor))
-        target = workdir / f"import-{label}.sqlite3"
-        took_in, peak_in, _ = _run_child(["--db", str(target), "bundle", "import", str(bundle)])
+        target = workdir / f"import-{label}" / "trust.sqlite3"
+        target.parent.mkdir()
+        took_in, peak_in, _ = _run_child(
+            ["--db", str(target), "bundle", "import", str(bundle)], workdir
+        )
         floor_in = read_and_hash([bundle])
+        peaks["export"].append(peak)
         peaks["import"].append(peak_in)
-        ratios["import"].append((took_in, floor_in))
+        last = {"export": (took, floor), "import": (took_in, floor_in)}
         _say(
-            f"bundle of {label} the trust: {size / 1e9:.2f} GB; export {took:.1f} s, peak "
-            f"{peak:.0f} MB; import {took_in:.1f} s, peak {peak_in:.0f} MB; reading and "
-            f"hashing it once {floor:.1f} s"
+            f"bundle of {label}: {size / 1e9:.2f} GB; export {took:.1f} s, peak {peak:.0f} MB; "
+            f"import {took_in:.1f} s, peak {peak_in:.0f} MB; reading and hashing it once "
+            f"{floor:.1f} s; copying it and syncing it {floor_copy:.1f} s"
         )
         NOTES.append(
-            f"scale: bundle of {label} the trust ({size / 1e9:.2f} GB): export peak {peak:.0f} MB,"
-            f" import peak {peak_in:.0f} MB"
+            f"scale: bundle of {label} ({size / 1e9:.2f} GB): export peak {peak:.0f} MB, "
+            f"import peak {peak_in:.0f} MB"
         )
         bundle.unlink()
-        for leftover in (target, photo_dir(target), backup_dir(target)):
-            if leftover.is_dir():
-                shutil.rmtree(leftover)
-            else:
-                leftover.unlink(missing_ok=True)
+        shutil.rmtree(target.parent)
+        shutil.rmtree(db.parent)
     for kind in ("export", "import"):
-        took, floor = ratios[kind][-1]  # the whole trust
+        took, floor = last[kind]  # the larger file
         results.append(Result(f"bundle_{kind}_peak_mb", max(peaks[kind]), "MB", 300, None))
         results.append(Result(f"bundle_{kind}_ratio", took / floor, "ratio", 3.0, floor))
+    results.append(Result("bundle_durable_copy_s", floor_copy, "s", None, None))
     return results
 
 
@@ -658,8 +672,12 @@ def run(workdir: Path, cache: Path, quick: bool) -> list[Result]:
         build_demo_trust(store, load_library([]))
     results += screens(work, small, quick)
     results += documents(work, workdir / "backup", quick)
-    results += exchange_files(work, workdir / "backup")
     shutil.rmtree(workdir / "backup")
+    half = build_trust(cache, wards=WARDS // 2, months=MONTHS)
+    results += exchange_files(
+        [(f"{WARDS // 2} wards", half), (f"{WARDS} wards", db)], workdir / "exchange"
+    )
+    shutil.rmtree(workdir / "exchange")
     year = clone(db, workdir / "year" / "trust.sqlite3")
     results += a_year_of_closes(year, 120 if quick else 365)
     shutil.rmtree(workdir / "year")
