@@ -19,9 +19,24 @@ def picture(n: int, size: int = 40_000) -> bytes:
     return b"\xff\xd8" + (seed * (size // len(seed) + 1))[:size]
 
 
+DRAFT_NOTE = "Door wedged again, estates told"
+
+
 def build_v4_with_photos(path: Path, checklist: Checklist, photos: int = 12) -> dict[str, bytes]:
-    """A database as WardAudit 4 left it: photo bytes in BLOBs, in a signed-off audit (whose
+    """A database as schema 4 left it: photo bytes in BLOBs, in a signed-off audit (whose
     record names their digests) and in one still in progress. Returns photo id → bytes."""
+    return build_with_photos_inside(path, checklist, photos, version=4)
+
+
+def build_v5_with_photos(path: Path, checklist: Checklist, photos: int = 12) -> dict[str, bytes]:
+    """The same as schema 5 left it (drafts and finding links, photos still in BLOBs), with
+    a draft note on the audit in progress."""
+    return build_with_photos_inside(path, checklist, photos, version=5)
+
+
+def build_with_photos_inside(
+    path: Path, checklist: Checklist, photos: int, *, version: int
+) -> dict[str, bytes]:
     items = [i.id for i in checklist.applicable_items("mixed")]
     with Store.open(path) as store:
         store.wards.add(site="Ashcombe", name="Juniper Ward", sex="mixed")
@@ -50,7 +65,8 @@ def build_v4_with_photos(path: Path, checklist: Checklist, photos: int = 12) -> 
                 width=1600,
                 height=1200,
             )
-    downgrade_to_v4(path)
+        store.audits.save_draft(open_audit, items[1], "note", DRAFT_NOTE)
+    downgrade(path, version)
     conn = sqlite3.connect(path)
     try:
         return {r[0]: bytes(r[1]) for r in conn.execute("SELECT uuid, data FROM photos")}
@@ -58,9 +74,11 @@ def build_v4_with_photos(path: Path, checklist: Checklist, photos: int = 12) -> 
         conn.close()
 
 
-def downgrade_to_v4(path: Path) -> None:
-    """Put the photos back inside the file, exactly in WardAudit 4's schema, and remove the
-    photo folder and backups: the file is then what an older WardAudit wrote."""
+def downgrade(path: Path, version: int) -> None:
+    """Put the photos back inside the file, exactly in schema 4's or 5's form (5 added only
+    drafts and finding links), and remove the photo folder and backups: the file is then
+    what an older WardAudit wrote."""
+    assert version in (4, 5)
     folder = photo_dir(path)
     conn = sqlite3.connect(path, isolation_level=None)
     rows = conn.execute(
@@ -80,7 +98,10 @@ def downgrade_to_v4(path: Path) -> None:
             " added_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*fields, data),
         )
-    conn.execute("PRAGMA user_version = 4")
+    if version == 4:
+        conn.execute("DROP TABLE drafts")
+        conn.execute("DROP TABLE finding_links")
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()

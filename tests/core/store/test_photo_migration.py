@@ -1,4 +1,4 @@
-"""Step 5 of the ladder: photos held inside an older database move out into the photo store,
+"""Step 6 of the ladder: photos held inside an older database move out into the photo store,
 after a backup, in batches that resume where they stopped, and the space comes back."""
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.store.old_schemas import build_v4_with_photos
+from tests.core.store.old_schemas import (
+    DRAFT_NOTE,
+    build_v4_with_photos,
+    build_with_photos_inside,
+)
 from wardaudit.checklist import Checklist
 from wardaudit.errors import DiskFull
 from wardaudit.paths import photo_dir
@@ -40,11 +44,12 @@ def assert_all_moved(path: Path, expected: dict[str, bytes]) -> None:
         assert store.photos.check().problems == ()
 
 
+@pytest.mark.parametrize("version", [4, 5])
 def test_photos_move_out_after_a_backup_and_the_space_comes_back(
-    tmp_path: Path, checklist: Checklist
+    tmp_path: Path, checklist: Checklist, version: int
 ) -> None:
     path = tmp_path / "old.sqlite3"
-    expected = build_v4_with_photos(path, checklist, photos=40)
+    expected = build_with_photos_inside(path, checklist, 40, version=version)
     conn = sqlite3.connect(path)
     records_before = conn.execute("SELECT digest FROM audit_records").fetchall()
     conn.close()
@@ -61,9 +66,13 @@ def test_photos_move_out_after_a_backup_and_the_space_comes_back(
     assert conn.execute("SELECT digest FROM audit_records").fetchall() == records_before
     conn.close()
     made = backups.list_backups(path)
-    assert len(made) == 1 and "before-migration-4-to" in made[0].name
+    assert len(made) == 1 and f"before-migration-{version}-to-{SCHEMA_VERSION}" in made[0].name
+    with Store.open(path) as store:
+        in_progress = store.audits.list(status="in_progress")
+        kept = [d.text for d in store.audits.drafts(in_progress[0].id)]
+        assert kept == ([DRAFT_NOTE] if version == 5 else []), "schema 5's drafts are kept"
     old = sqlite3.connect(made[0])
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert old.execute("PRAGMA user_version").fetchone()[0] == version
     assert {r[0]: bytes(r[1]) for r in old.execute("SELECT uuid, data FROM photos")} == expected
     old.close()
 
