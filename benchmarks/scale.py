@@ -39,7 +39,7 @@ from wardaudit.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 WARDS = int(os.environ.get("WARDAUDIT_SCALE_WARDS", "60"))
 MONTHS = int(os.environ.get("WARDAUDIT_SCALE_MONTHS", "12"))
-BUILD = 1  # bump when the trust's recipe changes, so the cache is built afresh
+BUILD = 2  # bump when the trust's recipe changes, so the cache is built afresh
 CHECKLIST = "sexual-safety-environment"
 
 
