@@ -166,7 +166,7 @@ def make(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StoreError(f"cannot create the backup folder {folder}: {error.strerror}") from None
+        raise StoreError(f"cannot create the backup folder {folder}: {error.strerror}") from error
     with _lock_for(folder):
         killed = False
         for stale in folder.glob(f"{db_path.stem}-*.sqlite3.partial"):
@@ -194,7 +194,7 @@ def make(
             with contextlib.suppress(OSError):
                 partial.unlink()
             detail = getattr(error, "strerror", None) or str(error)
-            raise StoreError(f"the backup to {folder} failed: {detail}") from None
+            raise StoreError(f"the backup to {folder} failed: {detail}") from error
         if missing:
             log.warning(
                 "backup %s lacks %d photo(s) that were missing or damaged in the photo folder: %s",
@@ -507,11 +507,11 @@ def _restore_locked(db_path: Path, backup: Path) -> Path | None:
         raise StoreError(
             f"the backup could not be restored ({error.strerror or error}); the database "
             f"{db_path} is as it was."
-        ) from None
+        ) from error
     except sqlite3.Error as error:
         raise StoreError(
             f"the backup could not be restored ({error}); the database {db_path} is as it was."
-        ) from None
+        ) from error
     finally:
         with contextlib.suppress(OSError):
             restoring.unlink()

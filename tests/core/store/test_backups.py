@@ -110,6 +110,41 @@ def test_thinning_removes_the_backup_photos_no_kept_copy_refers_to(
     assert files(backup_photo_dir(trust.path)) == {kept_photo}
 
 
+def test_photos_a_killed_backup_copied_go_at_the_next_backup(
+    trust: Trust, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(trust.path) as store:
+        trust.add(store, 1)
+        first = store.backup_now("manual")
+        orphan = trust.add(store, 2)
+        # A backup killed after copying photo 2 and before its records copy took its name.
+        partial = first.with_name(first.name.replace("manual", "killed") + ".partial")
+        partial.write_bytes(first.read_bytes())
+        with backups.backup_photo_store(trust.path).adding() as batch:
+            batch.put(picture(2))
+            batch.sync()
+        store.photos.remove(orphan)
+        assert sha(picture(2)) in files(backup_photo_dir(trust.path))
+        store.backup_now("manual")
+    assert not partial.exists()
+    assert files(backup_photo_dir(trust.path)) == {sha(picture(1))}, "no copy refers to it"
+
+
+def test_a_backup_the_disk_refuses_says_so_and_keeps_its_error(
+    trust: Trust, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_room(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    before = backups.list_backups(trust.path)
+    monkeypatch.setattr(backups, "_copy_records", no_room)
+    with pytest.raises(StoreError, match="No space left on device") as refused:
+        backups.make(trust.path, "manual")
+    assert isinstance(refused.value.__cause__, OSError)
+    assert backups.list_backups(trust.path) == before
+    assert not list(backups.backup_dir(trust.path).glob("*.partial"))
+
+
 def test_a_backup_never_makes_an_answer_wait(
     trust: Trust, checklist: Checklist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -260,8 +295,9 @@ def test_a_restore_that_fails_part_way_leaves_the_original_where_it_was(
     elif failing_step == "set aside":
         monkeypatch.setattr(backups, "_manifest_for", failing_set_aside)
     monkeypatch.setattr(backups.os, "replace", failing_replace)
-    with pytest.raises(StoreError, match="is as it was"):
+    with pytest.raises(StoreError, match="is as it was") as refused:
         backups.restore(trust.path, backup)
+    assert isinstance(refused.value.__cause__, OSError), "the disk's own error is kept"
     monkeypatch.undo()
     with Store.open(trust.path) as store:
         assert "Only Here Ward" in {w.name for w in store.wards.list()}
