@@ -139,7 +139,7 @@ def _copy_verified(source: PhotoFiles, sha256: str, target: PhotoFiles, batch: P
     """Copy one photo file into ``target``, checking it against its digest on the way;
     raises PhotoFileError (and leaves nothing) when the source is missing or damaged."""
     folder = target.path_for(sha256).parent
-    target.ensure_folder(folder)
+    target.ensure_folder(folder, batch)
     with target.incoming(folder) as (temp, handle):
         size = 0
         for piece in source.chunks(sha256):

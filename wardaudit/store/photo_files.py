@@ -103,6 +103,7 @@ class PhotoFiles:
         self._pending: Counter[str] = Counter()  # written, their records not yet committed
         self._temps: set[Path] = set()  # temporary files this process is writing
         self._adopted: set[Path] = set()  # ... of which a batch now has charge
+        self._synced_temps: set[Path] = set()  # ... already made durable by their writer
         self._pins = 0  # backups copying from here: removals wait
         self._deferred: set[str] = set()
         self._marker: Path | None = None
@@ -161,17 +162,31 @@ class PhotoFiles:
         marker.touch()
         self._marker = marker
 
-    def ensure_folder(self, folder: Path) -> bool:
-        """Create the fan-out folder (and the root) if needed; True when anything was made."""
+    def ensure_folder(self, folder: Path, batch: PhotoBatch | None = None) -> bool:
+        """Create the fan-out folder (and the root) if needed; True when anything was made.
+
+        With a ``batch``, the folders that hold the new entries are synced once, with the
+        batch's files (a fresh store makes up to 256 fan-out folders: one sync of the root
+        for them all, not one each)."""
         if folder.is_dir():
             return False
         made_root = not self.root.is_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        if self.durable:
+        if batch is not None:
+            batch._folders.add(self.root)
+            if made_root:
+                batch._folders.add(self.root.parent)
+        elif self.durable:
             if made_root:
                 sync_folder(self.root.parent)
             sync_folder(self.root)
         return True
+
+    def mark_synced(self, temps: list[Path]) -> None:
+        """These temporary files were made durable by their writer: a batch that takes them
+        need not sync them again."""
+        with self.lock:
+            self._synced_temps.update(temps)
 
     @contextlib.contextmanager
     def incoming(self, folder: Path | None = None) -> Iterator[tuple[Path, BinaryIO]]:
@@ -198,7 +213,6 @@ class PhotoFiles:
     def _write_temp(self, sha256: str, data: bytes) -> Path:
         """The bytes in a temporary file beside their final place (renamed there on sync)."""
         folder = self.path_for(sha256).parent
-        self.ensure_folder(folder)
         temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
         with self.lock:
             self._temps.add(temp)
@@ -215,6 +229,7 @@ class PhotoFiles:
             temp.unlink()
         with self.lock:
             self._temps.discard(temp)
+            self._synced_temps.discard(temp)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -386,15 +401,17 @@ def _fsync_path(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def fsync_all(paths: list[Path]) -> None:
-    """Sync many files: side by side, since a disk (and its journal) serves several syncs
-    in the time of one; several times quicker for a batch of photos than one by one."""
+def fsync_all(paths: list[Path], *, folders: bool = False) -> None:
+    """Sync many files (or ``folders``): side by side, since a disk (and its journal) serves
+    several syncs in the time of one; several times quicker for a batch of photos than one
+    by one."""
+    sync = sync_folder if folders else _fsync_path
     if len(paths) <= 2:
         for path in paths:
-            _fsync_path(path)
+            sync(path)
         return
     with ThreadPoolExecutor(min(SYNC_THREADS, len(paths)), "wardaudit-sync") as pool:
-        for _ in pool.map(_fsync_path, paths):
+        for _ in pool.map(sync, paths):
             pass
 
 
@@ -441,7 +458,7 @@ class PhotoBatch:
         target = self.files.path_for(sha256)
         new = self.files.verify(sha256) != "ok"  # not there, or there but damaged: afresh
         if new:
-            self.files.ensure_folder(target.parent)
+            self.files.ensure_folder(target.parent, self)
             self._waiting.append((write(), target))
             self._synced = False
         self._folders.add(target.parent)
@@ -454,14 +471,19 @@ class PhotoBatch:
         waiting, self._waiting = self._waiting, []
         try:
             if self.files.durable:
-                fsync_all([temp for temp, _ in waiting])
+                with self.files.lock:
+                    synced = set(self.files._synced_temps)
+                fsync_all([temp for temp, _ in waiting if temp not in synced])
             for temp, target in waiting:
                 os.replace(temp, target)
                 with self.files.lock:
                     self.files._temps.discard(temp)
+                    self.files._synced_temps.discard(temp)
             if self.files.durable:
-                for folder in sorted(self._folders):
-                    sync_folder(folder)
+                # The fan-out folders (their new entries), then the root (new folders).
+                roots = {self.files.root, self.files.root.parent}
+                fsync_all(sorted(self._folders - roots), folders=True)
+                fsync_all(sorted(self._folders & roots), folders=True)
         except BaseException:
             self._waiting = [w for w in waiting if w[0].exists()]
             raise

@@ -111,7 +111,9 @@ class PhotoReceiver:
         """Make every received file durable now, before the records' transaction begins
         (so that the transaction itself stays short)."""
         if self._files.durable:
-            fsync_all([t for t in self._temps if t.exists()])
+            temps = [t for t in self._temps if t.exists()]
+            fsync_all(temps)
+            self._files.mark_synced(temps)
 
 
 def _not_saved(folder: Path, error: OSError) -> StoreError:

@@ -85,6 +85,38 @@ def test_the_file_and_its_folder_are_synced_before_the_record_commits(
     assert happened.index("BEGIN") > synced_folder[0], "the transaction starts once all is synced"
 
 
+def test_a_batch_into_a_fresh_store_syncs_each_folder_once_and_every_file_before_its_name(
+    tmp_path: Path, monkeypatch
+) -> None:
+    files = PhotoFiles(tmp_path / "photos", mark_sessions=False)
+    synced: list[Path] = []
+    files_synced: list[str] = []
+    real_sync_folder, real_fsync = photo_files.sync_folder, os.fsync
+
+    def sync_folder(path: Path) -> None:
+        synced.append(path)
+        real_sync_folder(path)
+
+    def fsync(fd: int) -> None:
+        files_synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(photo_files, "sync_folder", sync_folder)
+    monkeypatch.setattr(photo_files.os, "fsync", fsync)
+    pictures = [picture(n) for n in range(60)]
+    with files.adding() as batch:
+        for data in pictures:
+            batch.put(data)
+        assert synced == [], "nothing is synced until the batch is"
+        batch.sync()
+    folders = {files.path_for(hashlib.sha256(d).hexdigest()).parent for d in pictures}
+    assert sorted(synced.count(f) for f in folders) == [1] * len(folders)
+    assert synced.count(files.root) == 1, "one sync of the root for all its new folders"
+    assert synced.count(files.root.parent) == 1, "and one of the folder it was made in"
+    assert len([p for p in files_synced if ".incoming-" in p]) == len(pictures)
+    assert {sha for sha, _ in files.scan()} == {hashlib.sha256(d).hexdigest() for d in pictures}
+
+
 def test_a_damaged_or_missing_photo_is_reported_never_shown_wrong(
     store: Store, ward_and_audit: tuple[str, str], checklist: Checklist
 ) -> None:
@@ -210,3 +242,32 @@ def test_check_photos_lists_every_damaged_photo_and_exits_1(
         assert store.photos.data(bad) == picture(13)
         assert store.photos.data(good) == picture(12)
     assert backup_photo_dir(db_path).is_dir()
+
+
+def test_each_photo_streamed_in_is_synced_once_before_the_records_commit(
+    tmp_path: Path, checklist: Checklist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.core.exchange import test_streaming as exchange
+    from wardaudit.exchange import export_bundle, import_bundle
+
+    with Store.open(tmp_path / "laptop.sqlite3") as laptop:
+        exchange.signed_off_audit(laptop, checklist, "Juniper Ward", 5)
+        export_bundle(laptop, tmp_path / "in.wabundle")
+    with Store.open(tmp_path / "board.sqlite3") as board:
+        happened: list[str] = []
+        real_fsync = os.fsync
+
+        def fsync(fd: int) -> None:
+            happened.append(os.readlink(f"/proc/self/fd/{fd}"))
+            real_fsync(fd)
+
+        monkeypatch.setattr(photo_files.os, "fsync", fsync)
+        board._db.conn.set_trace_callback(lambda sql: happened.append(sql.strip().split()[0]))
+        try:
+            import_bundle(board, tmp_path / "in.wabundle")
+        finally:
+            board._db.conn.set_trace_callback(None)
+        commit = happened.index("COMMIT")
+        photos = [n for n, e in enumerate(happened) if ".incoming-" in e]
+        assert len(photos) == 5, "each once: not again when the merge renames it into place"
+        assert max(photos) < commit
