@@ -129,9 +129,17 @@ def export_bundle(
                 progress(EXPORT_WORDS, done, total)
                 for photo in travelling.photos:
                     member = f"photos/{photo.photo}"
-                    digests[member] = _member(
-                        bundle, member, store.photos.chunks(photo.photo), stamp, compress=False
+                    # Its store checks the file against its digest as it streams (raising
+                    # at the end if it differs), so that digest is the manifest's.
+                    _member(
+                        bundle,
+                        member,
+                        store.photos.chunks(photo.photo),
+                        stamp,
+                        compress=False,
+                        known=photo.sha256,
                     )
+                    digests[member] = photo.sha256
                     done += photo.size
                     progress(EXPORT_WORDS, done, total)
                 manifest = {
@@ -173,16 +181,19 @@ def _member(
     stamp: tuple[int, ...],
     *,
     compress: bool,
+    known: str | None = None,
 ) -> str:
-    """One member written piece by piece; returns the SHA-256 of what was written."""
+    """One member written piece by piece; returns the SHA-256 of what was written (or
+    ``known``, when ``pieces`` check themselves against it)."""
     info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
     info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    digest = hashlib.sha256()
+    digest = None if known is not None else hashlib.sha256()
     with bundle.open(info, "w", force_zip64=name == RECORDS) as out:
         for piece in pieces:
-            digest.update(piece)
+            if digest is not None:
+                digest.update(piece)
             out.write(piece)
-    return digest.hexdigest()
+    return digest.hexdigest() if digest is not None else str(known)
 
 
 def _record(store: Store, destination: str, high_water: int, target: Path) -> None:
