@@ -95,17 +95,20 @@ class _StderrProgress:
 
 
 @contextmanager
-def _open(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
+def _open(args: argparse.Namespace, *, write: bool, create: bool | None = None) -> Iterator[Store]:
     """The store for one command, closed after it; a backup that fails on closing is a
-    warning, because everything the command did was committed before."""
-    path = _db_path(args, write=write)
+    warning, because everything the command did was committed before. ``create=False``
+    is for a command that writes only its own bookkeeping (an export noting what it
+    sent): where there is no database it makes none."""
+    create = write if create is None else create
+    path = _db_path(args, write=create)
     upgrade = _StderrProgress("photos")  # an older database's photos moving out, if any
-    if not write and not args.db and not path.parent.is_dir():
+    if not create and not args.db and not path.parent.is_dir():
         from wardaudit.store.database import missing_message
 
         raise DatabaseMissing(missing_message(path.absolute()))  # not even the folder yet
     if write:
-        store = Store.open(path, progress=upgrade)
+        store = Store.open(path, create=create, progress=upgrade)
     else:
         try:
             store = Store.open(path, readonly=True)
@@ -506,7 +509,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
     if since is not None and args.all:
         raise InvalidInput("give --since or --all, not both")
     destination = args.to or destination_of(Path(args.file))
-    with _open(args, write=True) as store:
+    with _open(args, write=True, create=False) as store:
         mark = None if (since or args.all) else last_export_to(store, destination)
         counts = export_bundle(
             store,
