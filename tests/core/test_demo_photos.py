@@ -83,6 +83,7 @@ def test_a_larger_trust_of_the_same_kind() -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_photos_of_a_killed_demo_are_swept_never_left_unreferenced(tmp_path: Path) -> None:
     path = tmp_path / "killed.sqlite3"
+    Store.open(path).close()  # an empty database: the demo is built in it, photos beside it
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     demo = subprocess.Popen(
         [sys.executable, "-m", "wardaudit", "--db", str(path), "demo", "--photos", "--wards", "3"],
@@ -99,6 +100,7 @@ def test_photos_of_a_killed_demo_are_swept_never_left_unreferenced(tmp_path: Pat
     with Store.open(path) as store:  # the next clean close sweeps what the kill left
         store.settings.get("anything")
     with Store.open(path, readonly=True) as store:
+        assert store.audits.list() == [], "the demo is all or nothing"
         referenced = {
             store.photos.digest(p.id)[0]
             for a in store.audits.list()
@@ -107,3 +109,23 @@ def test_photos_of_a_killed_demo_are_swept_never_left_unreferenced(tmp_path: Pat
         on_disk = {f.name for f in photo_dir(path).glob("??/*")}
         assert on_disk == referenced, "every photo file is one a record refers to"
         assert store.photos.check().problems == ()
+
+
+def test_a_demo_that_fails_part_way_keeps_no_photo(
+    tmp_path: Path, library: ChecklistLibrary
+) -> None:
+    from wardaudit.demo import create_demo
+
+    path = tmp_path / "failed.sqlite3"
+    Store.open(path).close()
+
+    def build_then_fail(store: Store) -> str:
+        build_demo_trust(store, library, wards=2, months=1, photos=True)
+        assert list(photo_dir(path).glob("??/*")), "photos were written"
+        raise RuntimeError("the builder broke")
+
+    with pytest.raises(RuntimeError):
+        create_demo(path, build_then_fail)
+    assert not list(photo_dir(path).glob("??/*")), "none outlives the records undone"
+    with Store.open(path, readonly=True) as store:
+        assert store.audits.list() == []

@@ -364,12 +364,18 @@ class Database:
             if self._in_one_action:
                 yield
                 return
-            with self._counted(bookkeeping=False), self._begin_commit():
-                self._in_one_action = True
-                try:
-                    yield
-                finally:
-                    self._in_one_action = False
+            try:
+                with self._counted(bookkeeping=False), self._begin_commit():
+                    self._in_one_action = True
+                    try:
+                        yield
+                    finally:
+                        self._in_one_action = False
+            except BaseException:
+                # Photos written for the actions inside were kept by their savepoints; undone
+                # with the records (or never committed), they are swept when it closes.
+                self.photo_files.orphans_possible = True
+                raise
 
     @contextmanager
     def _counted(self, *, bookkeeping: bool) -> Iterator[None]:
