@@ -110,7 +110,9 @@ def test_a_killed_demo_leaves_an_empty_database_as_it_was(tmp_path: Path) -> Non
         if demo.returncode == 0:
             break  # whole: the database holds the demo, which is one of the two allowed states
         killed += 1
-        assert contents(db) == before, "killed at any moment, nothing of the demo stays"
+        if contents(db) != before:  # killed after its commit, while closing: whole, never half
+            assert is_whole_demo(db), "killed at any moment, nothing or all of the demo stays"
+            break
     assert killed, "at least one run must have been killed"
 
 
