@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from exports import documents
-from wardaudit.actions import WorkListFilters
+from wardaudit.actions import WorkListFilters, status_filter
 from wardaudit.board import BoardChoice, default_period
 from wardaudit.errors import InvalidInput
 from wardaudit.store import Store
@@ -59,13 +59,12 @@ def export_actions(
     pdf: str | None = None,
     xlsx: str | None = None,
 ) -> int:
-    """Write the estates work list across audits, filtered by site, ward and status."""
+    """Write the estates work list across audits, filtered by site, ward and status (a
+    --status choice: still to do by default, all, or one status)."""
     targets = _targets(pdf, xlsx, "work list")
-    filters = WorkListFilters(site=site, ward=ward, status=status)
+    filters = WorkListFilters(site=site, ward=ward, status=status_filter(status))
     chosen = documents.work_list(store, filters)
-    about = f"work list, {plural(len(chosen.actions), 'action')}"
-    if chosen.filters:
-        about += f" ({chosen.filters})"
+    about = f"work list, {plural(len(chosen.actions), 'action')} ({chosen.filters})"
     if not chosen.actions:
         _warn("no actions match; the work list says so")
     for kind, path in targets:

@@ -2,8 +2,10 @@
 
 "Overdue" has one definition, :meth:`wardaudit.model.Action.is_overdue`: an action still to
 do (open or in progress) whose due date has passed. How many days overdue, how many are
-overdue, the order documents list actions in (critical breaches, then the band, then the
-soonest due) and which actions a work list holds are worked out here, once.
+overdue, the order documents list actions in (an action plan: critical breaches, then the
+band, then the soonest due; the estates work list as a planner works: site, ward, overdue
+first, band, due date) and which actions a work list holds (by default those still to do)
+are worked out here, once.
 """
 
 from __future__ import annotations
@@ -13,12 +15,25 @@ from dataclasses import dataclass
 from datetime import date
 
 from wardaudit import clock
-from wardaudit.model import ACTION_STATUS_WORDS, Action
+from wardaudit.model import ACTION_STATUS_WORDS, ACTION_STATUSES, Action
 from wardaudit.model import STILL_TO_DO as STILL_TO_DO  # the model's one list, named here too
 from wardaudit.risk import BAND_ORDER
 
 # The status filter's choice for "open or in progress", beside the status codes.
 STILL_TO_DO_FILTER = "still_to_do"
+# The command line's --status choices: still-to-do (the default), all, or one status.
+STATUS_CHOICE_STILL_TO_DO = "still-to-do"
+STATUS_CHOICE_ALL = "all"
+STATUS_CHOICES: tuple[str, ...] = (STATUS_CHOICE_STILL_TO_DO, STATUS_CHOICE_ALL, *ACTION_STATUSES)
+
+
+def status_filter(choice: str | None) -> str | None:
+    """A --status choice as the filter holds it: still to do by default, None for all."""
+    if choice is None or choice in (STATUS_CHOICE_STILL_TO_DO, STILL_TO_DO_FILTER):
+        return STILL_TO_DO_FILTER
+    if choice == STATUS_CHOICE_ALL:
+        return None
+    return choice
 
 
 def is_still_to_do(action: Action) -> bool:
@@ -72,15 +87,38 @@ class WardGroup:
     actions: tuple[Action, ...]
 
 
-def by_site_and_ward(actions: Iterable[Action]) -> list[WardGroup]:
-    """The work list's grouping: site, then ward, each ward's actions by risk."""
+def for_planner(actions: Iterable[Action], today: date) -> list[Action]:
+    """One ward's actions as an estates planner takes them: overdue first, then by band
+    (Extreme first), then the soonest due."""
+    return sorted(
+        actions,
+        key=lambda a: (
+            not a.is_overdue(today),
+            band_rank(a.risk.band),
+            a.due,
+            -a.risk.score,
+            a.item,
+            a.id,
+        ),
+    )
+
+
+def by_site_and_ward(actions: Iterable[Action], today: date | None = None) -> list[WardGroup]:
+    """The work list's grouping: site, then ward; each ward's actions overdue first, then by
+    band and due date (:func:`for_planner`)."""
+    today = today or clock.today()
     groups: dict[tuple[str, str], list[Action]] = {}
     for action in actions:
         groups.setdefault((action.site_name, action.ward_name), []).append(action)
     return [
-        WardGroup(site, ward, tuple(by_risk(groups[(site, ward)])))
+        WardGroup(site, ward, tuple(for_planner(groups[(site, ward)], today)))
         for site, ward in sorted(groups, key=lambda k: (k[0].casefold(), k[1].casefold()))
     ]
+
+
+def work_list_order(actions: Iterable[Action], today: date | None = None) -> list[Action]:
+    """Every action of a work list in its printed order (site, ward, overdue, band, due)."""
+    return [action for group in by_site_and_ward(actions, today) for action in group.actions]
 
 
 def band_counts(actions: Sequence[Action]) -> dict[str, int]:
@@ -103,15 +141,16 @@ def status_counts(actions: Sequence[Action]) -> dict[str, int]:
 class WorkListFilters:
     """Which actions a work list holds (the Actions screen's filters too); None is "all".
 
-    ``ward`` is a ward's id or its exact name (names are unique); ``status`` a status code
-    or ``STILL_TO_DO_FILTER`` for open or in progress; ``owner`` "" means no owner set.
+    ``ward`` is a ward's id or its exact name (names are unique); ``status`` a status code,
+    ``STILL_TO_DO_FILTER`` for open or in progress (the default: what estates have to do),
+    or None for every status; ``owner`` "" means no owner set.
     """
 
     site: str | None = None
     ward: str | None = None
     owner: str | None = None
     band: str | None = None
-    status: str | None = None
+    status: str | None = STILL_TO_DO_FILTER
     overdue_only: bool = False
 
     def accepts(self, action: Action, today: date) -> bool:

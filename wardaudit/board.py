@@ -6,7 +6,8 @@ the number of wards; a ward with no audit in the period is not audited, never ze
 when the wards compared were judged under different checklist versions or settings, or
 answer different numbers of items by designation, the figures say so. Below the
 figures: what screens and documents show of them (the ranking, the monthly means, which
-actions a board report lists), worked out once for both.
+actions a board report lists, how each ward changed since its previous audit and since the
+previous period), worked out once for both.
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ from wardaudit.store import Store
 
 
 @dataclass(frozen=True)
+class WardChange:
+    """How a ward moved between an earlier audit and the one the board counts."""
+
+    points: float  # the counted score minus the earlier one
+    before_score: float
+    before_rating: str | None
+    after_rating: str | None
+    before_at: str  # when the earlier audit was signed off (ISO 8601 with its offset)
+
+
+@dataclass(frozen=True)
 class WardFigure:
     ward: Ward
     audit_id: str | None
@@ -37,6 +49,10 @@ class WardFigure:
     open_actions: int
     overdue_actions: int
     trend: tuple[float | None, ...]  # the latest score in each month of the period
+    # since the ward's audit before the counted one (any time before it), and since its
+    # latest audit in the previous period of the same length; None when there is none
+    since_audit: WardChange | None = None
+    since_period: WardChange | None = None
 
     @property
     def audited(self) -> bool:
@@ -92,6 +108,8 @@ class Board:
     designation_items: tuple[DesignationItems, ...] = ()
     trend_note: str | None = None  # the scores over time span versions or settings
     designations_note: str | None = None  # designations answer different numbers of items
+    previous_start: str = ""  # the previous period of the same length (YYYY-MM)
+    previous_end: str = ""
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -118,6 +136,30 @@ def _months(start: tuple[int, int], end: tuple[int, int]) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def previous_period(start: str, end: str) -> tuple[str, str]:
+    """The period of the same length just before ``start``..``end`` (months, inclusive)."""
+    first, last = _month(start), _month(end)
+    length = (last[0] - first[0]) * 12 + (last[1] - first[1]) + 1
+    index = first[0] * 12 + (first[1] - 1) - length
+    before_end = first[0] * 12 + (first[1] - 1) - 1
+    return (
+        f"{index // 12:04d}-{index % 12 + 1:02d}",
+        f"{before_end // 12:04d}-{before_end % 12 + 1:02d}",
+    )
+
+
+def _change(before: ScoredAudit | None, after: ScoredAudit) -> WardChange | None:
+    if before is None or before.score.overall is None or after.score.overall is None:
+        return None
+    return WardChange(
+        points=after.score.overall - before.score.overall,
+        before_score=before.score.overall,
+        before_rating=before.score.rating,
+        after_rating=after.score.rating,
+        before_at=before.completed_at,
+    )
 
 
 def default_period(today: date | None = None) -> tuple[str, str]:
@@ -160,15 +202,24 @@ def board_figures(
     trends: dict[str, list[float | None]] = {w: [None] * len(months) for w in ward_ids}
     trend_rules: dict[tuple[str, int], JudgedUnder] = {}
     rules_of: dict[str, JudgedUnder] = {}  # by content hash: worked out once per version
-    for audit in store.audits.completed_in_period(months[0], months[-1]):
+    before_start, before_end = previous_period(start, end)
+    # Every signed-off audit up to the period's end, oldest first: the period's own give the
+    # figures, the earlier ones each ward's change since its previous audit and period.
+    history: dict[str, list[ScoredAudit]] = {}
+    in_previous: dict[str, ScoredAudit] = {}
+    for audit in store.audits.completed_in_period("0000-01", months[-1]):
         if audit.ward_id not in ward_ids:
             continue
         # completed_at is local time with its offset: its month is the ward's month
         month = audit.completed_at[:7]
-        previous = latest.get(audit.ward_id)
-        if previous is None or clock.parse_iso(audit.completed_at) >= clock.parse_iso(
-            previous.completed_at
-        ):
+        history.setdefault(audit.ward_id, []).append(audit)
+        if before_start <= month <= before_end:
+            if _later_or_same(audit, in_previous.get(audit.ward_id)):
+                in_previous[audit.ward_id] = audit
+            continue
+        if month not in month_index:
+            continue
+        if _later_or_same(audit, latest.get(audit.ward_id)):
             latest[audit.ward_id] = audit
         trends[audit.ward_id][month_index[month]] = audit.score.overall
         rules = rules_of.get(audit.checklist.content_hash)
@@ -201,6 +252,7 @@ def board_figures(
             )
             continue
         checklist, score = found.checklist, found.score
+        earlier = _before(history[ward.id], found)
         label = f"{checklist.title} v{checklist.version}"
         rules = rules_of.get(checklist.content_hash) or checklist.judged_under
         judged[rules] = judged.get(rules, 0) + 1
@@ -219,6 +271,8 @@ def board_figures(
                 open_actions,
                 overdue,
                 tuple(trends[ward.id]),
+                since_audit=_change(earlier[-1] if earlier else None, found),
+                since_period=_change(in_previous.get(ward.id), found),
             )
         )
     sites = tuple(
@@ -243,6 +297,25 @@ def board_figures(
         designation_items=designations,
         trend_note=words.trend_note_words(trend),
         designations_note=words.designations_note_words(designations),
+        previous_start=before_start,
+        previous_end=before_end,
+    )
+
+
+def _before(audits: list[ScoredAudit], counted: ScoredAudit) -> list[ScoredAudit]:
+    """The ward's audits signed off before the counted one, oldest first (stored order
+    breaks a tie of sign-off times, as :func:`_later_or_same` does)."""
+    order = sorted(
+        range(len(audits)), key=lambda n: (clock.parse_iso(audits[n].completed_at), n)
+    )
+    ordered = [audits[n] for n in order]
+    return ordered[: next(n for n, a in enumerate(ordered) if a is counted)]
+
+
+def _later_or_same(audit: ScoredAudit, than: ScoredAudit | None) -> bool:
+    """Signed off at or after ``than`` (the later one stored wins a tie, as the list orders)."""
+    return than is None or clock.parse_iso(audit.completed_at) >= clock.parse_iso(
+        than.completed_at
     )
 
 
@@ -345,19 +418,34 @@ class RankedWard:
     figure: WardFigure
 
 
-def ranked(wards: Iterable[WardFigure]) -> list[RankedWard]:
-    """Highest score first, equal scores sharing a rank (1, 2, 2, 4); wards not audited last.
+def rating_rank(figure: WardFigure) -> int:
+    """Where a ward's rating places it: Red with a critical breach, Red, Amber, Green."""
+    if figure.critical_breach:
+        return 0
+    return {"red": 1, "amber": 2, "green": 3}.get(figure.rating or "", 4)
 
-    Ranked on exact scores, so two wards that both show 89.9% may still rank apart.
+
+def ranked(wards: Iterable[WardFigure]) -> list[RankedWard]:
+    """The board's ranking, the most serious first: by rating (Red with a critical breach,
+    then Red, Amber, Green), then the lowest score; wards with the same rating and score
+    share a rank (1, 2, 2, 4); wards not audited come last, with no rank.
+
+    A rating says more than a score: a ward with a critical breach is Red whatever its
+    score, so it never sits among Amber wards. Ranked on exact scores, so two wards that
+    both show 89.9% may still rank apart. :data:`wardaudit.words.RANKING_RULE` says it.
     """
     wards = list(wards)
+
+    def place(f: WardFigure) -> tuple[int, float]:
+        return (rating_rank(f), f.score or 0.0)
+
     audited = sorted(
         (f for f in wards if f.score is not None),
-        key=lambda f: (-(f.score or 0.0), f.ward.name.casefold()),
+        key=lambda f: (*place(f), f.ward.name.casefold()),
     )
     result: list[RankedWard] = []
     for position, figure in enumerate(audited, start=1):
-        if result and result[-1].figure.score == figure.score:
+        if result and place(result[-1].figure) == place(figure):
             result.append(RankedWard(result[-1].rank, figure))
         else:
             result.append(RankedWard(position, figure))

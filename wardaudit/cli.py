@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wardaudit import __version__, clock, paths, views
+from wardaudit.actions import STATUS_CHOICE_STILL_TO_DO, STATUS_CHOICES
 from wardaudit.checklist import DESIGNATIONS, ChecklistLibrary, load_library, validate_file
 from wardaudit.errors import (
     AuditIncomplete,
@@ -26,7 +27,7 @@ from wardaudit.errors import (
     WardAuditError,
 )
 from wardaudit.identifiers import identifier_warnings
-from wardaudit.model import ACTION_STATUSES, AUDIT_STATUS_WORDS
+from wardaudit.model import AUDIT_STATUS_WORDS
 from wardaudit.progress import no_progress
 from wardaudit.scoring import ANSWER_VALUES, ANSWER_WORDS, RATING_WORDS, display_score
 from wardaudit.store import Store, backups
@@ -695,7 +696,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(esub, "actions", cmd_export_actions, "the estates work list across audits")
     p.add_argument("--site")
     p.add_argument("--ward")
-    p.add_argument("--status", choices=ACTION_STATUSES)
+    p.add_argument(
+        "--status",
+        choices=STATUS_CHOICES,
+        default=STATUS_CHOICE_STILL_TO_DO,
+        help="still-to-do (open or in progress: the default), all, or one status",
+    )
     p.add_argument("--pdf", metavar="FILE")
     p.add_argument("--xlsx", metavar="FILE")
 

@@ -23,7 +23,14 @@ from wardaudit.scoring import ANSWER_WORDS, RATING_WORDS, display_score
 
 if TYPE_CHECKING:
     from wardaudit.actions import WorkListFilters
-    from wardaudit.board import Board, DesignationItems, GroupFigure, TrendJudging, WardFigure
+    from wardaudit.board import (
+        Board,
+        DesignationItems,
+        GroupFigure,
+        TrendJudging,
+        WardChange,
+        WardFigure,
+    )
     from wardaudit.checklist import ChecklistLibrary, JudgedUnder, SettingChoice, Thresholds
     from wardaudit.model import Action, Audit, HistoryEvent, TeamMember
     from wardaudit.palette import Palette
@@ -261,15 +268,26 @@ def risk_words(action: Action) -> str:
     return f"{action.risk.likelihood} × {action.risk.consequence} = {action.risk.score}"
 
 
-STILL_TO_DO_WORDS = "Open or in progress"
+STILL_TO_DO_WORDS = "Still to do (open or in progress)"
+ALL_STATUSES_WORDS = "Every status"
+
+
+def status_filter_words(status: str | None) -> str:
+    """The status a work list holds, as its first page states it."""
+    if status == STILL_TO_DO_FILTER:
+        return STILL_TO_DO_WORDS
+    if status is None:
+        return ALL_STATUSES_WORDS
+    return status_word(status)
 
 
 def filter_words(filters: WorkListFilters, ward_names: Mapping[str, str] | None = None) -> str:
-    """The filters as a work list's heading says them: "Site: X; Ward: Y; Status: Open".
+    """The filters as a work list's heading says them: "Status: Open; Site: X; Ward: Y".
 
-    ``ward_names`` gives a ward's name by its id, for a filter that holds the id.
+    The status is always said (a work list holds those still to do unless asked for
+    others); ``ward_names`` gives a ward's name by its id, for a filter that holds the id.
     """
-    parts = []
+    parts = [f"Status: {status_filter_words(filters.status)}"]
     if filters.site:
         parts.append(f"Site: {filters.site}")
     if filters.ward:
@@ -278,10 +296,6 @@ def filter_words(filters: WorkListFilters, ward_names: Mapping[str, str] | None 
         parts.append(f"Owner: {filters.owner or 'not set'}")
     if filters.band:
         parts.append(f"Band: {band_word(filters.band)}")
-    if filters.status == STILL_TO_DO_FILTER:
-        parts.append(f"Status: {STILL_TO_DO_WORDS}")
-    elif filters.status:
-        parts.append(f"Status: {status_word(filters.status)}")
     if filters.overdue_only:
         parts.append("Overdue only")
     return "; ".join(parts)
@@ -400,6 +414,46 @@ BOARD_RULES = (
     "A ward with no completed audit in the period is shown as Not audited and is never "
     "counted as zero.",
 )
+
+
+RANKING_RULE = (
+    "Wards are ranked by rating, the most serious first (Red with a critical breach, then "
+    "Red, Amber, Green), then by score, lowest first; wards with the same rating and score "
+    "share a rank, and wards not audited in the period come last, unranked."
+)
+NO_EARLIER_AUDIT = "No earlier audit"
+NOT_IN_PREVIOUS_PERIOD = "Not audited in the previous period"
+
+
+def change_words(
+    change: WardChange | None, missing: str = NO_EARLIER_AUDIT, *, arrow: bool = True
+) -> str:
+    """A ward's change in points and rating, with an arrow and words, never colour alone:
+    "▲ 4.2 points, Amber → Green", "▼ 1.5 points, still Green", "No change, still Amber".
+
+    Rounded as scores are shown; ``arrow=False`` gives "Up 4.2 points, Amber to Green" for
+    a document whose font has no arrows.
+    """
+    if change is None:
+        return missing
+    before, after = rating_word(change.before_rating), rating_word(change.after_rating)
+    if change.before_rating == change.after_rating:
+        ratings = f"still {after}"
+    else:
+        ratings = f"{before} → {after}" if arrow else f"{before} to {after}"
+    shown = display_score(abs(change.points))
+    if float(shown) == 0:
+        return f"No change in score, {ratings}"
+    marks = ("▲", "▼") if arrow else ("Up", "Down")
+    mark = marks[0] if change.points > 0 else marks[1]
+    return f"{mark} {shown} points, {ratings}"
+
+
+def previous_period_words(board: Board) -> str:
+    """The period before the board's, its changes measured from: "December 2024 to November 2025"."""
+    if not board.previous_start:
+        return ""
+    return period_words(board.previous_start, board.previous_end)
 
 
 def n_words(group: GroupFigure) -> str:

@@ -19,12 +19,16 @@ from wardaudit.actions import (
     band_counts,
     band_rank,
     by_risk,
+    STATUS_CHOICES,
     by_site_and_ward,
+    for_planner,
     is_still_to_do,
     overdue_count,
     overdue_days,
     raised_on,
     status_counts,
+    status_filter,
+    work_list_order,
 )
 from wardaudit.board import (
     Board,
@@ -102,6 +106,34 @@ def test_critical_breaches_first_then_band_then_soonest_due() -> None:
     assert band_rank("extreme") == 0 and band_rank("low") == 3 and band_rank("severe") == 4
 
 
+def test_a_wards_work_list_is_overdue_first_then_band_then_due_date() -> None:
+    low_overdue = _action(1, due=TODAY - timedelta(days=3), risk=DEFAULT_MATRIX.rate(1, 2))
+    extreme_soon = _action(2, due=TODAY + timedelta(days=1), risk=DEFAULT_MATRIX.rate(5, 5))
+    extreme_overdue = _action(3, due=TODAY - timedelta(days=1), risk=DEFAULT_MATRIX.rate(5, 5))
+    moderate_later = _action(4, due=TODAY + timedelta(days=20), risk=DEFAULT_MATRIX.rate(2, 3))
+    moderate_sooner = _action(5, due=TODAY + timedelta(days=2), risk=DEFAULT_MATRIX.rate(2, 3))
+    done_overdue = _action(
+        6, due=TODAY - timedelta(days=9), status="done", risk=DEFAULT_MATRIX.rate(1, 1)
+    )
+    ordered = for_planner(
+        [low_overdue, moderate_later, done_overdue, extreme_soon, moderate_sooner, extreme_overdue],
+        TODAY,
+    )
+    assert [a.id for a in ordered] == [
+        extreme_overdue.id,  # overdue, Extreme
+        low_overdue.id,  # overdue, Low
+        extreme_soon.id,  # then by band ...
+        moderate_sooner.id,  # ... and the soonest due
+        moderate_later.id,
+        done_overdue.id,  # done is never overdue: a Low band, due long ago
+    ]
+    late_elsewhere = _action(7, ward_name="Ash Ward", due=TODAY - timedelta(days=30))
+    assert [a.id for a in work_list_order([*ordered, late_elsewhere], TODAY)] == [
+        late_elsewhere.id,  # site, then ward come first: Ash Ward before Juniper Ward
+        *(a.id for a in ordered),
+    ]
+
+
 def test_the_work_list_groups_by_site_then_ward_each_by_risk() -> None:
     actions = [
         _action(1, site_name="fenwick", ward_name="Elm"),
@@ -139,15 +171,35 @@ def test_work_list_filters_choose_what_they_say() -> None:
     def chosen(filters: WorkListFilters) -> list[str]:
         return [a.id for a in everything if filters.accepts(a, TODAY)]
 
-    assert chosen(WorkListFilters()) == [late.id, done.id, high.id]
-    assert chosen(WorkListFilters(site="Fenwick House")) == [done.id]
-    assert chosen(WorkListFilters(ward="ward-elm")) == [done.id]  # by id (the screen)
-    assert chosen(WorkListFilters(ward="Elm Ward")) == [done.id]  # or by name (the command)
+    # By default a work list holds what estates still have to do; None is every status.
+    assert chosen(WorkListFilters()) == [late.id, high.id]
+    assert WorkListFilters().status == STILL_TO_DO_FILTER
+    assert chosen(WorkListFilters(status=None)) == [late.id, done.id, high.id]
+    assert chosen(WorkListFilters(site="Fenwick House")) == []
+    assert chosen(WorkListFilters(site="Fenwick House", status=None)) == [done.id]
+    assert chosen(WorkListFilters(ward="ward-elm", status=None)) == [done.id]  # by id (screen)
+    assert chosen(WorkListFilters(ward="Elm Ward", status=None)) == [done.id]  # by name
     assert chosen(WorkListFilters(owner="")) == [late.id]
     assert chosen(WorkListFilters(band="high")) == [high.id]
     assert chosen(WorkListFilters(status="done")) == [done.id]
     assert chosen(WorkListFilters(status=STILL_TO_DO_FILTER)) == [late.id, high.id]
     assert chosen(WorkListFilters(overdue_only=True)) == [late.id]
+
+
+@pytest.mark.parametrize(
+    ("choice", "held"),
+    [
+        (None, STILL_TO_DO_FILTER),
+        ("still-to-do", STILL_TO_DO_FILTER),
+        ("all", None),
+        *((status, status) for status in ACTION_STATUSES),
+    ],
+)
+def test_each_status_choice_of_the_command_line_is_one_filter(
+    choice: str | None, held: str | None
+) -> None:
+    assert status_filter(choice) == held
+    assert choice is None or choice in STATUS_CHOICES
 
 
 # --- the board --------------------------------------------------------------------------------
@@ -157,15 +209,23 @@ def _ward(name: str, site: str = "Ashcombe") -> Ward:
     return Ward(id=f"ward-{name}", name=name, site=site, sex="mixed", service="", beds=None)
 
 
-def _figure(name: str, score: float | None, trend: tuple[float | None, ...] = ()) -> WardFigure:
+def _figure(
+    name: str,
+    score: float | None,
+    trend: tuple[float | None, ...] = (),
+    rating: str | None = None,
+    breach: bool = False,
+) -> WardFigure:
     audited = score is not None
+    if audited and rating is None:
+        rating = "red" if breach else "green" if score >= 90 else "amber" if score >= 75 else "red"
     return WardFigure(
         _ward(name, "Fenwick House" if name.startswith("F") else "Ashcombe"),
         f"audit-{name}" if audited else None,
         "2026-10-01T23:30:00+00:00" if audited else None,
         score,
-        "green" if audited else None,
-        False,
+        rating,
+        breach,
         None,
         {},
         0,
@@ -190,11 +250,38 @@ def test_ranking_shares_ties_and_puts_wards_not_audited_last_by_site() -> None:
         ]
     )
     assert [(r.rank, r.figure.ward.name) for r in order] == [
-        (1, "Ash"),
-        (1, "Elm"),
-        (3, "Oak"),
+        (1, "Oak"),  # Amber: the most serious rating first
+        (2, "Ash"),  # Green, the same score: one rank
+        (2, "Elm"),
         (None, "Bay"),  # Ashcombe before Fenwick House
         (None, "Fir"),
+    ]
+
+
+def test_wards_rank_by_rating_first_so_a_critical_breach_is_never_among_amber_wards() -> None:
+    order = ranked(
+        [
+            _figure("Breach", 84.4, breach=True),  # Red for its critical breach
+            _figure("Amber low", 76.0),
+            _figure("Red on score", 70.0),
+            _figure("Green", 92.0),
+            _figure("Amber high", 88.0),
+            _figure("Held at Amber", 95.0, rating="amber"),  # a section floor holds it
+            _figure("Breach too", 84.4, breach=True),
+            _figure("Not audited", None),
+        ]
+    )
+    # The most serious first: Red with a critical breach, Red, Amber, Green; within a
+    # rating the lowest score first.
+    assert [(r.rank, r.figure.ward.name) for r in order] == [
+        (1, "Breach"),  # the same rating and score share a rank
+        (1, "Breach too"),
+        (3, "Red on score"),  # a lower score than the breaches, but no critical breach
+        (4, "Amber low"),
+        (5, "Amber high"),
+        (6, "Held at Amber"),  # Amber, however high its score
+        (7, "Green"),
+        (None, "Not audited"),
     ]
 
 

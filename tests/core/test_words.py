@@ -10,7 +10,7 @@ import pytest
 
 from wardaudit import words
 from wardaudit.actions import STILL_TO_DO_FILTER, WorkListFilters
-from wardaudit.board import Board, GroupFigure, WardFigure
+from wardaudit.board import WardChange, Board, GroupFigure, WardFigure
 from wardaudit.model import Action, Audit, HistoryEvent, TeamMember, Ward
 from wardaudit.palette import PRINT
 from wardaudit.risk import DEFAULT_MATRIX
@@ -183,7 +183,9 @@ def test_what_was_found_and_the_risk() -> None:
 
 
 def test_work_list_filters_in_words() -> None:
-    assert words.filter_words(WorkListFilters()) == ""
+    # The status is always said: a work list holds what is still to do unless asked.
+    assert words.filter_words(WorkListFilters()) == "Status: Still to do (open or in progress)"
+    assert words.filter_words(WorkListFilters(status=None)) == "Status: Every status"
     everything = WorkListFilters(
         site="Ashcombe",
         ward="id-Juniper Ward",
@@ -193,13 +195,35 @@ def test_work_list_filters_in_words() -> None:
         overdue_only=True,
     )
     assert words.filter_words(everything, {"id-Juniper Ward": "Juniper Ward"}) == (
-        "Site: Ashcombe; Ward: Juniper Ward; Owner: not set; Band: High; "
-        "Status: Open or in progress; Overdue only"
+        "Status: Still to do (open or in progress); Site: Ashcombe; Ward: Juniper Ward; "
+        "Owner: not set; Band: High; Overdue only"
     )
-    # The command line's filters, as its work list heading has always said them.
     assert words.filter_words(WorkListFilters(site="Fenwick House", status="open")) == (
-        "Site: Fenwick House; Status: Open"
+        "Status: Open; Site: Fenwick House"
     )
+
+
+def _change(points: float, before: str, after: str) -> WardChange:
+    return WardChange(points, 80.0, before, after, "2026-01-05T10:00:00+00:00")
+
+
+def test_a_wards_change_reads_in_points_and_rating_with_an_arrow_and_words() -> None:
+    assert words.change_words(_change(4.24, "amber", "green")) == "▲ 4.2 points, Amber → Green"
+    assert words.change_words(_change(-1.5, "green", "green")) == "▼ 1.5 points, still Green"
+    assert words.change_words(_change(0.04, "amber", "amber")) == "No change in score, still Amber"
+    assert words.change_words(_change(-0.05, "green", "red")) == "▼ 0.1 points, Green → Red"
+    assert words.change_words(None) == "No earlier audit"
+    assert words.change_words(None, words.NOT_IN_PREVIOUS_PERIOD) == (
+        "Not audited in the previous period"
+    )
+    # For a document whose font has no arrows, the direction in words.
+    assert words.change_words(_change(4.24, "amber", "green"), arrow=False) == (
+        "Up 4.2 points, Amber to Green"
+    )
+    assert words.change_words(_change(-2.0, "red", "red"), arrow=False) == (
+        "Down 2.0 points, still Red"
+    )
+    assert "Red with a critical breach, then Red, Amber, Green" in words.RANKING_RULE
 
 
 def test_what_happened_to_an_action() -> None:
