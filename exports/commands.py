@@ -100,10 +100,19 @@ def _board_about(store: Store, choice: BoardChoice) -> str:
 
 
 def import_action_updates(store: Store, path: Path, dry_run: bool) -> int:
-    """Show what a returned workbook changes, then apply all of it (unless a dry run)."""
+    """Show what a returned workbook changes and every edit in it that is not taken back,
+    then apply all of it (unless a dry run)."""
     plan = documents.read_updates(path, store)
     for warning in plan.warnings:
         _warn(warning)
+    if plan.not_taken:
+        total = plan.not_taken_total
+        _warn(
+            f"{plural(total, 'edit')} in {path.name} {'is' if total == 1 else 'are'} not "
+            "taken back, each with what to do instead:"
+        )
+        for line in plan.not_taken:
+            print(f"  not taken: {line}", file=sys.stderr)
     for line in plan.describe():
         _say(line)
     count = len(plan.changes)

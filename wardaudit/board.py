@@ -305,18 +305,14 @@ def board_figures(
 def _before(audits: list[ScoredAudit], counted: ScoredAudit) -> list[ScoredAudit]:
     """The ward's audits signed off before the counted one, oldest first (stored order
     breaks a tie of sign-off times, as :func:`_later_or_same` does)."""
-    order = sorted(
-        range(len(audits)), key=lambda n: (clock.parse_iso(audits[n].completed_at), n)
-    )
+    order = sorted(range(len(audits)), key=lambda n: (clock.parse_iso(audits[n].completed_at), n))
     ordered = [audits[n] for n in order]
     return ordered[: next(n for n, a in enumerate(ordered) if a is counted)]
 
 
 def _later_or_same(audit: ScoredAudit, than: ScoredAudit | None) -> bool:
     """Signed off at or after ``than`` (the later one stored wins a tie, as the list orders)."""
-    return than is None or clock.parse_iso(audit.completed_at) >= clock.parse_iso(
-        than.completed_at
-    )
+    return than is None or clock.parse_iso(audit.completed_at) >= clock.parse_iso(than.completed_at)
 
 
 def _rules_order(rules: JudgedUnder) -> tuple[str, int, str, str]:

@@ -181,15 +181,21 @@ class ExportFailed(WardAuditError):
 
 
 class UpdatesRefused(InvalidInput):
-    """A returned workbook cannot be taken back; ``problems`` lists each one."""
+    """A returned workbook cannot be taken back; ``problems`` lists each one (the first few
+    dozen when there are more: ``more`` counts the rest, so the message never floods)."""
 
-    def __init__(self, path: Path, problems: list[str]) -> None:
+    def __init__(self, path: Path, problems: list[str], more: int = 0) -> None:
         self.path = path
         self.problems = list(problems)
+        self.more = more
         listed = "\n".join(f"  {p}" for p in self.problems)
+        total = len(self.problems) + more
+        if more:
+            listed += f"\n  and {more} more problem{'s' if more != 1 else ''}"
         super().__init__(
             f"{path.name} was not imported and nothing has changed. "
-            f"{len(self.problems)} problem(s):\n{listed}"
+            f"{total} problem(s){', the first ' + str(len(self.problems)) if more else ''}:"
+            f"\n{listed}"
         )
 
 

@@ -421,6 +421,11 @@ RANKING_RULE = (
     "Red, Amber, Green), then by score, lowest first; wards with the same rating and score "
     "share a rank, and wards not audited in the period come last, unranked."
 )
+CHANGE_RULE = (
+    "A ward's change is its counted score less that of its audit before (whenever it was) "
+    "and less that of its latest audit in the previous period ({previous}), in points, "
+    "with its rating then and now: ▲ up, ▼ down."
+)
 NO_EARLIER_AUDIT = "No earlier audit"
 NOT_IN_PREVIOUS_PERIOD = "Not audited in the previous period"
 
@@ -608,6 +613,15 @@ def judged_with_counts(board: Board) -> list[str]:
 def judged_under_lines(board: Board) -> list[str]:
     """The same as sentences: "Judged under: ...; ... (9 wards)." One line per set."""
     return [f"{JUDGED_UNDER}: {line}." for line in judged_with_counts(board)]
+
+
+def comparability_notes(board: Board) -> list[str]:
+    """What a reader must know before comparing the board's figures, for its first page:
+    every note of :attr:`Board.notes`, or else which checklist version all wards used."""
+    if board.notes:
+        return list(board.notes)
+    used = checklist_words(board)
+    return [used] if used else []
 
 
 def heat_range_words(lowest: float, upper: float | None) -> str:

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from exports.common import fingerprint
-from exports.xlsx.action_sheet import about_sheet, count_rows, write_actions
+from exports.xlsx.action_sheet import ActionSheet, about_sheet, count_rows, write_actions
 from exports.xlsx.base import (
     DATETIME_FORMAT,
+    Printing,
     add_table,
     key_values,
     naive,
@@ -47,21 +48,33 @@ def write_action_plan(record: AuditRecord, path: Path | str, *, trust: str = "")
         audit.signed_by or audit.started_by or "WardAudit",
     )
 
+    printing = Printing(title, exported)
+    scope = (
+        f"{audit.checklist_title} (version {audit.checklist_version}); critical breaches first, "
+        "then by risk band and due date"
+    )
+    if audit.status != "completed":
+        scope = "Provisional: the audit is still in progress. " + scope
+
     def write(book: Any) -> None:
-        write_actions(book, actions, today)
-        _plan_summary(book, record, trust, today)
-        _answers(book, record)
+        write_actions(book, actions, today, ActionSheet(title, scope, exported))
+        _plan_summary(book, record, trust, today, printing)
+        _answers(book, record, printing)
         about_sheet(
             book,
             "Action plan for one audit",
             exported,
             [("Audit", audit.id), ("Fingerprint", fingerprint(record))],
+            printing,
+            actions,
         )
 
     return save(book, path, write)
 
 
-def _plan_summary(book: Any, record: AuditRecord, trust: str, today: date) -> None:
+def _plan_summary(
+    book: Any, record: AuditRecord, trust: str, today: date, printing: Printing
+) -> None:
     audit, score = record.audit, record.score
     ward = audit.ward
     team = team_words(audit.team)
@@ -109,14 +122,14 @@ def _plan_summary(book: Any, record: AuditRecord, trust: str, today: date) -> No
         (),
         *count_rows(record.actions, today),
     ]
-    key_values(book, "Summary", rows)
+    key_values(book, "Summary", rows, printing)
 
 
 def _iso_date(text: str | None) -> date | None:
     return clock.parse_iso(text).date() if text else None
 
 
-def _answers(book: Any, record: AuditRecord) -> None:
+def _answers(book: Any, record: AuditRecord, printing: Printing) -> None:
     """Every item that applies, with its answer; the time column only when times are kept."""
     timed = any(answer.answered_at for answer in record.answers.values())
     headers = ["Section", "Item", "Question", "Critical", "Answer", "Location", "Note"]
@@ -129,10 +142,10 @@ def _answers(book: Any, record: AuditRecord) -> None:
         "Answers",
         headers,
         widths,
+        printing,
         wrapped=("Section", "Question", "Location", "Note"),
         formats={"Answered at": DATETIME_FORMAT},
     )
-    rows = 0
     for section in record.checklist.sections:
         for item in section.items:
             if not item.applies(record.audit.ward.sex):
@@ -154,5 +167,4 @@ def _answers(book: Any, record: AuditRecord) -> None:
                     else None
                 )
             sheet.append(values)
-            rows += 1
-    add_table(sheet, "Answers", rows)
+    add_table(sheet, "Answers")

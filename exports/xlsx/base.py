@@ -1,16 +1,21 @@
-"""What every WardAudit workbook shares: sheets, columns, sanitised text, tables, key-value sheets.
+"""What every WardAudit workbook shares: sheets, columns, XML-safe text, tables, printing.
 
-tablib's habits: a bold header, a frozen first row, sanitised sheet titles, and text that
+tablib's habits: a bold header, a frozen header row, sanitised sheet titles, and text that
 starts like a formula (=, +, - or @) stored as text, so a note can never run as a formula.
-Every figure is written as a value. Written in openpyxl's write-only mode with one styled
-cell reused per column, so a thousand rows take a fraction of a second.
+Every string goes through :func:`exports.common.xml_text` before openpyxl sees it, so no
+character XML forbids reaches the file (cells, titles, properties, validations, headers).
+Every figure is written as a value. Every sheet prints as a person would set it up: A4,
+the header row repeated, a header and footer naming the document, the date and the page,
+and wrapped rows given their height (LibreOffice does not work it out for rows openpyxl
+wrote). Written in openpyxl's write-only mode with one styled cell reused per column, so a
+thousand rows take a fraction of a second.
 """
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,9 +23,11 @@ from typing import Any
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.formatting.rule import FormulaRule  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill, Protection  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 from openpyxl.worksheet.filters import AutoFilter  # type: ignore[import-untyped]
+from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped]
 from openpyxl.worksheet.table import (  # type: ignore[import-untyped]
     Table,
     TableColumn,
@@ -29,7 +36,13 @@ from openpyxl.worksheet.table import (  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from exports.atomic import atomic_write
-from exports.common import WORKBOOK_FORMAT, looks_like_formula, sheet_title
+from exports.common import (
+    WORKBOOK_FORMAT,
+    header_text,
+    looks_like_formula,
+    sheet_title,
+    xml_text,
+)
 from wardaudit import clock
 from wardaudit.palette import WORKBOOK
 from wardaudit.risk import BAND_ORDER
@@ -39,11 +52,32 @@ DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 SCORE_FORMAT = "0.0"
 HEADER_FILL = "DDE3EA"
+# The columns estates fill in: a pale yellow a printout keeps, with their header words.
+EDITABLE_FILL = "FFF2CC"
+EDITABLE_HEADER_FILL = "FFE699"
 
-_WRAP = Alignment(wrap_text=True)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EXCEL_CELL_LIMIT = 32767
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 _BOLD = Font(bold=True)
+_UNLOCKED = Protection(locked=False)
+
+# Printing. Column widths are in characters of the default font; rows in points. Excel
+# prints a character of width as 7 pixels (5.25 points) plus 5 pixels a column; LibreOffice
+# without Calibri lays the same width out in a wider font, about 6.9 points a character.
+# Pages are planned for the wider of the two, so a sheet fits in either.
+MARGIN_INCHES = 0.4
+PAGE_POINTS = {
+    "landscape": 842.0 - 2 * 72 * MARGIN_INCHES,
+    "portrait": 595.0 - 2 * 72 * MARGIN_INCHES,
+}
+SMALLEST_SCALE = 70  # below this a printed cell is hard to read: print more pages across
+LINE_POINTS = 15.0  # one wrapped line of 11 pt text, in Excel and in LibreOffice's fonts
+ROW_PAD_POINTS = 3.0
+MAX_ROW_POINTS = 409.0  # Excel's tallest row
+# Characters of wrapped text a column holds per line, for its width in characters: Excel's
+# Calibri fits about one a width unit; kept a little below, as words wrap short of the edge.
+CHARACTERS_PER_WIDTH = 0.97
 
 
 def solid_fill(hex_rgb: str) -> Any:
@@ -51,13 +85,32 @@ def solid_fill(hex_rgb: str) -> Any:
     return PatternFill("solid", start_color=hex_rgb, end_color=hex_rgb)
 
 
+def clean(text: str) -> str:
+    """Text a workbook can hold: only characters XML allows (pasted notes carry control
+    characters, lone surrogates and the like), at most Excel's 32,767 in a cell."""
+    return xml_text(text, limit=EXCEL_CELL_LIMIT)
+
+
+def line_count(value: object, width: float) -> int:
+    """How many lines a wrapped cell of ``width`` characters takes for ``value``."""
+    if value is None or value == "":
+        return 1
+    text = clock.uk_date(value) if isinstance(value, date) else str(value)
+    per_line = max(1, int(width * CHARACTERS_PER_WIDTH))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def row_points(lines: int) -> float:
+    return min(MAX_ROW_POINTS, lines * LINE_POINTS + ROW_PAD_POINTS)
+
+
 class Column:
     """One column's cell style, set once and reused for every row.
 
     The write-only sheet writes each row as it is appended, so one cell object per
     column can carry the style from row to row. Only columns that need a style (wrapped
-    text, dates) get one: a styled cell costs openpyxl about twice a plain one, which is
-    why the cells keep Excel's default bottom alignment rather than all being top-aligned.
+    text, dates, estates' own columns) get one: a styled cell costs openpyxl about twice a
+    plain one.
     """
 
     def __init__(
@@ -68,15 +121,22 @@ class Column:
         wrap: bool = False,
         bold: bool = False,
         fill: str | None = None,
+        unlocked: bool = False,
+        size: float | None = None,
+        top: bool = False,
     ) -> None:
         self._sheet = sheet
-        self._style: dict[str, Any] = {"alignment": _WRAP} if wrap else {}
+        self._style: dict[str, Any] = {}
+        if wrap or top:
+            self._style["alignment"] = _WRAP if wrap else _TOP
         if number_format:
             self._style["number_format"] = number_format
-        if bold:
-            self._style["font"] = _BOLD
+        if bold or size:
+            self._style["font"] = Font(bold=bold, size=size) if size else _BOLD
         if fill:
             self._style["fill"] = solid_fill(fill)
+        if unlocked:
+            self._style["protection"] = _UNLOCKED
         self._plain = self._make(quote=False) if self._style else None
         self._quoted: Any = None
 
@@ -114,24 +174,109 @@ def _set(cell: Any, value: object) -> Any:
     return cell
 
 
-def clean(text: str) -> str:
-    """Text a workbook can hold: no control characters (pasted notes carry them), and no
-    more than Excel's 32,767 characters in a cell."""
-    if _CONTROL.search(text):
-        text = _CONTROL.sub("", text)
-    return text[:EXCEL_CELL_LIMIT]
-
-
 @dataclass(frozen=True)
+class Printing:
+    """How a sheet prints: what it is (the header's left), when (its centre), the page
+    (its right), the orientation, and the rows and columns repeated on every page."""
+
+    document: str
+    exported: datetime
+    portrait: bool = False
+    title_columns: int = 0  # the first N columns repeat on every page across
+    break_after: int | None = None  # a page break after this column (1-based)
+    scale: int | None = None  # a fixed scale; else fit the width, no smaller than legible
+    print_columns: int | None = None  # print only the first N columns (else all)
+
+
+def column_points(width: float) -> float:
+    """A column's printed width at 100%, from its width in characters, in the wider of
+    Excel's and LibreOffice's layouts."""
+    return max(width * 5.25 + 3.75, width * 6.9)
+
+
+def widest_scale(widths: Iterable[float], portrait: bool = False) -> int:
+    """The largest whole percentage at which these columns fit across one page."""
+    page = PAGE_POINTS["portrait" if portrait else "landscape"]
+    return min(100, int(100 * page / sum(column_points(w) for w in widths)))
+
+
+def print_setup(
+    ws: Any, widths: Sequence[float], printing: Printing, *, title_rows: str | None = None
+) -> None:
+    """Set the sheet up to print: A4, margins, header and footer, repeated titles, and a
+    scale that keeps the text legible (fit to one page wide only when that is no smaller
+    than :data:`SMALLEST_SCALE` percent; else wider pages run across, titles repeated)."""
+    setup = ws.page_setup
+    setup.orientation = "portrait" if printing.portrait else "landscape"
+    setup.paperSize = Worksheet.PAPERSIZE_A4
+    margins = ws.page_margins
+    margins.left = margins.right = MARGIN_INCHES
+    margins.top = margins.bottom = 0.6
+    margins.header = margins.footer = 0.25
+    ws.print_options.gridLines = False
+    fits = widest_scale(widths[: printing.print_columns or len(widths)], printing.portrait)
+    if printing.scale is not None:
+        setup.scale = printing.scale
+    elif fits >= SMALLEST_SCALE:
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        setup.scale = SMALLEST_SCALE + 5
+    if not ws.sheet_properties.pageSetUpPr.fitToPage:
+        setup.pageOrder = "overThenDown"  # each band of rows, left page then right
+    if printing.break_after is not None:
+        ws.col_breaks.append(Break(id=printing.break_after))
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if printing.title_columns:
+        ws.print_title_cols = f"A:{get_column_letter(printing.title_columns)}"
+    ws.oddHeader.left.text = header_text(printing.document)
+    ws.oddHeader.left.size = 9
+    ws.oddHeader.right.text = header_text(
+        f"Exported {clock.uk_datetime(printing.exported)} · dates dd/mm/yyyy"
+    )
+    ws.oddHeader.right.size = 9
+    ws.oddFooter.left.text = header_text(f"WardAudit · {printing.document}")
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Page &P of &N"
+    ws.oddFooter.right.size = 8
+
+
+@dataclass
 class Sheet:
-    """A write-only sheet with one style per column and its header already written."""
+    """A write-only sheet with one style per column and its header already written.
+
+    Rows are appended in order; a row with wrapped text gets a height worked out from its
+    longest wrapped cell, set before it is written.
+    """
 
     sheet: Any
     columns: tuple[Column, ...]
     headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    header_row: int = 1
+    wrapped: tuple[int, ...] = ()
+    print_columns: int | None = None
+    rows: int = field(default=0)
+
+    @property
+    def first_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def last_row(self) -> int:
+        """The last row of the body (the first, for a sheet with no rows yet)."""
+        return self.header_row + max(self.rows, 1)
 
     def append(self, values: Sequence[object]) -> None:
+        row = self.header_row + self.rows + 1
+        if self.wrapped:
+            lines = max(line_count(values[i], self.widths[i]) for i in self.wrapped)
+            if lines > 1:
+                self.sheet.row_dimensions[row].height = row_points(lines)
         self.sheet.append([column(v) for column, v in zip(self.columns, values, strict=True)])
+        self.rows += 1
 
 
 def new_sheet(
@@ -139,36 +284,126 @@ def new_sheet(
     title: str,
     headers: Sequence[str],
     widths: Sequence[float],
+    printing: Printing,
     *,
     wrapped: Iterable[str] = (),
     formats: dict[str, str] | None = None,
+    editable: Iterable[str] = (),
+    above: Sequence[str] = (),
+    shown_headers: Sequence[str] | None = None,
 ) -> Sheet:
+    """A sheet of one table: ``above`` are lines of text before the header row (each
+    across the table's width), ``editable`` the columns estates fill in (coloured and, once
+    :func:`protect` is called, the only cells that can be changed); ``shown_headers`` the
+    header words when they differ from the names the columns are known by."""
     sheet = book.create_sheet(sheet_title(title))
+    header_row = len(above) + 1
     # Everything that goes before the rows in the file must be set before the first row.
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"{get_column_letter(printing.title_columns + 1)}{header_row + 1}"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.print_title_rows = "1:1"
-    landscape_a4(sheet)
+    print_setup(sheet, widths, printing, title_rows=f"{header_row}:{header_row}")
     wrapped = set(wrapped)
+    editable = set(editable)
     formats = formats or {}
     columns = tuple(
-        Column(sheet, wrap=name in wrapped, number_format=formats.get(name)) for name in headers
+        Column(
+            sheet,
+            wrap=name in wrapped,
+            number_format=formats.get(name),
+            fill=EDITABLE_FILL if name in editable else None,
+            unlocked=name in editable,
+            top=bool(wrapped),  # beside wrapped cells, every cell reads from the top
+        )
+        for name in headers
     )
+    # The lines above the table span the first printed page's columns, so they print whole.
+    spanned = printing.break_after or len(headers)
+    last = get_column_letter(spanned)
+    total_width = sum(widths[:spanned])
+    for number, line in enumerate(above, start=1):
+        first = number == 1
+        cell = Column(sheet, wrap=True, bold=first, size=12 if first else None).fresh(line)
+        sheet.row_dimensions[number].height = row_points(line_count(line, total_width))
+        sheet.merged_cells.add(f"A{number}:{last}{number}")
+        sheet.append([cell])
+    shown = list(shown_headers or headers)
     header = Column(sheet, wrap=True, bold=True, fill=HEADER_FILL)
-    sheet.append([header.fresh(name) for name in headers])
-    return Sheet(sheet, columns, tuple(headers))
+    marked = Column(sheet, wrap=True, bold=True, fill=EDITABLE_HEADER_FILL)
+    sheet.row_dimensions[header_row].height = row_points(
+        max(line_count(text, width) for text, width in zip(shown, widths, strict=True))
+    )
+    sheet.append(
+        [
+            (marked if name in editable else header).fresh(text)
+            for name, text in zip(headers, shown, strict=True)
+        ]
+    )
+    return Sheet(
+        sheet,
+        columns,
+        tuple(shown),
+        tuple(widths),
+        header_row=header_row,
+        wrapped=tuple(i for i, name in enumerate(headers) if name in wrapped),
+        print_columns=printing.print_columns,
+    )
 
 
-def add_table(sheet: Sheet, name: str, rows: int) -> None:
+def protect(sheet: Sheet) -> None:
+    """Lock every cell but estates' own columns, without a password: the sheet guards
+    against slips, not against a person who means to change it (the import checks
+    everything whatever the sheet allows). Filtering, sorting and widening columns and
+    rows stay allowed."""
+    protection = sheet.sheet.protection
+    protection.sheet = True
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.autoFilter = False
+    protection.sort = False
+    protection.selectLockedCells = False
+    protection.selectUnlockedCells = False
+
+
+def validation(
+    kind: str | None,
+    *,
+    title: str,
+    prompt: str,
+    error: str | None = None,
+    formula1: str | None = None,
+    formula2: str | None = None,
+    operator: str | None = None,
+    allow_blank: bool = True,
+) -> Any:
+    """A data validation with its input message, every text XML-safe and within Excel's
+    lengths (titles 32, a prompt 255, an error 225 characters)."""
+    rule = DataValidation(
+        type=kind,
+        operator=operator,
+        formula1=formula1,
+        formula2=formula2,
+        allow_blank=allow_blank,
+        showInputMessage=True,
+        promptTitle=xml_text(title, multiline=False, limit=32),
+        prompt=xml_text(prompt, limit=255),
+        showErrorMessage=error is not None,
+    )
+    if error is not None:
+        rule.errorTitle = xml_text(title, multiline=False, limit=32)
+        rule.error = xml_text(error, limit=225)
+    return rule
+
+
+def add_table(sheet: Sheet, name: str) -> None:
     """Make the written rows an Excel table, with filters on every column."""
     last_column = get_column_letter(len(sheet.headers))
-    last_row = max(rows, 1) + 1  # an empty table still needs one body row
-    ref = f"A1:{last_column}{last_row}"
+    ref = f"A{sheet.header_row}:{last_column}{sheet.last_row}"
     table = Table(displayName=name, ref=ref)
     # Named here: a write-only sheet cannot be read back for its header.
     table.tableColumns = [
-        TableColumn(id=index, name=header) for index, header in enumerate(sheet.headers, start=1)
+        TableColumn(id=index, name=xml_text(header, multiline=False))
+        for index, header in enumerate(sheet.headers, start=1)
     ]
     table.autoFilter = AutoFilter(ref=ref)
     table.tableStyleInfo = TableStyleInfo(
@@ -177,6 +412,8 @@ def add_table(sheet: Sheet, name: str, rows: int) -> None:
     # Straight into the sheet's tables: add_table would warn that the columns need naming,
     # which they are, above.
     sheet.sheet.tables.add(table)
+    if sheet.print_columns is not None:
+        sheet.sheet.print_area = f"A1:{get_column_letter(sheet.print_columns)}{sheet.last_row}"
 
 
 def letter(sheet: Sheet, header: str) -> str:
@@ -184,16 +421,13 @@ def letter(sheet: Sheet, header: str) -> str:
     return str(get_column_letter(sheet.headers.index(header) + 1))
 
 
-def landscape_a4(sheet: Any) -> None:
-    """Print across one A4 landscape page; set before the sheet's first row is written."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+def body(sheet: Sheet, header: str) -> str:
+    """The range of a column's body cells, such as "H4:H170"."""
+    column = letter(sheet, header)
+    return f"{column}{sheet.first_row}:{column}{sheet.last_row}"
 
 
-def band_rules(sheet: Any, cells: str, column: str) -> None:
+def band_rules(sheet: Any, cells: str, column: str, first_row: int = 2) -> None:
     """Each band's colour on ``cells`` (a range), by the band word in ``column`` of each row;
     the band's word is always in the cell as well."""
     for name in BAND_ORDER:
@@ -201,7 +435,7 @@ def band_rules(sheet: Any, cells: str, column: str) -> None:
         sheet.conditional_formatting.add(
             cells,
             FormulaRule(
-                formula=[f'${column}2="{band_word(name)}"'],
+                formula=[f'${column}{first_row}="{band_word(name)}"'],
                 fill=solid_fill(swatch.fill_rgb),
                 font=Font(color=swatch.text_rgb, bold=name in ("extreme", "high")),
                 stopIfTrue=True,
@@ -209,29 +443,55 @@ def band_rules(sheet: Any, cells: str, column: str) -> None:
         )
 
 
-def key_values(book: Any, title: str, rows: Iterable[Sequence[object]]) -> None:
-    """A two-or-more column sheet of labels and values (the Summary and About sheets)."""
+KEY_WIDTHS = (30, 22, 14, 14, 14, 14, 14, 14, 14, 14, 14)
+
+
+def key_values(book: Any, title: str, rows: Iterable[Sequence[object]], printing: Printing) -> None:
+    """A sheet of labels and values (the Summary and About sheets), and the small tables
+    under them. A lone long value spans the columns to its right and wraps, with the row's
+    height set, so it prints on the page instead of running off its edge."""
+    rows = [tuple(row) for row in rows]
+    used = max((len(row) for row in rows), default=2)
+    count = max(used, 2)
+    if any(len(row) == 2 and isinstance(row[1], str) for row in rows):
+        count = max(count, 5)  # room for a sentence
+    widths = KEY_WIDTHS[:count]
     sheet = book.create_sheet(sheet_title(title))
-    for index, width in enumerate((30, 22, 14, 14, 14, 14, 14, 14, 14, 14, 14), start=1):
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    label = Column(sheet, bold=True)
-    value = Column(sheet, wrap=False)
+    print_setup(sheet, widths, printing)
+    label = Column(sheet, bold=True, wrap=True)
+    value = Column(sheet)
+    long_value = Column(sheet, wrap=True)
     date_value = Column(sheet, number_format=DATE_FORMAT)
     datetime_value = Column(sheet, number_format=DATETIME_FORMAT)
     score_value = Column(sheet, number_format=SCORE_FORMAT)
-    for row in rows:
+    spread = sum(widths[1:])
+    last = get_column_letter(count)
+    for number, row in enumerate(rows, start=1):
         cells: list[Any] = []
+        lines = 1
         for position, item in enumerate(row):
             if position == 0:
                 cells.append(label.fresh(item))
+                lines = max(lines, line_count(item, widths[0]))
             elif isinstance(item, datetime):
                 cells.append(datetime_value.fresh(item))
             elif isinstance(item, date):
                 cells.append(date_value.fresh(item))
             elif isinstance(item, float):
                 cells.append(score_value.fresh(item))
+            elif len(row) == 2 and isinstance(item, str) and len(item) > widths[1]:
+                cells.append(long_value.fresh(item))
+                sheet.merged_cells.add(f"B{number}:{last}{number}")
+                lines = max(lines, line_count(item, spread))
+            elif isinstance(item, str) and len(item) > widths[position]:
+                cells.append(long_value.fresh(item))  # a table's text cell: wrapped in place
+                lines = max(lines, line_count(item, widths[position]))
             else:
                 cells.append(value.fresh(item))
+        if lines > 1:
+            sheet.row_dimensions[number].height = row_points(lines)
         sheet.append(cells)
 
 
@@ -245,10 +505,10 @@ def naive(moment: datetime) -> datetime:
 def new_book(title: str, subject: str, author: str, keywords: str = WORKBOOK_FORMAT) -> Any:
     """A write-only workbook with its properties; ``keywords`` carries the workbook's mark."""
     book = Workbook(write_only=True)
-    book.properties.title = title
-    book.properties.subject = subject
-    book.properties.creator = author
-    book.properties.keywords = keywords
+    book.properties.title = xml_text(title, multiline=False, limit=255)
+    book.properties.subject = xml_text(subject, multiline=False, limit=255)
+    book.properties.creator = xml_text(author, multiline=False, limit=255)
+    book.properties.keywords = xml_text(keywords, multiline=False, limit=255)
     return book
 
 

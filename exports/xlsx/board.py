@@ -9,6 +9,7 @@ the action workbooks' write-only helpers, so a 200-ward trust takes well under a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,14 +26,13 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from exports.common import BOARD_FORMAT, BOARD_FORMAT_VERSION
 from exports.xlsx.base import (
     DATE_FORMAT,
-    HEADER_FILL,
     SCORE_FORMAT,
-    Column,
+    Printing,
     Sheet,
     add_table,
     band_rules,
+    body,
     key_values,
-    landscape_a4,
     letter,
     naive,
     new_book,
@@ -56,14 +56,19 @@ from wardaudit.palette import WORKBOOK
 from wardaudit.words import (
     BOARD_REPORT_TITLE,
     BOARD_RULES,
+    CHANGE_RULE,
     JUDGED_UNDER,
     NOT_AUDITED,
+    NOT_IN_PREVIOUS_PERIOD,
+    RANKING_RULE,
     board_period_words,
+    change_words,
     checklist_words,
     group_words,
     heat_key_words,
     judged_with_counts,
     month_words,
+    previous_period_words,
     rating_word,
     ward_rating_words,
 )
@@ -99,14 +104,13 @@ SUMMARY_HEADERS = (
     "Open actions",
     "Overdue actions",
 )
-SUMMARY_WIDTHS = (30, 36, 15, 16, 9, 15, 16, 13, 15)
 
 
 def _group_row(group: GroupFigure) -> tuple[object, ...]:
     return (
         group.name,
         group_words(group),
-        NOT_AUDITED if group.mean is None else group.mean,
+        NOT_AUDITED if group.mean is None else float(group.mean),
         group.audited,
         group.wards,
         group.red,
@@ -117,17 +121,14 @@ def _group_row(group: GroupFigure) -> tuple[object, ...]:
 
 
 def _summary(
-    book: Any, board: Board, trust: str, today: date, listed: int, still_open: int | None
+    book: Any,
+    board: Board,
+    trust: str,
+    today: date,
+    listed: int,
+    still_open: int | None,
+    printing: Printing,
 ) -> None:
-    sheet = book.create_sheet("Summary")
-    for index, width in enumerate(SUMMARY_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    landscape_a4(sheet)  # before the first row is written
-    label = Column(sheet, bold=True)
-    header = Column(sheet, bold=True, wrap=True, fill=HEADER_FILL)
-    value = Column(sheet)
-    score = Column(sheet, number_format=SCORE_FORMAT)
-    day = Column(sheet, number_format=DATE_FORMAT)
     actions_note = "Not included in this export."
     if still_open is not None:
         actions_note = (
@@ -151,54 +152,40 @@ def _summary(
         ),
         ("How the figures are worked out", BOARD_RULES[0]),
         *(("", rule) for rule in BOARD_RULES[1:]),
+        ("Ranking", RANKING_RULE),
+        ("Change", CHANGE_RULE.format(previous=previous_period_words(board))),
         ("Actions sheet", actions_note),
         ("Counted on", today),
         (),
+        SUMMARY_HEADERS,
+        *(_group_row(group) for group in (board.trust, *board.sites)),
     ]
-    for row in rows:
-        cells: list[Any] = []
-        for position, item in enumerate(row):
-            if position == 0:
-                cells.append(label.fresh(item))
-            elif isinstance(item, date):
-                cells.append(day.fresh(item))
-            else:
-                cells.append(value.fresh(item))
-        sheet.append(cells)
-    sheet.append([header.fresh(name) for name in SUMMARY_HEADERS])
-    groups = [board.trust, *board.sites]
-    for group in groups:
-        cells = []
-        for position, item in enumerate(_group_row(group)):
-            if position == 0:
-                cells.append(label.fresh(item))
-            elif isinstance(item, float):
-                cells.append(score.fresh(item))
-            else:
-                cells.append(value.fresh(item))
-        sheet.append(cells)
+    key_values(book, "Summary", rows, printing)
 
 
 # --- Wards ----------------------------------------------------------------------------------
 
 WARD_COLUMNS = (
-    ("Rank", 7),
-    ("Ward", 24),
-    ("Site", 24),
-    ("Designation", 12),
-    ("Service", 22),
-    ("Score (%)", 10),
-    ("Rating", 12),
-    ("Critical breach", 10),
-    ("Open actions", 9),
-    ("Overdue actions", 10),
-    ("Date of audit", 12),
-    ("Checklist", 34),
+    ("Rank", 6),
+    ("Ward", 20),
+    ("Site", 18),
+    ("Designation", 11),
+    ("Score (%)", 8),
+    ("Rating", 9),
+    ("Critical breach", 9),
+    ("Change since previous audit", 24),
+    ("Change since previous period", 24),
+    ("Open actions", 8),
+    ("Overdue actions", 9),
+    ("Date of audit", 11),
+    ("Service", 18),
+    ("Checklist", 26),
 )
 
 
 def _rating_rules(ws: Any, cells: str, first_cell: str) -> None:
-    """Each rating's colour on cells that also say the rating in words."""
+    """Each rating's colour on cells, by the rating in words in ``first_cell``'s column:
+    the rating cell itself, and every cell that shows the ward's score."""
     for rating, swatch in WORKBOOK.ratings.items():
         ws.conditional_formatting.add(
             cells,
@@ -211,13 +198,22 @@ def _rating_rules(ws: Any, cells: str, first_cell: str) -> None:
         )
 
 
-def _wards(book: Any, board: Board) -> None:
+def _wards(book: Any, board: Board, printing: Printing) -> None:
     sheet = new_sheet(
         book,
         "Wards",
         [name for name, _ in WARD_COLUMNS],
         [width for _, width in WARD_COLUMNS],
-        wrapped=("Checklist",),
+        replace(printing, title_columns=2),
+        above=(f"Wards ranked. {RANKING_RULE}",),
+        wrapped=(
+            "Ward",
+            "Site",
+            "Service",
+            "Checklist",
+            "Change since previous audit",
+            "Change since previous period",
+        ),
         formats={"Score (%)": SCORE_FORMAT, "Date of audit": DATE_FORMAT},
     )
     rows = ranked(board.wards)
@@ -229,25 +225,33 @@ def _wards(book: Any, board: Board) -> None:
                 figure.ward.name,
                 figure.ward.site,
                 figure.ward.designation,
-                figure.ward.service,
                 NOT_AUDITED if figure.score is None else figure.score,
                 ward_rating_words(figure),
                 "Yes" if figure.critical_breach else "No",
+                change_words(figure.since_audit) if figure.audited else NOT_AUDITED,
+                change_words(figure.since_period, NOT_IN_PREVIOUS_PERIOD)
+                if figure.audited
+                else NOT_AUDITED,
                 figure.open_actions,
                 figure.overdue_actions,
                 audit_day(figure),
+                figure.ward.service,
                 figure.checklist or "",
             )
         )
-    add_table(sheet, "Wards", len(rows))
+    add_table(sheet, "Wards")
     rating = letter(sheet, "Rating")
-    _rating_rules(sheet.sheet, f"{rating}2:{rating}{max(len(rows), 1) + 1}", f"${rating}2")
+    _rating_rules(
+        sheet.sheet,
+        f"{body(sheet, 'Rating')} {body(sheet, 'Score (%)')}",
+        f"${rating}{sheet.first_row}",
+    )
 
 
 # --- Trends ---------------------------------------------------------------------------------
 
 
-def _trends(book: Any, board: Board) -> None:
+def _trends(book: Any, board: Board, printing: Printing) -> None:
     """Months down, then the trust's and each site's mean and n, then every ward's score."""
     groups: list[tuple[str, Sequence[Any]]] = [("Trust", board.wards)]
     if len(board.sites) > 1:
@@ -268,6 +272,7 @@ def _trends(book: Any, board: Board) -> None:
         "Trends",
         headers,
         widths,
+        replace(printing, title_columns=1),
         formats={
             **dict.fromkeys(mean_headers, SCORE_FORMAT),
             **dict.fromkeys(headers[1 + 2 * len(groups) :], SCORE_FORMAT),
@@ -282,7 +287,7 @@ def _trends(book: Any, board: Board) -> None:
                 *(f.trend[index] for f in board.wards),
             )
         )
-    add_table(sheet, "Trends", len(board.months))
+    add_table(sheet, "Trends")
     _trend_chart(sheet, len(groups), len(board.months))
 
 
@@ -316,16 +321,19 @@ def _trend_chart(sheet: Sheet, series: int, months: int) -> None:
 # --- Sections -------------------------------------------------------------------------------
 
 
-def _sections(book: Any, board: Board) -> None:
-    """Wards down, sections across: each ward's latest section scores as a heatmap."""
+def _sections(book: Any, board: Board, printing: Printing) -> None:
+    """Wards down, sections across: each ward's latest section scores as a heatmap, beside
+    its overall score shaded by its rating (the colour every view gives the ward)."""
     titles = _unique([title for _, title in board.sections])
-    headers = _unique(["Ward", "Site", "Overall score (%)", *titles])
+    headers = _unique(["Ward", "Site", "Overall score (%)", "Rating", *titles])
     sheet = new_sheet(
         book,
         "Sections",
         headers,
-        [24, 24, 12] + [max(12, min(len(t) + 2, 28)) for t in titles],
-        formats=dict.fromkeys(headers[2:], SCORE_FORMAT),
+        [20, 18, 10, 9] + [max(10, min(len(t) + 2, 20)) for t in titles],
+        replace(printing, title_columns=1),
+        wrapped=headers[:2],
+        formats=dict.fromkeys([headers[2], *headers[4:]], SCORE_FORMAT),
     )
     rows = ranked(board.wards)
     for row in rows:
@@ -336,19 +344,30 @@ def _sections(book: Any, board: Board) -> None:
         else:
             sections = [figure.sections.get(section_id) for section_id, _ in board.sections]
             overall = figure.score
-        sheet.append((figure.ward.name, figure.ward.site, overall, *sections))
-    add_table(sheet, "Sections", len(rows))
+        sheet.append(
+            (figure.ward.name, figure.ward.site, overall, ward_rating_words(figure), *sections)
+        )
+    add_table(sheet, "Sections")
+    ws = sheet.sheet
+    rating = letter(sheet, headers[3])
+    _rating_rules(
+        ws, f"{body(sheet, headers[2])} {body(sheet, headers[3])}", f"${rating}{sheet.first_row}"
+    )
     if not board.sections:
         return
-    first = get_column_letter(4)
-    last = get_column_letter(3 + len(board.sections))
-    cells = f"{first}2:{last}{max(len(rows), 1) + 1}"
+    first = get_column_letter(5)
+    last = get_column_letter(4 + len(board.sections))
+    cells = f"{first}{sheet.first_row}:{last}{sheet.last_row}"
     # Fixed steps (the PDF's too). Excel gives the first rule that holds its format, so the
     # steps go highest first; a blank cell (no item applies, or not audited) stops at the
     # first rule and stays unshaded rather than counting as a zero.
-    ws = sheet.sheet
     ws.conditional_formatting.add(
-        cells, Rule(type="containsBlanks", formula=[f"LEN(TRIM({first}2))=0"], stopIfTrue=True)
+        cells,
+        Rule(
+            type="containsBlanks",
+            formula=[f"LEN(TRIM({first}{sheet.first_row}))=0"],
+            stopIfTrue=True,
+        ),
     )
     for step in WORKBOOK.heat:
         ws.conditional_formatting.add(
@@ -366,10 +385,10 @@ def _sections(book: Any, board: Board) -> None:
 # --- Actions --------------------------------------------------------------------------------
 
 ACTION_COLUMNS = (
-    ("Site", 20),
-    ("Ward", 18),
+    ("Site", 16),
+    ("Ward", 16),
     ("Item", 7),
-    ("Action", 64),
+    ("Action", 56),
     ("Owner", 16),
     ("Raised", 11),
     ("Due", 11),
@@ -379,14 +398,15 @@ ACTION_COLUMNS = (
 )
 
 
-def _actions(book: Any, actions: Sequence[Action], today: date) -> None:
+def _actions(book: Any, actions: Sequence[Action], today: date, printing: Printing) -> None:
     """The actions still to do, overdue first: real dates, the band coloured and written."""
     sheet = new_sheet(
         book,
         "Actions",
         [name for name, _ in ACTION_COLUMNS],
         [width for _, width in ACTION_COLUMNS],
-        wrapped=("Action",),
+        printing,
+        wrapped=("Site", "Ward", "Action", "Owner"),
         formats={"Raised": DATE_FORMAT, "Due": DATE_FORMAT},
     )
     for action in actions:
@@ -404,16 +424,14 @@ def _actions(book: Any, actions: Sequence[Action], today: date) -> None:
                 action.status_word,
             )
         )
-    add_table(sheet, "Actions", len(actions))
-    last = max(len(actions), 1) + 1
-    band = letter(sheet, "Band")
-    band_rules(sheet.sheet, f"{band}2:{band}{last}", band)
+    add_table(sheet, "Actions")
+    band_rules(sheet.sheet, body(sheet, "Band"), letter(sheet, "Band"), sheet.first_row)
 
 
 # --- About ----------------------------------------------------------------------------------
 
 
-def _about(book: Any, board: Board, trust: str, exported: datetime) -> None:
+def _about(book: Any, board: Board, trust: str, exported: datetime, printing: Printing) -> None:
     """The mark that says the workbook is WardAudit's board report, and what it holds."""
     key_values(
         book,
@@ -436,13 +454,15 @@ def _about(book: Any, board: Board, trust: str, exported: datetime) -> None:
             ),
             (
                 "Wards",
-                "One row per ward, ranked by score; Not audited where the ward had no audit.",
+                f"One row per ward, ranked. {RANKING_RULE} Each ward's change since its "
+                "previous audit and since the previous period is in points and rating.",
             ),
             ("Trends", "Each month's means (with n) and every ward's latest score that month."),
             (
                 "Sections",
-                f"{heat_key_words(WORKBOOK)} A blank cell means no item in that section applies to the ward, "
-                "or the ward was not audited.",
+                f"{heat_key_words(WORKBOOK)} The overall score is shaded by the ward's "
+                "rating. A blank cell means no item in that section applies to the ward, or "
+                "the ward was not audited.",
             ),
             ("Actions", "Open and in-progress actions, overdue first. Dates are dd/mm/yyyy."),
             (
@@ -451,6 +471,7 @@ def _about(book: Any, board: Board, trust: str, exported: datetime) -> None:
                 "estates work list workbook, not on this one.",
             ),
         ],
+        printing,
     )
     props = book.custom_doc_props
     props.append(StringProperty(name="WardAudit format", value=BOARD_FORMAT))
@@ -484,6 +505,8 @@ def write_board_report(
     still_open = None if actions is None else open_actions(board, actions, today)
     listed = [] if still_open is None else still_open[:WORKBOOK_ACTION_LIMIT]
 
+    printing = Printing(f"{BOARD_REPORT_TITLE}, {period}", exported)
+
     def write(book: Any) -> None:
         _summary(
             book,
@@ -492,11 +515,12 @@ def write_board_report(
             today,
             len(listed),
             None if still_open is None else len(still_open),
+            printing,
         )
-        _wards(book, board)
-        _trends(book, board)
-        _sections(book, board)
-        _actions(book, listed, today)
-        _about(book, board, trust, exported)
+        _wards(book, board, printing)
+        _trends(book, board, printing)
+        _sections(book, board, printing)
+        _actions(book, listed, today, printing)
+        _about(book, board, trust, exported, printing)
 
     return save(book, path, write)

@@ -1,4 +1,5 @@
-"""The estates work list as a workbook: Actions (by site, ward and risk), Summary and About."""
+"""The estates work list as a workbook: Actions (by site, ward, overdue, band and due date),
+Summary and About."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from exports.xlsx.action_sheet import about_sheet, count_rows, write_actions
-from exports.xlsx.base import key_values, new_book, save
+from exports.xlsx.action_sheet import ActionSheet, about_sheet, count_rows, write_actions
+from exports.xlsx.base import Printing, key_values, new_book, save
 from wardaudit import clock
 from wardaudit.actions import band_counts, by_site_and_ward, overdue_count
 from wardaudit.model import Action
@@ -18,18 +19,27 @@ from wardaudit.words import band_word
 def write_work_list(
     actions: list[Action], path: Path | str, *, title: str, filters: str = ""
 ) -> Path:
-    """The estates work list across audits: Actions (by site, ward, risk), Summary, About."""
+    """The estates work list across audits: Actions (by site and ward, each ward's overdue
+    first, then by band and due date), Summary, About. ``filters`` in words are stated at
+    the top of the first sheet and of the Summary."""
     today = clock.today()
     exported = clock.now()
-    groups = by_site_and_ward(actions)
+    groups = by_site_and_ward(actions, today)
     ordered = [action for group in groups for action in group.actions]
-    book = new_book(title, f"Estates work list{': ' + filters if filters else ''}", "WardAudit")
+    scope = filters or "Every action"
+    book = new_book(title, f"Estates work list: {scope}", "WardAudit")
+    printing = Printing(title, exported)
 
     def write(book: Any) -> None:
-        write_actions(book, ordered, today)
+        write_actions(book, ordered, today, ActionSheet(title, scope, exported))
         rows: list[Sequence[object]] = [
             (title,),
-            ("Filters", filters or "None: every action"),
+            ("Showing", scope),
+            (
+                "Order",
+                "By site and ward; each ward's overdue actions first, then by risk "
+                "band (Extreme first) and due date.",
+            ),
             ("Counted on", today),
             *count_rows(ordered, today),
             (),
@@ -46,7 +56,7 @@ def write_work_list(
                     *(bands.get(b, 0) for b in BAND_ORDER),
                 )
             )
-        key_values(book, "Summary", rows)
-        about_sheet(book, "Estates work list", exported, [("Filters", filters or "None")])
+        key_values(book, "Summary", rows, printing)
+        about_sheet(book, "Estates work list", exported, [("Showing", scope)], printing, ordered)
 
     return save(book, path, write)

@@ -1,7 +1,8 @@
 """The Actions screen's filters: site, ward, owner, band, status and "Overdue only".
 
-The boxes keep what she chose when the actions are loaded again; choosing a site narrows
-the wards offered to that site's.
+The status starts at "Still to do" (open or in progress), as the estates work list does;
+every other status, and all of them, are one choice away. The boxes keep what she chose
+when the actions are loaded again; choosing a site narrows the wards offered to that site's.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ class ActionFilterControls(QObject):
         self.overdue_check.setToolTip("Show only actions past their due date and not yet done")
         self.overdue_check.setMinimumHeight(MIN_TOUCH_PX)
         self.overdue_check.toggled.connect(self._chosen)
-        self.clear_button = touch_button("Clear filters", tooltip="Show every action again")
+        self.clear_button = touch_button(
+            "Clear filters", tooltip="Show every action still to do again, on every ward"
+        )
         self.clear_button.clicked.connect(self.clear)
         self._fill_fixed()
 
@@ -76,10 +79,11 @@ class ActionFilterControls(QObject):
             self.band_box.box.addItem("All bands", None)
             for band in BAND_ORDER:
                 self.band_box.box.addItem(band_word(band), band)
-            self.status_box.box.addItem("All statuses", None)
             self.status_box.box.addItem(STILL_TO_DO_WORDS, STILL_TO_DO_FILTER)
+            self.status_box.box.addItem("All statuses", None)
             for status in ACTION_STATUSES:
                 self.status_box.box.addItem(status_word(status), status)
+            self.status_box.box.setCurrentIndex(0)
             for combo, everything in (
                 (self.site_box, "All sites"),
                 (self.ward_box, "All wards"),
@@ -148,10 +152,11 @@ class ActionFilterControls(QObject):
         ward: str | None = None,
         owner: str | None = None,
         band: str | None = None,
-        status: str | None = None,
+        status: str | None = STILL_TO_DO_FILTER,
         overdue_only: bool = False,
     ) -> None:
-        """Choose filters as she would in the boxes (a ward by its id or name)."""
+        """Choose filters as she would in the boxes (a ward by its id or name); the status
+        is still to do unless another (or None, for all) is chosen."""
         self._filling = True
         try:
             self.site_box.box.setCurrentIndex(max(0, self.site_box.box.findData(site)))

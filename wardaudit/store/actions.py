@@ -252,6 +252,11 @@ class Actions:
                 fields: dict[str, object] = {}
                 if change.status is not None and change.status != action.status:
                     fields["status"] = change.status
+                    # The note goes with the status it explains: estates' comment, not a
+                    # note written for the status the action had before.
+                    note = change.comment if change.comment is not None else action.comment
+                    if note.strip() != action.status_note:
+                        fields["status_note"] = note.strip()
                 if change.comment is not None and change.comment.strip() != action.comment:
                     fields["comment"] = change.comment.strip()
                 new_completed = change.completed_on.isoformat() if change.completed_on else None

@@ -269,7 +269,7 @@ def test_filters_narrow_the_rows(qtbot, screen: ActionsScreen, demo_store: Store
 
     ward = demo_store.wards.list()[2]
     choose(screen.filter_bar.ward_box.box, ward.name)
-    choose(screen.filter_bar.status_box.box, "Open or in progress")
+    choose(screen.filter_bar.status_box.box, "Still to do (open or in progress)")
     expected = [
         a for a in demo_store.actions.list(ward=ward.id) if a.status in ("open", "in_progress")
     ]
@@ -481,7 +481,7 @@ def test_the_pdf_work_list_is_written_off_the_ui_thread(
     monkeypatch.setattr(exports.pdf, "write_work_list", recording)
     ward = demo_store.wards.list()[0]
     choose(screen.filter_bar.ward_box.box, ward.name)
-    choose(screen.filter_bar.status_box.box, "Open or in progress")
+    choose(screen.filter_bar.status_box.box, "Still to do (open or in progress)")
     save_to(monkeypatch, tmp_path / "list.pdf")
     with qtbot.waitSignal(screen.export_finished, timeout=EXPORT_TIMEOUT_MS):
         screen.pdf_button.click()
@@ -546,7 +546,7 @@ def test_the_returned_workbook_is_previewed_then_applied_whole(
 ) -> None:
     ward = demo_store.wards.list()[0]
     choose(screen.filter_bar.ward_box.box, ward.name)
-    choose(screen.filter_bar.status_box.box, "Open or in progress")
+    choose(screen.filter_bar.status_box.box, "Still to do (open or in progress)")
     first, second = screen.filtered_actions()[:2]
     today = clock.today()
     returned = returned_workbook(
