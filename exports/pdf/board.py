@@ -75,16 +75,22 @@ from wardaudit.scoring import display_score
 from wardaudit.words import (
     BOARD_REPORT_TITLE,
     BOARD_RULES,
+    CHANGE_RULE,
     NONE_MARK,
+    NOT_IN_PREVIOUS_PERIOD,
+    RANKING_RULE,
     attention_lines,
     board_period_words,
     breach_words,
+    change_words,
+    comparability_notes,
     group_words,
     heat_key_words,
     judged_under_lines,
     month_words,
     n_words,
     plural,
+    previous_period_words,
     scope_name,
     score_words,
     ward_rating_words,
@@ -301,26 +307,51 @@ def _trend_chart(
     return chart_with_title
 
 
-def _ward_columns(with_site: bool) -> list[tuple[str, float]]:
+CHANGE_WIDTH = 92.0
+
+
+def _ward_columns(with_site: bool, with_change: bool = False) -> list[tuple[str, float]]:
     columns = [
         ("Rank", 28.0),
         ("Ward", 0.0),
         ("Site", 0.0),
-        ("Designation", 52.0),
-        ("Score", 50.0),
-        ("Rating", 54.0),
-        ("Critical\nbreach", 40.0),
-        ("Open\nactions", 36.0),
-        ("Overdue\nactions", 40.0),
-        ("Date of\naudit", 48.0),
+        ("Designation", 50.0),
+        ("Score", 44.0),
+        ("Rating", 50.0),
+        ("Critical\nbreach", 38.0),
+        ("Open\nactions", 34.0),
+        ("Overdue\nactions", 38.0),
+        ("Date of\naudit", 46.0),
     ]
+    if with_change:
+        columns += [
+            ("Change since\nprevious audit", CHANGE_WIDTH),
+            ("Change since\nprevious period", CHANGE_WIDTH),
+        ]
     if not with_site:
         columns = [c for c in columns if c[0] != "Site"]
     return columns
 
 
+def _change_cells(ts: Typesetter, figure: WardFigure) -> list[Any]:
+    """A ward's change since its previous audit and period, in words, the direction written
+    ("Up 4.2 points, Amber to Green") so it never rests on a glyph or a colour."""
+    if not figure.audited:
+        return [NONE_MARK, NONE_MARK]
+    since_period = change_words(figure.since_period, NOT_IN_PREVIOUS_PERIOD, arrow=False)
+    return [
+        ts.cell(change_words(figure.since_audit, arrow=False), CHANGE_WIDTH, CELL),
+        ts.cell(since_period, CHANGE_WIDTH, CELL),
+    ]
+
+
 def _ward_cells(
-    ts: Typesetter, figure: WardFigure, ward_width: float, site_width: float | None = None
+    ts: Typesetter,
+    figure: WardFigure,
+    ward_width: float,
+    site_width: float | None = None,
+    *,
+    with_change: bool = False,
 ) -> list[Any]:
     """A ward's cells after its rank: the site's only when ``site_width`` is given."""
     cells = [ts.cell(figure.ward.name, ward_width, CELL)]
@@ -336,6 +367,8 @@ def _ward_cells(
         str(figure.overdue_actions),
         clock.uk_date(when) if when else NONE_MARK,
     ]
+    if with_change:
+        cells += _change_cells(ts, figure)
     return cells
 
 
@@ -390,15 +423,15 @@ def _rows(
 
 
 def _ranking_table(ts: Typesetter, wards: Sequence[RankedWard]) -> Any:
-    columns = _ward_columns(with_site=True)
+    columns = _ward_columns(with_site=True, with_change=True)
     widths = _widths(columns, FRAME_WIDTH)
-    widths[1] = widths[1] + 30  # ward names run longer than site names
-    widths[2] = widths[2] - 30
+    widths[1] = widths[1] + 20  # ward names run longer than site names
+    widths[2] = widths[2] - 20
     body, firsts = _rows(
         [
             [
                 NONE_MARK if w.rank is None else str(w.rank),
-                *_ward_cells(ts, w.figure, widths[1], widths[2]),
+                *_ward_cells(ts, w.figure, widths[1], widths[2], with_change=True),
             ]
             for w in wards
         ],
@@ -573,8 +606,8 @@ def _site_page(ts: Typesetter, board: Board, site: GroupFigure) -> list[Any]:
         *_site_table(ts, board, ordered),
         Spacer(1, 2 * mm),
         ts.para(
-            f"{heat_key_words(PRINT)} '–' means no item in that section applies to the ward. Wards are "
-            "listed from the highest score.",
+            f"{heat_key_words(PRINT)} '–' means no item in that section applies to the ward. "
+            f"{RANKING_RULE}",
             SMALL,
         ),
     ]
@@ -717,8 +750,8 @@ def _board_report(
         ts.para(subtitle, SUBTITLE.ltr()),
         Spacer(1, 3 * mm),
     ]
-    for note in board.notes:
-        story += [ts.para(note, NOTE), Spacer(1, 2 * mm)]
+    for note in comparability_notes(board):
+        story += [ts.para(note, NOTE if board.notes else SMALL), Spacer(1, 2 * mm)]
     story += [_tiles(ts, board, today), Spacer(1, 2.5 * mm)]
     for line in attention_lines(board):
         story.append(ts.para(line, NOTE))
@@ -756,10 +789,14 @@ def _board_report(
         CondPageBreak(60 * mm),
         KeepTogether(
             [
-                ts.para("Wards ranked by score", SUBHEADING),
+                ts.para("Wards ranked by rating, then score", SUBHEADING),
                 ts.para(
-                    "A ward's score is its latest completed audit in the period; rank 1 is the "
-                    "highest. Dates are dd/mm/yyyy.",
+                    f"{RANKING_RULE} A ward's score is its latest completed audit in the "
+                    "period. "
+                    + CHANGE_RULE.format(previous=previous_period_words(board)).replace(
+                        ": ▲ up, ▼ down", ""
+                    )
+                    + " Dates are dd/mm/yyyy.",
                     SMALL,
                 ),
                 Spacer(1, 1.5 * mm),

@@ -56,15 +56,20 @@ def _work_list(
     today: date,
     exported: str,
 ) -> Document:
-    groups = by_site_and_ward(actions)
+    groups = by_site_and_ward(actions, today)
     statuses = status_counts(actions)
     story: list[Any] = [
         ts.para(title, TITLE),
         Spacer(1, 2 * mm),
         ts.para(
-            f"{filters or 'All actions'}. {plural(len(actions), 'action')} "
+            f"Showing: {filters or 'every action'}. {plural(len(actions), 'action')} "
             f"in {plural(len(groups), 'ward')}; counted on {clock.uk_date(today)}.",
             SUBTITLE,
+        ),
+        ts.para(
+            "By site and ward; in each ward the overdue actions first, then by risk band "
+            "(Extreme first) and due date.",
+            BODY,
         ),
         Spacer(1, 3 * mm),
         band_summary(ts, actions, today),

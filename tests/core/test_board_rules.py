@@ -13,13 +13,13 @@ import pytest
 
 from wardaudit import clock
 from wardaudit.actions import (
+    STATUS_CHOICES,
     STILL_TO_DO,
     STILL_TO_DO_FILTER,
     WorkListFilters,
     band_counts,
     band_rank,
     by_risk,
-    STATUS_CHOICES,
     by_site_and_ward,
     for_planner,
     is_still_to_do,

@@ -10,7 +10,7 @@ import pytest
 
 from wardaudit import words
 from wardaudit.actions import STILL_TO_DO_FILTER, WorkListFilters
-from wardaudit.board import WardChange, Board, GroupFigure, WardFigure
+from wardaudit.board import Board, GroupFigure, WardChange, WardFigure
 from wardaudit.model import Action, Audit, HistoryEvent, TeamMember, Ward
 from wardaudit.palette import PRINT
 from wardaudit.risk import DEFAULT_MATRIX

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
+
+from tests.conftest import external_program
 
 # Text a spreadsheet could take for a formula; every one must come back as plain text.
 FORMULA_LIKE = ('=HYPERLINK("http://example.invalid","open")', "+44 20 7946 0000", "-", "@x")
@@ -31,14 +36,62 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
 
 
+def plain_header(value: object) -> object:
+    """A header as the column is known: "Status (estates: choose)" is "Status"."""
+    if isinstance(value, str) and " (estates:" in value:
+        return value.split(" (estates:")[0]
+    return value
+
+
+def header_row(rows: list[tuple[Any, ...]]) -> int:
+    """Where a table's header is: the first row with two or more cells filled (the lines
+    above a table are one merged cell each)."""
+    for index, row in enumerate(rows):
+        if sum(1 for cell in row if getattr(cell, "value", cell) is not None) >= 2:
+            return index
+    return 0
+
+
 def sheet_rows(path: Path, sheet: str = "Actions") -> list[dict[str, Any]]:
-    """The sheet's rows as dicts by header, with each cell (not just its value)."""
+    """The table's rows as dicts by header, with each cell (not just its value)."""
     book = load_workbook(path)
     ws = book[sheet]
     rows = list(ws.iter_rows())
-    headers = [cell.value for cell in rows[0]]
+    if not rows:
+        return []
+    top = header_row(rows)
+    headers = [plain_header(cell.value) for cell in rows[top]]
     return [
         dict(zip(headers, row, strict=True))
-        for row in rows[1:]
+        for row in rows[top + 1 :]
         if any(cell.value is not None for cell in row)
     ]
+
+
+def libreoffice(source: Path, to: str, outdir: Path) -> Path:
+    """Convert a file with LibreOffice headless (its second reader, as many trusts use),
+    in a profile of this test process's own so parallel runs do not collide."""
+    program = external_program("soffice", "libreoffice-calc-nogui")
+    profile = Path(tempfile.gettempdir()) / f"wardaudit-lo-profile-{os.getpid()}"
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    suffix = to.split(":")[0]
+    written = outdir / f"{source.stem}.{suffix}"
+    assert written.exists(), f"LibreOffice wrote nothing: {result.stdout} {result.stderr}"
+    return written

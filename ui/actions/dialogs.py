@@ -65,6 +65,25 @@ class ImportPreviewDialog(QDialog):
         else:
             self.warnings.hide()
 
+        # Every edit the import does not take, with what to do instead: never dropped silently.
+        not_taken = getattr(plan, "not_taken", ())
+        total = getattr(plan, "not_taken_total", len(not_taken))
+        self.not_taken = QListWidget()
+        self.not_taken.setAccessibleName(
+            f"{total} edit{'s' if total != 1 else ''} not taken back, with what to do instead"
+        )
+        self.not_taken.setWordWrap(True)
+        self.not_taken.addItems([sentence(line) for line in not_taken])
+        if not_taken:
+            not_taken_label = QLabel(f"&Not taken back ({total}): each with what to do instead")
+            not_taken_label.setObjectName("subheading")
+            not_taken_label.setWordWrap(True)
+            not_taken_label.setBuddy(self.not_taken)
+            layout.addWidget(not_taken_label)
+            layout.addWidget(self.not_taken, 1)
+        else:
+            self.not_taken.hide()
+
         self.apply_button = touch_button(
             f"Apply all {count} change{plural}",
             tooltip="Change every action listed, all together (or none, if anything fails)",
@@ -79,7 +98,7 @@ class ImportPreviewDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.apply_button)
         layout.addLayout(buttons)
-        for listing in (self.changes, self.warnings):
+        for listing in (self.changes, self.warnings, self.not_taken):
             listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             listing.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # Sized to the text, within the window it belongs to, so 200% text reads easily.

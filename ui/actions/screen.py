@@ -566,6 +566,11 @@ class ActionsScreen(Screen):
             )
             if plan.warnings:
                 text += "\n\n" + "\n".join(sentence(w) for w in plan.warnings)
+            if plan.not_taken:
+                text += (
+                    f"\n\nNot taken back ({plan.not_taken_total}), each with what to do "
+                    "instead:\n" + "\n".join(sentence(line) for line in plan.not_taken)
+                )
             self.status_label.setText(text.split("\n")[0])
             self.last_message = tell(self, "WardAudit", text)
             self.import_finished.emit(0)

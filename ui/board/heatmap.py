@@ -14,7 +14,7 @@ from ui.widgets.layouts import FlowLayout
 from ui.widgets.tables import CENTRE, ROOT, bold_font, cell_colour
 from wardaudit.board import Board, WardFigure
 from wardaudit.scoring import display_score
-from wardaudit.words import NONE_MARK, NOT_AUDITED, heat_range_words
+from wardaudit.words import NONE_MARK, NOT_AUDITED, heat_range_words, rating_word
 
 
 def two_lines(title: str, longest: int = 14) -> str:
@@ -97,6 +97,8 @@ class HeatmapModel(QAbstractTableModel):
             return NOT_AUDITED if column == self.OVERALL and not figure.audited else NONE_MARK
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             where = f"{figure.ward.name}, {self.section_title(column)}"
+            if score is not None and column == self.OVERALL:
+                return f"{where}: {display_score(score)}%, rated {rating_word(figure.rating)}"
             if score is not None:
                 return f"{where}: {display_score(score)}%"
             if not figure.audited:
@@ -108,13 +110,23 @@ class HeatmapModel(QAbstractTableModel):
             return figure
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return CENTRE
-        if score is not None:
-            colour = cell_colour(role, meaning_colours().heat_step(score))
-            if colour is not None:
-                return colour
+        colour = self._colour(figure, column, score, role)
+        if colour is not None:
+            return colour
         if role == Qt.ItemDataRole.FontRole and column == self.OVERALL:
             return bold_font()
         return None
+
+
+    def _colour(self, figure: WardFigure, column: int, score: float | None, role: int) -> Any:
+        """The overall score wears the ward's rating colour, as every view of the ward does
+        (a Red ward with a critical breach is never shaded Amber for its score); a section
+        score its heatmap step."""
+        if column == self.OVERALL:
+            swatch = meaning_colours().rating(figure.rating) if figure.rating else None
+        else:
+            swatch = meaning_colours().heat_step(score) if score is not None else None
+        return cell_colour(role, swatch) if swatch is not None else None
 
 
 def heatmap_key() -> FlowLayout:
@@ -131,5 +143,5 @@ def heatmap_key() -> FlowLayout:
         )
         chip.setAccessibleName(f"Shading for {words}")
         key.addWidget(chip)
-    key.addWidget(QLabel(f"{NONE_MARK} no score"))
+    key.addWidget(QLabel(f"{NONE_MARK} no score. Overall: shaded by the ward's rating."))
     return key

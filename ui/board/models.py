@@ -26,14 +26,16 @@ from ui.widgets.tables import (
     cell_colour,
 )
 from wardaudit import clock
-from wardaudit.board import Board, WardFigure
+from wardaudit.board import Board, WardFigure, rating_rank
 from wardaudit.model import AuditSummary
 from wardaudit.scoring import display_score
 from wardaudit.words import (
     NONE_MARK,
     NOT_AUDITED,
+    NOT_IN_PREVIOUS_PERIOD,
     audit_status_word,
     breach_words,
+    change_words,
     date_words,
     month_words,
     rating_word,
@@ -47,7 +49,20 @@ class BoardTableModel(RowsTableModel):
     """Every ward's figure for the period; the proxy sorts on ``SORT_ROLE`` (None is "no value"
     and always sorts last), screens read the figure under ``FIGURE_ROLE``."""
 
-    WARD, SITE, DESIGNATION, SCORE, RATING, CRITICAL, OPEN, OVERDUE, LAST_AUDIT, TREND = range(10)
+    (
+        WARD,
+        SITE,
+        DESIGNATION,
+        SCORE,
+        RATING,
+        CRITICAL,
+        OPEN,
+        OVERDUE,
+        LAST_AUDIT,
+        SINCE_AUDIT,
+        SINCE_PERIOD,
+        TREND,
+    ) = range(12)
     HEADERS = (
         "Ward",
         "Site",
@@ -58,6 +73,8 @@ class BoardTableModel(RowsTableModel):
         "Open actions",
         "Overdue actions",
         "Last audit",
+        "Since previous audit",
+        "Since previous period",
         "Trend",
     )
     HEADER_LINES: ClassVar[dict[str, str]] = {
@@ -66,6 +83,8 @@ class BoardTableModel(RowsTableModel):
         "Open actions": "Open\nactions",
         "Overdue actions": "Overdue\nactions",
         "Last audit": "Last\naudit",
+        "Since previous audit": "Since previous\naudit",
+        "Since previous period": "Since previous\nperiod",
     }
     _NUMBER_COLUMNS = frozenset({SCORE, OPEN, OVERDUE})
     _CENTRED_COLUMNS = frozenset({RATING, CRITICAL})
@@ -151,6 +170,12 @@ class BoardTableModel(RowsTableModel):
             return str(figure.overdue_actions)
         if column == cls.LAST_AUDIT:
             return date_words(figure.completed_at) or NONE_MARK
+        if column == cls.SINCE_AUDIT:
+            return change_words(figure.since_audit) if figure.audited else NONE_MARK
+        if column == cls.SINCE_PERIOD:
+            if not figure.audited:
+                return NONE_MARK
+            return change_words(figure.since_period, NOT_IN_PREVIOUS_PERIOD)
         if column == cls.TREND:
             return trend_words(figure.trend)
         return ""
@@ -158,7 +183,13 @@ class BoardTableModel(RowsTableModel):
     @classmethod
     def spoken(cls, figure: WardFigure, column: int) -> str:
         """What a screen reader says: words for every dash."""
-        if not figure.audited and column in (cls.SCORE, cls.RATING, cls.LAST_AUDIT):
+        if not figure.audited and column in (
+            cls.SCORE,
+            cls.RATING,
+            cls.LAST_AUDIT,
+            cls.SINCE_AUDIT,
+            cls.SINCE_PERIOD,
+        ):
             return "Not audited in the period"
         if column == cls.CRITICAL:
             return "Critical breach" if figure.critical_breach else "No critical breach"
@@ -178,11 +209,15 @@ class BoardTableModel(RowsTableModel):
         if column == cls.SCORE:
             return figure.score
         if column == cls.RATING:
-            # Red, amber, green; the lowest score first within each
+            # The board's ranking: Red with a critical breach, Red, Amber, Green; the lowest
+            # score first within each (wardaudit.board.ranked)
             if figure.rating is None:
                 return None
-            rank = {"red": 0, "amber": 1, "green": 2}[figure.rating]
-            return rank * 1000.0 + (figure.score or 0.0)
+            return rating_rank(figure) * 1000.0 + (figure.score or 0.0)
+        if column == cls.SINCE_AUDIT:
+            return figure.since_audit.points if figure.since_audit else None
+        if column == cls.SINCE_PERIOD:
+            return figure.since_period.points if figure.since_period else None
         if column == cls.CRITICAL:
             return (0 if figure.critical_breach else 1) if figure.audited else None
         if column == cls.OPEN:

@@ -31,7 +31,7 @@ from ui.widgets.layouts import titled_column
 from ui.widgets.tables import ColouredCellDelegate, row_table
 from wardaudit.board import Board, WardFigure
 from wardaudit.checklist import DESIGNATION_WORDS
-from wardaudit.words import NOT_AUDITED, ward_rating_words
+from wardaudit.words import NOT_AUDITED, RANKING_RULE, ward_rating_words
 
 
 class ViewTabs(QTabWidget):
@@ -96,8 +96,13 @@ class WardsTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.audits_button)
         row.addWidget(hint, 1)
+        self.ranking_note = QLabel(f"{RANKING_RULE} Sorted by Rating, the table is in that order.")
+        self.ranking_note.setObjectName("muted")
+        self.ranking_note.setWordWrap(True)
+        self.ranking_note.setAccessibleName("How the wards are ranked")
         layout = _page(self)
         layout.addLayout(row)
+        layout.addWidget(self.ranking_note)
         layout.addWidget(self.table, 1)
 
     def fit_columns(self) -> None:
@@ -118,6 +123,8 @@ class WardsTab(QWidget):
             BoardTableModel.OPEN: ["0000"],
             BoardTableModel.OVERDUE: ["0000"],
             BoardTableModel.LAST_AUDIT: ["00/00/0000"],
+            BoardTableModel.SINCE_AUDIT: ["▲ 00.0 points, Amber → Green"],
+            BoardTableModel.SINCE_PERIOD: ["▲ 00.0 points, Amber → Green"],
         }
         sorted_column = header.sortIndicatorSection()
         for column, words in samples.items():

@@ -11,7 +11,7 @@ from exports import pdf
 from exports.common import fingerprint
 from tests.exports.export_helpers import SmallAudit, pdf_pages, squash
 from wardaudit import clock
-from wardaudit.actions import by_risk
+from wardaudit.actions import by_risk, for_planner
 from wardaudit.model import Action, AuditRecord
 from wardaudit.store import Store
 
@@ -177,12 +177,16 @@ def test_work_list_groups_every_action_by_site_and_ward(tmp_path: Path, demo_sto
     assert meta.subject and "Open and in progress" in meta.subject
 
 
-def test_work_list_orders_each_ward_by_band_then_due(tmp_path: Path, demo_store: Store) -> None:
+def test_work_list_orders_each_ward_overdue_first_then_band_then_due(
+    tmp_path: Path, demo_store: Store
+) -> None:
     actions = demo_store.actions.list(ward="Cedar Ward")
     text = squash(
         "\n".join(pdf_pages(pdf.write_work_list(actions, tmp_path / "w.pdf", title="Work")))
     )
-    expected = by_risk(actions)
+    expected = for_planner(actions, clock.today())
+    assert any(a.is_overdue(clock.today()) for a in expected[:1])
+    assert expected != by_risk(actions)  # the planner's order, not the action plan's
     positions = [text.index(f"ref {a.id[:8]}") for a in expected]
     assert positions == sorted(positions)
 
