@@ -172,6 +172,8 @@ def _check_file(path: Path) -> None:
                 ],
             )
         raise UpdatesRefused(path, [f"{name} is an old Excel 97-2003 workbook (.xls); {save_as}"])
+    if path.suffix.casefold() in (".xls", ".csv", ".ods", ".numbers"):
+        raise UpdatesRefused(path, [f"{name} is not an Excel workbook (.xlsx); {save_as}"])
     if not start.startswith(b"PK"):
         if _looks_like_text(start):
             raise UpdatesRefused(
@@ -182,8 +184,6 @@ def _check_file(path: Path) -> None:
                     "WardAudit exported, with estates' changes saved in it as .xlsx",
                 ],
             )
-        raise UpdatesRefused(path, [f"{name} is not an Excel workbook (.xlsx); {save_as}"])
-    if path.suffix.casefold() in (".xls", ".csv", ".ods", ".numbers"):
         raise UpdatesRefused(path, [f"{name} is not an Excel workbook (.xlsx); {save_as}"])
     _check_zip(path, save_as)
 

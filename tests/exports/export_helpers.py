@@ -95,3 +95,12 @@ def libreoffice(source: Path, to: str, outdir: Path) -> Path:
     written = outdir / f"{source.stem}.{suffix}"
     assert written.exists(), f"LibreOffice wrote nothing: {result.stdout} {result.stderr}"
     return written
+
+
+def actions_header(ws: Any) -> tuple[int, list[Any]]:
+    """The Actions sheet's header row (its number) and its headers as the columns are
+    known ("Status", not "Status (estates: choose)")."""
+    for number, row in enumerate(ws.iter_rows(max_row=12, values_only=True), start=1):
+        if "Action ID" in row:
+            return number, [plain_header(value) for value in row]
+    raise AssertionError("no Action ID header")

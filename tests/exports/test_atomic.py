@@ -100,7 +100,7 @@ def test_a_pdf_export_that_fails_part_way_leaves_no_file(
 def test_a_workbook_export_that_fails_part_way_leaves_no_file(
     tmp_path: Path, small_record: AuditRecord, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(book: object, record: AuditRecord) -> None:
+    def broken(book: object, record: AuditRecord, printing: object) -> None:
         raise RuntimeError("answers failed")
 
     monkeypatch.setattr(exports.xlsx.action_plan, "_answers", broken)

@@ -22,7 +22,7 @@ from exports.documents import read_updates
 from exports.pdf import base as pdf_base
 from exports.pdf import write_board_report as write_board_pdf
 from exports.xlsx import write_board_report as write_board_xlsx
-from tests.exports.export_helpers import FORMULA_LIKE, pdf_pages, squash
+from tests.exports.export_helpers import header_row, FORMULA_LIKE, pdf_pages, squash
 from wardaudit import clock
 from wardaudit.board import Board, WardFigure, board_figures, ranked
 from wardaudit.checklist import Checklist, from_canonical_json
@@ -81,10 +81,11 @@ def ranking_row(lines: list[str], ward: str, site: str) -> list[str]:
 def rows_by(path: Path, sheet: str, key: str) -> dict[Any, dict[str, Any]]:
     ws = load_workbook(path)[sheet]
     rows = list(ws.iter_rows())
-    headers = [cell.value for cell in rows[0]]
+    top = header_row(rows)
+    headers = [cell.value for cell in rows[top]]
     return {
         row[headers.index(key)].value: dict(zip(headers, row, strict=True))
-        for row in rows[1:]
+        for row in rows[top + 1 :]
         if row[headers.index(key)].value is not None
     }
 
@@ -194,7 +195,7 @@ def test_pdf_page_one_and_metadata(demo_board: Board, demo_files: tuple[Path, Pa
     assert f"Page 1 of {total}" in first and period in first and "Demo Trust" in first
     for words in ("Trust mean score", "Wards rated Red", "Critical breaches", "Overdue actions"):
         assert words in first
-    assert "Trust mean score by month" in first and "Wards ranked by score" in first
+    assert "Trust mean score by month" in first and "Wards ranked by rating, then score" in first
     # A page per site, each with its mean and n.
     for site in demo_board.sites:
         heading = f"{site.name} Site mean {group_words(site)}."
@@ -241,7 +242,7 @@ def test_a_ward_not_audited_says_so_and_is_never_zero(
     assert all(
         cell.value is None
         for name, cell in sections.items()
-        if name not in ("Ward", "Site", "Overall score (%)")
+        if name not in ("Ward", "Site", "Overall score (%)", "Rating")
     )
     trends = load_workbook(book)["Trends"]
     header = [cell.value for cell in trends[1]]
@@ -268,7 +269,7 @@ def test_different_checklist_versions_are_noted(
         for row in load_workbook(book)["Summary"].iter_rows(values_only=True)
         if row and row[0]
     }
-    assert summary["Checklist versions"] == board.versions_note
+    assert summary["Comparing the figures"] == board.versions_note
 
 
 def test_one_checklist_version_gives_no_note(
@@ -310,15 +311,25 @@ def test_workbook_sheets_hold_values_a_chart_and_a_heatmap(
 
     sections = book["Sections"]
     ranges = [str(rule.sqref) for rule in sections.conditional_formatting]
-    assert ranges and any(r.startswith("D2:") for r in ranges)
-    titles = [cell.value for cell in sections[1]][3:]
+    assert ranges and any(r.startswith("E2:") for r in ranges)  # the heatmap's steps
+    # The overall score is shaded by the ward's rating (the Rating column beside it), as
+    # every view of the ward is, never by its score alone.
+    overall = next(r for r in sections.conditional_formatting if str(r.sqref).startswith("C2:"))
+    assert "D2:" in str(overall.sqref)
+    assert {rule.formula[0].split("=")[1] for rule in overall.rules} == {
+        '"Red"',
+        '"Amber"',
+        '"Green"',
+    }
+    titles = [cell.value for cell in sections[1]][4:]
     assert titles == [title for _, title in demo_board.sections]
-    for row in sections.iter_rows(min_row=2, min_col=4):
+    for row in sections.iter_rows(min_row=2, min_col=5):
         for cell in row:
             assert cell.value is None or isinstance(cell.value, float | int)
 
-    for name in ("Wards", "Trends", "Sections", "Actions"):
-        assert book[name].freeze_panes == "A2"
+    # Frozen below the header and beside the columns that name the row, as printed.
+    for name, pane in (("Wards", "C3"), ("Trends", "B2"), ("Sections", "B2"), ("Actions", "A2")):
+        assert book[name].freeze_panes == pane
         assert book[name].tables, f"{name} has no table with filters"
     assert book["Wards"].conditional_formatting  # ratings coloured, and written
 
@@ -378,15 +389,15 @@ def test_text_that_looks_like_a_formula_stays_text(store: Store, tmp_path: Path)
 # --- the ranking and the colours ------------------------------------------------------------
 
 
-def _figure(name: str, score: float | None) -> WardFigure:
+def _figure(name: str, score: float | None, rating: str = "green") -> WardFigure:
     ward = Ward(id=name, name=name, site="Ashcombe", sex="mixed", service="", beds=None)
     return WardFigure(
         ward,
         None if score is None else f"audit-{name}",
         None if score is None else "2026-10-01T10:00:00+01:00",
         score,
-        None if score is None else "green",
-        False,
+        None if score is None else rating,
+        rating == "red" and score is not None and score >= 75,  # Red on a breach
         None,
         {},
         0,
@@ -395,20 +406,24 @@ def _figure(name: str, score: float | None) -> WardFigure:
     )
 
 
-def test_ranking_puts_the_highest_first_shares_ties_and_leaves_wards_not_audited_unranked() -> None:
+def test_ranking_puts_the_most_serious_first_shares_ties_and_leaves_wards_not_audited_unranked() -> (
+    None
+):
     wards = [
         _figure("Ash Ward", 91.0),
         _figure("Bay Ward", None),
         _figure("Elm Ward", 95.5),
         _figure("Fir Ward", 91.0),
-        _figure("Oak Ward", 80.0),
+        _figure("Oak Ward", 80.0, "amber"),
+        _figure("Yew Ward", 84.4, "red"),  # a critical breach: Red, whatever the score
     ]
     order = [(r.rank, r.figure.ward.name) for r in ranked(wards)]
     assert order == [
-        (1, "Elm Ward"),
-        (2, "Ash Ward"),
-        (2, "Fir Ward"),
-        (4, "Oak Ward"),
+        (1, "Yew Ward"),
+        (2, "Oak Ward"),
+        (3, "Ash Ward"),
+        (3, "Fir Ward"),
+        (5, "Elm Ward"),
         (None, "Bay Ward"),
     ]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.exports.export_helpers import pdf_pages, sheet_rows
+from tests.exports.export_helpers import actions_header, pdf_pages, sheet_rows
 from wardaudit.cli import main
 from wardaudit.store import Store
 
@@ -72,7 +72,7 @@ def test_export_actions_filters_by_site(
     assert rows and len(rows) == len(expected)
     assert {r["Site"].value for r in rows} == {"Fenwick House"}
     assert {r["Status"].value for r in rows} == {"Open"}
-    assert "Site: Fenwick House; Status: Open" in " ".join(pdf_pages(pdf))
+    assert "Status: Open; Site: Fenwick House" in " ".join(pdf_pages(pdf))
 
 
 def test_export_actions_names_an_unknown_site(
@@ -103,15 +103,15 @@ def test_import_dry_run_shows_changes_and_changes_nothing(
                  "--status", "open", "--xlsx", str(workbook)]) == 0  # fmt: skip
     book = load_workbook(workbook)
     ws = book["Actions"]
-    headers = [c.value for c in ws[1]]
-    ws.cell(row=2, column=headers.index("Status") + 1).value = "Done"
-    changed_id = ws.cell(row=2, column=headers.index("Action ID") + 1).value
+    top, headers = actions_header(ws)
+    ws.cell(row=top + 1, column=headers.index("Status") + 1).value = "Done"
+    changed_id = ws.cell(row=top + 1, column=headers.index("Action ID") + 1).value
     book.save(workbook)
     capsys.readouterr()
 
     assert main(["--db", str(demo_db), "import", "action-updates", str(workbook), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "Row 2, " in out and "status Open → Done" in out
+    assert f"Row {top + 1}, " in out and "status Open → Done" in out
     assert "dry run: 1 action(s) would change" in out
     with Store.open(demo_db, readonly=True) as store:
         assert store.actions.get(changed_id).status == "open"

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from exports import xlsx
 from exports.common import ACTION_COLUMNS, STATUS_WORDS, WORKBOOK_FORMAT, sheet_title
-from tests.exports.export_helpers import FORMULA_LIKE, SmallAudit, sheet_rows
+from tests.exports.export_helpers import FORMULA_LIKE, SmallAudit, plain_header, sheet_rows
 from wardaudit import clock
-from wardaudit.actions import by_risk
+from wardaudit.actions import for_planner
 from wardaudit.model import Action, AuditRecord
 from wardaudit.store import Store
 
@@ -56,7 +56,8 @@ def test_action_plan_workbook_holds_every_action_with_the_stores_values(
     path = xlsx.write_action_plan(record, tmp_path / "plan.xlsx")
     _assert_rows_match(path, list(record.actions))
     book = load_workbook(path)
-    assert book.sheetnames == ["Actions", "Summary", "Answers", "About"]
+    assert book.sheetnames == ["Actions", "Summary", "Answers", "About", "Rows as exported"]
+    assert book["Rows as exported"].sheet_state == "hidden"
     assert book.properties.title and "Juniper Ward" in book.properties.title
     assert book.properties.creator == "Modern matron"
     assert {p.name: p.value for p in book.custom_doc_props}["WardAudit format"] == WORKBOOK_FORMAT
@@ -67,15 +68,24 @@ def test_the_actions_sheet_is_a_filtered_table_with_a_frozen_header(
 ) -> None:
     path = xlsx.write_action_plan(small_record, tmp_path / "plan.xlsx")
     ws = load_workbook(path)["Actions"]
-    assert [c.value for c in ws[1]] == list(ACTION_COLUMNS)
-    assert all(c.font.bold for c in ws[1])
-    assert ws.freeze_panes == "A2"
+    # A title and "How to send this back" above the header, which says which columns are
+    # estates' own.
+    assert str(ws["A1"].value).startswith("Action plan: Juniper Ward")
+    assert str(ws["A2"].value).startswith("How to send this back: change only the yellow")
+    assert [plain_header(c.value) for c in ws[3]] == list(ACTION_COLUMNS)
+    assert [c.value for c in ws[3]][9:12] == [
+        "Status (estates: choose)",
+        "Estates comment (estates: type)",
+        "Completed on (estates: dd/mm/yyyy)",
+    ]
+    assert all(c.font.bold for c in ws[3])
+    assert ws.freeze_panes == "C4"  # the header, and the ward and item beside every row
     table = ws.tables["Actions"]
-    assert table.ref == f"A1:R{len(small_record.actions) + 1}"
+    assert table.ref == f"A3:R{len(small_record.actions) + 3}"
     assert table.autoFilter is not None
-    assert [c.name for c in table.tableColumns] == list(ACTION_COLUMNS)
+    assert [plain_header(c.name) for c in table.tableColumns] == list(ACTION_COLUMNS)
     assert ws.column_dimensions["F"].width >= 40  # the action text has room
-    assert ws["F2"].alignment.wrap_text
+    assert ws["F4"].alignment.wrap_text
 
 
 def test_status_is_a_drop_down_of_the_words(tmp_path: Path, small_record: AuditRecord) -> None:
@@ -84,9 +94,13 @@ def test_status_is_a_drop_down_of_the_words(tmp_path: Path, small_record: AuditR
     assert len(lists) == 1
     assert lists[0].formula1 == '"' + ",".join(STATUS_WORDS) + '"'
     assert STATUS_WORDS == ("Open", "In progress", "Done", "Verified", "Cannot do")
-    last = len(small_record.actions) + 1
-    assert f"O2:O{last}" in str(lists[0].sqref)
+    last = len(small_record.actions) + 3
+    assert f"J4:J{last}" in str(lists[0].sqref)
     assert lists[0].showErrorMessage
+    # Each of estates' columns says what to put in it when chosen.
+    prompts = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+    for column in ("J4", "K4", "L4"):
+        assert prompts[column].showInputMessage and "Estates" in prompts[column].prompt
 
 
 def test_bands_and_overdue_are_conditionally_formatted(
@@ -97,8 +111,8 @@ def test_bands_and_overdue_are_conditionally_formatted(
         (str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting for rule in cf.rules
     ]
     for word in ("Extreme", "High", "Moderate", "Low"):
-        assert any(f'"{word}"' in formula and "M2:" in ranges for ranges, formula in formulas)
-    assert any('"Overdue"' in formula and "I2:" in ranges for ranges, formula in formulas)
+        assert any(f'"{word}"' in formula and "G4:" in ranges for ranges, formula in formulas)
+    assert any('"Overdue"' in formula and "H4:" in ranges for ranges, formula in formulas)
 
 
 def test_formula_like_text_is_stored_as_text(tmp_path: Path, small_record: AuditRecord) -> None:
@@ -159,11 +173,12 @@ def test_work_list_workbook_from_the_demo_trust(tmp_path: Path, demo_store: Stor
     assert wards == sorted(wards)  # grouped by ward (one site here)
     for ward in set(wards):
         ids = [i for w, i in order if w == ward]
-        assert ids == [a.id for a in by_risk(a for a in actions if a.ward_name == ward)]
+        mine = [a for a in actions if a.ward_name == ward]
+        assert ids == [a.id for a in for_planner(mine, clock.today())]
     book = load_workbook(path)
-    assert book.sheetnames == ["Actions", "Summary", "About"]
+    assert book.sheetnames == ["Actions", "Summary", "About", "Rows as exported"]
     summary = list(book["Summary"].iter_rows(values_only=True))
-    assert ("Filters", "Site: Millbrook Centre") in [r[:2] for r in summary]
+    assert ("Showing", "Site: Millbrook Centre") in [r[:2] for r in summary]
     per_ward = {r[1]: r[2] for r in summary if r[0] == "Millbrook Centre"}
     assert sum(per_ward.values()) == len(actions)
 
@@ -171,7 +186,7 @@ def test_work_list_workbook_from_the_demo_trust(tmp_path: Path, demo_store: Stor
 def test_an_empty_work_list_is_still_a_workbook(tmp_path: Path) -> None:
     path = xlsx.write_work_list([], tmp_path / "empty.xlsx", title="Nothing")
     assert sheet_rows(path) == []
-    assert load_workbook(path)["Actions"].tables["Actions"].ref == "A1:R2"
+    assert load_workbook(path)["Actions"].tables["Actions"].ref == "A3:R4"
 
 
 @pytest.mark.parametrize(
