@@ -22,7 +22,7 @@ from exports.documents import read_updates
 from exports.pdf import base as pdf_base
 from exports.pdf import write_board_report as write_board_pdf
 from exports.xlsx import write_board_report as write_board_xlsx
-from tests.exports.export_helpers import header_row, FORMULA_LIKE, pdf_pages, squash
+from tests.exports.export_helpers import FORMULA_LIKE, header_row, pdf_pages, squash
 from wardaudit import clock
 from wardaudit.board import Board, WardFigure, board_figures, ranked
 from wardaudit.checklist import Checklist, from_canonical_json

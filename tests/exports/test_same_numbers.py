@@ -58,7 +58,9 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("same-numbers")
     db = folder / "trust.sqlite3"
     subprocess.run(
-        [sys.executable, "-m", "wardaudit", "--db", str(db), "demo"], check=True, capture_output=True
+        [sys.executable, "-m", "wardaudit", "--db", str(db), "demo"],
+        check=True,
+        capture_output=True,
     )
     listed = json.loads(
         subprocess.run(
@@ -70,8 +72,14 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     shows = {a["id"]: run(db, "audits", "show", a["id"], "--json") for a in listed}
     for kind in ("pdf", "xlsx"):
-        assert cli.main(["--db", str(db), "export", "actions", f"--{kind}", str(folder / f"w.{kind}")]) == 0
-        assert cli.main(["--db", str(db), "export", "board", f"--{kind}", str(folder / f"b.{kind}")]) == 0
+        assert (
+            cli.main(["--db", str(db), "export", "actions", f"--{kind}", str(folder / f"w.{kind}")])
+            == 0
+        )
+        assert (
+            cli.main(["--db", str(db), "export", "board", f"--{kind}", str(folder / f"b.{kind}")])
+            == 0
+        )
     return {"db": db, "folder": folder, "list": listed, "show": shows}
 
 
@@ -162,14 +170,27 @@ def test_an_action_plan_counts_what_its_audit_json_says(record: dict[str, Any]) 
     )
     folder: Path = record["folder"]
     for kind in ("pdf", "xlsx"):
-        assert cli.main(
-            ["--db", str(record["db"]), "export", "action-plan", show["id"], f"--{kind}", str(folder / f"p.{kind}")]
-        ) == 0
+        assert (
+            cli.main(
+                [
+                    "--db",
+                    str(record["db"]),
+                    "export",
+                    "action-plan",
+                    show["id"],
+                    f"--{kind}",
+                    str(folder / f"p.{kind}"),
+                ]
+            )
+            == 0
+        )
     actions = show["actions"]
     late = sum(1 for a in actions if overdue(a))
     bands = Counter(a["risk"]["band"] for a in actions)
     summary = {
-        row[0]: row[1:] for row in load_workbook(folder / "p.xlsx")["Summary"].iter_rows(values_only=True) if row[0]
+        row[0]: row[1:]
+        for row in load_workbook(folder / "p.xlsx")["Summary"].iter_rows(values_only=True)
+        if row[0]
     }
     assert summary["Overall score (%)"][0] == pytest.approx(round(show["score"]["overall"], 1))
     assert summary["Rating"][0] == RATINGS[show["score"]["rating"]]
@@ -211,7 +232,9 @@ def _board(record: dict[str, Any]) -> dict[str, Any]:
     completed = [a for a in record["list"] if a["status"] == "completed"]
 
     def latest(ward: str, first: str, last: str) -> dict[str, Any] | None:
-        found = [a for a in completed if a["ward"] == ward and first <= a["completed_at"][:7] <= last]
+        found = [
+            a for a in completed if a["ward"] == ward and first <= a["completed_at"][:7] <= last
+        ]
         return max(found, key=lambda a: datetime.fromisoformat(a["completed_at"]), default=None)
 
     wards = {(a["site"], a["ward"]) for a in record["list"]}
@@ -225,7 +248,8 @@ def _board(record: dict[str, Any]) -> dict[str, Any]:
             a
             for a in completed
             if a["ward"] == ward
-            and datetime.fromisoformat(a["completed_at"]) < datetime.fromisoformat(counted["completed_at"])
+            and datetime.fromisoformat(a["completed_at"])
+            < datetime.fromisoformat(counted["completed_at"])
         ]
         before = max(earlier, key=lambda a: datetime.fromisoformat(a["completed_at"]), default=None)
         in_previous = latest(ward, *previous)
@@ -262,7 +286,12 @@ def _board(record: dict[str, Any]) -> dict[str, Any]:
         previous_item = ordered[position - 2] if position > 1 else None
         same = previous_item is not None and place(previous_item) == place(item)
         ranks[item[0]] = ranks[previous_item[0]] if same and previous_item else position
-    return {"figures": figures, "ranks": ranks, "order": [w for w, _ in ordered], "previous": previous}
+    return {
+        "figures": figures,
+        "ranks": ranks,
+        "order": [w for w, _ in ordered],
+        "previous": previous,
+    }
 
 
 def change(now: dict[str, Any], before: dict[str, Any] | None, *, arrows: bool) -> str:
