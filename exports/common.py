@@ -218,8 +218,9 @@ def fingerprint(record: AuditRecord) -> str:
             for a in record.actions
         ),
     }
+    # surrogatepass: a lone surrogate pasted into a note must not stop the document
     digest = hashlib.sha256(
-        json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
     ).hexdigest()
     return f"{digest[:4]}-{digest[4:8]}-{digest[8:12]}"
 
