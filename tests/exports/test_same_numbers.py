@@ -314,7 +314,7 @@ def test_the_board_report_ranks_counts_and_changes_as_the_json_says(record: dict
     book = load_workbook(record["folder"] / "b.xlsx")
 
     # Wards sheet: rank, order, score, rating, counts and both changes.
-    rows = [[c for c in r] for r in book["Wards"].iter_rows(values_only=True)]
+    rows = [list(r) for r in book["Wards"].iter_rows(values_only=True)]
     head = next(i for i, r in enumerate(rows) if r[0] == "Rank")
     columns = rows[head]
     body = [dict(zip(columns, r, strict=True)) for r in rows[head + 1 :] if r[1]]

@@ -117,7 +117,6 @@ class HeatmapModel(QAbstractTableModel):
             return bold_font()
         return None
 
-
     def _colour(self, figure: WardFigure, column: int, score: float | None, role: int) -> Any:
         """The overall score wears the ward's rating colour, as every view of the ward does
         (a Red ward with a critical breach is never shaded Amber for its score); a section
