@@ -11,6 +11,7 @@ cell, the answer is a refusal in words, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import zipfile
@@ -504,101 +505,103 @@ def _read(path: Path, book: Any, store: Store) -> UpdatePlan:  # noqa: C901 - th
     declared = _declared_rows(sheet)
     if declared is not None and declared > MAX_ROWS:
         raise _filled_down(path, declared)
-    rows = sheet.iter_rows(max_col=MAX_COLUMNS)
-    found = _header(rows)
-    if found is None:
-        raise UpdatesRefused(
+    # closed on every way out, so a refusal part-way leaves no file open (on Windows an
+    # open file could not be moved or deleted until WardAudit closed)
+    with contextlib.closing(sheet.iter_rows(max_col=MAX_COLUMNS)) as rows:
+        found = _header(rows)
+        if found is None:
+            raise UpdatesRefused(
+                path,
+                [
+                    f"the Actions sheet has no '{COL_ID}' column, so its rows cannot be matched to "
+                    "actions; put the column back as exported (or export again and copy the "
+                    "changes across)",
+                ],
+            )
+        header_row, names = found
+        columns = {n: i for i, n in reversed(list(enumerate(names))) if n}
+        present = [c for c in EDITABLE_COLUMNS if column_name(c) in columns]
+        if not present:
+            raise UpdatesRefused(
+                path, [f"the Actions sheet has none of the columns {', '.join(EDITABLE_COLUMNS)}"]
+            )
+        reading = _Reading()
+        reading.warnings.extend(
+            f"the Actions sheet has no '{c}' column; that field is left as it is"
+            for c in EDITABLE_COLUMNS
+            if c not in present
+        )
+        known_names = {column_name(c) for c in ACTION_COLUMNS}
+        for index, header in enumerate(names):
+            if header and header not in known_names:
+                reading.not_taken.append(
+                    f"A column was added to the Actions sheet ('{_short(header, 40)}', column "
+                    f"{index + 1}): nothing in it is taken back; put what estates need to say in "
+                    f"{COL_COMMENT}"
+                )
+        checked = [
+            c
+            for c in ACTION_COLUMNS
+            if c not in EDITABLE_COLUMNS and c != COL_ID and column_name(c) in columns
+        ]
+        known = {action.id: action for action in store.actions.list()}
+        exported = _rows_as_exported(book)
+        seen: dict[str, int] = {}
+        order: list[str] = []
+        today = clock.today()
+        row_number = header_row
+        for cells in rows:
+            row_number += 1
+            if row_number - header_row > MAX_ROWS:
+                raise _filled_down(path, row_number)
+            values = [cell.value for cell in cells]
+            if not any(v is not None and str(v).strip() for v in values):
+                continue
+            formulas = {i for i, cell in enumerate(cells) if getattr(cell, "data_type", "") == "f"}
+
+            def cell(column: str, values: list[Any] = values) -> object:
+                index = columns.get(column_name(column))
+                return values[index] if index is not None and index < len(values) else None
+
+            def formula(column: str, formulas: set[int] = formulas) -> bool:
+                return columns.get(column_name(column)) in formulas
+
+            reading.rows_read += 1
+            _read_row(
+                reading,
+                row_number,
+                cell,
+                formula,
+                present=present,
+                checked=checked,
+                known=known,
+                exported=exported,
+                seen=seen,
+                mark=mark,
+                today=today,
+            )
+            if (action_id := _text(cell(COL_ID))) in known and action_id not in order:
+                order.append(action_id)
+
+        accounted = _without_id(reading, exported, order, known)
+        if exported is not None:
+            _missing_and_moved(reading, exported, order, known, accounted)
+        if reading.problems:
+            if reading.unknown and reading.unknown == reading.rows_read:
+                reading.problems.insert(
+                    0,
+                    "none of the workbook's actions are in this database: was it exported from "
+                    "another WardAudit database?",
+                )
+            raise _refuse(path, reading.problems)
+        return UpdatePlan(
             path,
-            [
-                f"the Actions sheet has no '{COL_ID}' column, so its rows cannot be matched to "
-                "actions; put the column back as exported (or export again and copy the "
-                "changes across)",
-            ],
+            tuple(reading.updates),
+            reading.rows_read,
+            tuple(bounded(reading.warnings, "warnings")),
+            tuple(bounded(reading.not_taken, "edits not taken back")),
+            len(reading.not_taken),
         )
-    header_row, names = found
-    columns = {n: i for i, n in reversed(list(enumerate(names))) if n}
-    present = [c for c in EDITABLE_COLUMNS if column_name(c) in columns]
-    if not present:
-        raise UpdatesRefused(
-            path, [f"the Actions sheet has none of the columns {', '.join(EDITABLE_COLUMNS)}"]
-        )
-    reading = _Reading()
-    reading.warnings.extend(
-        f"the Actions sheet has no '{c}' column; that field is left as it is"
-        for c in EDITABLE_COLUMNS
-        if c not in present
-    )
-    known_names = {column_name(c) for c in ACTION_COLUMNS}
-    for index, header in enumerate(names):
-        if header and header not in known_names:
-            reading.not_taken.append(
-                f"A column was added to the Actions sheet ('{_short(header, 40)}', column "
-                f"{index + 1}): nothing in it is taken back; put what estates need to say in "
-                f"{COL_COMMENT}"
-            )
-    checked = [
-        c
-        for c in ACTION_COLUMNS
-        if c not in EDITABLE_COLUMNS and c != COL_ID and column_name(c) in columns
-    ]
-    known = {action.id: action for action in store.actions.list()}
-    exported = _rows_as_exported(book)
-    seen: dict[str, int] = {}
-    order: list[str] = []
-    today = clock.today()
-    row_number = header_row
-    for cells in rows:
-        row_number += 1
-        if row_number - header_row > MAX_ROWS:
-            raise _filled_down(path, row_number)
-        values = [cell.value for cell in cells]
-        if not any(v is not None and str(v).strip() for v in values):
-            continue
-        formulas = {i for i, cell in enumerate(cells) if getattr(cell, "data_type", "") == "f"}
-
-        def cell(column: str, values: list[Any] = values) -> object:
-            index = columns.get(column_name(column))
-            return values[index] if index is not None and index < len(values) else None
-
-        def formula(column: str, formulas: set[int] = formulas) -> bool:
-            return columns.get(column_name(column)) in formulas
-
-        reading.rows_read += 1
-        _read_row(
-            reading,
-            row_number,
-            cell,
-            formula,
-            present=present,
-            checked=checked,
-            known=known,
-            exported=exported,
-            seen=seen,
-            mark=mark,
-            today=today,
-        )
-        if (action_id := _text(cell(COL_ID))) in known and action_id not in order:
-            order.append(action_id)
-
-    accounted = _without_id(reading, exported, order, known)
-    if exported is not None:
-        _missing_and_moved(reading, exported, order, known, accounted)
-    if reading.problems:
-        if reading.unknown and reading.unknown == reading.rows_read:
-            reading.problems.insert(
-                0,
-                "none of the workbook's actions are in this database: was it exported from "
-                "another WardAudit database?",
-            )
-        raise _refuse(path, reading.problems)
-    return UpdatePlan(
-        path,
-        tuple(reading.updates),
-        reading.rows_read,
-        tuple(bounded(reading.warnings, "warnings")),
-        tuple(bounded(reading.not_taken, "edits not taken back")),
-        len(reading.not_taken),
-    )
 
 
 def _declared_rows(sheet: Any) -> int | None:
