@@ -101,7 +101,7 @@ ACTION_PRINT_BREAK = ACTION_COLUMNS.index(COL_STATUS)  # a page break after Over
 
 SEND_BACK_TITLE = "How to send this back"
 SEND_BACK = (
-    f"{SEND_BACK_TITLE}: change only the yellow columns marked 'estates': {COL_STATUS} "
+    f"Change only the yellow columns marked 'estates': {COL_STATUS} "
     f"(choose from the list), {COL_COMMENT} (what was done, or why it cannot be done) and "
     f"{COL_COMPLETED} (dd/mm/yyyy). Keep every row with its {COL_ID}: sorting and filtering "
     "are fine, but add no rows and delete none. Save it as an Excel workbook (.xlsx) and "
@@ -127,7 +127,12 @@ def action_row(action: Action, today: date) -> tuple[object, ...]:
 def write_actions(book: Any, actions: Sequence[Action], today: date, about: ActionSheet) -> None:
     """The Actions sheet, in the order given, with its drop-down, date check, colours,
     protection and print set-up; then the hidden sheet of the rows as exported."""
-    heading = f"{about.title}. {about.scope}. {plural(len(actions), 'action')}."
+    # "Action plan" | "Juniper Ward, Ashcombe, 27/11/2026. ...": the label fits the title columns
+    label, _, named = about.title.partition(": ")
+    heading = (
+        label,
+        f"{named + '. ' if named else ''}{about.scope}. {plural(len(actions), 'action')}.",
+    )
     sheet = new_sheet(
         book,
         "Actions",
@@ -144,7 +149,7 @@ def write_actions(book: Any, actions: Sequence[Action], today: date, about: Acti
         wrapped=WRAPPED_ACTION_COLUMNS,
         formats=dict.fromkeys(DATE_ACTION_COLUMNS, DATE_FORMAT),
         editable=EDITABLE_COLUMNS,
-        above=(heading, SEND_BACK),
+        above=(heading, (SEND_BACK_TITLE, SEND_BACK)),
         shown_headers=[EDITABLE_HEADERS.get(name, name) for name in ACTION_COLUMNS],
     )
     for action in actions:

@@ -72,6 +72,7 @@ PAGE_POINTS = {
     "portrait": 595.0 - 2 * 72 * MARGIN_INCHES,
 }
 SMALLEST_SCALE = 70  # below this a printed cell is hard to read: print more pages across
+UNFITTED_SCALE = SMALLEST_SCALE + 5  # a sheet too wide for one page prints at this, across
 LINE_POINTS = 15.0  # one wrapped line of 11 pt text, in Excel and in LibreOffice's fonts
 ROW_PAD_POINTS = 3.0
 MAX_ROW_POINTS = 409.0  # Excel's tallest row
@@ -222,7 +223,7 @@ def print_setup(
         setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
     else:
-        setup.scale = SMALLEST_SCALE + 5
+        setup.scale = UNFITTED_SCALE
     if not ws.sheet_properties.pageSetUpPr.fitToPage:
         setup.pageOrder = "overThenDown"  # each band of rows, left page then right
     if printing.break_after is not None:
@@ -289,11 +290,11 @@ def new_sheet(
     wrapped: Iterable[str] = (),
     formats: dict[str, str] | None = None,
     editable: Iterable[str] = (),
-    above: Sequence[str] = (),
+    above: Sequence[tuple[str, str]] = (),
     shown_headers: Sequence[str] | None = None,
 ) -> Sheet:
-    """A sheet of one table: ``above`` are lines of text before the header row (each
-    across the table's width), ``editable`` the columns estates fill in (coloured and, once
+    """A sheet of one table: ``above`` are (label, text) lines before the header row (see
+    :func:`_write_above`), ``editable`` the columns estates fill in (coloured and, once
     :func:`protect` is called, the only cells that can be changed); ``shown_headers`` the
     header words when they differ from the names the columns are known by."""
     sheet = book.create_sheet(sheet_title(title))
@@ -317,16 +318,7 @@ def new_sheet(
         )
         for name in headers
     )
-    # The lines above the table span the first printed page's columns, so they print whole.
-    spanned = printing.break_after or len(headers)
-    last = get_column_letter(spanned)
-    total_width = sum(widths[:spanned])
-    for number, line in enumerate(above, start=1):
-        first = number == 1
-        cell = Column(sheet, wrap=True, bold=first, size=12 if first else None).fresh(line)
-        sheet.row_dimensions[number].height = row_points(line_count(line, total_width))
-        sheet.merged_cells.add(f"A{number}:{last}{number}")
-        sheet.append([cell])
+    _write_above(sheet, above, widths, printing, len(headers))
     shown = list(shown_headers or headers)
     header = Column(sheet, wrap=True, bold=True, fill=HEADER_FILL)
     marked = Column(sheet, wrap=True, bold=True, fill=EDITABLE_HEADER_FILL)
@@ -348,6 +340,82 @@ def new_sheet(
         wrapped=tuple(i for i, name in enumerate(headers) if name in wrapped),
         print_columns=printing.print_columns,
     )
+
+
+def _spans(widths: Sequence[float], printing: Printing, columns: int) -> list[tuple[int, int]]:
+    """The columns (first, last; 1-based) an above line's text spans on each printed page
+    across: after the repeated title columns, up to the page break, then the rest."""
+    printed = printing.print_columns or columns
+    first = printing.title_columns + 1
+    if printing.break_after is not None and printing.break_after < printed:
+        return [(first, printing.break_after), (printing.break_after + 1, printed)]
+    return [(first, _first_page_columns(widths[:printed], printing))] if first <= printed else []
+
+
+def _first_page_columns(widths: Sequence[float], printing: Printing) -> int:
+    """How many columns print on the first page across, in Excel and in LibreOffice alike
+    (:func:`column_points` is the wider of the two): all when the sheet fits the width."""
+    portrait = printing.portrait
+    if printing.scale is None and widest_scale(widths, portrait) >= SMALLEST_SCALE:
+        return len(widths)
+    scale = printing.scale or UNFITTED_SCALE
+    page = PAGE_POINTS["portrait" if portrait else "landscape"] * 100 / scale
+    used, count = 0.0, 0
+    for width in widths:
+        used += column_points(width)
+        if used > page:
+            break
+        count += 1
+    return max(count, printing.title_columns + 1)
+
+
+def _write_above(
+    sheet: Any,
+    above: Sequence[tuple[str, str]],
+    widths: Sequence[float],
+    printing: Printing,
+    columns: int,
+) -> None:
+    """The lines above a table, each a label and its text, laid out so every printed page
+    shows them whole (LibreOffice and Excel clip a merged cell at a page's edge).
+
+    With title columns (repeated on every page across), the label sits in them and the text
+    beside it, on the first page's columns and again on the next page's when a break is
+    set, so each page reads "How to send this back | change only ...". Without, the line is
+    "label: text" across the printed width.
+    """
+    spans = _spans(widths, printing, columns) if printing.title_columns else []
+    for number, (label, text) in enumerate(above, start=1):
+        first = number == 1
+        style = Column(sheet, wrap=True, bold=first, size=12 if first else None)
+        # a heading at 12 pt takes about a fifth more width a character than body text, and
+        # its lines are taller
+        per = 1.2 if first else 1.0
+        tall = 1.15 if first else 1.0
+        if not spans:
+            line = f"{label}: {text}" if text else label
+            last = printing.print_columns or columns
+            sheet.merged_cells.add(f"A{number}:{get_column_letter(last)}{number}")
+            sheet.row_dimensions[number].height = tall * row_points(
+                line_count(line, sum(widths[:last]) / per)
+            )
+            sheet.append([style.fresh(line)])
+            continue
+        label_style = Column(sheet, wrap=True, bold=True, size=12 if first else None)
+        cells: list[Any] = [None] * spans[-1][1]
+        cells[0] = label_style.fresh(label)
+        lines = line_count(label, sum(widths[: printing.title_columns]) / 1.2)
+        if printing.title_columns > 1:
+            sheet.merged_cells.add(f"A{number}:{get_column_letter(printing.title_columns)}{number}")
+        for start, end in spans if text else ():
+            cells[start - 1] = style.fresh(text)
+            lines = max(lines, line_count(text, sum(widths[start - 1 : end]) / per))
+            if end > start:
+                sheet.merged_cells.add(
+                    f"{get_column_letter(start)}{number}:{get_column_letter(end)}{number}"
+                )
+        sheet.row_dimensions[number].height = tall * row_points(lines)
+        sheet.append(cells)
 
 
 def protect(sheet: Sheet) -> None:

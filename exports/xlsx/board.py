@@ -205,7 +205,7 @@ def _wards(book: Any, board: Board, printing: Printing) -> None:
         [name for name, _ in WARD_COLUMNS],
         [width for _, width in WARD_COLUMNS],
         replace(printing, title_columns=2),
-        above=(f"Wards ranked. {RANKING_RULE}",),
+        above=(("Wards ranked", RANKING_RULE),),
         wrapped=(
             "Ward",
             "Site",
@@ -315,7 +315,9 @@ def _trend_chart(sheet: Sheet, series: int, months: int) -> None:
         line.marker.symbol = "circle" if index == 0 else "none"
         line.graphicalProperties.line.width = 38100 if index == 0 else 19050  # EMU: 3pt, 1.5pt
         line.graphicalProperties.line.dashStyle = dashes[index % len(dashes)]
-    ws.add_chart(chart, f"A{months + 4}")
+    # anchored beside the Month column, which repeats on every page across: a chart over it
+    # would print a sliver of itself on each later page
+    ws.add_chart(chart, f"B{months + 4}")
 
 
 # --- Sections -------------------------------------------------------------------------------

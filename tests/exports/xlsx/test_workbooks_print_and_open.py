@@ -139,6 +139,16 @@ def _word_heights(pdf: Path) -> list[float]:
     ]
 
 
+def _page_text(pdf: Path, number: int) -> str:
+    program = external_program("pdftotext", "poppler-utils")
+    return subprocess.run(
+        [program, "-f", str(number), "-l", str(number), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def legible(pdf: Path) -> bool:
     heights = _word_heights(pdf)
     return bool(heights) and statistics.median(heights) >= LEGIBLE_POINTS
@@ -236,6 +246,12 @@ def test_every_sheet_prints_legibly_on_a4(printed: dict[str, Path], kind: str, s
         # squeezed page (the board's Actions sheet has ten columns and fits one across)
         assert pages % 2 == 0 and pages >= 2
         assert pages <= 2 * max(1, rows // 3 + 1)
+        # the lines above the table print whole on both pages across, never clipped at the
+        # edge of the repeated Ward and Item columns
+        for number in (1, 2):
+            text = " ".join(_page_text(pdf, number).split())
+            assert "How to send this back" in text, (kind, number)
+            assert "send it back to whoever sent it to you" in text, (kind, number)
     else:
         assert pages <= max(2, rows // 8 + 2), (kind, sheet, pages)
 

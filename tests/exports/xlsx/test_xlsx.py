@@ -69,9 +69,14 @@ def test_the_actions_sheet_is_a_filtered_table_with_a_frozen_header(
     path = xlsx.write_action_plan(small_record, tmp_path / "plan.xlsx")
     ws = load_workbook(path)["Actions"]
     # A title and "How to send this back" above the header, which says which columns are
-    # estates' own.
-    assert str(ws["A1"].value).startswith("Action plan: Juniper Ward")
-    assert str(ws["A2"].value).startswith("How to send this back: change only the yellow")
+    # estates' own: each label in the repeated Ward and Item columns, its text beside it on
+    # the first printed page and again beside estates' columns on the second.
+    assert ws["A1"].value == "Action plan"
+    assert str(ws["C1"].value).startswith("Juniper Ward")
+    assert ws["A2"].value == "How to send this back"
+    assert str(ws["C2"].value).startswith("Change only the yellow columns marked 'estates'")
+    assert ws["J2"].value == ws["C2"].value
+    assert {"A2:B2", "C2:I2", "J2:O2"} <= {str(r) for r in ws.merged_cells.ranges}
     assert [plain_header(c.value) for c in ws[3]] == list(ACTION_COLUMNS)
     assert [c.value for c in ws[3]][9:12] == [
         "Status (estates: choose)",
