@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import range_boundaries
 from pypdf import PdfReader
 
 from tests.conftest import external_program
@@ -43,9 +44,12 @@ def plain_header(value: object) -> object:
     return value
 
 
-def header_row(rows: list[tuple[Any, ...]]) -> int:
-    """Where a table's header is: the first row with two or more cells filled (the lines
-    above a table are one merged cell each)."""
+def header_row(rows: list[tuple[Any, ...]], ws: Any = None) -> int:
+    """Where a table's header is (0-based): the top of the sheet's Excel table when it has
+    one, else the first row with two or more cells filled."""
+    tables = list(getattr(ws, "tables", {}).values()) if ws is not None else []
+    if tables:
+        return int(range_boundaries(tables[0].ref)[1]) - 1
     for index, row in enumerate(rows):
         if sum(1 for cell in row if getattr(cell, "value", cell) is not None) >= 2:
             return index
@@ -59,7 +63,7 @@ def sheet_rows(path: Path, sheet: str = "Actions") -> list[dict[str, Any]]:
     rows = list(ws.iter_rows())
     if not rows:
         return []
-    top = header_row(rows)
+    top = header_row(rows, ws)
     headers = [plain_header(cell.value) for cell in rows[top]]
     return [
         dict(zip(headers, row, strict=True))

@@ -81,7 +81,7 @@ def ranking_row(lines: list[str], ward: str, site: str) -> list[str]:
 def rows_by(path: Path, sheet: str, key: str) -> dict[Any, dict[str, Any]]:
     ws = load_workbook(path)[sheet]
     rows = list(ws.iter_rows())
-    top = header_row(rows)
+    top = header_row(rows, ws)
     headers = [cell.value for cell in rows[top]]
     return {
         row[headers.index(key)].value: dict(zip(headers, row, strict=True))
@@ -269,7 +269,7 @@ def test_different_checklist_versions_are_noted(
         for row in load_workbook(book)["Summary"].iter_rows(values_only=True)
         if row and row[0]
     }
-    assert summary["Comparing the figures"] == board.versions_note
+    assert summary["Checklist versions"] == board.versions_note
 
 
 def test_one_checklist_version_gives_no_note(

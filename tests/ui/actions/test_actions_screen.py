@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 import exports.pdf
 import exports.xlsx
+from tests.exports.export_helpers import actions_header
 from ui.actions import ActionsScreen
 from ui.actions.models import ActionTableModel, load_actions
 from ui.context import AppContext
@@ -103,8 +104,9 @@ def sheet_rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
 
 def ids_in_workbook(path: Path) -> list[str]:
     rows = sheet_rows(path, "Actions")
-    column = list(rows[0]).index("Action ID")
-    return [row[column] for row in rows[1:] if row[column]]
+    top = next(n for n, row in enumerate(rows) if "Action ID" in row)
+    column = list(rows[top]).index("Action ID")
+    return [row[column] for row in rows[top + 1 :] if row[column]]
 
 
 # --- words ----------------------------------------------------------------------------------
@@ -533,8 +535,8 @@ def returned_workbook(
         screen.xlsx_button.click()
     book = load_workbook(tmp_path / "sent.xlsx")
     sheet = book["Actions"]
-    headers = [cell.value for cell in sheet[1]]
-    for row in sheet.iter_rows(min_row=2):
+    top, headers = actions_header(sheet)
+    for row in sheet.iter_rows(min_row=top + 1):
         for header, value in edits.get(row[headers.index("Action ID")].value, {}).items():
             row[headers.index(header)].value = value
     book.save(tmp_path / "returned.xlsx")
@@ -775,6 +777,8 @@ def test_the_main_window_makes_the_screen_and_opens_the_audit(
         assert window.current_page() == "audit"
         assert window.audit_screen.audit_id == action.audit_id
         assert errors == []
-        assert actions.filter_bar.status_box.box.itemData(1) == STILL_TO_DO_FILTER
+        # the screen opens on what is still to do, as the work list does
+        assert actions.filter_bar.status_box.box.itemData(0) == STILL_TO_DO_FILTER
+        assert actions.filter_bar.status_box.box.currentData() == STILL_TO_DO_FILTER
     finally:
         window.shutdown()
