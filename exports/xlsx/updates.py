@@ -752,14 +752,14 @@ def _read_row(  # noqa: C901 - each column of one returned row is checked in tur
     for column in checked:
         value = cell(column)
         if formula(column) or not _same(column, value, expected[column]):
-            change = "now holds a formula" if formula(column) else _shown(column, value)
+            shown = "now holds a formula" if formula(column) else _shown(column, value)
             since = (
                 "; WardAudit's copy may have changed since the workbook was exported"
                 if changed_since
                 else ""
             )
             reading.not_taken.append(
-                f"{where}: {column} {change} — not taken back{since}: "
+                f"{where}: {column} {shown} — not taken back{since}: "
                 f"{NOT_TAKEN_ADVICE.get(column, 'change it in WardAudit')}"
             )
 
