@@ -87,6 +87,12 @@ def open_from(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
 
 
+def every_status(screen: ActionsScreen) -> None:
+    """Clear the filters and show every status, one choice away from the default."""
+    screen.clear_filters()
+    choose(screen.filter_bar.status_box.box, "All statuses")
+
+
 def choose(box: QComboBox, text: str) -> None:
     """Pick an entry as she would: by what the box says."""
     index = box.findText(text)
@@ -116,7 +122,7 @@ def test_the_history_shown_is_the_cores_words(
     qtbot, demo_store: Store, library: ChecklistLibrary
 ) -> None:
     screen = make_screen(qtbot, demo_store, library)
-    screen.clear_filters()
+    every_status(screen)
     moved = next(a for a in demo_store.actions.list() if a.status == "done")
     events = demo_store.history.list(action=moved.id)
     assert describe_event(events[-1]) == (
@@ -210,6 +216,7 @@ def test_sorting_by_due_date_is_by_date_not_by_text(qtbot, demo_store: Store) ->
 
     proxy = ActionFilterModel()
     proxy.setSourceModel(screen_model)
+    proxy.set_filters(WorkListFilters(status=None))  # every status, not only those to do
     proxy.sort(M.DUE, Qt.SortOrder.AscendingOrder)
     shown = [proxy.index(row, 0).data(M.ACTION_ROLE).due for row in range(proxy.rowCount())]
     assert shown == sorted(a.due for a in actions)
@@ -234,8 +241,13 @@ def test_loading_shows_loading_then_the_most_pressing_first(
     assert screen.table_stack.currentWidget() is screen.table
     total = len(demo_store.actions.list())
     today = clock.today()
-    overdue = sum(a.is_overdue(today) for a in demo_store.actions.list())
-    assert screen.status_label.text() == f"{total} of {total} actions shown · {overdue} overdue"
+    to_do = [a for a in demo_store.actions.list() if a.status in ("open", "in_progress")]
+    overdue = sum(a.is_overdue(today) for a in to_do)
+    # it opens on what is still to do, as the estates work list does
+    assert 0 < len(to_do) < total
+    assert screen.status_label.text() == (
+        f"{len(to_do)} of {total} actions shown · {overdue} overdue"
+    )
     first = screen.proxy.index(0, 0).data(M.ACTION_ROLE)
     most = max((today - a.due).days for a in demo_store.actions.list() if a.is_overdue(today))
     assert (today - first.due).days == most  # the most overdue heads the list
@@ -247,6 +259,9 @@ def test_loading_shows_loading_then_the_most_pressing_first(
 def test_filters_narrow_the_rows(qtbot, screen: ActionsScreen, demo_store: Store) -> None:
     today = clock.today()
     everything = demo_store.actions.list()
+    to_do = [a for a in everything if a.status in ("open", "in_progress")]
+    assert screen.proxy.rowCount() == len(to_do) < len(everything)  # the default
+    choose(screen.filter_bar.status_box.box, "All statuses")
     assert screen.proxy.rowCount() == len(everything)
 
     screen.filter_bar.overdue_check.click()
@@ -266,7 +281,7 @@ def test_filters_narrow_the_rows(qtbot, screen: ActionsScreen, demo_store: Store
     assert sorted(offered) == sorted(w.name for w in demo_store.wards.list(site))
 
     screen.filter_bar.clear_button.click()
-    assert screen.proxy.rowCount() == len(everything)
+    assert screen.proxy.rowCount() == len(to_do)  # cleared: back to what is still to do
     assert not screen.filter_bar.overdue_check.isChecked()
 
     ward = demo_store.wards.list()[2]
@@ -288,7 +303,7 @@ def test_filters_narrow_the_rows(qtbot, screen: ActionsScreen, demo_store: Store
     ]
     assert screen.proxy.rowCount() == len(expected) > 0
     assert screen.current_filters() == WorkListFilters(owner="Estates", band="high", status="done")
-    assert filter_words(screen.current_filters()) == "Owner: Estates; Band: High; Status: Done"
+    assert filter_words(screen.current_filters()) == "Status: Done; Owner: Estates; Band: High"
 
     choose(screen.filter_bar.band_box.box, "Extreme")
     choose(screen.filter_bar.owner_box.box, "Information governance")
@@ -300,6 +315,7 @@ def test_filters_narrow_the_rows(qtbot, screen: ActionsScreen, demo_store: Store
 def test_reloads_when_shown_again_after_changes_elsewhere(
     qtbot, screen: ActionsScreen, demo_store: Store
 ) -> None:
+    every_status(screen)  # the chosen action is verified below: still shown
     action = next(a for a in demo_store.actions.list() if a.status == "open")
     selected = screen.selected_action()
     screen.hide()
@@ -320,7 +336,7 @@ def test_reloads_when_shown_again_after_changes_elsewhere(
 
 
 def select(screen: ActionsScreen, action: Action) -> None:
-    screen.clear_filters()
+    every_status(screen)
     assert screen.select_action(action.id)
     assert screen.selected_action().id == action.id
 
@@ -466,8 +482,11 @@ def test_the_excel_work_list_holds_the_filtered_actions_written_off_the_ui_threa
     today = clock.today()
     expected = {a.id for a in demo_store.actions.list(site=site) if a.is_overdue(today)}
     assert set(ids_in_workbook(written)) == expected == {a.id for a in screen.filtered_actions()}
-    filters = [row for row in sheet_rows(written, "Summary") if row and row[0] == "Filters"]
-    assert filters[0][1] == f"Site: {site}; Overdue only"
+    filters = [row for row in sheet_rows(written, "Summary") if row and row[0] == "Showing"]
+    assert filters[0][1] == filter_words(screen.current_filters())
+    assert filters[0][1] == (
+        f"Status: Still to do (open or in progress); Site: {site}; Overdue only"
+    )
 
 
 def test_the_pdf_work_list_is_written_off_the_ui_thread(
@@ -585,7 +604,7 @@ def test_the_returned_workbook_is_previewed_then_applied_whole(
         == "Estates (returned workbook returned.xlsx)"
     )
     qtbot.waitUntil(lambda: not screen.loading, timeout=20_000)
-    screen.clear_filters()  # done now, so no longer "open or in progress"
+    every_status(screen)  # done now, so no longer "open or in progress"
     assert screen.select_action(first.id)
     assert (
         "From estates' returned workbook: status changed to Done"
