@@ -313,12 +313,19 @@ class Actions:
         """Raise, withdraw or annotate the item's action after its answer changed, inside the
         answer's own transaction: the answer and its action are one user action."""
         matrix = self._store.risk_matrix
-        existing = conn.execute(
-            "SELECT id, uuid FROM actions WHERE audit_id = ? AND item_id = ?", (row.rowid, item.id)
+        # One statement reads all the answer's action depends on: the item's action in this
+        # audit, whether the finding is linked to an earlier one, and what a withdrawn action
+        # for the item last said (an undo brings it back as she had left it).
+        action_id, action_uuid, linked, withdrawn = conn.execute(
+            "SELECT (SELECT id FROM actions WHERE audit_id = ?1 AND item_id = ?2),"
+            " (SELECT uuid FROM actions WHERE audit_id = ?1 AND item_id = ?2),"
+            " EXISTS (SELECT 1 FROM finding_links WHERE audit_id = ?1 AND item_id = ?2),"
+            " (SELECT json_extract(detail, '$.fields') FROM events WHERE audit_id = ?1"
+            "  AND kind = 'action_withdrawn' AND json_extract(detail, '$.item') = ?2"
+            "  ORDER BY id DESC LIMIT 1)",
+            (row.rowid, item.id),
         ).fetchone()
-        linked = conn.execute(
-            "SELECT 1 FROM finding_links WHERE audit_id = ? AND item_id = ?", (row.rowid, item.id)
-        ).fetchone()
+        existing = None if action_id is None else (action_id, action_uuid)
         if linked and value not in ("no", "partial"):
             # Met after all (or taken back): the finding no longer belongs to the earlier action.
             conn.execute(
@@ -328,7 +335,7 @@ class Actions:
         if value in ("no", "partial"):
             if existing or linked:
                 return
-            raised = _withdrawn_fields(conn, row.rowid, item.id)
+            raised = None if withdrawn is None else {"item": item.id, **json.loads(withdrawn)}
             if raised is None:
                 rating = matrix.rate(item.risk.likelihood, item.risk.consequence)
                 raised = {
@@ -347,6 +354,7 @@ class Actions:
                 "action_raised",
                 actor=actor,
                 audit_rowid=row.rowid,
+                audit_status=status,
                 action_rowid=action_rowid,
                 details={**raised, "band": band},
                 at=now,
@@ -363,6 +371,7 @@ class Actions:
                 "action_withdrawn",
                 actor=actor,
                 audit_rowid=row.rowid,
+                audit_status=status,
                 item=item.id,
                 action=existing[1],
                 fields=dict(
@@ -380,6 +389,7 @@ class Actions:
                 "action_note",
                 actor=actor,
                 audit_rowid=row.rowid,
+                audit_status=status,
                 action_rowid=existing[0],
                 note=f"the answer was amended to {ANSWER_WORDS[value]}",
             )
@@ -449,22 +459,6 @@ class Actions:
                 location=answer.location if answer else "",
                 found_on=clock.parse_iso(now).date().isoformat(),
             )
-
-
-def _withdrawn_fields(
-    conn: sqlite3.Connection, audit_rowid: int, item_id: str
-) -> dict[str, Any] | None:
-    """The details of this item's last withdrawn action in this audit, if it had one."""
-    found = conn.execute(
-        "SELECT json_extract(detail, '$.fields') FROM events WHERE audit_id = ?"
-        " AND kind = 'action_withdrawn' AND json_extract(detail, '$.item') = ?"
-        " ORDER BY id DESC LIMIT 1",
-        (audit_rowid, item_id),
-    ).fetchone()
-    if found is None or found[0] is None:
-        return None
-    fields: dict[str, Any] = json.loads(found[0])
-    return {"item": item_id, **fields}
 
 
 def insert_action(

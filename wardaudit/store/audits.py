@@ -153,14 +153,8 @@ class Audits:
         action the ward still has open for this item from an earlier audit) a No or Partly
         is linked to that action instead of raising a second one.
         """
-        row = self._row(audit_ref)
-        if row.status != "in_progress":
-            raise AuditLocked(
-                f"audit {row.uuid} is signed off and locked; record a change as an amendment "
-                "with a reason"
-            )
         return self._write_answer(
-            row, item_id, value, note, location, actor, kind=None, link_to=link_to
+            audit_ref, item_id, value, note, location, actor, kind=None, link_to=link_to
         )
 
     # --- drafts: typed, not yet part of an answer -----------------------------------------
@@ -252,9 +246,9 @@ class Audits:
         now = clock.now_precise()
         with self._db.transaction() as conn:
             packing = self._store.checklists._packing(row.checklist_version_id)
-            packed = conn.execute(
-                "SELECT answer_values FROM audits WHERE id = ?", (row.rowid,)
-            ).fetchone()[0]
+            status, packed = conn.execute(
+                "SELECT status, answer_values FROM audits WHERE id = ?", (row.rowid,)
+            ).fetchone()
             value = packing.value_of(packed, item_id)
             if value not in ("no", "partial"):
                 raise InvalidInput(f"{item_id} is not answered No or Partly; no action is needed")
@@ -263,7 +257,7 @@ class Audits:
                 (row.rowid, item_id),
             )
             self._store.actions._sync_with_answer(
-                conn, row, "in_progress", item, cast(AnswerValue, value), actor, now
+                conn, row, status, item, cast(AnswerValue, value), actor, now
             )
 
     def clear_answer(self, audit_ref: str, item_id: str, *, actor: str = "") -> None:
@@ -724,9 +718,29 @@ class Audits:
             )
         return item
 
+    def _row_and_answers(
+        self, conn: sqlite3.Connection, ref: AuditRow | str
+    ) -> tuple[AuditRow, str]:
+        """The audit as it stands in this transaction, with its packed answers: one statement
+        for an audit given by its full id (as the audit screen gives it) or by its row."""
+        sql = (
+            "SELECT id, uuid, status, checklist_version_id, ward_sex, answer_values FROM audits"
+            " WHERE "
+        )
+        if isinstance(ref, AuditRow):
+            found = conn.execute(sql + "id = ?", (ref.rowid,)).fetchone()
+        else:
+            found = conn.execute(sql + "uuid = ?", (ref.strip(),)).fetchone()
+            if found is None:  # a unique beginning of the id
+                found = conn.execute(sql + "id = ?", (self._row(ref, conn).rowid,)).fetchone()
+        if found is None:
+            raise NotFound(f"no audit with the id '{ref}' (see 'wardaudit audits list')")
+        r = found
+        return AuditRow(int(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])), str(r[5])
+
     def _write_answer(
         self,
-        row: AuditRow,
+        ref: AuditRow | str,
         item_id: str,
         value: AnswerValue,
         note: str | None,
@@ -737,21 +751,28 @@ class Audits:
         reason: str = "",
         link_to: str | None = None,
     ) -> Answer:
-        """Save an answer (``kind`` None) or an amendment, with its action, in one transaction."""
-        item = self._check_answer(row, item_id, value)
-        packing = self._store.checklists._packing(row.checklist_version_id)
+        """Save an answer (``kind`` None) or an amendment, with its action, in one transaction.
+
+        The audit is read inside the transaction, checked, and its packed answers rewritten
+        only if this answer changed them.
+        """
         now = clock.now_precise()
         with self._db.transaction() as conn:
-            status, packed = conn.execute(
-                "SELECT status, answer_values FROM audits WHERE id = ?", (row.rowid,)
-            ).fetchone()
+            row, packed = self._row_and_answers(conn, ref)
+            status = row.status
             if kind is None and status != "in_progress":
-                raise AuditLocked(f"audit {row.uuid} is signed off and locked")
+                raise AuditLocked(
+                    f"audit {row.uuid} is signed off and locked; record a change as an "
+                    "amendment with a reason"
+                )
+            item = self._check_answer(row, item_id, value)
+            packing = self._store.checklists._packing(row.checklist_version_id)
             previous = packing.value_of(packed, item_id)
-            conn.execute(
-                "UPDATE audits SET answer_values = ?, updated_at = ? WHERE id = ?",
-                (packing.put(packed, item_id, value), now, row.rowid),
-            )
+            if previous != value:
+                conn.execute(
+                    "UPDATE audits SET answer_values = ?, updated_at = ? WHERE id = ?",
+                    (packing.put(packed, item_id, value), now, row.rowid),
+                )
             old_note, old_location, new_note, new_location = write_note(
                 conn, row.rowid, item_id, note, location
             )
@@ -777,7 +798,13 @@ class Audits:
                 else:
                     event_kind = "answer_changed" if previous != value else "answer_details"
                 append_event(
-                    conn, event_kind, actor=actor, audit_rowid=row.rowid, details=detail, at=now
+                    conn,
+                    event_kind,
+                    actor=actor,
+                    audit_rowid=row.rowid,
+                    audit_status=status,
+                    details=detail,
+                    at=now,
                 )
             if kind is None and (note is not None or location is not None):
                 conn.execute(
