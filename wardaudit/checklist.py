@@ -20,6 +20,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -205,10 +206,15 @@ class Checklist:
         for section in self.sections:
             yield from section.items
 
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        """Looked up on every answer saved, so made once rather than searched each time."""
+        return {item.id: item for item in self.items()}
+
     def item(self, item_id: str) -> Item:
-        for item in self.items():
-            if item.id == item_id:
-                return item
+        found = self._items_by_id.get(item_id)
+        if found is not None:
+            return found
         raise NotFound(f"checklist {self.id} v{self.version} has no item '{item_id}'")
 
     def applicable_items(self, sex: str) -> list[Item]:
