@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from wardaudit import clock
 from wardaudit.checklist import DESIGNATION_WORDS, Checklist, Item
@@ -77,6 +77,16 @@ class AuditRow:
     status: str
     checklist_version_id: int
     ward_sex: str
+
+
+@dataclass(frozen=True)
+class _AnswerContext:
+    """What saving an answer reads of its audit, in one statement inside its transaction."""
+
+    row: AuditRow
+    packed: str
+    details: tuple[str, str] | None  # the item's stored note and location, if any
+    has_draft: bool  # a draft note or location is kept for the item
 
 
 class Audits:
@@ -718,25 +728,35 @@ class Audits:
             )
         return item
 
-    def _row_and_answers(
-        self, conn: sqlite3.Connection, ref: AuditRow | str
-    ) -> tuple[AuditRow, str]:
-        """The audit as it stands in this transaction, with its packed answers: one statement
-        for an audit given by its full id (as the audit screen gives it) or by its row."""
+    def _answer_context(
+        self, conn: sqlite3.Connection, ref: AuditRow | str, item_id: str
+    ) -> _AnswerContext:
+        """The audit as it stands in this transaction, with its packed answers, the item's
+        note and location and whether a draft of them is kept: one statement for an audit
+        given by its full id (as the audit screen gives it) or by its row."""
         sql = (
-            "SELECT id, uuid, status, checklist_version_id, ward_sex, answer_values FROM audits"
+            "SELECT a.id, a.uuid, a.status, a.checklist_version_id, a.ward_sex, a.answer_values,"
+            " n.note, n.location, EXISTS (SELECT 1 FROM drafts d WHERE d.audit_id = a.id"
+            "  AND d.item_id = ?1 AND d.field IN ('note', 'location'))"
+            " FROM audits a LEFT JOIN answer_notes n ON n.audit_id = a.id AND n.item_id = ?1"
             " WHERE "
         )
         if isinstance(ref, AuditRow):
-            found = conn.execute(sql + "id = ?", (ref.rowid,)).fetchone()
+            found = conn.execute(sql + "a.id = ?2", (item_id, ref.rowid)).fetchone()
         else:
-            found = conn.execute(sql + "uuid = ?", (ref.strip(),)).fetchone()
+            found = conn.execute(sql + "a.uuid = ?2", (item_id, ref.strip())).fetchone()
             if found is None:  # a unique beginning of the id
-                found = conn.execute(sql + "id = ?", (self._row(ref, conn).rowid,)).fetchone()
+                rowid = self._row(ref, conn).rowid
+                found = conn.execute(sql + "a.id = ?2", (item_id, rowid)).fetchone()
         if found is None:
             raise NotFound(f"no audit with the id '{ref}' (see 'wardaudit audits list')")
         r = found
-        return AuditRow(int(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])), str(r[5])
+        return _AnswerContext(
+            AuditRow(int(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])),
+            str(r[5]),
+            None if r[6] is None else (str(r[6]), str(r[7])),
+            bool(r[8]),
+        )
 
     def _write_answer(
         self,
@@ -758,8 +778,8 @@ class Audits:
         """
         now = clock.now_precise()
         with self._db.transaction() as conn:
-            row, packed = self._row_and_answers(conn, ref)
-            status = row.status
+            context = self._answer_context(conn, ref, item_id)
+            row, packed, status = context.row, context.packed, context.row.status
             if kind is None and status != "in_progress":
                 raise AuditLocked(
                     f"audit {row.uuid} is signed off and locked; record a change as an "
@@ -774,7 +794,7 @@ class Audits:
                     (packing.put(packed, item_id, value), now, row.rowid),
                 )
             old_note, old_location, new_note, new_location = write_note(
-                conn, row.rowid, item_id, note, location
+                conn, row.rowid, item_id, note, location, stored=context.details
             )
             # A first answer is its own record; the history keeps what replaced an earlier
             # answer, and every amendment with its reason.
@@ -806,7 +826,7 @@ class Audits:
                     details=detail,
                     at=now,
                 )
-            if kind is None and (note is not None or location is not None):
+            if kind is None and context.has_draft and (note is not None or location is not None):
                 conn.execute(
                     "DELETE FROM drafts WHERE audit_id = ? AND item_id = ?"
                     " AND field IN ('note', 'location')",
@@ -825,14 +845,23 @@ def write_note(
     item_id: str,
     note: str | None,
     location: str | None,
+    *,
+    stored: tuple[str, str] | Literal["unread"] | None = "unread",
 ) -> tuple[str, str, str, str]:
-    """Keep an answer's note and location; returns (old note, old location, new, new)."""
+    """Keep an answer's note and location; returns (old note, old location, new, new).
+
+    ``stored`` is the note and location already read in this transaction (None: none kept).
+    """
     if note is None and location is None:
         return "", "", "", ""
-    found = conn.execute(
-        "SELECT note, location FROM answer_notes WHERE audit_id = ? AND item_id = ?",
-        (audit_rowid, item_id),
-    ).fetchone()
+    found = (
+        conn.execute(
+            "SELECT note, location FROM answer_notes WHERE audit_id = ? AND item_id = ?",
+            (audit_rowid, item_id),
+        ).fetchone()
+        if stored == "unread"
+        else stored
+    )
     old_note, old_location = found if found else ("", "")
     new_note = old_note if note is None else note.strip()
     new_location = old_location if location is None else location.strip()
