@@ -40,7 +40,6 @@ from ui.context import AppContext, Changes
 from ui.ops import Op
 from ui.theme import display_settings, row_height, touch_button
 from ui.wards import WardsScreen
-from ui.widgets.help import show_help
 from ui.widgets.screen import Screen
 from ui.widgets.wheel import install_wheel_guard
 from wardaudit import clock
@@ -171,6 +170,8 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if page == "audit" and self.audit_screen is not None:
             page = self.audit_screen.help_topic()
+        from ui.widgets.help import show_help  # loaded when first asked for
+
         self.last_help = show_help(self, page)
 
     # --- exchange files dropped on the window ------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from ui import errors as ui_errors
 from ui.context import AppContext, Change
 from ui.theme import loading_bar, row_height, touch_button
-from ui.wards.dialogs import ChecklistDialog, WardDialog
 from ui.wards.models import WardFilterModel, WardTableModel
 from ui.widgets.layouts import titled_column
 from ui.widgets.messages import open_dialog
@@ -41,6 +40,9 @@ from wardaudit.model import Ward
 from wardaudit.scoring import display_score
 from wardaudit.views import WardOverview, ward_overview
 from wardaudit.words import critical_breaches_words, plural, rating_word
+
+if TYPE_CHECKING:  # the dialogs are loaded when first opened, not at start-up
+    from ui.wards.dialogs import WardDialog
 
 log = logging.getLogger(__name__)
 
@@ -347,6 +349,8 @@ class WardsScreen(Screen):
         if len(checklists) == 1:
             self._start(row.ward, default)
             return
+        from ui.wards.dialogs import ChecklistDialog
+
         dialog = ChecklistDialog(checklists, default, self)
         dialog.accepted.connect(lambda: self._start(row.ward, dialog.chosen()))
         self._show_dialog(dialog)
@@ -368,6 +372,8 @@ class WardsScreen(Screen):
             self.open_audit_requested.emit(row.last_audit_id)
 
     def add_ward(self) -> WardDialog:
+        from ui.wards.dialogs import WardDialog
+
         dialog = WardDialog(self.ctx, None, self)
         dialog.saved.connect(self._ward_saved)
         self._show_dialog(dialog)
@@ -377,6 +383,8 @@ class WardsScreen(Screen):
         row = self.selected_row()
         if row is None:
             return None
+        from ui.wards.dialogs import WardDialog
+
         dialog = WardDialog(self.ctx, row.ward, self)
         dialog.saved.connect(self._ward_saved)
         self._show_dialog(dialog)
