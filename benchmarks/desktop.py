@@ -115,6 +115,8 @@ def answer_to_saved(workdir: Path, quick: bool) -> list[Result]:
                 assert screen.saved_text.startswith("Draft saved")
                 drafts += 1
                 screen.focus_card()
+                # she stops typing before answering: a key straight after typing is more text
+                QTest.qWait(TYPING_GAP_MS + 20)
             before = screen.last_saved_item
             QTest.keyClick(screen.card, keys[value])
             while screen.answer_pending:
