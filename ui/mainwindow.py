@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self._busy_op: Op[Any] | None = None
         self._notices: list[QMessageBox] = []
         self._banner_audit: AuditSummary | None = None
+        self._banner_stale = False  # data changed; the banner is read again after the paint
         self._store_ready = True
         self._update_title()
         self.setMinimumSize(960, 600)
@@ -132,6 +133,10 @@ class MainWindow(QMainWindow):
         self.backup_timer.timeout.connect(self.periodic_backup)
 
         # Whatever changed, wherever: the banner's count of answers may have moved.
+        self._banner_timer = QTimer(self)
+        self._banner_timer.setSingleShot(True)
+        self._banner_timer.setInterval(0)
+        self._banner_timer.timeout.connect(self._refresh_stale_banner)
         ctx.changed.connect(self._data_changed)
         self.setAcceptDrops(True)
         help_key = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self)
@@ -218,6 +223,7 @@ class MainWindow(QMainWindow):
         return PAGE_NAMES[self.pages.currentIndex()]
 
     def show_page(self, page: str) -> None:
+        self._refresh_stale_banner()
         if page == "audit" and self.audit_page.currentWidget() is self.audit_empty:
             audit = self._banner_audit
             if audit is not None and self.open_audit(audit.id):
@@ -263,7 +269,15 @@ class MainWindow(QMainWindow):
         return screen
 
     def _data_changed(self, _changes: Changes) -> None:
-        self.refresh_banner()
+        """The banner is read again once the change is on screen, not before: an answer's
+        "Saved" does not wait for every audit in progress to be scored."""
+        if not self._banner_stale:
+            self._banner_stale = True
+            self._banner_timer.start()
+
+    def _refresh_stale_banner(self) -> None:
+        if self._banner_stale:
+            self.refresh_banner()
 
     def _drop_lazy_screens(self) -> None:
         for page, screen in list(self.lazy_screens.items()):
@@ -343,6 +357,7 @@ class MainWindow(QMainWindow):
         """Quick enough for the UI thread: only the audits in progress are read and scored."""
         if not self._store_ready:
             return
+        self._banner_stale = False
         in_progress = self.ctx.store.audits.in_progress()
         audit = self._pick_banner_audit(in_progress)
         self._banner_audit = audit
@@ -355,6 +370,7 @@ class MainWindow(QMainWindow):
 
     def banner_text(self) -> str:
         """What the banner says, with its button, as a matron reads it."""
+        self._refresh_stale_banner()
         if not self.banner.isVisibleTo(self):
             return ""
         return f"{self.banner_label.text()} — {self.resume_button.text()}"
