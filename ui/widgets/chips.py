@@ -17,6 +17,13 @@ def _chip_style(swatch: Swatch) -> str:
     )
 
 
+def _restyle(chip: QLabel, style: str) -> None:
+    """A new style sheet re-polishes the chip, which an audit's header did on every answer
+    saved: set it only when the colour changes."""
+    if chip.styleSheet() != style:
+        chip.setStyleSheet(style)
+
+
 class RatingChip(QLabel):
     """A red/amber/green rating shown as colour and word ("Red"), never colour alone."""
 
@@ -28,7 +35,7 @@ class RatingChip(QLabel):
     def set_rating(self, rating: str | None, prefix: str = "") -> None:
         word = rating_word(rating)
         self.setText(f"{prefix}{word}")
-        self.setStyleSheet(_chip_style(meaning_colours().rating(rating)))
+        _restyle(self, _chip_style(meaning_colours().rating(rating)))
         self.setAccessibleName(f"Rating: {word}")
 
 
@@ -43,5 +50,5 @@ class BandChip(QLabel):
     def set_band(self, band: str, score: int | None = None) -> None:
         word = band_word(band)
         self.setText(word if score is None else f"{score} {word}")
-        self.setStyleSheet(_chip_style(meaning_colours().band(band)))
+        _restyle(self, _chip_style(meaning_colours().band(band)))
         self.setAccessibleName(f"Risk band: {word}")
