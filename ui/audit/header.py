@@ -127,7 +127,8 @@ class AuditHeader(QFrame):
 
     def show_saved(self, text: str) -> None:
         self.saved_label.setText(text)
-        self.saved_label.setStyleSheet("")
+        if self.saved_label.styleSheet():  # only after "Not saved": restyling costs each answer
+            self.saved_label.setStyleSheet("")
 
     def show_not_saved(self) -> None:
         self.saved_label.setText("⚠ Not saved")
