@@ -46,3 +46,14 @@ class IncidentsRefused(InvalidInput):
             f"{Path(self.path).name} was not read and nothing has been imported. "
             f"{self.total} problem(s):\n{listed}{tail}"
         )
+
+
+class ImportBlocked(InvalidInput):
+    """An export was read but cannot be imported yet (rows with problems, rows that
+    disagree); nothing has been imported. ``problems`` says why, a line each."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        listed = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{source}: nothing has been imported.\n{listed}")

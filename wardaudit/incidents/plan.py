@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from wardaudit import clock
 from wardaudit.incidents.mapping import code_key
 from wardaudit.incidents.model import FIELDS, Incident, RowIncident
+from wardaudit.incidents.reader import IncidentRead
 from wardaudit.incidents.vocabulary import harm_rank
 
 SHOWN_ROWS = 5
@@ -89,10 +90,41 @@ class ImportPlan:
     unmatched_wards: tuple[UnmatchedWard, ...]
     conflicting: tuple[ConflictingRows, ...]
     folded_rows: int  # rows repeating an incident (one per person affected, say), counted once
+    # What the read said about the export as a whole (filled in by ``plan_read``).
+    source: str = ""  # the export's file name
+    mapping_title: str = ""
+    rows_read: int = 0
+    skipped: int = 0  # rows of other kinds of incident the mapping leaves out
+    row_problems: tuple[str, ...] = ()  # the first few dozen, each naming its row
+    problem_count: int = 0
 
     @property
     def changes(self) -> int:
         return len(self.new) + len(self.regraded)
+
+    @property
+    def blocked(self) -> bool:
+        """Nothing may be imported from it: rows with problems, or rows that disagree.
+
+        Unknown wards do not block: their incidents are held back and the rest goes in.
+        """
+        return bool(self.problem_count or self.conflicting)
+
+    def blockers(self) -> list[str]:
+        """Why nothing can be imported yet, in a few lines ([] when it can be)."""
+        lines = []
+        if self.problem_count:
+            lines.append(
+                f"{self.problem_count} row(s) have problems; put them right in the export or "
+                "the mapping and import again (nothing is imported from an export with problems):"
+            )
+            lines.extend(f"  {problem}" for problem in self.row_problems)
+        if self.conflicting:
+            lines.append(
+                f"{len(self.conflicting)} reference(s) appear on rows that disagree about more "
+                "than the harm level; nothing is imported until the export agrees with itself"
+            )
+        return lines
 
     @property
     def held_back(self) -> int:
@@ -181,6 +213,31 @@ class WardMatcher:
 
 def _same_but_harm(first: Incident, second: Incident) -> bool:
     return replace(first, harm=None) == replace(second, harm=None)
+
+
+def plan_read(
+    read: IncidentRead,
+    existing: Mapping[str, Incident],
+    wards: Iterable[str],
+    aliases: Mapping[str, str] | None = None,
+    *,
+    mapping_title: str = "",
+) -> ImportPlan:
+    """:func:`plan_import` of a finished read, carrying what the read said about the file.
+
+    An ``IncidentRead`` exists only once every row has been read, so a refusal that is
+    known only at the end (a column of NHS numbers) has already been raised.
+    """
+    plan = plan_import(read.incidents, existing, wards, aliases)
+    return replace(
+        plan,
+        source=read.source,
+        mapping_title=mapping_title,
+        rows_read=read.rows_read,
+        skipped=read.skipped,
+        row_problems=read.problems,
+        problem_count=read.problem_count,
+    )
 
 
 def plan_import(

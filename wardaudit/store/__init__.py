@@ -1,9 +1,10 @@
 """The WardAudit database: one :class:`Store` to open, one repository per part of the record.
 
 In the manner of a collection with its managers: ``store.wards``, ``store.checklists``,
-``store.audits``, ``store.actions``, ``store.history``, ``store.records``, ``store.photos``
-and ``store.settings`` each hold one part of the record, with methods named after what
-a user does (``store.audits.record_answer``, ``store.actions.set_status``). Every such
+``store.audits``, ``store.actions``, ``store.history``, ``store.records``, ``store.photos``,
+``store.incidents`` and ``store.settings`` each hold one part of the record, with methods
+named after what a user does (``store.audits.record_answer``, ``store.actions.set_status``,
+``store.incidents.import_plan``). Every such
 method is one transaction, committed durably before it returns; an answer that raises or
 withdraws an action is one transaction with it. Nothing outside this package writes SQL.
 
@@ -27,6 +28,7 @@ from wardaudit.store.audits import Audits
 from wardaudit.store.checklists import Checklists
 from wardaudit.store.database import Database
 from wardaudit.store.history import History
+from wardaudit.store.incidents import Incidents
 from wardaudit.store.migrations import SCHEMA_VERSION
 from wardaudit.store.photos import Photos
 from wardaudit.store.records import Records
@@ -52,6 +54,7 @@ class Store:
         self.history = History(self)
         self.records = Records(self)
         self.photos = Photos(self)
+        self.incidents = Incidents(self)
 
     @classmethod
     def open(

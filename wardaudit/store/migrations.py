@@ -174,6 +174,72 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE photos ADD COLUMN size INTEGER",
         "CREATE INDEX photos_by_sha256 ON photos(sha256)",
     ],
+    # 7: sexual safety incidents from the trust's risk-management export (six facts each,
+    # nothing about the people involved), each import and each regrading in an append-only
+    # history of its own, the ward and place names users mapped, and on ward laptops the
+    # counts by place that exchange files bring (never an incident itself)
+    [
+        """CREATE TABLE incident_imports(
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL,
+            mapping TEXT NOT NULL DEFAULT '',
+            new INTEGER NOT NULL CHECK (new >= 0),
+            regraded INTEGER NOT NULL CHECK (regraded >= 0),
+            unchanged INTEGER NOT NULL CHECK (unchanged >= 0))""",
+        """CREATE TABLE incidents(
+            id INTEGER PRIMARY KEY,
+            reference TEXT NOT NULL UNIQUE CHECK (length(reference) BETWEEN 1 AND 64),
+            ward_id INTEGER NOT NULL REFERENCES wards(id),
+            occurred_on TEXT NOT NULL
+                CHECK (occurred_on GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+            place TEXT NOT NULL DEFAULT '' CHECK (length(place) <= 120),
+            category TEXT NOT NULL CHECK (category IN ('rape', 'sexual_assault',
+                'sexual_harassment', 'exposure', 'sexual_activity', 'staff_misconduct', 'other')),
+            harm TEXT CHECK (harm IS NULL
+                OR harm IN ('none', 'low', 'moderate', 'severe', 'fatal')),
+            import_id INTEGER NOT NULL REFERENCES incident_imports(id),
+            updated_import_id INTEGER NOT NULL REFERENCES incident_imports(id))""",
+        "CREATE INDEX incidents_by_ward ON incidents(ward_id, occurred_on)",
+        "CREATE INDEX incidents_by_date ON incidents(occurred_on)",
+        """CREATE TABLE incident_events(
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            import_id INTEGER NOT NULL REFERENCES incident_imports(id),
+            kind TEXT NOT NULL CHECK (kind IN ('imported', 'regraded')),
+            detail TEXT NOT NULL)""",
+        "CREATE INDEX incident_events_by_incident ON incident_events(incident_id)",
+        """CREATE TRIGGER incident_events_are_append_only_update BEFORE UPDATE ON incident_events
+           BEGIN SELECT RAISE(ABORT, 'the incident history is append-only'); END""",
+        """CREATE TRIGGER incident_events_are_append_only_delete BEFORE DELETE ON incident_events
+           BEGIN SELECT RAISE(ABORT, 'the incident history is append-only'); END""",
+        """CREATE TRIGGER incident_imports_are_append_only_update BEFORE UPDATE ON incident_imports
+           BEGIN SELECT RAISE(ABORT, 'the incident history is append-only'); END""",
+        """CREATE TRIGGER incident_imports_are_append_only_delete BEFORE DELETE ON incident_imports
+           BEGIN SELECT RAISE(ABORT, 'the incident history is append-only'); END""",
+        """CREATE TABLE incident_ward_aliases(
+            name_key TEXT PRIMARY KEY,
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            ward_id INTEGER NOT NULL REFERENCES wards(id),
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL DEFAULT '') WITHOUT ROWID""",
+        """CREATE TABLE incident_place_aliases(
+            name_key TEXT PRIMARY KEY,
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            place TEXT NOT NULL CHECK (length(place) BETWEEN 1 AND 120),
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL DEFAULT '') WITHOUT ROWID""",
+        """CREATE TABLE incident_count_snapshots(
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            ward_id INTEGER NOT NULL REFERENCES wards(id),
+            as_of TEXT NOT NULL,
+            content TEXT NOT NULL,
+            digest TEXT NOT NULL)""",
+        "CREATE INDEX incident_count_snapshots_by_ward ON incident_count_snapshots(ward_id, as_of)",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 PHOTO_STORE_VERSION = 6
