@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.incidents.helpers import EXAMPLES, SMALL_HEADER, good_row, small_mapping
+from tests.core.incidents.helpers import EXAMPLES, SMALL_HEADER, csv_text, good_row, small_mapping
 from wardaudit.errors import InvalidInput, StoreError
 from wardaudit.incidents import Incident, RowIncident, load_mapping_file, plan_import, read_csv
 from wardaudit.incidents.errors import ImportBlocked, IncidentsRefused
@@ -20,6 +20,16 @@ from wardaudit.store import Store
 
 MAPPING = EXAMPLES / "generic-mapping.toml"
 EXPORT = EXAMPLES / "generic-export.csv"
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    def write(rows: list[list[str]], *, name: str = "export.csv") -> Path:
+        path = tmp_path / name
+        path.write_text(csv_text(rows), encoding="utf-8")
+        return path
+
+    return write
 
 
 def example_rows() -> list[dict[str, str]]:
