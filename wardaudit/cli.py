@@ -568,6 +568,94 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_incidents_import(args: argparse.Namespace) -> int:
+    from exports.incidents import read_export
+    from wardaudit.incidents import load_mapping_file
+    from wardaudit.incidents.importing import parse_ward_alias, read_and_plan
+    from wardaudit.incidents.words import alias_advice, plan_headline
+
+    mapping = load_mapping_file(args.mapping)
+    aliases = dict(parse_ward_alias(text) for text in args.ward_alias or ())
+    with _open(args, write=not args.dry_run) as store:
+        plan = read_and_plan(store, args.file, mapping, read_export, extra_aliases=aliases)
+        print(plan_headline(plan))
+        for line in plan.describe()[1:]:
+            print(line)
+        for line in alias_advice(plan.unmatched_wards, command=True):
+            print(line)
+        if plan.blocked:
+            for line in plan.blockers():
+                print(line)
+            print(f"{PROG}: error: {plan.source}: nothing has been imported", file=sys.stderr)
+            return 1
+        if args.dry_run:
+            print("dry run: nothing has been changed")
+            return 0
+        result = store.incidents.import_plan(plan, args.by or "", ward_aliases=aliases)
+    if result.record is None:
+        print("nothing to change: every incident in the export is already held as it is")
+        return 0
+    saved = f"; {result.aliases_saved} ward name(s) mapped for next time" if aliases else ""
+    print(
+        f"imported {result.new} new incident(s) and {result.regraded} regraded from "
+        f"{plan.source}{saved}"
+    )
+    return 0
+
+
+def cmd_incidents_list(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from wardaudit.incidents.words import place_words
+
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            raise InvalidInput(
+                f"--since must be a date such as 2026-11-01 (not '{args.since}')"
+            ) from None
+    with _open(args, write=False) as store:
+        incidents = store.incidents.list(ward=args.ward, since=since)
+    if args.json:
+        _print_json([incident.as_json() for incident in incidents])
+        return 0
+    _table(
+        [
+            (
+                clock.uk_date(i.date),
+                i.reference,
+                i.ward,
+                place_words(i.place),
+                i.category_word,
+                i.harm_word,
+            )
+            for i in incidents
+        ],
+        ("DATE", "REFERENCE", "WARD", "PLACE", "CATEGORY", "HARM"),
+    )
+    return 0
+
+
+def cmd_incidents_mapping_validate(args: argparse.Namespace) -> int:
+    from wardaudit.incidents import load_mapping_file
+    from wardaudit.incidents.errors import MappingError
+
+    status = 0
+    for name in args.files:
+        try:
+            mapping = load_mapping_file(name)
+        except MappingError as error:
+            status = 1
+            for problem in error.problems:
+                print(problem)
+            continue
+        columns = ", ".join(f"{role} '{column}'" for role, column in mapping.columns.named())
+        print(f"{name}: valid: {mapping.title} (reads {columns})")
+    return status
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
@@ -767,6 +855,44 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="put back damaged or missing photos from intact copies in the backups",
     )
+
+    incidents = sub.add_parser(
+        "incidents", help="sexual safety incidents from the trust's risk-management export"
+    )
+    nsub = incidents.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
+    )
+    p = command(
+        nsub,
+        "import",
+        cmd_incidents_import,
+        "import an incident export (CSV or Excel) through the trust's mapping file",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--mapping", required=True, metavar="M", help="the mapping file (.toml)")
+    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    p.add_argument("--by", default="", metavar="NAME", help="who is importing, for the history")
+    p.add_argument(
+        "--ward-alias",
+        action="append",
+        metavar='"EXPORT NAME=WARD"',
+        help="the WardAudit ward an export's ward name stands for (saved for next time)",
+    )
+    p = command(nsub, "list", cmd_incidents_list, "list the incidents held, oldest first")
+    p.add_argument("--ward")
+    p.add_argument("--since", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    mapping = nsub.add_parser("mapping", help="check incident mapping files")
+    msub = mapping.add_subparsers(
+        dest="subsubcommand", required=True, parser_class=_Parser, metavar="ACTION"
+    )
+    p = command(
+        msub,
+        "validate",
+        cmd_incidents_mapping_validate,
+        "check mapping files; exit 0 when valid, else one line per problem",
+    )
+    p.add_argument("files", nargs="+", metavar="M")
 
     bk = sub.add_parser("backups", help="list, make and restore backups of the database")
     ksub = bk.add_subparsers(
