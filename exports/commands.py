@@ -14,6 +14,7 @@ from exports import documents
 from wardaudit.actions import WorkListFilters, status_filter
 from wardaudit.board import BoardChoice, default_period
 from wardaudit.errors import InvalidInput
+from wardaudit.incidents.disclosure import DEFAULT_THRESHOLD
 from wardaudit.store import Store
 from wardaudit.words import period_words, plural
 
@@ -81,12 +82,18 @@ def export_board(
     site: str | None = None,
     pdf: str | None = None,
     xlsx: str | None = None,
+    suppress_below: int | None = DEFAULT_THRESHOLD,
 ) -> int:
-    """Write the board report for a period (default: the last twelve months) as PDF, Excel or both."""
+    """Write the board report for a period (default: the last twelve months) as PDF, Excel or
+    both; incident counts below ``suppress_below`` are suppressed (None: none are)."""
     targets = _targets(pdf, xlsx, "board report")
     choice = BoardChoice(start=start, end=end, site=site)
+    if suppress_below is None and store.incidents.count():
+        _warn("small incident counts are not suppressed: the report is not for publication")
     for kind, path in targets:
-        written = documents.write_board_report(store, choice, path, kind)
+        written = documents.write_board_report(
+            store, choice, path, kind, suppress_below=suppress_below
+        )
         _say(f"wrote {written}: {_board_about(store, choice)}")
     return 0
 

@@ -20,6 +20,8 @@ from wardaudit import clock
 from wardaudit.actions import STILL_TO_DO_FILTER, WorkListFilters
 from wardaudit.board import BoardChoice, board_actions, figures_for
 from wardaudit.errors import InvalidInput, NotFound
+from wardaudit.incidents.disclosure import DEFAULT_THRESHOLD, check_threshold
+from wardaudit.incidents.report import incident_page
 from wardaudit.model import Action
 from wardaudit.store import TRUST_NAME_SETTING, Store
 from wardaudit.words import WORK_LIST_TITLE, filter_words
@@ -125,24 +127,36 @@ def write_work_list(
 
 
 def write_board_report(
-    store: Store, choice: BoardChoice | None, path: Path | str, kind: str
+    store: Store,
+    choice: BoardChoice | None,
+    path: Path | str,
+    kind: str,
+    *,
+    suppress_below: int | None = DEFAULT_THRESHOLD,
 ) -> Path:
     """The board report for a period (by default the last twelve months), one site or the
-    whole trust, with the actions still to do on its wards (those of signed-off audits)."""
+    whole trust, with the actions still to do on its wards (those of signed-off audits),
+    and, once incidents are imported, their page with counts below ``suppress_below``
+    suppressed (None: every count shown, for a report that is not published)."""
     kind = check_kind(kind)
     choice = choice or BoardChoice()
     if choice.site:
         _known_site(store, choice.site)
+    if suppress_below is not None:
+        check_threshold(suppress_below)
     board = figures_for(store, choice)
     actions = board_actions(store, board)
     trust = store.settings.get(TRUST_NAME_SETTING)
+    incidents = incident_page(store, board, threshold=suppress_below)
     if kind == "pdf":
         from exports import pdf
 
-        return pdf.write_board_report(board, path, actions=actions, trust=trust)
+        return pdf.write_board_report(
+            board, path, actions=actions, trust=trust, incidents=incidents
+        )
     from exports import xlsx
 
-    return xlsx.write_board_report(board, path, actions=actions, trust=trust)
+    return xlsx.write_board_report(board, path, actions=actions, trust=trust, incidents=incidents)
 
 
 # --- estates' returned workbook ---------------------------------------------------------------

@@ -478,10 +478,17 @@ def cmd_export_actions(args: argparse.Namespace) -> int:
 def cmd_export_board(args: argparse.Namespace) -> int:
     from exports.commands import export_board
 
+    suppress_below = None if args.no_suppression else args.suppress_below
     with _open(args, write=False) as store:
         return int(
             export_board(
-                store, start=args.start, end=args.end, site=args.site, pdf=args.pdf, xlsx=args.xlsx
+                store,
+                start=args.start,
+                end=args.end,
+                site=args.site,
+                pdf=args.pdf,
+                xlsx=args.xlsx,
+                suppress_below=suppress_below,
             )
         )
 
@@ -801,6 +808,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site")
     p.add_argument("--pdf", metavar="FILE")
     p.add_argument("--xlsx", metavar="FILE")
+    small = p.add_mutually_exclusive_group()
+    small.add_argument(
+        "--suppress-below",
+        type=int,
+        default=5,
+        metavar="N",
+        help="show incident counts below N as 'fewer than N' (default 5), for publication",
+    )
+    small.add_argument(
+        "--no-suppression",
+        action="store_true",
+        help="show every incident count (the report is then not for publication)",
+    )
 
     imp = sub.add_parser("import", help="take back estates' returned workbooks")
     isub = imp.add_subparsers(

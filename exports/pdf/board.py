@@ -54,6 +54,7 @@ from exports.pdf.base import (
     text_height,
     write,
 )
+from exports.pdf.incidents import incident_story
 from exports.pdf.typeset import Typesetter
 from wardaudit import clock
 from wardaudit.actions import overdue_days
@@ -69,6 +70,7 @@ from wardaudit.board import (
     ranked,
     wards_of,
 )
+from wardaudit.incidents.report import IncidentPage
 from wardaudit.model import Action
 from wardaudit.palette import PRINT, Swatch
 from wardaudit.scoring import display_score
@@ -718,7 +720,12 @@ def _continued_marks(
 
 
 def write_board_report(
-    board: Board, path: Path | str, *, actions: Sequence[Action] | None = None, trust: str = ""
+    board: Board,
+    path: Path | str,
+    *,
+    actions: Sequence[Action] | None = None,
+    trust: str = "",
+    incidents: IncidentPage | None = None,
 ) -> Path:
     """The board report as a PDF: a one-page summary and ranking, a page per site, and the
     most serious overdue actions when ``actions`` are given (those still to do on the
@@ -727,7 +734,7 @@ def write_board_report(
     exported = clock.uk_datetime(clock.now())
 
     def compose(ts: Typesetter) -> Document:
-        return _board_report(ts, board, actions, trust, today, exported)
+        return _board_report(ts, board, actions, trust, today, exported, incidents)
 
     return write(path, compose)
 
@@ -739,6 +746,7 @@ def _board_report(
     trust: str,
     today: date,
     exported: str,
+    incidents: IncidentPage | None = None,
 ) -> Document:
     period = board_period_words(board)
     sites, wards = len(board.sites), len(board.wards)
@@ -808,6 +816,8 @@ def _board_report(
     story += [Spacer(1, 1.5 * mm), ts.para(f"{' '.join(BOARD_RULES)} {judged}".strip(), SMALL)]
     for site in board.sites:
         story += _site_page(ts, board, site)
+    if incidents is not None:
+        story += incident_story(ts, incidents)
     if actions is not None:
         story += _overdue_section(ts, board, actions, today)
 

@@ -40,6 +40,7 @@ from exports.xlsx.base import (
     save,
     solid_fill,
 )
+from exports.xlsx.incidents import incident_sheet
 from wardaudit import __version__, clock
 from wardaudit.actions import overdue_days, raised_on
 from wardaudit.board import (
@@ -51,6 +52,7 @@ from wardaudit.board import (
     ranked,
     wards_of,
 )
+from wardaudit.incidents.report import IncidentPage
 from wardaudit.model import Action
 from wardaudit.palette import WORKBOOK
 from wardaudit.words import (
@@ -468,6 +470,11 @@ def _about(book: Any, board: Board, trust: str, exported: datetime, printing: Pr
             ),
             ("Actions", "Open and in-progress actions, overdue first. Dates are dd/mm/yyyy."),
             (
+                "Incidents",
+                "Sexual safety incidents beside the audits, when incidents have been imported: "
+                "by month, by ward with incidents per bed, and by place on each ward.",
+            ),
+            (
                 "Returning updates",
                 "This workbook is for reading. Estates return updates on the action plan or "
                 "estates work list workbook, not on this one.",
@@ -487,7 +494,12 @@ def _about(book: Any, board: Board, trust: str, exported: datetime, printing: Pr
 
 
 def write_board_report(
-    board: Board, path: Path | str, *, actions: Sequence[Action] | None = None, trust: str = ""
+    board: Board,
+    path: Path | str,
+    *,
+    actions: Sequence[Action] | None = None,
+    trust: str = "",
+    incidents: IncidentPage | None = None,
 ) -> Path:
     """The board report as a workbook: Summary, Wards, Trends, Sections, Actions and About.
 
@@ -523,6 +535,8 @@ def write_board_report(
         _trends(book, board, printing)
         _sections(book, board, printing)
         _actions(book, listed, today, printing)
+        if incidents is not None:
+            incident_sheet(book, incidents, printing)
         _about(book, board, trust, exported, printing)
 
     return save(book, path, write)

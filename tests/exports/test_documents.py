@@ -162,7 +162,7 @@ def test_every_export_command_writes_through_the_front_door(
     calls: list[tuple[str, str, str]] = []
 
     def recording(document: str) -> Any:
-        def write(store: Store, choice: Any, path: Path | str, kind: str) -> Path:
+        def write(store: Store, choice: Any, path: Path | str, kind: str, **_: object) -> Path:
             calls.append((document, Path(path).name, kind))
             Path(path).write_bytes(b"written")
             return Path(path)

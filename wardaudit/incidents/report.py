@@ -33,6 +33,7 @@ from wardaudit.incidents.words import (
     NO_CORRELATION,
     PER_BED_RULE,
     UNDER_REPORTING,
+    per_bed,
     per_bed_words,
 )
 from wardaudit.model import ACTION_STATUS_WORDS, ActionStatus, Ward
@@ -58,6 +59,11 @@ class ReportWard:
     incidents: int | None
     incidents_words: str
     per_bed_words: str
+
+    @property
+    def per_bed(self) -> float | None:
+        """Incidents per bed, only where the count is shown and the beds are known."""
+        return None if self.incidents is None else per_bed(self.incidents, self.ward.beds)
 
     @property
     def ward(self) -> Ward:
