@@ -16,6 +16,7 @@ from typing import Any
 from wardaudit import clock
 from wardaudit.checklist import Checklist
 from wardaudit.errors import BundleConflicts
+from wardaudit.exchange import incident_counts
 from wardaudit.exchange.read import Bundle, read_bundle
 from wardaudit.exchange.schema import name_key
 from wardaudit.progress import Progress, no_progress
@@ -57,6 +58,7 @@ class ImportPlan:
     new_audits: int = 0
     new_events: int = 0
     new_photos: int = 0
+    new_incident_counts: int = 0  # wards whose incidents by place came in the file
     present: int = 0
     conflict_records: list[Conflict] = field(default_factory=list)
 
@@ -68,9 +70,14 @@ class ImportPlan:
         self.conflict_records.append(Conflict(kind, record, message, details))
 
     def describe(self) -> str:
+        counts = (
+            f", incident counts for {self.new_incident_counts} ward(s)"
+            if self.new_incident_counts
+            else ""
+        )
         return (
             f"{self.file}: {self.new_audits} new audit(s), {self.new_events} new history "
-            f"event(s), {self.new_wards} new ward(s), {self.new_photos} photo(s); "
+            f"event(s), {self.new_wards} new ward(s), {self.new_photos} photo(s){counts}; "
             f"{self.present} already here; {len(self.conflicts)} conflict(s)"
         )
 
@@ -318,6 +325,15 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
         here.events[event["event"]] = incoming
         plan.new_events += 1
 
+    counts, present = incident_counts.plan(
+        records.get(incident_counts.KEY, []),
+        ward_links,
+        local.incident_counts,
+        lambda record, message: plan.conflict("incident_counts", record, message),
+    )
+    plan.new_incident_counts = len(counts)
+    plan.present += present
+
     work = MergeWork(
         new_wards=tuple(new_wards),
         ward_links=ward_links,
@@ -326,6 +342,7 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
         audits_here=tuple(audits_here),
         new_events=tuple(new_events),
         photos=bundle.photos,
+        incident_counts=tuple(counts),
     )
     return plan, work
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from wardaudit.checklist import DESIGNATIONS, Checklist, from_canonical_json
 from wardaudit.errors import BundleInvalid, BundleRefused, ChecklistError
+from wardaudit.exchange import incident_counts
 from wardaudit.model import ACTION_STATUSES, EVENT_KINDS
 from wardaudit.risk import BAND_ORDER
 from wardaudit.scoring import ANSWER_CODES, ANSWER_VALUES, UNANSWERED, allowed_answers
@@ -381,7 +382,9 @@ RECORDS = Table(
         "checklists": Many(Later(), 10**4),
         "audits": Many(Later(), 10**7),
         "events": Many(Later(), 10**8),
-    }
+    },
+    # written only by a database that holds incidents; checked in incident_counts
+    {"incident_counts": Many(Later(), incident_counts.MAX_RECORDS)},
 )
 
 WARD = Table(
@@ -704,6 +707,7 @@ def check_records(
         check.audit(entry)
     for event in records["events"]:
         check.event(event)
+    incident_counts.check(file, records, {ward["ward"] for ward in records["wards"]})
     return check.finish(manifest)
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from wardaudit import __version__, clock
 from wardaudit.errors import Cancelled, InvalidInput, WardAuditError
@@ -100,14 +101,15 @@ def export_bundle(
     travelling = store.records.for_exchange(
         since=since, after_event=mark.event if mark is not None else None
     )
-    records = canonical_json(
-        {
-            "wards": travelling.wards,
-            "checklists": travelling.checklists,
-            "audits": travelling.audits,
-            "events": travelling.events,
-        }
-    ).encode("utf-8")
+    content: dict[str, Any] = {
+        "wards": travelling.wards,
+        "checklists": travelling.checklists,
+        "audits": travelling.audits,
+        "events": travelling.events,
+    }
+    if travelling.incident_counts:  # only a database that holds incidents writes them
+        content["incident_counts"] = travelling.incident_counts
+    records = canonical_json(content).encode("utf-8")
     counts = {
         "wards": len(travelling.wards),
         "audits": len(travelling.audits),

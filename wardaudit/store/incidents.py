@@ -17,6 +17,7 @@ import builtins
 import hashlib
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +41,8 @@ _INCIDENT_SELECT = (
     " FROM incidents i JOIN wards w ON w.id = i.ward_id"
 )
 MAX_ALIAS = 200
+SNAPSHOT_MONTHS = 12
+_SNAPSHOT_NAMESPACE = uuid.UUID("6f1c2b1e-3a5d-4c7e-9b2f-5d8e0a4c7b31")
 
 
 @dataclass(frozen=True)
@@ -466,6 +469,41 @@ class Incidents:
 
     # --- counts that exchange files carry to ward laptops ------------------------------------
 
+    def snapshots_for_exchange(self, ward_ids: Iterable[str]) -> builtins.list[dict[str, Any]]:
+        """For each of these wards with incidents held: its counts by place and month over
+        the twelve months to the latest import, as an exchange file carries them.
+
+        Nothing per incident, and no reference. The record's id is made from its content,
+        so the same counts exported twice are the same record, and a laptop that has them
+        already skips them.
+        """
+        last = self.last_import()
+        if last is None:
+            return []
+        as_of = clock.parse_iso(last.at)
+        last_month = f"{as_of.year:04d}-{as_of.month:02d}"
+        index = as_of.year * 12 + as_of.month - 1 - (SNAPSHOT_MONTHS - 1)
+        first_month = f"{index // 12:04d}-{index % 12 + 1:02d}"
+        wanted = set(ward_ids)
+        by_ward: dict[str, builtins.list[builtins.list[Any]]] = {}
+        for found in self.counts(first_month, last_month):
+            if found.ward_id in wanted:
+                by_ward.setdefault(found.ward_id, []).append(
+                    [found.place, found.month, found.count]
+                )
+        records = []
+        for ward_id in sorted(by_ward):
+            content = {
+                "ward": ward_id,
+                "as_of": last.at,
+                "first_month": first_month,
+                "last_month": last_month,
+                "counts": sorted(by_ward[ward_id], key=lambda c: (c[1], c[0])),
+            }
+            identity = json.dumps(content, sort_keys=True, ensure_ascii=False)
+            records.append({"snapshot": str(uuid.uuid5(_SNAPSHOT_NAMESPACE, identity)), **content})
+        return records
+
     def snapshot(self, ward_id: str) -> CountSnapshot | None:
         """The newest counts an exchange file brought for a ward, or None."""
         rows = self._db.query(
@@ -502,8 +540,40 @@ def snapshot_from_row(row: Sequence[Any]) -> CountSnapshot:
     )
 
 
-def snapshot_digest(content: str) -> str:
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+def snapshot_text(record: Mapping[str, Any]) -> str:
+    """A snapshot as it is kept and compared: its content, one spelling."""
+    return json.dumps(
+        {k: v for k, v in record.items() if k != "snapshot"},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def snapshot_held(conn: sqlite3.Connection, snapshot_id: str) -> str | None:
+    """The content of a snapshot held here, inside the caller's transaction."""
+    found = conn.execute(
+        "SELECT content FROM incident_count_snapshots WHERE uuid = ?", (snapshot_id,)
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def insert_snapshots(conn: sqlite3.Connection, records: Iterable[Mapping[str, Any]]) -> None:
+    """Keep snapshots an exchange file brought, inside the merge's own transaction; each
+    names its ward by the id it has here."""
+    for record in records:
+        text = snapshot_text(record)
+        conn.execute(
+            "INSERT INTO incident_count_snapshots(uuid, ward_id, as_of, content, digest)"
+            " SELECT ?, id, ?, ?, ? FROM wards WHERE uuid = ?",
+            (
+                record["snapshot"],
+                record["as_of"],
+                text,
+                hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                record["ward"],
+            ),
+        )
 
 
 def _alias_text(text: str, what: str) -> str:
@@ -517,11 +587,3 @@ def _alias_text(text: str, what: str) -> str:
 
 def _detail(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def place_totals(counts: Iterable[PlaceCount]) -> dict[str, int]:
-    """Counts by place, whatever the ward and month."""
-    totals: dict[str, int] = {}
-    for found in counts:
-        totals[found.place] = totals.get(found.place, 0) + found.count
-    return totals

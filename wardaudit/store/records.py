@@ -28,6 +28,7 @@ from wardaudit.store.actions import (
 )
 from wardaudit.store.audits import write_note
 from wardaudit.store.checklists import version_rowid_in
+from wardaudit.store.incidents import insert_snapshots, snapshot_held
 from wardaudit.store.photo_files import PhotoBatch
 from wardaudit.store.photos import IncomingPhoto, insert_photo
 from wardaudit.store.wards import site_rowid_for
@@ -71,6 +72,7 @@ class TravellingRecords:
     events: list[dict[str, Any]]
     photos: list[TravellingPhoto]
     high_water: int = 0  # the newest history entry here when these were read
+    incident_counts: list[dict[str, Any]] = field(default_factory=list)  # by ward and place
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,10 @@ class LocalRecords:
         ).fetchone()
         return None if found is None else str(found[0])
 
+    def incident_counts(self, snapshot_id: str) -> str | None:
+        """The content of incident counts held here under this id, if any."""
+        return snapshot_held(self._conn, snapshot_id)
+
     def event(self, event_id: str) -> tuple[Any, ...] | None:
         """(at, kind, actor, audit id, detail as text, after sign-off as 0 or 1)."""
         found = self._conn.execute(
@@ -191,6 +197,7 @@ class MergeWork:
     audits_here: tuple[str, ...] = ()  # audits in the file already here, record for record
     new_events: tuple[dict[str, Any], ...] = ()  # in time order
     photos: Mapping[str, bytes | IncomingPhoto] = field(default_factory=dict)
+    incident_counts: tuple[dict[str, Any], ...] = ()  # each naming its ward as it is here
 
 
 class Records:
@@ -284,6 +291,7 @@ class Records:
             ],
             photos=[TravellingPhoto(r[0], r[1], int(r[2])) for r in photos],
             high_water=high_water,
+            incident_counts=self._store.incidents.snapshots_for_exchange(r[0] for r in wards),
         )
 
     def merge(
@@ -440,6 +448,7 @@ class Records:
             touched.add(audit_rowid)
         for audit_rowid in sorted(touched):
             self._replay(conn, audit_rowid)
+        insert_snapshots(conn, work.incident_counts)
 
     def _replay(self, conn: sqlite3.Connection, audit_rowid: int) -> None:
         """Rebuild a signed-off audit's current state: its record, then every later event in

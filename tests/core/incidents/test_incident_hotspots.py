@@ -61,9 +61,7 @@ def ward_with_findings(store: Store, checklist: Checklist) -> str:
         by="A matron",
         role="Matron",
     )
-    garden_action = next(
-        a for a in store.actions.list(audit=audit_id) if a.item == items[0].id
-    )
+    garden_action = next(a for a in store.actions.list(audit=audit_id) if a.item == items[0].id)
     store.actions.set_status(garden_action.id, "in_progress", note="Booked", actor="Estates")
     return ward.id
 
@@ -80,13 +78,21 @@ def test_places_where_both_occur_come_first(store: Store, ward_with_findings: st
             Incident("A4", recent, "Juniper Ward", "Laundry", "exposure", "none"),
             Incident("A5", recent, "Juniper Ward", "Laundry", "exposure", "none"),
             Incident("A6", recent, "Juniper Ward", "", "sexual_harassment", "none"),
-            Incident("OLD", today - timedelta(days=500), "Juniper Ward", "Zone door", "other", "low"),
+            Incident(
+                "OLD", today - timedelta(days=500), "Juniper Ward", "Zone door", "other", "low"
+            ),
         ],
     )
     spots = ward_hotspots(store, "Juniper Ward")
     assert (spots.first_month, spots.last_month) == window(f"{today:%Y-%m}")
     names = [h.words for h in spots.places]
-    assert names == ["Garden", "Laundry", "Zone door", "Place not recorded", "Location not recorded"]
+    assert names == [
+        "Garden",
+        "Laundry",
+        "Zone door",
+        "Place not recorded",
+        "Location not recorded",
+    ]
     garden = spots.places[0]
     assert garden.both and garden.incidents == 2 and len(garden.findings) == 1
     assert garden.findings[0].answer == "no" and garden.findings[0].action_status == "in_progress"
