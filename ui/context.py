@@ -21,9 +21,10 @@ from wardaudit.store import Store
 SETTING_NAME = "auditor_name"
 SETTING_ROLE = "auditor_role"
 
-Change = Literal["wards", "audits", "actions"]
+Change = Literal["wards", "audits", "actions", "incidents"]
 """What a change touched: the ward register; audits (started, answered, signed off,
-amended, merged, their photos); actions (raised, updated, imported)."""
+amended, merged, their photos); actions (raised, updated, imported); incidents (imported,
+regraded, or counts brought by an exchange file)."""
 
 
 @dataclass(frozen=True)

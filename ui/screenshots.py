@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 WIDTH, HEIGHT = 1366, 768
 
@@ -126,6 +127,7 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
         assert isinstance(board, BoardScreen)
         _wait(app, lambda: board.model.rowCount() > 0)
         shot("board.png")
+        _incidents(app, window, board, out_dir, report, shot)
 
         window.show_page("settings")
         store.backup_now("manual")
@@ -137,6 +139,51 @@ def render(out_dir: Path, *, text_scale: float = 1.0, high_contrast: bool = Fals
         app.processEvents()
         store.close(backup=False)
     return report
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "incidents"
+
+
+def _incidents(
+    app: object,
+    window: Any,
+    board: Any,
+    out_dir: Path,
+    report: list[str],
+    shot: Callable[[str], None],
+) -> None:
+    """The example incident export imported into the demo trust through the app's own
+    dialog (its preview shot first), then the Board's incidents beside scores for a ward
+    with hotspots, and the recent incidents shown on the audit in progress."""
+    mapping, export = EXAMPLES / "generic-mapping.toml", EXAMPLES / "generic-export.csv"
+    if not mapping.is_file() or not export.is_file():
+        report.append("skipped incident-import.png and board-incidents.png: no examples folder")
+        return
+    dialog = board.import_incidents()
+    dialog.resize(1040, 700)
+    dialog.use_mapping(mapping)
+    dialog.use_export(export)
+    _wait(app, lambda: dialog.plan is not None and not dialog.op.running)
+    app.processEvents()  # type: ignore[attr-defined]
+    dialog.grab().save(str(out_dir / "incident-import.png"))
+    report.append(f"wrote {out_dir / 'incident-import.png'}")
+    dialog.import_now()
+    _wait(app, lambda: board.incidents_tab.figures is not None and not board.loading)
+    tab = board.incidents_tab
+    board.tabs.setCurrentWidget(tab)
+    row = tab.model.find_row(lambda w: w.ward.name == "Hawthorn Ward")
+    tab.table.setCurrentIndex(tab.model.index(max(row, 0), 0))
+    _wait(app, lambda: tab.hotspots is not None)
+    bar = board.page_scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the tab whole: its chart and the ward's hotspots
+    shot("board-incidents.png")
+    bar.setValue(0)
+    # the ward's recent incidents by place, as the matron resumes its audit
+    in_progress = board.ctx.store.audits.in_progress()
+    if in_progress:
+        window.open_audit(in_progress[0].id)
+        shot("audit-recent-incidents.png")
+        window.show_page("board")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -768,7 +768,9 @@ def conflict_words(conflict: ConflictRecord, audit: Audit | None = None) -> str:
     return "A record in the file differs from the one here with the same id; the one here is kept."
 
 
-def new_records_words(*, audits: int = 0, events: int = 0, wards: int = 0, photos: int = 0) -> str:
+def new_records_words(
+    *, audits: int = 0, events: int = 0, wards: int = 0, photos: int = 0, incident_counts: int = 0
+) -> str:
     """What an import brings in: "3 new audits, 40 new history events and 2 photos"."""
     parts = []
     if audits:
@@ -779,16 +781,23 @@ def new_records_words(*, audits: int = 0, events: int = 0, wards: int = 0, photo
         parts.append(plural(wards, "new ward"))
     if photos:
         parts.append(plural(photos, "photo"))
+    if incident_counts:
+        parts.append(f"incident counts for {plural(incident_counts, 'ward')}")
     return join_words(parts) if parts else "nothing new"
 
 
 def new_words(plan: NewRecords) -> str:
     """What an import plan brings in, in words (see :func:`new_records_words`)."""
     return new_records_words(
-        audits=plan.new_audits, events=plan.new_events, wards=plan.new_wards, photos=plan.new_photos
+        audits=plan.new_audits,
+        events=plan.new_events,
+        wards=plan.new_wards,
+        photos=plan.new_photos,
+        incident_counts=getattr(plan, "new_incident_counts", 0),
     )
 
 
 def new_count(plan: NewRecords) -> int:
     """How many records an import plan brings in, of every kind."""
-    return plan.new_audits + plan.new_events + plan.new_wards + plan.new_photos
+    counts = getattr(plan, "new_incident_counts", 0)  # wards' incident counts, where carried
+    return plan.new_audits + plan.new_events + plan.new_wards + plan.new_photos + counts

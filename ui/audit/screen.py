@@ -47,6 +47,7 @@ from ui.audit.header import AuditHeader, SaveState
 from ui.audit.item_list import ItemList
 from ui.audit.keys import ANSWER_KEYS, GUIDANCE_KEY, is_plain_letter
 from ui.audit.previous_actions import PreviousActionsPanel
+from ui.audit.recent_incidents import RecentIncidentsPanel
 from ui.audit.summary import SummaryPage
 from ui.context import AppContext, Change
 from ui.widgets.messages import announce
@@ -158,6 +159,8 @@ class AuditScreen(QWidget):
         self.previous_panel.saved.connect(self._previous_saved)
         self.previous_panel.save_failed.connect(self._not_saved)
         row.addWidget(self.previous_panel)
+        self.recent_incidents = RecentIncidentsPanel(self.ctx, page)
+        row.addWidget(self.recent_incidents)
         splitter = QSplitter(Qt.Orientation.Horizontal, page)
         splitter.setChildrenCollapsible(False)
         row.addWidget(splitter, 1)
@@ -336,6 +339,7 @@ class AuditScreen(QWidget):
             return
         self.previous_panel.show_for(record)
         self._read_earlier_actions(record)
+        self.recent_incidents.show_for(record.audit.ward)
         start = record.audit.current_item
         if start not in self._order:
             unanswered = record.unanswered()

@@ -117,6 +117,7 @@ class ImportPreviewDialog(QDialog):
                 events=sum(plan.new_events for plan in plans),
                 wards=sum(plan.new_wards for plan in plans),
                 photos=sum(plan.new_photos for plan in plans),
+                incident_counts=sum(plan.new_incident_counts for plan in plans),
             )
             sentences.append(f"Ready to import {totals}.")
         conflicts = sum(len(p.conflicts) for p in conflicted)

@@ -48,6 +48,8 @@ from ui.board.exchange import (
 )
 from ui.board.filters import BoardFilters
 from ui.board.import_preview import ImportPreviewDialog
+from ui.board.incident_import import IncidentImportDialog
+from ui.board.incidents import IncidentsTab
 from ui.board.models import BoardTableModel
 from ui.board.tabs import ChartTab, HeatmapTab, ViewTabs, WardsTab
 from ui.board.tiles import SummaryTiles
@@ -65,6 +67,7 @@ from wardaudit.checklist import default_checklist
 from wardaudit.errors import Cancelled, WardAuditError
 from wardaudit.exchange import export_bundle
 from wardaudit.exchange.write import destinations
+from wardaudit.incidents.figures import IncidentBoard, incident_board
 from wardaudit.store import Store
 from wardaudit.words import (
     board_period_words,
@@ -88,6 +91,7 @@ class BoardLoad:
     choice: BoardChoice
     sites: tuple[str, ...]
     services: tuple[str, ...]
+    incidents: IncidentBoard | None = None  # the incidents beside it, once any are held
 
 
 def load_board(store: Store, choice: BoardChoice) -> BoardLoad:
@@ -97,13 +101,15 @@ def load_board(store: Store, choice: BoardChoice) -> BoardLoad:
     """
     sites = tuple(s.name for s in store.wards.sites())
     services = tuple(sorted({w.service for w in store.wards.list() if w.service}, key=str.casefold))
-    return BoardLoad(figures_for(store, choice), choice, sites, services)
+    board = figures_for(store, choice)
+    incidents = incident_board(store, board) if store.incidents.count() else None
+    return BoardLoad(board, choice, sites, services, incidents)
 
 
 class BoardScreen(Screen):
     """Filters, summary tiles, and the wards as a table, a chart over time and a heatmap."""
 
-    LISTENS_TO: ClassVar[frozenset[Change]] = frozenset({"wards", "audits", "actions"})
+    LISTENS_TO: ClassVar[frozenset[Change]] = frozenset({"wards", "audits", "actions", "incidents"})
     # Figures are worked out afresh each time the Board is shown: audits signed off or
     # actions moved elsewhere show at once (it takes milliseconds, off the UI thread).
     REFRESH_ON_SHOW = True
@@ -156,6 +162,13 @@ class BoardScreen(Screen):
             "changes. You can also drop the files onto the window.",
         )
         self.import_button.clicked.connect(self.choose_exchange_files)
+        self.incidents_button = touch_button(
+            "Import i&ncidents…",
+            "Import incidents",
+            tooltip="Bring in the trust's sexual safety incidents from its risk-management "
+            "export, through the trust's mapping file; you see what changes first",
+        )
+        self.incidents_button.clicked.connect(self.import_incidents)
         self.progress = loading_bar("Loading the board", 120, fixed=True)
         self.status_label = QLabel()
         self.status_label.setObjectName("muted")
@@ -167,6 +180,7 @@ class BoardScreen(Screen):
             self.xlsx_button,
             self.export_button,
             self.import_button,
+            self.incidents_button,
             self.progress,
             self.status_label,
         ):
@@ -221,6 +235,8 @@ class BoardScreen(Screen):
         self.tabs.addTab(self.wards_tab, "Wards")
         self.tabs.addTab(self.chart_tab, "Scores over time")
         self.tabs.addTab(self.heatmap_tab, "Sections heatmap")
+        self.incidents_tab = IncidentsTab()
+        self.tabs.addTab(self.incidents_tab, "Incidents beside scores")
         self.tabs.currentChanged.connect(lambda _index: self._relayout())
 
         content = QWidget()
@@ -249,6 +265,7 @@ class BoardScreen(Screen):
             self.xlsx_button,
             self.export_button,
             self.import_button,
+            self.incidents_button,
             *self.filter_bar.controls(),
             self.tabs,
         ]
@@ -305,6 +322,7 @@ class BoardScreen(Screen):
         BoardFilters.offer(self.service_filter, result.services)
         if not unchanged:  # nothing moved since last shown: keep her place in the table
             self._show_board(result.board)
+            self.incidents_tab.show_board(self.ctx.store, result.board, result.incidents)
         self._show_summary()
         self._update_buttons()
         self.loaded.emit()
@@ -472,6 +490,7 @@ class BoardScreen(Screen):
         self.xlsx_button.setEnabled(ready)
         self.export_button.setEnabled(not self.busy)
         self.import_button.setEnabled(not self.busy)
+        self.incidents_button.setEnabled(not self.busy)
         self.audits_button.setEnabled(self.table.currentIndex().isValid())
 
     # --- slow work: reports and exchange files --------------------------------------------------
@@ -602,6 +621,25 @@ class BoardScreen(Screen):
         if self._busy_op is not None:
             progress.attach(self._busy_op)
 
+    def import_incidents(self) -> IncidentImportDialog | None:
+        """The trust's incident export in, through its mapping, after a preview."""
+        if self.busy:
+            return None
+        dialog = IncidentImportDialog(self.ctx, self.files, self)
+        dialog.imported.connect(self._incidents_imported)
+        self._show_dialog(dialog)
+        return dialog
+
+    def _incidents_imported(self, result: object) -> None:
+        if isinstance(result, BaseException):
+            return
+        words = getattr(result, "new", 0), getattr(result, "regraded", 0)
+        self.status_label.setText(
+            f"Incidents imported: {words[0]} new, {words[1]} regraded. {clock.now():%H:%M}"
+        )
+        self.tabs.setCurrentWidget(self.incidents_tab)
+        self.refresh()
+
     def choose_exchange_files(self) -> None:
         chosen = self.files.open_paths("Import exchange files", EXCHANGE_FILTER)
         if chosen:
@@ -646,7 +684,9 @@ class BoardScreen(Screen):
             ),
         )
         self._run(
-            op.busy("Importing…").changes(self.ctx, "wards", "audits", "actions", only_if=_any_new),
+            op.busy("Importing…").changes(
+                self.ctx, "wards", "audits", "actions", "incidents", only_if=_any_new
+            ),
             lambda results: self._imported(previews, results),
             self.import_finished,
         )

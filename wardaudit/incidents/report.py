@@ -12,7 +12,6 @@ the workbook print this, and nothing else, so they always agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,18 +30,19 @@ from wardaudit.incidents.hotspots import (
 )
 from wardaudit.incidents.words import (
     NO_CORRELATION,
+    NOT_APPLICABLE,
     PER_BED_RULE,
     UNDER_REPORTING,
+    actions_words,
     per_bed,
     per_bed_words,
 )
-from wardaudit.model import ACTION_STATUS_WORDS, ActionStatus, Ward
+from wardaudit.model import Ward
 from wardaudit.store import Store
 from wardaudit.words import month_words, period_words, plural
 
 OTHER = "\x00elsewhere"  # a ward's places not listed one by one, and incidents with no place
 OTHER_WORDS = "Elsewhere on the ward, or place not recorded"
-NOT_APPLICABLE = "–"
 
 
 @dataclass(frozen=True)
@@ -123,17 +123,6 @@ def suppression_words(threshold: int | None) -> str:
         f"out by subtraction, that figure is withheld too (a withheld figure is {threshold} "
         f"or more). Rates are shown only for counts that are shown."
     )
-
-
-def _actions_words(statuses: Iterable[ActionStatus | None]) -> str:
-    counts: dict[str, int] = {}
-    for status in statuses:
-        word = ACTION_STATUS_WORDS[status] if status else "No action"
-        counts[word] = counts.get(word, 0) + 1
-    if not counts:
-        return NOT_APPLICABLE
-    order = [*ACTION_STATUS_WORDS.values(), "No action"]
-    return ", ".join(f"{counts[w]} {w.lower()}" for w in order if w in counts)
 
 
 class _Layout:
@@ -321,7 +310,7 @@ def _hotspots_rows(
                 incidents_words=words,
                 no=sum(1 for f in row.findings if f.answer == "no"),
                 partly=sum(1 for f in row.findings if f.answer == "partial"),
-                actions_words=_actions_words(f.action_status for f in row.findings),
+                actions_words=actions_words(f.action_status for f in row.findings),
                 both=bool(incidents) and bool(row.findings),
             )
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from wardaudit.incidents.plan import ImportPlan, UnmatchedWard
+from wardaudit.model import ACTION_STATUS_WORDS, ActionStatus
 from wardaudit.words import plural
 
 INCIDENTS_HEADING = "Sexual safety incidents beside the environment"
@@ -28,6 +29,7 @@ PER_BED_RULE = (
     "Incidents per bed are the incidents over the period divided by the ward's beds, so that "
     "wards of different sizes compare; each rate is shown with its counts."
 )
+NOT_APPLICABLE = "–"
 PLACE_NOT_RECORDED = "Place not recorded"
 LOCATION_NOT_RECORDED = "Location not recorded"
 
@@ -44,6 +46,18 @@ def per_bed_words(count: int, beds: int | None) -> str:
     if rate is None:
         return f"no rate ({incidents}; the ward's beds are not recorded)"
     return f"{rate:.1f} per bed ({incidents}, {plural(beds or 0, 'bed')})"
+
+
+def actions_words(statuses: Iterable[ActionStatus | None]) -> str:
+    """Findings' actions by status, as screens and documents say them: "2 open, 1 done"."""
+    counts: dict[str, int] = {}
+    for status in statuses:
+        word = ACTION_STATUS_WORDS[status] if status else "No action"
+        counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return NOT_APPLICABLE
+    order = [*ACTION_STATUS_WORDS.values(), "No action"]
+    return ", ".join(f"{counts[w]} {w.lower()}" for w in order if w in counts)
 
 
 def place_words(place: str) -> str:
