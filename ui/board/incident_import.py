@@ -15,7 +15,8 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -167,16 +168,18 @@ class IncidentImportDialog(QDialog):
         except WardAuditError as error:
             self.mapping, self.mapping_path = None, None
             self.mapping_label.setText(
-                f"<b>{html.escape(path.name)} cannot be used.</b> "
-                + html.escape(str(error)).replace("\n", "<br>")
+                f"<b>{html.escape(path.name, quote=False)} cannot be used.</b> "
+                + html.escape(str(error), quote=False).replace("\n", "<br>")
             )
             self._forget_plan()
             return False
         self.mapping, self.mapping_path = mapping, path
         title, _, rest = mapping_words(mapping).partition(". ")
         self.mapping_label.setText(
-            f"<b>{html.escape(title)}</b> ({html.escape(path.name)}). {html.escape(rest)}"
+            f"<b>{html.escape(title, quote=False)}</b> ({html.escape(path.name, quote=False)}). "
+            f"{html.escape(rest, quote=False)}"
         )
+        self.mapping_label.setAccessibleDescription(f"{title} ({path.name}). {rest}")
         with contextlib.suppress(WardAuditError):  # only a convenience for next time
             self.ctx.store.settings.set(MAPPING_SETTING, str(path), bookkeeping=True)
         self._forget_plan()
@@ -232,7 +235,7 @@ class IncidentImportDialog(QDialog):
 
     def _show_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
-        headline = html.escape(plan_headline(plan))
+        headline = html.escape(plan_headline(plan), quote=False)
         if plan.blocked:
             self.summary.setText(f"<b>Nothing can be imported yet.</b> {headline}.")
         elif plan.changes or self.chosen_aliases():
@@ -260,10 +263,12 @@ class IncidentImportDialog(QDialog):
             parts.append(f"<li>Held back until their ward is mapped: {plan.held_back}</li>")
         parts.append("</ul>")
         for line in plan.blockers():
-            parts.append(f"<p>{html.escape(line)}</p>")
+            parts.append(f"<p>{html.escape(line, quote=False)}</p>")
         lines = plan.describe()[1:]
         if lines:
-            parts.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+            parts.append(
+                "<p>" + "<br>".join(html.escape(line, quote=False) for line in lines) + "</p>"
+            )
         return "".join(parts)
 
     def _offer_wards(self, plan: ImportPlan) -> None:
@@ -297,7 +302,8 @@ class IncidentImportDialog(QDialog):
         self.wards_box.setVisible(bool(names))
         focus = self.ward_choices.get(self._changed_ward or "")
         if focus is not None:  # she goes on where she was, the preview brought up to date
-            focus.setFocus()
+            # once the busy dialog has closed and given the focus back
+            QTimer.singleShot(0, lambda: focus.setFocus() if shiboken6.isValid(focus) else None)
         self._changed_ward = None
 
     def _ward_changed(self, name: str) -> None:

@@ -489,9 +489,9 @@ def test_board_reports_are_written_off_the_ui_thread(
     in_progress = {a.id for a in demo_store.audits.in_progress()}
 
     def spy(writer):  # type: ignore[no-untyped-def]
-        def wrapped(board, path, *, actions=None, trust=""):  # type: ignore[no-untyped-def]
+        def wrapped(board, path, *, actions=None, trust="", **rest):  # type: ignore[no-untyped-def]
             seen.append((threading.current_thread() is threading.main_thread(), list(actions)))
-            return writer(board, path, actions=actions, trust=trust)
+            return writer(board, path, actions=actions, trust=trust, **rest)
 
         return wrapped
 
