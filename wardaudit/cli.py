@@ -538,9 +538,12 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
         )
     else:
         what = f"everything (the first export to '{destination}')"
+    incidents = counts.get("incident_counts", 0)
+    carried = f", with incident counts for {incidents} ward(s)," if incidents else ""
     print(
         f"exported {counts['audits']} audit(s), {counts['events']} history event(s), "
-        f"{counts['wards']} ward(s) and {counts['photos']} photo(s) to {args.file}: {what}"
+        f"{counts['wards']} ward(s) and {counts['photos']} photo(s){carried} to {args.file}: "
+        f"{what}"
     )
     return 0
 

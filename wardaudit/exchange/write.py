@@ -88,8 +88,10 @@ def export_bundle(
     """Write an exchange file to ``path``: what ``destination`` has not had from here (by
     default), everything, or what was signed off or changed since a day.
 
-    Returns the counts written: wards, audits, events and photos. ``progress`` hears (EXPORT_WORDS, bytes written, bytes to write) and may
-    raise Cancelled: nothing is then left behind, and nothing recorded.
+    Returns the counts written: wards, audits, events and photos, and the wards whose
+    incident counts the file carries (only a database that holds incidents has any).
+    ``progress`` hears (EXPORT_WORDS, bytes written, bytes to write) and may raise
+    Cancelled: nothing is then left behind, and nothing recorded.
     """
     target = Path(path)
     if not target.parent.is_dir():
@@ -173,6 +175,8 @@ def export_bundle(
         raise
     if since is None and not store.readonly:
         _record(store, name, travelling.high_water, target)
+    if travelling.incident_counts:  # not in the manifest, whose counts every file has
+        return {**counts, "incident_counts": len(travelling.incident_counts)}
     return counts
 
 
