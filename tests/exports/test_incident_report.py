@@ -141,7 +141,7 @@ def test_published_figures_are_suppressed_below_five(with_incidents: Store, tmp_
             assert row[5] == true
     assert any("Small numbers are suppressed" in str(r[0]) for r in rows if r)
     text = incidents_text(write_board_report(with_incidents, CHOICE, tmp_path / "b.pdf", "pdf"))
-    assert "every incident count below 5 is shown as 'fewer than 5'" in text
+    assert "every incident count below 5, nought included, is shown as 'fewer than 5'" in text
     assert "Incidents are under-reported" in text and "no correlation" in text
 
 

@@ -585,6 +585,13 @@ class BoardScreen(Screen):
                     plural(counts.get("events", 0), "history event"),
                     plural(counts.get("wards", 0), "ward"),
                     plural(counts.get("photos", 0), "photo"),
+                    *(
+                        [
+                            f"incident counts by place for {plural(counts['incident_counts'], 'ward')}"
+                        ]
+                        if counts.get("incident_counts")
+                        else []
+                    ),
                 ]
             )
             if since:

@@ -118,7 +118,7 @@ def suppression_words(threshold: int | None) -> str:
         )
     return (
         f"Small numbers are suppressed so that this report may be published: every incident "
-        f"count below {threshold} is shown as 'fewer than {threshold}' (none included), and "
+        f"count below {threshold}, nought included, is shown as 'fewer than {threshold}', and "
         f"where a total or another count beside it would let a suppressed count be worked "
         f"out by subtraction, that figure is withheld too (a withheld figure is {threshold} "
         f"or more). Rates are shown only for counts that are shown."
