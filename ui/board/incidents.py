@@ -27,7 +27,7 @@ from ui.widgets.tables import LEFT, RIGHT, RowsTableModel, bold_font, row_table
 from wardaudit import clock
 from wardaudit.board import Board, monthly_means
 from wardaudit.incidents.figures import IncidentBoard, WardIncidents
-from wardaudit.incidents.hotspots import Hotspot, WardHotspots, ward_hotspots
+from wardaudit.incidents.hotspots import NO_LOCATION, Hotspot, WardHotspots, ward_hotspots
 from wardaudit.incidents.words import (
     NO_CORRELATION,
     NOT_APPLICABLE,
@@ -96,9 +96,7 @@ class HotspotsModel(RowsTableModel):
         found = bool(spot.findings)
         return {
             self.PLACE: spot.words,
-            self.INCIDENTS: NOT_APPLICABLE
-            if spot.key == "\x00no location"
-            else str(spot.incidents),
+            self.INCIDENTS: NOT_APPLICABLE if spot.key == NO_LOCATION else str(spot.incidents),
             self.NO: str(no) if found else NOT_APPLICABLE,
             self.PARTLY: str(partly) if found else NOT_APPLICABLE,
             self.ACTIONS: actions_words(f.action_status for f in spot.findings),

@@ -129,6 +129,11 @@ class _Page:
         self.states: dict[Cell, State] = {
             c: ("fewer" if self.counts[c] < threshold else "shown") for c in self.cells
         }
+        # every atom that a figure counts, or could count (for arrangements that add one)
+        self.could_hold: dict[Cell, list[Atom]] = {c: [] for c in self.cells}
+        for atom, cells_here in self.signature.items():
+            for cell in cells_here:
+                self.could_hold[cell].append(atom)
 
     def hidden(self, cell: Cell) -> bool:
         return self.states[cell] != "shown"
@@ -160,28 +165,49 @@ class _Page:
                 total += self.counts[changed]
         return extra, total
 
+    def cheap_candidates(self, cell: Cell) -> Iterable[Witness]:
+        """Arrangements that might change ``cell`` and nothing printed: an incident fewer in
+        one of its atoms, one more, or one moved to an atom that every printed figure of the
+        first also counts (so those figures stay as they are)."""
+        inside = self.members[cell]
+        for atom in inside:
+            yield Witness(atom, None)
+        for atom in self.could_hold[cell]:
+            yield Witness(None, atom)
+        for atom in inside:
+            shown = [c for c in self.signature[atom] if self.states[c] == "shown"]
+            if shown:
+                pool = min((self.could_hold[c] for c in shown), key=len)
+                keep = set(shown)
+                targets = [a for a in pool if keep <= self.signature[a]]
+            else:
+                targets = list(self.signature)
+            for other in targets:
+                if cell not in self.signature[other]:
+                    yield Witness(atom, other)
+
     def candidates(self, cell: Cell) -> Iterable[Witness]:
-        """Arrangements that change ``cell``: an incident fewer in one of its atoms, one more,
-        or one moved in or out of it. Cheap ones (changing nothing shown) come first."""
+        """Every arrangement that changes ``cell``: an incident fewer in one of its atoms,
+        one more, or one moved in or out of it."""
         inside = self.members[cell]
         possible = list(self.signature)
         for atom in inside:
             yield Witness(atom, None)
-        for atom in possible:
-            if cell in self.signature[atom]:
-                yield Witness(None, atom)
-        outside_with_incidents = [a for a in self.atoms if cell not in self.signature[a]]
+        yield from (Witness(None, atom) for atom in self.could_hold[cell])
         outside = [a for a in possible if cell not in self.signature[a]]
         for atom in inside:
             for other in outside:
                 yield Witness(atom, other)
-        inside_possible = [a for a in possible if cell in self.signature[a]]
+        outside_with_incidents = [a for a in self.atoms if cell not in self.signature[a]]
         for other in outside_with_incidents:
-            for atom in inside_possible:
+            for atom in self.could_hold[cell]:
                 yield Witness(other, atom)
 
     def protect(self, cell: Cell) -> Witness:
         """An arrangement hiding ``cell``, withholding the fewest further figures it needs."""
+        for witness in self.cheap_candidates(cell):
+            if self.cost(witness, cell) == (0, 0):
+                return witness
         best: tuple[tuple[int, int], Witness] | None = None
         for witness in self.candidates(cell):
             cost = self.cost(witness, cell)

@@ -23,6 +23,7 @@ from wardaudit.incidents.hotspots import (
     NO_LOCATION,
     NO_PLACE,
     Hotspot,
+    PlaceNames,
     WardHotspots,
     hotspots_from,
     latest_audits,
@@ -172,9 +173,6 @@ def incident_page(
         if spots.places:
             hotspots[figure.ward.id] = spots
     layout = _Layout(hotspots, threshold)
-
-    from wardaudit.incidents.hotspots import PlaceNames
-
     names = {f.ward.id: PlaceNames(f.ward) for f in board.wards}
     atoms: dict[tuple[str, str, str], int] = {}
     for found in counts:
@@ -327,11 +325,12 @@ def _hotspots_rows(
                 False,
             )
         )
+    # Ordered by what the page prints, never by a count it does not: places where both
+    # occur, then places with findings, then by the incidents shown; the rest last.
     ordered = sorted(
         found,
         key=lambda p: (
-            p.place in (OTHER_WORDS,)
-            or (p.incidents_words == NOT_APPLICABLE and not p.no + p.partly),
+            p.place == OTHER_WORDS or (p.incidents_words == NOT_APPLICABLE and not p.no + p.partly),
             not p.both,
             not (p.no + p.partly),
             -(p.incidents or 0),
