@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -74,10 +75,20 @@ def build_with_photos_inside(
         conn.close()
 
 
+def tables_added_after(version: int) -> list[str]:
+    """The tables the steps after ``version`` create, newest first."""
+    return [
+        found.group(1)
+        for step in reversed(MIGRATIONS[version:])
+        for statement in reversed(step)
+        if (found := re.match(r"\s*CREATE TABLE (\w+)", statement))
+    ]
+
+
 def downgrade(path: Path, version: int) -> None:
     """Put the photos back inside the file, exactly in schema 4's or 5's form (5 added only
-    drafts and finding links), and remove the photo folder and backups: the file is then
-    what an older WardAudit wrote."""
+    drafts and finding links), drop the tables of later steps, and remove the photo folder
+    and backups: the file is then what an older WardAudit wrote."""
     assert version in (4, 5)
     folder = photo_dir(path)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -86,6 +97,8 @@ def downgrade(path: Path, version: int) -> None:
         " sha256 FROM photos"
     ).fetchall()
     conn.execute("BEGIN")
+    for table in tables_added_after(6):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP INDEX photos_by_sha256")
     conn.execute("DROP INDEX photos_by_audit")
     conn.execute("DROP TABLE photos")
