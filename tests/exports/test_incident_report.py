@@ -241,3 +241,27 @@ def test_no_page_before_any_incident_is_imported(demo_store: Store, tmp_path: Pa
         " ".join(pdf_pages(write_board_report(demo_store, CHOICE, tmp_path / "b.pdf", "pdf")))
     )
     assert "beside the environment" not in text
+
+
+def test_a_ward_named_in_another_script_prints_in_the_shipped_fonts(
+    with_incidents: Store, tmp_path: Path
+) -> None:
+    from tests.exports.pdf.pdf_checks import embedded, font_names
+
+    ward = with_incidents.wards.get("Cedar Ward")
+    with_incidents.wards.edit(
+        ward.id,
+        site=ward.site,
+        name="Cedar Ward سیڈر",
+        sex=ward.sex,
+        service=ward.service,
+        beds=ward.beds,
+        areas=ward.areas,
+    )
+    board = figures_for(with_incidents, CHOICE)
+    page = incident_page(with_incidents, board)
+    assert page is not None and any(w.ward.name == "Cedar Ward سیڈر" for w in page.wards)
+    pdf = write_board_report(with_incidents, CHOICE, tmp_path / "board.pdf", "pdf")
+    assert embedded(pdf)
+    assert {"NotoSans-Regular", "NotoNaskhArabic-Regular"} <= font_names(pdf)
+    assert "Sexual safety incidents beside the environment" in squash(" ".join(pdf_pages(pdf)))

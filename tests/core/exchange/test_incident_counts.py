@@ -151,7 +151,7 @@ def test_counts_that_break_the_rules_refuse_the_file(
     rewrite(bundle, forged, forge)
     laptop = Store.open(tmp_path / "laptop.sqlite3")
     try:
-        with pytest.raises(BundleRefused, match="incident[ _]counts"):
+        with pytest.raises(BundleRefused, match=r"incident[ _]counts"):
             import_bundle(laptop, forged)
         assert laptop.wards.list() == []  # nothing from the file was written
     finally:
