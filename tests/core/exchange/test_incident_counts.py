@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.exchange.test_streaming import signed_off_audit
+from wardaudit.checklist import Checklist
 from wardaudit.errors import BundleConflicts, BundleRefused
 from wardaudit.exchange import export_bundle, import_bundle
 from wardaudit.incidents import load_mapping_file, read_csv
 from wardaudit.incidents.hotspots import window
 from wardaudit.incidents.importing import read_and_plan
 from wardaudit.incidents.recent import recent_incidents
+from wardaudit.paths import photo_dir
 from wardaudit.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent.parent.parent
@@ -154,6 +157,31 @@ def test_counts_that_break_the_rules_refuse_the_file(
         with pytest.raises(BundleRefused, match=r"incident[ _]counts"):
             import_bundle(laptop, forged)
         assert laptop.wards.list() == []  # nothing from the file was written
+    finally:
+        laptop.close(backup=False)
+
+
+def test_forged_counts_refuse_the_file_before_any_photo_is_read(
+    quality_team: Store, checklist: Checklist, tmp_path: Path
+) -> None:
+    signed_off_audit(quality_team, checklist, "Larch Ward", photos=3)
+    bundle = tmp_path / "counts.wardaudit"
+    export_bundle(quality_team, bundle, everything=True)
+    forged = tmp_path / "forged.wardaudit"
+    rewrite(bundle, forged, lambda r: r["incident_counts"][0]["counts"][0].__setitem__(2, 0))
+    with zipfile.ZipFile(forged) as archive:
+        assert sum(n.startswith("photos/") for n in archive.namelist()) == 3
+    heard: list[tuple[str, int, int]] = []
+    laptop = Store.open(tmp_path / "laptop.sqlite3")
+    try:
+        with pytest.raises(BundleRefused, match=r"incident[ _]counts"):
+            import_bundle(laptop, forged, progress=lambda *report: heard.append(report))
+        assert heard == []  # refused on its records, before the first photo was streamed
+        assert laptop.wards.list() == [] and laptop.photos.count() == 0
+        folder = photo_dir(tmp_path / "laptop.sqlite3")
+        assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))
+        import_bundle(laptop, bundle, progress=lambda *report: heard.append(report))
+        assert heard and laptop.photos.count() == 3  # the file as written is taken whole
     finally:
         laptop.close(backup=False)
 
