@@ -352,7 +352,7 @@ def build_demo_trust(
     ``progress`` hears ("Building the demo trust", audits made, audits to make)."""
     if not store.is_empty():
         raise InvalidInput(
-            f"the database {store.path} already holds wards; the demo trust goes only into an "
+            f"{store.location} already holds wards; the demo trust goes only into an "
             "empty database (use --db with a new file)"
         )
     if not 1 <= months <= MAX_MONTHS:
@@ -459,7 +459,7 @@ def build_demo_trust(
         else ""
     )
     return (
-        f"demo trust created in {store.path}: {sites} sites, {len(trust)} wards, "
+        f"demo trust created in {store.location}: {sites} sites, {len(trust)} wards, "
         f"{audits} completed audits over {months} months, {total_actions} actions "
         f"({actions_moved} moved on from open){pictures_words}, 1 audit in progress "
         f"({ward.name})"
@@ -500,7 +500,7 @@ def _build_in(store: Store, build: Callable[[Store], str]) -> tuple[str, list[st
 def _refuse_unless_empty(store: Store) -> None:
     if not store.is_empty():
         raise InvalidInput(
-            f"the database {store.path} already holds wards; the demo trust goes only into an "
+            f"{store.location} already holds wards; the demo trust goes only into an "
             "empty database (use --db with a new file)"
         )
 

@@ -176,6 +176,34 @@ class Cancelled(WardAuditError):
     """She stopped long work before it ended; what it had done was undone."""
 
 
+class ServerUnavailable(StoreError):
+    """The trust database server cannot be reached, or it refused this login."""
+
+
+class NotPermitted(StoreError):
+    """The login may not do this on the trust database (a role it lacks); nothing changed."""
+
+
+class ConnectionLost(StoreError):
+    """The connection to the trust database broke mid-change; the server undid the change."""
+
+
+class DatabaseTooOld(StoreError):
+    """The trust database's schema is older than this WardAudit: its owner upgrades it."""
+
+
+class ChangedMeanwhile(StoreError):
+    """Someone else changed this record after it was shown; the change was not saved.
+
+    ``by`` and ``at`` say who changed it and when, so the person can look again.
+    """
+
+    def __init__(self, message: str, *, by: str, at: str) -> None:
+        super().__init__(message)
+        self.by = by
+        self.at = at
+
+
 class ExportFailed(WardAuditError):
     """A document could not be written; nothing was left behind."""
 

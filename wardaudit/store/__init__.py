@@ -10,7 +10,10 @@ withdraws an action is one transaction with it. Nothing outside this package wri
 
 The modules: ``database`` (the connection, the one-writer lock, the integrity check at
 open, transactions and SQLite's errors in plain words), ``migrations`` (the numbered
-schema ladder), ``backups``, and one module per repository.
+schema ladder), ``backups``, and one module per repository. The same store runs on the
+trust's PostgreSQL server: ``server`` (its connection, the writer lock and snapshots),
+``trustdb`` (reaching it: TLS, errors in words), ``pg_migrations`` (the ladder in its
+words, ``trustdb init|upgrade``) and ``copy`` (a file's database moved up to it).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wardaudit.progress import Progress, no_progress
 from wardaudit.risk import DEFAULT_MATRIX, RiskMatrix
@@ -26,14 +30,18 @@ from wardaudit.store import migrations
 from wardaudit.store.actions import Actions
 from wardaudit.store.audits import Audits
 from wardaudit.store.checklists import Checklists
-from wardaudit.store.database import Database
+from wardaudit.store.database import Database, Executor
 from wardaudit.store.history import History
 from wardaudit.store.incidents import Incidents
 from wardaudit.store.migrations import SCHEMA_VERSION
 from wardaudit.store.photos import Photos
 from wardaudit.store.records import Records
 from wardaudit.store.settings import TRUST_NAME_SETTING, Settings
+from wardaudit.store.trustdb import is_server_target
 from wardaudit.store.wards import Wards
+
+if TYPE_CHECKING:
+    from wardaudit.store.server import ServerDatabase
 
 __all__ = ["SCHEMA_VERSION", "TRUST_NAME_SETTING", "Store"]
 
@@ -43,7 +51,7 @@ log = logging.getLogger(__name__)
 class Store:
     """The WardAudit database. Open with :meth:`open`; use as a context manager."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database | ServerDatabase) -> None:
         self._db = db
         self.risk_matrix: RiskMatrix = DEFAULT_MATRIX
         self.settings = Settings(self)
@@ -68,6 +76,9 @@ class Store:
     ) -> Store:
         """Open (or create) the database at ``path`` for this process.
 
+        A ``postgresql://`` address or a libpq ``key=value`` string (``service=wardaudit``)
+        opens the trust database on the server instead, as the person's own login.
+
         Raises DatabaseInUse if another process has it open for writing, DatabaseDamaged
         if it fails its integrity check, DatabaseTooNew if a newer WardAudit wrote it.
         ``durable=False`` is for throwaway files (a benchmark's): writes do not wait for
@@ -75,6 +86,10 @@ class Store:
         ``progress`` hears how an upgrade that takes long goes (photos moved out of an older
         database into their own folder), as ``progress(what, done, total)``.
         """
+        if isinstance(path, str) and is_server_target(path):
+            from wardaudit.store.server import ServerDatabase
+
+            return cls(ServerDatabase.open(path, readonly=readonly))
         return cls(
             Database.open(
                 path, readonly=readonly, create=create, durable=durable, progress=progress
@@ -84,8 +99,34 @@ class Store:
     @staticmethod
     def photos_waiting_in(path: Path | str) -> int:
         """How many photos opening an older database at ``path`` will move out of it into
-        their own folder (0 for a database already upgraded, or none at all)."""
+        their own folder (0 for a database already upgraded, or none at all, or the trust
+        database, whose photos stay in it)."""
+        if isinstance(path, str) and is_server_target(path):
+            return 0
         return migrations.photos_waiting_in(Path(path))
+
+    @property
+    def engine(self) -> str:
+        """``sqlite`` (a file) or ``postgresql`` (the trust database)."""
+        return self._db.engine
+
+    @property
+    def target(self) -> str:
+        """What opens this database again (``--db``): a path, or the trust database's
+        connection string without any password."""
+        return self._db.target
+
+    @property
+    def location(self) -> str:
+        """Where the data is, in words: the file's path, or the trust database."""
+        return self._db.location
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Executor]:
+        """Reads that must agree with each other (a board, an export) see one moment,
+        whatever is being imported meanwhile."""
+        with self._db.snapshot() as conn:
+            yield conn
 
     @property
     def path(self) -> Path:

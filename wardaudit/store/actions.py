@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from wardaudit.scoring import ANSWER_WORDS
 from wardaudit.store.history import append_event, new_uuid
 
 if TYPE_CHECKING:
+    from wardaudit.store.database import Executor
     from wardaudit.store import Store
     from wardaudit.store.audits import AuditRow
 
@@ -118,7 +118,7 @@ class Actions:
         return {
             r[0]: (int(r[1]), int(r[2]))
             for r in self._db.query(
-                "SELECT w.uuid, count(*), sum(ac.due < ?) FROM actions ac"
+                "SELECT w.uuid, count(*), count(*) FILTER (WHERE ac.due < ?) FROM actions ac"
                 " JOIN audits a ON a.id = ac.audit_id JOIN wards w ON w.id = a.ward_id"
                 " WHERE " + STILL_TO_DO_SQL + clause + " GROUP BY w.uuid",
                 (today.isoformat(),),
@@ -222,13 +222,8 @@ class Actions:
         Every change is checked first (the action exists, the status is known, 'cannot do'
         has a reason); returns how many actions changed.
         """
-        current = {
-            a.id: a
-            for a in self._select(
-                " WHERE ac.uuid IN (SELECT value FROM json_each(?))",
-                (json.dumps([c.action_id for c in changes]),),
-            )
-        }
+        among, uuids = self._db.in_values("ac.uuid", [c.action_id for c in changes])
+        current = {a.id: a for a in self._select(f" WHERE {among}", (uuids,))}
         problems = []
         for change in changes:
             if change.action_id not in current:
@@ -302,7 +297,7 @@ class Actions:
 
     def _sync_with_answer(
         self,
-        conn: sqlite3.Connection,
+        conn: Executor,
         row: AuditRow,
         status: str,
         item: Item,
@@ -396,7 +391,7 @@ class Actions:
 
     def _link(
         self,
-        conn: sqlite3.Connection,
+        conn: Executor,
         row: AuditRow,
         item: Item,
         action_ref: str,
@@ -437,7 +432,7 @@ class Actions:
         )
 
     def _record_links(
-        self, conn: sqlite3.Connection, row: AuditRow, record: AuditRecord, actor: str, now: str
+        self, conn: Executor, row: AuditRow, record: AuditRecord, actor: str, now: str
     ) -> None:
         """At sign-off, each linked finding joins the earlier action's history, as an event
         that travels in exchange files with that action's audit."""
@@ -462,13 +457,13 @@ class Actions:
 
 
 def insert_action(
-    conn: sqlite3.Connection, audit_rowid: int, fields: dict[str, Any], now: str
+    conn: Executor, audit_rowid: int, fields: dict[str, Any], now: str
 ) -> int:
     """Insert an action from its plain fields (as raised, or as a record carries it)."""
     cursor = conn.execute(
         "INSERT INTO actions(uuid, audit_id, item_id, description, owner, likelihood,"
         " consequence, due, status, status_note, comment, completed_on, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             fields["action"],
             audit_rowid,
@@ -486,11 +481,11 @@ def insert_action(
             now,
         ),
     )
-    return int(cursor.lastrowid or 0)
+    return int(cursor.fetchone()[0])
 
 
 def set_action_fields(
-    conn: sqlite3.Connection, action_uuid: str, fields: dict[str, Any], at: str
+    conn: Executor, action_uuid: str, fields: dict[str, Any], at: str
 ) -> None:
     """Write the changeable fields among ``fields``; the rest (ids, item) never change."""
     changes = {k: v for k, v in fields.items() if k in MUTABLE_ACTION_FIELDS}
@@ -502,7 +497,7 @@ def set_action_fields(
 
 
 def _change(
-    conn: sqlite3.Connection,
+    conn: Executor,
     action_uuid: str,
     fields: dict[str, object],
     kind: EventKind,

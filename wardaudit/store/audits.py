@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -39,6 +38,7 @@ from wardaudit.store.history import append_event, new_uuid
 from wardaudit.store.photos import NewPhoto, insert_photo
 
 if TYPE_CHECKING:
+    from wardaudit.store.database import Executor
     from wardaudit.store import Store
 
 _AUDIT_SELECT = """
@@ -120,7 +120,7 @@ class Audits:
             cursor = conn.execute(
                 "INSERT INTO audits(uuid, ward_id, checklist_version_id, status, started_at,"
                 " started_by, updated_at, ward_sex, answer_values)"
-                " VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?, ?) RETURNING id",
                 (
                     audit_uuid,
                     ward_rowid,
@@ -132,11 +132,12 @@ class Audits:
                     self._store.checklists._packing(version_rowid).blank(),
                 ),
             )
+            audit_rowid = int(cursor.fetchone()[0])
             append_event(
                 conn,
                 "audit_started",
                 actor=by,
-                audit_rowid=cursor.lastrowid,
+                audit_rowid=audit_rowid,
                 ward=ward.id,
                 checklist=checklist.id,
                 version=checklist.version,
@@ -443,7 +444,8 @@ class Audits:
             cursor = conn.execute(
                 "INSERT INTO audits(uuid, ward_id, checklist_version_id, status, started_at,"
                 " started_by, completed_at, signed_by, signed_role, team, updated_at, ward_sex,"
-                " answer_values) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " answer_values) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (
                     audit_uuid,
                     ward_rowid,
@@ -459,7 +461,7 @@ class Audits:
                     packed,
                 ),
             )
-            rowid = int(cursor.lastrowid or 0)
+            rowid = int(cursor.fetchone()[0])
             conn.executemany(
                 "INSERT INTO answer_notes(audit_id, item_id, note, location) VALUES (?, ?, ?, ?)",
                 [
@@ -673,7 +675,7 @@ class Audits:
             " a.answer_values, row_number() OVER (PARTITION BY a.ward_id"
             " ORDER BY a.completed_at DESC, a.id DESC) AS newest"
             " FROM audits a JOIN wards w ON w.id = a.ward_id WHERE a.status = 'completed')"
-            " WHERE newest = 1",
+            " AS ranked WHERE newest = 1",
             (),
         )
         return {audit.ward_id: audit for audit in found}
@@ -698,7 +700,7 @@ class Audits:
             )
         return result
 
-    def _row(self, ref: str, conn: sqlite3.Connection | None = None) -> AuditRow:
+    def _row(self, ref: str, conn: Executor | None = None) -> AuditRow:
         """An audit by its id, or by a unique beginning of it (at least 8 characters)."""
         ref = ref.strip()
         sql = "SELECT id, uuid, status, checklist_version_id, ward_sex FROM audits WHERE "
@@ -707,7 +709,7 @@ class Audits:
             rows = executor.execute(sql + "uuid = ?", (ref,)).fetchall()
             if not rows and len(ref) >= 8:
                 pattern = ref.replace("%", "").replace("_", "") + "%"
-                rows = executor.execute(sql + "uuid LIKE ? LIMIT 2", (pattern,)).fetchall()
+                rows = executor.execute(sql + "uuid LIKE lower(?) LIMIT 2", (pattern,)).fetchall()
                 if len(rows) > 1:
                     raise InvalidInput(f"'{ref}' matches more than one audit; give more of its id")
         if not rows:
@@ -840,7 +842,7 @@ class Audits:
 
 
 def write_note(
-    conn: sqlite3.Connection,
+    conn: Executor,
     audit_rowid: int,
     item_id: str,
     note: str | None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
 
 from wardaudit import clock
@@ -11,6 +10,7 @@ from wardaudit.errors import ChecklistVersionClash
 from wardaudit.scoring import Packing
 
 if TYPE_CHECKING:
+    from wardaudit.store.database import Executor
     from wardaudit.store import Store
 
 
@@ -85,7 +85,7 @@ class Checklists:
         return packing
 
 
-def version_rowid_in(conn: sqlite3.Connection, checklist: Checklist) -> int:
+def version_rowid_in(conn: Executor, checklist: Checklist) -> int:
     """The version's row, registered inside the caller's transaction if new."""
     row = conn.execute(
         "SELECT id FROM checklist_versions WHERE content_hash = ?", (checklist.content_hash,)
@@ -94,7 +94,7 @@ def version_rowid_in(conn: sqlite3.Connection, checklist: Checklist) -> int:
         return int(row[0])
     cursor = conn.execute(
         "INSERT INTO checklist_versions(content_hash, checklist_id, version, title,"
-        " content, registered_at) VALUES (?, ?, ?, ?, ?, ?)",
+        " content, registered_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (
             checklist.content_hash,
             checklist.id,
@@ -104,4 +104,4 @@ def version_rowid_in(conn: sqlite3.Connection, checklist: Checklist) -> int:
             clock.now_iso(),
         ),
     )
-    return int(cursor.lastrowid or 0)
+    return int(cursor.fetchone()[0])

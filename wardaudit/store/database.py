@@ -15,10 +15,10 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 import filelock
 
@@ -69,6 +69,33 @@ _DISK_ERRNOS = frozenset(
     {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EROFS, errno.EACCES}
     | {errno.EPERM, errno.EIO}
 )
+
+Engine = Literal["sqlite", "postgresql"]
+
+
+class Cursor(Protocol):
+    """What the repositories read back from a statement, on either engine."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Executor(Protocol):
+    """A connection inside a transaction: SQLite's own, or the trust database's adapter.
+
+    Statements are written once with ``?`` placeholders; the server's adapter turns them
+    into its own. New rows give their id with ``RETURNING id``, which both engines run.
+    """
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Any: ...
 
 
 class Database:
@@ -311,6 +338,34 @@ class Database:
         return self._counted_changes() != self._changes_at_backup
 
     # --- reading and writing ---------------------------------------------------------------
+
+    @property
+    def target(self) -> str:
+        """What opens this database again (``--db``): the file's path."""
+        return str(self.path)
+
+    @property
+    def location(self) -> str:
+        """Where the data is, in words for a person (the database at its path)."""
+        return f"the database {self.path}"
+
+    def in_values(self, column: str, values: Iterable[Any]) -> tuple[str, Any]:
+        """``column IN (the values)`` as one parameter, however many values there are."""
+        return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(list(values))
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Executor]:
+        """Several reads that must agree (a board, an export): one read transaction."""
+        with self.mutex:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.mutex:

@@ -8,7 +8,6 @@ what a merge replays on top of the audit's record.
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from wardaudit import clock
 from wardaudit.model import EventKind, HistoryEvent
 
 if TYPE_CHECKING:
+    from wardaudit.store.database import Executor
     from wardaudit.store import Store
 
 # Events that make up the signed-off record itself rather than coming after it.
@@ -27,7 +27,7 @@ def new_uuid() -> str:
 
 
 def append_event(
-    conn: sqlite3.Connection,
+    conn: Executor,
     kind: EventKind,
     *,
     actor: str = "",

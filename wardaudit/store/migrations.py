@@ -2,7 +2,8 @@
 
 Every step's number and SQL stay exactly as released, so a database any WardAudit wrote
 opens unchanged: a newer step is only ever added at the end. Before a ladder is climbed
-on an existing database, a backup is made.
+on an existing database, a backup is made. The trust database climbs the same ladder,
+each step in its own words (``pg_migrations``), by ``wardaudit trustdb init|upgrade``.
 
 Step 6 moves photos out of the database into the photo store beside it. The schema step
 is quick; the photos then move in batches (each batch's files synced, then one
@@ -240,6 +241,9 @@ MIGRATIONS: list[list[str]] = [
             digest TEXT NOT NULL)""",
         "CREATE INDEX incident_count_snapshots_by_ward ON incident_count_snapshots(ward_id, as_of)",
     ],
+    # 8: an action's version: a change made from what someone saw is saved only if nobody
+    # changed the action meanwhile (several people share the trust database)
+    ["ALTER TABLE actions ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1"],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 PHOTO_STORE_VERSION = 6

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +33,7 @@ from wardaudit.store.photos import IncomingPhoto, insert_photo
 from wardaudit.store.wards import site_rowid_for
 
 if TYPE_CHECKING:
+    from wardaudit.store.database import Executor
     from wardaudit.store import Store
 
 
@@ -92,7 +92,7 @@ class LocalAudit:
 class LocalRecords:
     """What is here, read inside the merge's own transaction (so nothing moves meanwhile)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     def ward(self, ward_id: str) -> LocalWard | None:
@@ -225,38 +225,40 @@ class Records:
         if after_event is not None:
             where += " AND EXISTS (SELECT 1 FROM events e WHERE e.audit_id = a.id AND e.id > ?)"
             params.append(after_event)
-        with self._db.mutex:
-            conn = self._db.conn
+        with self._db.snapshot() as conn:
             high_water = int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
             audits = conn.execute(
                 "SELECT a.id, a.uuid, ar.content, ar.digest FROM audits a"
                 " JOIN audit_records ar ON ar.audit_id = a.id WHERE " + where + " ORDER BY a.id",
                 params,
             ).fetchall()
-            ids_json = json.dumps([r[0] for r in audits])
+            ids = [r[0] for r in audits]
+            audit_in, ids_param = self._db.in_values("id", ids)
+            event_in, _ = self._db.in_values("e.audit_id", ids)
+            photo_in, _ = self._db.in_values("p.audit_id", ids)
             wards = conn.execute(
                 "SELECT w.uuid, s.name, w.name, w.service, w.sex, w.beds, w.areas FROM wards w"
                 " JOIN sites s ON s.id = w.site_id WHERE w.id IN (SELECT ward_id FROM audits"
-                " WHERE id IN (SELECT value FROM json_each(?))) ORDER BY w.uuid",
-                (ids_json,),
+                f" WHERE {audit_in}) ORDER BY w.uuid",
+                (ids_param,),
             ).fetchall()
             checklists = conn.execute(
                 "SELECT content_hash, checklist_id, version, title, content FROM checklist_versions"
-                " WHERE id IN (SELECT checklist_version_id FROM audits WHERE id IN"
-                " (SELECT value FROM json_each(?))) ORDER BY content_hash",
-                (ids_json,),
+                " WHERE id IN (SELECT checklist_version_id FROM audits WHERE"
+                f" {audit_in}) ORDER BY content_hash",
+                (ids_param,),
             ).fetchall()
             events = conn.execute(
                 "SELECT e.uuid, e.at, e.kind, e.actor, a.uuid, ac.uuid, e.detail, e.after_signoff"
                 " FROM events e JOIN audits a ON a.id = e.audit_id"
                 " LEFT JOIN actions ac ON ac.id = e.action_id"
-                " WHERE e.audit_id IN (SELECT value FROM json_each(?)) ORDER BY e.id",
-                (ids_json,),
+                f" WHERE {event_in} ORDER BY e.id",
+                (ids_param,),
             ).fetchall()
             photos = conn.execute(
-                "SELECT p.uuid, p.sha256, p.size FROM photos p WHERE p.audit_id IN"
-                " (SELECT value FROM json_each(?)) ORDER BY p.uuid",
-                (ids_json,),
+                "SELECT p.uuid, p.sha256, p.size FROM photos p"
+                f" WHERE {photo_in} ORDER BY p.uuid",
+                (ids_param,),
             ).fetchall()
         return TravellingRecords(
             wards=[
@@ -325,8 +327,7 @@ class Records:
     def fingerprint(self) -> str:
         """A digest of everything that travels (wards, audits, actions, history), ignoring local
         row numbers: two databases that have exchanged everything give the same fingerprint."""
-        with self._db.mutex:
-            conn = self._db.conn
+        with self._db.snapshot() as conn:
             parts: list[Iterable[Any]] = [
                 conn.execute(
                     "SELECT w.uuid, w.name, s.name, w.sex FROM wards w"
@@ -361,7 +362,7 @@ class Records:
 
     # --- for the other repositories ---------------------------------------------------------
 
-    def _write(self, conn: sqlite3.Connection, audit_rowid: int) -> None:
+    def _write(self, conn: Executor, audit_rowid: int) -> None:
         """Keep the audit's record as signed off, with its digest, inside the sign-off."""
         text = canonical_json(_record_content(conn, audit_rowid))
         conn.execute(
@@ -369,14 +370,14 @@ class Records:
             (audit_rowid, text, _sha256(text.encode("utf-8"))),
         )
 
-    def _apply(self, conn: sqlite3.Connection, work: MergeWork, batch: PhotoBatch) -> None:
+    def _apply(self, conn: Executor, work: MergeWork, batch: PhotoBatch) -> None:
         ward_rowids: dict[str, int] = {}
         for ward in work.new_wards:
             site_rowid = site_rowid_for(conn, ward["site"])
             now = clock.now_iso()
             cursor = conn.execute(
                 "INSERT INTO wards(uuid, site_id, name, service, sex, beds, areas, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     ward["ward"],
                     site_rowid,
@@ -389,7 +390,7 @@ class Records:
                     now,
                 ),
             )
-            ward_rowids[ward["ward"]] = int(cursor.lastrowid or 0)
+            ward_rowids[ward["ward"]] = int(cursor.fetchone()[0])
         for file_ward, ward_here in work.ward_links.items():
             if file_ward not in ward_rowids:
                 ward_rowids[file_ward] = self._store.wards._rowid(conn, ward_here)
@@ -450,7 +451,7 @@ class Records:
             self._replay(conn, audit_rowid)
         insert_snapshots(conn, work.incident_counts)
 
-    def _replay(self, conn: sqlite3.Connection, audit_rowid: int) -> None:
+    def _replay(self, conn: Executor, audit_rowid: int) -> None:
         """Rebuild a signed-off audit's current state: its record, then every later event in
         time order. Whatever order laptops' files arrive in, every database ends the same."""
         content = json.loads(
@@ -514,7 +515,7 @@ class Records:
                     set_action_fields(conn, action_uuid, fields, at)
 
 
-def _record_content(conn: sqlite3.Connection, audit_rowid: int) -> dict[str, Any]:
+def _record_content(conn: Executor, audit_rowid: int) -> dict[str, Any]:
     """The audit as signed off, in plain data: what an exchange file carries and a merge
     compares."""
     a = conn.execute(
@@ -576,7 +577,7 @@ def _record_content(conn: sqlite3.Connection, audit_rowid: int) -> dict[str, Any
 
 
 def _insert_audit(
-    conn: sqlite3.Connection,
+    conn: Executor,
     incoming: IncomingAudit,
     ward_rowid: int,
     version_rowid: int,
@@ -587,7 +588,7 @@ def _insert_audit(
     cursor = conn.execute(
         "INSERT INTO audits(uuid, ward_id, checklist_version_id, status, started_at, started_by,"
         " completed_at, signed_by, signed_role, team, updated_at, ward_sex, answer_values)"
-        " VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             content["audit"],
             ward_rowid,
@@ -603,7 +604,7 @@ def _insert_audit(
             content["answers"],
         ),
     )
-    rowid = int(cursor.lastrowid or 0)
+    rowid = int(cursor.fetchone()[0])
     conn.executemany(
         "INSERT INTO answer_notes(audit_id, item_id, note, location) VALUES (?, ?, ?, ?)",
         [(rowid, item, note, location) for item, (note, location) in content["notes"].items()],

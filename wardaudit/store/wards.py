@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,7 @@ from wardaudit.model import Designation, Site, Ward
 from wardaudit.store.history import append_event, new_uuid
 
 if TYPE_CHECKING:
+    from wardaudit.store.database import Executor
     from wardaudit.store import Store
 
 _WARD_SELECT = (
@@ -172,11 +172,11 @@ class Wards:
             params = (site,)
         return [ward_from_row(r) for r in self._db.query(sql + " ORDER BY s.name, w.name", params)]
 
-    def _rowid(self, conn: sqlite3.Connection, ward_uuid: str) -> int:
+    def _rowid(self, conn: Executor, ward_uuid: str) -> int:
         return int(conn.execute("SELECT id FROM wards WHERE uuid = ?", (ward_uuid,)).fetchone()[0])
 
 
-def site_rowid_for(conn: sqlite3.Connection, name: str) -> int:
+def site_rowid_for(conn: Executor, name: str) -> int:
     """The site's row, added (with its event) inside the caller's transaction if new."""
     name = name.strip()
     if not name:
@@ -184,12 +184,12 @@ def site_rowid_for(conn: sqlite3.Connection, name: str) -> int:
     row = conn.execute("SELECT id FROM sites WHERE name = ?", (name,)).fetchone()
     if row:
         return int(row[0])
-    cursor = conn.execute(
-        "INSERT INTO sites(uuid, name, created_at) VALUES (?, ?, ?)",
+    rowid = conn.execute(
+        "INSERT INTO sites(uuid, name, created_at) VALUES (?, ?, ?) RETURNING id",
         (new_uuid(), name, clock.now_iso()),
-    )
+    ).fetchone()[0]
     append_event(conn, "site_added", site=name)
-    return int(cursor.lastrowid or 0)
+    return int(rowid)
 
 
 def _check_ward_fields(name: str, sex: str, beds: int | None) -> None:

@@ -16,6 +16,9 @@ from wardaudit.errors import (
 )
 from wardaudit.store import Store, backups
 
+# The file itself: its lock, its integrity check, its backups, its upgrades.
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_disk_full_is_reported_and_loses_nothing_saved(
     store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]

@@ -27,12 +27,12 @@ def audit_id(store: Store, checklist: Checklist) -> str:
 
 
 def test_a_draft_is_kept_across_reopening_and_goes_into_the_answer(
-    store: Store, db_path: Path, audit_id: str
+    store: Store, audit_id: str
 ) -> None:
     store.audits.save_draft(audit_id, "A06", "note", "Yard door has no lock")
     store.audits.save_draft(audit_id, "A06", "location", "Garden")
     store.close(backup=False)
-    with Store.open(db_path) as again:
+    with Store.open(store.target) as again:
         drafts = {(d.item, d.field): d.text for d in again.audits.drafts(audit_id)}
         assert drafts == {("A06", "note"): "Yard door has no lock", ("A06", "location"): "Garden"}
         again.audits.record_answer(

@@ -16,6 +16,9 @@ import pytest
 from wardaudit.checklist import Checklist
 from wardaudit.store import Store
 
+# The file itself: its lock, its integrity check, its backups, its upgrades.
+pytestmark = pytest.mark.sqlite_only
+
 WRITER = Path(__file__).with_name("_answer_writer.py")
 RUNS = 30
 

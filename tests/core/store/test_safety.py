@@ -18,6 +18,9 @@ from wardaudit.scoring import Packing
 from wardaudit.store import SCHEMA_VERSION, Store, backups
 from wardaudit.store.migrations import APPLICATION_ID, MIGRATIONS
 
+# The file itself: its lock, its integrity check, its backups, its upgrades.
+pytestmark = pytest.mark.sqlite_only
+
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

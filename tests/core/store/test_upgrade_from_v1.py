@@ -27,6 +27,9 @@ from wardaudit.cli import main
 from wardaudit.scoring import rate
 from wardaudit.store import Store
 
+# The file itself: its lock, its integrity check, its backups, its upgrades.
+pytestmark = pytest.mark.sqlite_only
+
 V1_FILE = "sexual-safety-environment-v1.toml"
 V1_RELEASE_SCHEMA = 4  # the migration ladder as WardAudit shipped it with checklist version 1
 

@@ -1,0 +1,199 @@
+"""The trust database: the same store on the trust's PostgreSQL server.
+
+The repositories write their SQL once, with ``?`` placeholders; :class:`ServerDatabase`
+hands them a connection that turns those into psycopg's own, and keeps the promises the
+SQLite file keeps:
+
+* one writer at a time: every write transaction takes one advisory lock
+  (``pg_advisory_xact_lock``), so the store's read-then-write code means on the server
+  what ``BEGIN IMMEDIATE`` means in a file, and readers are never blocked;
+* "saved" means on the server's disk (``synchronous_commit = on`` in every transaction
+  that holds the user's data, whatever the server's default);
+* several reads that must agree (a board, an export) share one ``REPEATABLE READ READ
+  ONLY`` snapshot;
+* the schema is never changed from here: ``wardaudit trustdb init|upgrade`` do that as the
+  owner role, which the app never needs. A schema older or newer than this WardAudit, or
+  a database that is not a WardAudit one, is refused at open with what to do.
+
+Backups are the server's job (the trust's usual PostgreSQL backups), so this class makes
+none; the psycopg and server errors become sentences here (:mod:`wardaudit.store.trustdb`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from wardaudit.errors import StoreError
+from wardaudit.store import trustdb
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from wardaudit.store.database import Cursor, Engine, Executor
+
+log = logging.getLogger(__name__)
+
+WRITER_LOCK = 0x5741524400000002  # pg_advisory_xact_lock key: "one WardAudit writer"
+LOCK_TIMEOUT_MS = 15_000  # how long a change waits for another person's import
+
+
+@lru_cache(maxsize=4096)
+def qmark_to_format(sql: str) -> str:
+    """``?`` becomes ``%s`` outside string literals, and ``%`` becomes ``%%`` (psycopg's)."""
+    out: list[str] = []
+    quoted = False
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted
+        if ch == "%":
+            out.append("%%")
+        elif ch == "?" and not quoted:
+            out.append("%s")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class ServerConnection:
+    """The psycopg connection as the repositories use SQLite's: ``execute`` and
+    ``executemany`` with ``?`` placeholders, cursors with ``fetchone``/``fetchall``."""
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Cursor:
+        return self.raw.execute(qmark_to_format(sql), tuple(parameters))
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> None:
+        with self.raw.cursor() as cursor:
+            cursor.executemany(qmark_to_format(sql), [tuple(p) for p in parameters])
+
+
+class ServerDatabase:
+    """The trust database, opened by a person's own login (never the owner role).
+
+    Offers what the repositories use of :class:`wardaudit.store.database.Database`.
+    """
+
+    engine: ClassVar[Engine] = "postgresql"
+
+    def __init__(self, target: str, raw: psycopg.Connection[Any], warnings: list[str]) -> None:
+        self.target = trustdb.redacted(target)
+        self.raw = raw
+        self.conn = ServerConnection(raw)
+        self.mutex = threading.RLock()
+        self.closed = False
+        self.warnings = warnings
+        self.readonly = False
+        self.login = str(raw.info.user)
+
+    @classmethod
+    def open(cls, target: str, *, readonly: bool = False) -> ServerDatabase:
+        """Connect as the person's own login, check this is a WardAudit database at this
+        WardAudit's schema, and note whether the login may change anything."""
+        from wardaudit.store.migrations import SCHEMA_VERSION
+
+        raw, warnings = trustdb.connect(target)
+        try:
+            trustdb.identify(raw, SCHEMA_VERSION, target)
+            db = cls(target, raw, warnings)
+            may_write = raw.execute(
+                "SELECT has_table_privilege('wardaudit.events', 'INSERT')"
+            ).fetchone()
+            db.readonly = readonly or not (may_write and may_write[0])
+        except BaseException:
+            raw.close()
+            raise
+        log.info("opened the trust database %s as %s", db.target, db.login)
+        return db
+
+    # --- what the store asks of a database -----------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        raise StoreError(
+            f"the trust database ({self.target}) is on a server, not in a file; "
+            "this works only with a database file"
+        )
+
+    @property
+    def location(self) -> str:
+        return f"the trust database {self.target}"
+
+    def close(self, *, backup: bool = True, min_backup_age_s: float = 3600) -> None:
+        """Close the connection. No backup: the server's own backups keep the data."""
+        with self.mutex:
+            if not self.closed:
+                self.raw.close()
+                self.closed = True
+
+    def backup(self, reason: str) -> Path:
+        raise StoreError(
+            "the trust database is backed up by the trust's database server (its own "
+            "backups, such as pg_dump or pgBackRest, run by IT); WardAudit makes no copy of it"
+        )
+
+    def data_changed_since_open(self) -> bool:
+        return False  # nothing for the app to back up: the server does that
+
+    def data_changed_since_backup(self) -> bool:
+        return False
+
+    def in_values(self, column: str, values: Iterable[Any]) -> tuple[str, Any]:
+        return f"{column} = ANY(?)", list(values)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.mutex:
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except trustdb.psycopg_errors() as error:
+                raise trustdb.store_error(error, self.target) from None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Executor]:
+        """Several reads that agree with each other, whatever is being imported meanwhile."""
+        from psycopg.pq import TransactionStatus
+
+        with self.mutex:
+            if self.raw.info.transaction_status != TransactionStatus.IDLE:
+                yield self.conn  # already inside a transaction: it is the snapshot
+                return
+            try:
+                with self.raw.transaction():
+                    self.raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    yield self.conn
+            except trustdb.psycopg_errors() as error:
+                raise trustdb.store_error(error, self.target) from None
+
+    @contextmanager
+    def transaction(
+        self, *, bookkeeping: bool = False, wait_for_disk: bool = True
+    ) -> Iterator[Executor]:
+        """One user action: committed to the server's disk, or none of it.
+
+        Waits up to 15 seconds for another person's change (an import) to finish.
+        ``wait_for_disk=False`` is for a place in the list, as in the file.
+        """
+        if self.readonly:
+            raise StoreError(
+                f"your login ({self.login}) may only read the trust database; this change "
+                "was not made. Changing it needs membership of wardaudit_quality."
+            )
+        with self.mutex:
+            finished = False
+            try:
+                with self.raw.transaction():
+                    self.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
+                    commit = "on" if wait_for_disk else "off"
+                    self.raw.execute(f"SET LOCAL synchronous_commit = {commit}")
+                    self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+                    yield self.conn
+                    finished = True
+            except trustdb.psycopg_errors() as error:
+                raise trustdb.store_error(error, self.target, at_commit=finished) from None
