@@ -130,7 +130,7 @@ def pg_server() -> Iterator[Any]:
     previous = signal.signal(signal.SIGTERM, interrupted)
     try:
         with server.admin() as conn:
-            for login, group in PG_LOGINS.items():
+            for login in PG_LOGINS:
                 conn.execute(f"CREATE ROLE {login} LOGIN PASSWORD '{PG_PASSWORD}'")
         yield server
     finally:

@@ -32,6 +32,7 @@ from wardaudit.progress import no_progress
 from wardaudit.scoring import ANSWER_VALUES, ANSWER_WORDS, RATING_WORDS, display_score
 from wardaudit.store import Store, backups
 from wardaudit.store.database import SQLiteError
+from wardaudit.store.trustdb import is_server_target
 
 PROG = "wardaudit"
 
@@ -55,6 +56,11 @@ def _print_json(value: object) -> None:
 def _db_path(args: argparse.Namespace, *, write: bool = True) -> Path:
     """The database named by --db or the default one; only a command that writes makes the
     default folder (one that only reads creates nothing anywhere)."""
+    if args.db and is_server_target(args.db):
+        raise InvalidInput(
+            "the trust database is backed up by its own server (IT's PostgreSQL backups); "
+            "WardAudit's backups are for database files"
+        )
     if args.db:
         return Path(args.db).expanduser()
     path = paths.default_db_path()
@@ -101,6 +107,12 @@ def _open(args: argparse.Namespace, *, write: bool, create: bool | None = None) 
     warning, because everything the command did was committed before. ``create=False``
     is for a command that writes only its own bookkeeping (an export noting what it
     sent): where there is no database it makes none."""
+    if args.db and is_server_target(args.db):  # the trust database, as this login
+        with Store.open(args.db, readonly=not write) as server:
+            for warning in server.warnings:
+                _warn(warning)
+            yield server
+        return
     create = write if create is None else create
     path = _db_path(args, write=create)
     upgrade = _StderrProgress("photos")  # an older database's photos moving out, if any
@@ -418,6 +430,56 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _trust_target(args: argparse.Namespace) -> str:
+    target = getattr(args, "target", None) or args.db
+    if not target or not is_server_target(target):
+        raise InvalidInput(
+            "give the trust database as --db (a postgresql:// address or service=NAME), "
+            "for example: wardaudit --db service=wardaudit trustdb upgrade"
+        )
+    return str(target)
+
+
+def cmd_trustdb_roles(args: argparse.Namespace) -> int:
+    from wardaudit.store import pg_migrations
+
+    print(pg_migrations.roles_script(), end="")
+    return 0
+
+
+def cmd_trustdb_init(args: argparse.Namespace) -> int:
+    from wardaudit.store import pg_migrations
+
+    done = pg_migrations.init(_trust_target(args))
+    steps = ", ".join(map(str, done)) if done else "none needed"
+    print(f"the trust database is set up: roles created or checked; schema steps {steps}")
+    return 0
+
+
+def cmd_trustdb_upgrade(args: argparse.Namespace) -> int:
+    from wardaudit.store import pg_migrations
+
+    done = pg_migrations.upgrade(_trust_target(args))
+    if done:
+        print(f"the trust database is upgraded: schema steps {', '.join(map(str, done))}")
+    else:
+        print("the trust database is already at this WardAudit's schema")
+    return 0
+
+
+def cmd_trustdb_copy(args: argparse.Namespace) -> int:
+    from wardaudit.store.copy import copy_to_server
+
+    source = Path(args.source).expanduser()
+    if not source.is_file():
+        raise InvalidInput(f"there is no database file at {source}")
+    report = copy_to_server(source, _trust_target(args))
+    counted = ", ".join(f"{n} {t}" for t, n in report.rows.items() if n)
+    print(f"copied {source} to the trust database ({counted})")
+    print(f"verified: the fingerprint of everything that travels is {report.fingerprint} on both")
+    return 0
+
+
 def cmd_backups_list(args: argparse.Namespace) -> int:
     from wardaudit.store.database import missing_message
 
@@ -687,7 +749,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"WardAudit {__version__}")
     parser.add_argument(
-        "--db", metavar="PATH", help="the database to use (default: your data folder)"
+        "--db",
+        metavar="PATH",
+        help="the database file to use (default: your data folder), or the trust database: "
+        "postgresql://HOST/DB?sslmode=verify-full or service=NAME",
     )
     parser.add_argument(
         "--self-check",
@@ -930,6 +995,31 @@ def build_parser() -> argparse.ArgumentParser:
         "put a backup in place of the database (the current file is kept)",
     )
     p.add_argument("file")
+
+    tdb = sub.add_parser(
+        "trustdb", help="set up, upgrade or fill the trust database (PostgreSQL; for IT)"
+    )
+    tsub = tdb.add_subparsers(
+        dest="subcommand", required=True, parser_class=_Parser, metavar="ACTION"
+    )
+    command(tsub, "roles", cmd_trustdb_roles, "print the roles script trustdb init runs")
+    command(
+        tsub,
+        "init",
+        cmd_trustdb_init,
+        "as the database administrator: create the roles and the schema in --db",
+    )
+    command(
+        tsub, "upgrade", cmd_trustdb_upgrade, "as a member of wardaudit_owner: upgrade the schema"
+    )
+    p = command(
+        tsub,
+        "copy",
+        cmd_trustdb_copy,
+        "copy a database file into the empty trust database, verified by fingerprint",
+    )
+    p.add_argument("source", metavar="FROM.sqlite3")
+    p.add_argument("target", metavar="TRUST-DATABASE", nargs="?", help="default: --db")
     return parser
 
 

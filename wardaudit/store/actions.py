@@ -25,9 +25,9 @@ from wardaudit.scoring import ANSWER_WORDS
 from wardaudit.store.history import append_event, new_uuid
 
 if TYPE_CHECKING:
-    from wardaudit.store.database import Executor
     from wardaudit.store import Store
     from wardaudit.store.audits import AuditRow
+    from wardaudit.store.database import Executor
 
 # "Still to do" in SQL, written from the model's one list of statuses (never typed again here):
 # ``ac.status IN ('in_progress', 'open')``. The statuses are the model's own literals.
@@ -456,9 +456,7 @@ class Actions:
             )
 
 
-def insert_action(
-    conn: Executor, audit_rowid: int, fields: dict[str, Any], now: str
-) -> int:
+def insert_action(conn: Executor, audit_rowid: int, fields: dict[str, Any], now: str) -> int:
     """Insert an action from its plain fields (as raised, or as a record carries it)."""
     cursor = conn.execute(
         "INSERT INTO actions(uuid, audit_id, item_id, description, owner, likelihood,"
@@ -484,9 +482,7 @@ def insert_action(
     return int(cursor.fetchone()[0])
 
 
-def set_action_fields(
-    conn: Executor, action_uuid: str, fields: dict[str, Any], at: str
-) -> None:
+def set_action_fields(conn: Executor, action_uuid: str, fields: dict[str, Any], at: str) -> None:
     """Write the changeable fields among ``fields``; the rest (ids, item) never change."""
     changes = {k: v for k, v in fields.items() if k in MUTABLE_ACTION_FIELDS}
     sets = "".join(f"{k} = ?, " for k in changes)

@@ -38,8 +38,8 @@ from wardaudit.store.history import append_event, new_uuid
 from wardaudit.store.photos import NewPhoto, insert_photo
 
 if TYPE_CHECKING:
-    from wardaudit.store.database import Executor
     from wardaudit.store import Store
+    from wardaudit.store.database import Executor
 
 _AUDIT_SELECT = """
     SELECT a.id, a.uuid, a.status, a.started_at, a.started_by, a.completed_at, a.signed_by,

@@ -10,8 +10,8 @@ from wardaudit.errors import ChecklistVersionClash
 from wardaudit.scoring import Packing
 
 if TYPE_CHECKING:
-    from wardaudit.store.database import Executor
     from wardaudit.store import Store
+    from wardaudit.store.database import Executor
 
 
 class Checklists:

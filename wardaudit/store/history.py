@@ -15,8 +15,8 @@ from wardaudit import clock
 from wardaudit.model import EventKind, HistoryEvent
 
 if TYPE_CHECKING:
-    from wardaudit.store.database import Executor
     from wardaudit.store import Store
+    from wardaudit.store.database import Executor
 
 # Events that make up the signed-off record itself rather than coming after it.
 _RECORD_KINDS = frozenset({"audit_completed", "audit_imported"})

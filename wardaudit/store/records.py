@@ -33,8 +33,8 @@ from wardaudit.store.photos import IncomingPhoto, insert_photo
 from wardaudit.store.wards import site_rowid_for
 
 if TYPE_CHECKING:
-    from wardaudit.store.database import Executor
     from wardaudit.store import Store
+    from wardaudit.store.database import Executor
 
 
 def canonical_json(value: object) -> str:

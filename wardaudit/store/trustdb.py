@@ -128,7 +128,9 @@ def prepare(target: str) -> tuple[str, list[str]]:
             "the connection string holds a password: put it in your password file (pgpass) "
             "instead; WardAudit does not remember it"
         )
-    merged = {**_service_params(str(params["service"])), **params} if "service" in params else params
+    merged = (
+        {**_service_params(str(params["service"])), **params} if "service" in params else params
+    )
     host = str(merged.get("host") or os.environ.get("PGHOST") or "")
     hostaddr = str(merged.get("hostaddr") or os.environ.get("PGHOSTADDR") or "") or None
     remote = any(not is_local(h or None, hostaddr) for h in host.split(","))

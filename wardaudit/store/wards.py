@@ -13,8 +13,8 @@ from wardaudit.model import Designation, Site, Ward
 from wardaudit.store.history import append_event, new_uuid
 
 if TYPE_CHECKING:
-    from wardaudit.store.database import Executor
     from wardaudit.store import Store
+    from wardaudit.store.database import Executor
 
 _WARD_SELECT = (
     "SELECT w.uuid, w.name, s.name, w.sex, w.service, w.beds, w.areas"

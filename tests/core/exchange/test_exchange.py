@@ -19,9 +19,15 @@ from wardaudit.store import Store
 
 
 @pytest.fixture
-def laptops(tmp_path: Path, checklist: Checklist) -> tuple[Store, Store]:
+def laptops(
+    tmp_path: Path, checklist: Checklist, engine: str, request: pytest.FixtureRequest
+) -> tuple[Store, Store]:
+    """A ward laptop's file and the board's database: a second file, or the trust database."""
     a = Store.open(tmp_path / "laptop-a.sqlite3")
-    b = Store.open(tmp_path / "laptop-b.sqlite3")
+    if engine == "postgresql":
+        b = Store.open(request.getfixturevalue("pg_database").target())
+    else:
+        b = Store.open(tmp_path / "laptop-b.sqlite3")
     audit_ward(a, checklist, "Juniper Ward", "mixed")
     audit_ward(a, checklist, "Rowan Ward", "female", failing=4)
     audit_ward(b, checklist, "Birch Ward", "male", site="Millbrook")
@@ -212,7 +218,7 @@ def test_bundle_commands(
     tmp_path: Path, laptops: tuple[Store, Store], capsys: pytest.CaptureFixture[str]
 ) -> None:
     a, b = laptops
-    a_path, b_path = a.path, b.path
+    a_path, b_path = a.target, b.target
     a.close(backup=False)
     b.close(backup=False)
     bundle = tmp_path / "cli.wabundle"

@@ -9,9 +9,7 @@ import pytest
 from wardaudit.store import Store
 
 
-def test_history_is_append_only(
-    store: Store, engine: str, ward_and_audit: tuple[str, str]
-) -> None:
+def test_history_is_append_only(store: Store, engine: str, ward_and_audit: tuple[str, str]) -> None:
     """In a file the trigger refuses; on the trust database the quality login is not even
     granted it (and the trigger refuses its owner: tests/core/trustdb/test_privileges.py)."""
     conn = store._db.conn
