@@ -181,7 +181,32 @@ def board_figures(
     designation: str | None = None,
     today: date | None = None,
 ) -> Board:
-    """Every ward's figures for the period (months inclusive), with site and trust means."""
+    """Every ward's figures for the period (months inclusive), with site and trust means.
+
+    Read at one moment (a snapshot), so an import saving meanwhile on the trust database
+    never gives a board half of it."""
+    with store.snapshot():
+        return _board_figures(
+            store,
+            start=start,
+            end=end,
+            site=site,
+            service=service,
+            designation=designation,
+            today=today,
+        )
+
+
+def _board_figures(
+    store: Store,
+    *,
+    start: str | None,
+    end: str | None,
+    site: str | None,
+    service: str | None,
+    designation: str | None,
+    today: date | None,
+) -> Board:
     default_start, default_end = default_period(today)
     start, end = start or default_start, end or default_end
     first, last = _month(start), _month(end)

@@ -164,6 +164,7 @@ class Action:
     completed_on: date | None = None
     ward_id: str = ""
     critical: bool = False  # raised by a critical item: a No here is a critical breach
+    version: int = 1  # moves on with every change: a change made from an older one is refused
 
     def is_overdue(self, today: date) -> bool:
         """Still to do (open or in progress) and past its due date: the one definition."""

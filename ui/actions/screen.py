@@ -413,11 +413,14 @@ class ActionsScreen(Screen):
             return False
         actor = self.ctx.auditor_name
         try:
+            seen = action.version  # someone else's change meanwhile is never overwritten
             if details_changed:
-                self.ctx.store.actions.edit(action.id, owner=owner, due=due, actor=actor)
+                seen = self.ctx.store.actions.edit(
+                    action.id, owner=owner, due=due, actor=actor, seen=seen
+                ).version
             if status_changed:
                 self.ctx.store.actions.set_status(
-                    action.id, action_status(status), note=note, actor=actor
+                    action.id, action_status(status), note=note, actor=actor, seen=seen
                 )
         except Exception as error:  # shown and logged; the form keeps what she typed
             ui_errors.show_error(self, error)

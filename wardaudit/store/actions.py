@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from wardaudit import clock
 from wardaudit.checklist import Item
-from wardaudit.errors import InvalidInput, NotFound
+from wardaudit.errors import ChangedMeanwhile, InvalidInput, NotFound
 from wardaudit.model import (
+    ACTION_STATUS_WORDS,
     ACTION_STATUSES,
     STILL_TO_DO,
     Action,
@@ -38,7 +39,7 @@ _ACTION_SELECT = """
     SELECT ac.uuid, a.uuid, ac.item_id, ac.description, ac.owner, ac.due, ac.status,
            ac.status_note, ac.likelihood, ac.consequence, ac.created_at, ac.updated_at,
            w.name, s.name, COALESCE(an.location, ''), COALESCE(an.note, ''), a.answer_values,
-           ac.comment, ac.completed_on, w.uuid, a.checklist_version_id
+           ac.comment, ac.completed_on, w.uuid, a.checklist_version_id, ac.row_version
     FROM actions ac
     JOIN audits a ON a.id = ac.audit_id
     JOIN wards w ON w.id = a.ward_id
@@ -166,8 +167,13 @@ class Actions:
         consequence: int | None = None,
         due: date | None = None,
         actor: str = "",
+        seen: int | None = None,
     ) -> Action:
-        """Edit an action's details (the auditor's changes to the item's defaults)."""
+        """Edit an action's details (the auditor's changes to the item's defaults).
+
+        ``seen`` is the action's version the person was shown: if someone changed it since,
+        nothing is saved and :class:`ChangedMeanwhile` says who and when.
+        """
         action = self.get(action_ref)
         matrix = self._store.risk_matrix
         changes: dict[str, object] = {}
@@ -191,13 +197,22 @@ class Actions:
         if not changes:
             return action
         with self._db.transaction() as conn:
-            _change(conn, action.id, changes, "action_changed", actor)
+            _change(conn, action.id, changes, "action_changed", actor, seen=_seen(seen, action))
         return self.get(action.id)
 
     def set_status(
-        self, action_ref: str, status: ActionStatus, *, note: str = "", actor: str = ""
+        self,
+        action_ref: str,
+        status: ActionStatus,
+        *,
+        note: str = "",
+        actor: str = "",
+        seen: int | None = None,
     ) -> Action:
-        """Move an action on: open → in progress → done → verified, or cannot do (with a reason)."""
+        """Move an action on: open → in progress → done → verified, or cannot do (with a reason).
+
+        ``seen`` as for :meth:`edit`: a change made from an older version is refused.
+        """
         if status not in ACTION_STATUSES:
             raise InvalidInput(
                 f"'{status}' is not an action status; use one of {', '.join(ACTION_STATUSES)}"
@@ -213,6 +228,7 @@ class Actions:
                 "action_status",
                 actor,
                 {"previous": action.status},
+                seen=_seen(seen, action),
             )
         return self.get(action.id)
 
@@ -261,7 +277,15 @@ class Actions:
                 if not fields:
                     continue
                 extra: dict[str, object] = {"previous": action.status} if "status" in fields else {}
-                _change(conn, action.id, fields, "action_update_imported", actor, extra)
+                _change(
+                    conn,
+                    action.id,
+                    fields,
+                    "action_update_imported",
+                    actor,
+                    extra,
+                    seen=action.version,
+                )
                 changed += 1
         return changed
 
@@ -293,6 +317,7 @@ class Actions:
             comment=r[17],
             completed_on=date.fromisoformat(r[18]) if r[18] else None,
             ward_id=r[19],
+            version=int(r[21]),
         )
 
     def _sync_with_answer(
@@ -482,13 +507,48 @@ def insert_action(conn: Executor, audit_rowid: int, fields: dict[str, Any], now:
     return int(cursor.fetchone()[0])
 
 
-def set_action_fields(conn: Executor, action_uuid: str, fields: dict[str, Any], at: str) -> None:
-    """Write the changeable fields among ``fields``; the rest (ids, item) never change."""
+def set_action_fields(
+    conn: Executor, action_uuid: str, fields: dict[str, Any], at: str, seen: int | None = None
+) -> None:
+    """Write the changeable fields among ``fields``; the rest (ids, item) never change.
+
+    Every change moves the action's version on. With ``seen``, the change is made only if
+    the action is still at that version; otherwise :class:`ChangedMeanwhile` says who
+    changed it and when (and the caller's transaction saves nothing).
+    """
     changes = {k: v for k, v in fields.items() if k in MUTABLE_ACTION_FIELDS}
     sets = "".join(f"{k} = ?, " for k in changes)
-    conn.execute(
-        f"UPDATE actions SET {sets}updated_at = ? WHERE uuid = ?",
-        (*changes.values(), at, action_uuid),
+    check = "" if seen is None else " AND row_version = ?"
+    changed = conn.execute(
+        f"UPDATE actions SET {sets}updated_at = ?, row_version = row_version + 1"
+        f" WHERE uuid = ?{check}",
+        (*changes.values(), at, action_uuid, *(() if seen is None else (seen,))),
+    ).rowcount
+    if seen is not None and changed == 0:
+        raise _changed_meanwhile(conn, action_uuid)
+
+
+def _seen(seen: int | None, action: Action) -> int:
+    """The version a change is made from: the one shown to the person, else the one just read."""
+    return action.version if seen is None else seen
+
+
+def _changed_meanwhile(conn: Executor, action_uuid: str) -> ChangedMeanwhile:
+    found = conn.execute(
+        "SELECT e.actor, e.at, ac.status FROM actions ac"
+        " LEFT JOIN events e ON e.action_id = ac.id WHERE ac.uuid = ?"
+        " ORDER BY e.id DESC LIMIT 1",
+        (action_uuid,),
+    ).fetchone()
+    by = (found[0] or "someone") if found else "someone"
+    at = (found[1] or "") if found else ""
+    now = f"; it is now {ACTION_STATUS_WORDS[found[2]]}" if found else ""
+    when = f" at {clock.uk_datetime(at)}" if at else ""
+    return ChangedMeanwhile(
+        f"{by} changed this action{when} while you had it open{now}. Your change was not "
+        "saved: look at it again, then make your change again if it is still needed.",
+        by=by,
+        at=at,
     )
 
 
@@ -499,10 +559,12 @@ def _change(
     kind: EventKind,
     actor: str,
     extra: dict[str, object] | None = None,
+    *,
+    seen: int | None = None,
 ) -> None:
     """Change an action's row and record the same change, at the same moment, as an event."""
     now = clock.now_precise()
-    set_action_fields(conn, action_uuid, fields, now)
+    set_action_fields(conn, action_uuid, fields, now, seen)
     rowid = conn.execute("SELECT id FROM actions WHERE uuid = ?", (action_uuid,)).fetchone()[0]
     append_event(
         conn, kind, actor=actor, action_rowid=rowid, details={**fields, **(extra or {})}, at=now
