@@ -107,6 +107,9 @@ class ServerDatabase:
                 "SELECT has_table_privilege('wardaudit.events', 'INSERT')"
             ).fetchone()
             db.readonly = readonly or not (may_write and may_write[0])
+        except trustdb.psycopg_errors() as error:
+            raw.close()
+            raise trustdb.store_error(error, target) from None
         except BaseException:
             raw.close()
             raise

@@ -184,7 +184,7 @@ def connect(target: str) -> tuple[psycopg.Connection[Any], list[str]]:
     try:
         raw = psycopg.connect(conninfo, autocommit=True)
     except psycopg.Error as error:
-        raise store_error(error, target) from None
+        raise store_error(error, target, connecting=True) from None
     if not is_local(raw.info.host, raw.info.hostaddr or None) and not raw.pgconn.ssl_in_use:
         raw.close()
         raise ServerUnavailable(
@@ -217,14 +217,13 @@ def _lost(error: BaseException, low: str) -> bool:
             "terminating connection",
             "connection is lost",
             "the connection is closed",
-            "connection to server",
             "ssl syscall error",
         )
     )
 
 
 def store_error(  # noqa: C901 - one sentence per way a server can refuse
-    error: BaseException, target: str = "", *, at_commit: bool = False
+    error: BaseException, target: str = "", *, at_commit: bool = False, connecting: bool = False
 ) -> StoreError:
     """A psycopg error as a sentence a quality lead can act on."""
     from psycopg import errors
@@ -236,6 +235,12 @@ def store_error(  # noqa: C901 - one sentence per way a server can refuse
     primary = diag.message_primary if diag is not None else None
     last = primary or (text.splitlines()[-1] if text else "")
     if isinstance(error, errors.InsufficientPrivilege) or "permission denied" in low:
+        if "for schema" in low:
+            return NotPermitted(
+                "your login is not a member of wardaudit_reader or wardaudit_quality, so it "
+                f"may not use the trust database ({where}): ask the database administrator "
+                "to add it to one of them."
+            )
         if "for database" in low:
             return NotPermitted(
                 f"your login may not connect to this database ({where}). Ask the database "
@@ -253,7 +258,7 @@ def store_error(  # noqa: C901 - one sentence per way a server can refuse
             "someone else is saving a large change to the trust database (an import); "
             "nothing was changed. Try again in a moment."
         )
-    if _lost(error, low):
+    if not connecting and _lost(error, low):
         if at_commit:
             return ConnectionLost(
                 "the connection to the trust database was lost while the change was being "
