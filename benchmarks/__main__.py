@@ -2,7 +2,7 @@
 
 python -m benchmarks            the full run
 python -m benchmarks --quick    fewer samples, same figures
-python -m benchmarks --only NAME[,NAME]   just those groups (core, board, desktop, exports, bundle, incidents, scale)
+python -m benchmarks --only NAME[,NAME]   just those groups (core, board, desktop, exports, bundle, incidents, scale, trustdb)
 
 The scale group (a photo-heavy trust of 60 wards × 12 months, built once into .cache) takes
 a quarter of an hour and several GB of disk: --quick leaves it out unless --only asks for it.
@@ -31,7 +31,7 @@ def groups() -> dict[str, Callable[[Path, Path, bool], list[Result]]]:
             *core.score_and_open_50k(work, cache, quick),
         ],
     }
-    for name in ("board", "desktop", "exports", "bundle", "incidents", "scale"):
+    for name in ("board", "desktop", "exports", "bundle", "incidents", "scale", "trustdb"):
         module_path = HERE / f"{name}.py"
         if module_path.exists():
             module = __import__(f"benchmarks.{name}", fromlist=["run"])

@@ -519,12 +519,12 @@ def set_action_fields(
     changes = {k: v for k, v in fields.items() if k in MUTABLE_ACTION_FIELDS}
     sets = "".join(f"{k} = ?, " for k in changes)
     check = "" if seen is None else " AND row_version = ?"
-    changed = conn.execute(
+    cursor = conn.execute(
         f"UPDATE actions SET {sets}updated_at = ?, row_version = row_version + 1"
         f" WHERE uuid = ?{check}",
         (*changes.values(), at, action_uuid, *(() if seen is None else (seen,))),
-    ).rowcount
-    if seen is not None and changed == 0:
+    )
+    if seen is not None and cursor.rowcount == 0:  # (read only when asked: it waits)
         raise _changed_meanwhile(conn, action_uuid)
 
 

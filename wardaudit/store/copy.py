@@ -93,6 +93,7 @@ def copy_to_server(path: Path | str, target: str) -> CopyReport:
                             "what arrived differs from the file (fingerprints "
                             f"{expected[:12]} and {copied[:12]}); nothing was copied"
                         )
+                raw.execute("ANALYZE")  # the planner learns the tables' new sizes at once
             except psycopg.errors.UniqueViolation as error:
                 raise InvalidInput(
                     "two names in the file are the same to the trust database, which ignores "
