@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 import filelock
 
@@ -104,6 +104,8 @@ class Database:
     The connection is used from the UI thread and from background work alike, so every
     use holds ``mutex``; writes go through :meth:`transaction` and nowhere else.
     """
+
+    engine: ClassVar[Engine] = "sqlite"
 
     def __init__(
         self,

@@ -65,7 +65,7 @@ def redacted(target: str) -> str:
         return target
     if "password" in params:
         params["password"] = "********"
-    return make_conninfo(**params) if params else target
+    return make_conninfo("", **params) if params else target
 
 
 def _service_files() -> list[Path]:

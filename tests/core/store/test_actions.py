@@ -10,6 +10,7 @@ from wardaudit import clock
 from wardaudit.actions import STILL_TO_DO, is_still_to_do
 from wardaudit.checklist import Checklist
 from wardaudit.errors import (
+    ChangedMeanwhile,
     InvalidInput,
 )
 from wardaudit.model import ACTION_STATUSES
@@ -105,3 +106,28 @@ def test_the_stores_counts_mean_what_overdue_means_for_every_status(
     assert store.actions.open_counts(latest_due + timedelta(days=1), signed_off_only=False)[
         ward_id
     ] == (2, 2)
+
+
+def test_a_change_made_from_an_older_version_is_refused_and_says_who_and_when(
+    store: Store, checklist: Checklist, ward_and_audit: tuple[str, str]
+) -> None:
+    """Two people had the same action open: the second to save is told, and loses nothing."""
+    _, audit_id = ward_and_audit
+    item = next(i for i in checklist.applicable_items("mixed") if not i.critical)
+    store.audits.record_answer(audit_id, item.id, "no")
+    shown = store.audits.get(audit_id).actions[0]
+    moved = store.actions.set_status(
+        shown.id, "in_progress", actor="An estates officer", seen=shown.version
+    )
+    assert moved.version == shown.version + 1
+    with pytest.raises(ChangedMeanwhile) as refused:
+        store.actions.set_status(shown.id, "done", actor="A quality lead", seen=shown.version)
+    assert refused.value.by == "An estates officer"
+    assert refused.value.at == store.history.list(action=shown.id)[-1].at
+    assert "it is now In progress" in str(refused.value)
+    with pytest.raises(ChangedMeanwhile):
+        store.actions.edit(shown.id, owner="Estates", seen=shown.version)
+    now = store.actions.get(shown.id)
+    assert (now.status, now.owner, now.version) == ("in_progress", shown.owner, moved.version)
+    assert [e.kind for e in store.history.list(action=shown.id)].count("action_status") == 1
+    assert store.actions.set_status(shown.id, "done", seen=now.version).status == "done"
