@@ -119,6 +119,7 @@ class ServerDatabase:
         self.warnings = warnings
         self.readonly = False
         self.login = str(raw.info.user)
+        self._in_one_action = False
 
     @classmethod
     def open(cls, target: str, *, readonly: bool = False) -> ServerDatabase:
@@ -156,12 +157,13 @@ class ServerDatabase:
     def location(self) -> str:
         return f"the trust database {self.target}"
 
-    def close(self, *, backup: bool = True, min_backup_age_s: float = 3600) -> None:
+    def close(self, *, backup: bool = True, min_backup_age_s: float = 3600) -> list[str]:
         """Close the connection. No backup: the server's own backups keep the data."""
         with self.mutex:
             if not self.closed:
                 self.raw.close()
                 self.closed = True
+        return []
 
     def backup(self, reason: str) -> Path:
         raise StoreError(
@@ -216,6 +218,10 @@ class ServerDatabase:
                 "was not made. Changing it needs membership of wardaudit_quality."
             )
         with self.mutex:
+            if self._in_one_action:  # a savepoint inside the one action around it
+                with self.raw.transaction():
+                    yield self.conn
+                return
             finished = False
             try:
                 # pipelined: statements whose results are not read go without waiting
@@ -233,3 +239,17 @@ class ServerDatabase:
                     finished = True
             except trustdb.psycopg_errors() as error:
                 raise trustdb.store_error(error, self.target, at_commit=finished) from None
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """Many actions as one transaction (the demo trust): all of them, or none."""
+        with self.mutex:
+            if self._in_one_action:
+                yield
+                return
+            with self.transaction():
+                self._in_one_action = True
+                try:
+                    yield
+                finally:
+                    self._in_one_action = False
