@@ -75,7 +75,6 @@ BOTH_ENGINES = (
     "tests/core/store/",
     "tests/core/exchange/",
     "tests/core/test_board",
-    "tests/core/trustdb/",
 )
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 

@@ -459,7 +459,7 @@ def build_demo_trust(
         else ""
     )
     return (
-        f"demo trust created in {store.location}: {sites} sites, {len(trust)} wards, "
+        f"demo trust created in {store.target}: {sites} sites, {len(trust)} wards, "
         f"{audits} completed audits over {months} months, {total_actions} actions "
         f"({actions_moved} moved on from open){pictures_words}, 1 audit in progress "
         f"({ward.name})"

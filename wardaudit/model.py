@@ -164,7 +164,9 @@ class Action:
     completed_on: date | None = None
     ward_id: str = ""
     critical: bool = False  # raised by a critical item: a No here is a critical breach
-    version: int = 1  # moves on with every change: a change made from an older one is refused
+    # moves on with every change here (a change made from an older one is refused); local
+    # bookkeeping, not part of what the action says, so two copies of one action are equal
+    version: int = field(default=1, compare=False)
 
     def is_overdue(self, today: date) -> bool:
         """Still to do (open or in progress) and past its due date: the one definition."""

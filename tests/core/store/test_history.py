@@ -11,7 +11,7 @@ from wardaudit.store import Store
 
 def test_history_is_append_only(store: Store, engine: str, ward_and_audit: tuple[str, str]) -> None:
     """In a file the trigger refuses; on the trust database the quality login is not even
-    granted it (and the trigger refuses its owner: tests/core/trustdb/test_privileges.py)."""
+    granted it (and the trigger refuses its owner: tests/core/store/trustdb/test_privileges.py)."""
     conn = store._db.conn
     if engine == "sqlite":
         refused: type[Exception] = sqlite3.IntegrityError

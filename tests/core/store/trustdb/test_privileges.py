@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PgDatabase
-from tests.core.trustdb import helpers
+from tests.core.store.trustdb import helpers
 from wardaudit.checklist import Checklist
 from wardaudit.errors import NotPermitted, StoreError
 from wardaudit.store import Store, pg_migrations

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PgDatabase
-from tests.core.trustdb import helpers
+from tests.core.store.trustdb import helpers
 from wardaudit.board import board_figures
 from wardaudit.cli import main
 from wardaudit.errors import InvalidInput, StoreError

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PG_PASSWORD, PgDatabase
-from tests.core.trustdb import helpers
+from tests.core.store.trustdb import helpers
 from wardaudit.checklist import Checklist
 from wardaudit.cli import main
 from wardaudit.errors import (
@@ -176,3 +176,20 @@ def test_the_command_line_on_the_trust_database(
     assert "Juniper Ward" in capsys.readouterr().out
     assert main(["--db", target]) == 1  # the desktop app: not on the trust database yet
     assert "the desktop app opens a database file" in capsys.readouterr().err
+
+
+def test_it_sets_the_trust_database_up_from_the_command_line(
+    pg_server: Any, bare_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["trustdb", "roles"]) == 0
+    assert "CREATE ROLE wardaudit_reader NOLOGIN" in capsys.readouterr().out
+    dba = pg_server.conninfo(bare_database)
+    assert main(["--db", dba, "trustdb", "init"]) == 0
+    assert f"schema steps {', '.join(map(str, range(1, SCHEMA_VERSION + 1)))}" in (
+        capsys.readouterr().out
+    )
+    owner = pg_server.conninfo(bare_database, "t_admin")
+    assert main(["--db", owner, "trustdb", "upgrade"]) == 0
+    assert "already at this WardAudit's schema" in capsys.readouterr().out
+    assert main(["trustdb", "upgrade"]) == 1
+    assert "give the trust database as --db" in capsys.readouterr().err

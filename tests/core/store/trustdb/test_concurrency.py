@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import PgDatabase
-from tests.core.trustdb import helpers
+from tests.core.store.trustdb import helpers
 from wardaudit.checklist import Checklist
 from wardaudit.exchange import export_bundle, import_bundle
 from wardaudit.store import Store
