@@ -23,6 +23,7 @@ from wardaudit.store.actions import (
     ACTION_RECORD_FIELDS,
     MUTABLE_ACTION_FIELDS,
     insert_action,
+    insert_actions,
     set_action_fields,
 )
 from wardaudit.store.audits import write_note
@@ -609,8 +610,7 @@ def _insert_audit(
         "INSERT INTO answer_notes(audit_id, item_id, note, location) VALUES (?, ?, ?, ?)",
         [(rowid, item, note, location) for item, (note, location) in content["notes"].items()],
     )
-    for action in content["actions"]:
-        insert_action(conn, rowid, action, action["created_at"])
+    insert_actions(conn, rowid, content["actions"])
     for photo in content["photos"]:
         arriving = photos[photo["photo"]]
         if isinstance(arriving, IncomingPhoto):
