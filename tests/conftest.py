@@ -75,6 +75,7 @@ BOTH_ENGINES = (
     "tests/core/store/",
     "tests/core/exchange/",
     "tests/core/test_board",
+    "tests/exports/xlsx/test_updates.py",
 )
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 

@@ -163,13 +163,23 @@ def test_a_connection_lost_mid_import_keeps_none_of_it(
 
 
 def test_the_command_line_on_the_trust_database(
-    pg_database: PgDatabase, checklist: Checklist, capsys: pytest.CaptureFixture[str]
+    pg_database: PgDatabase,
+    checklist: Checklist,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     target = pg_database.target()
     with Store.open(target) as store:
         audit = helpers.audit_ward(store, checklist, "Juniper Ward")
     assert main(["--db", target, "audits", "list", "--json"]) == 0
     assert [a["id"] for a in json.loads(capsys.readouterr().out)] == [audit]
+    assert main(["--db", target, "audits", "show", audit, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == audit
+    book = tmp_path / "board.xlsx"
+    assert (
+        main(["--db", pg_database.target("t_reader"), "export", "board", "--xlsx", str(book)]) == 0
+    )
+    assert book.stat().st_size > 0
     assert main(["--db", target, "backups", "make"]) == 1
     assert "backed up by the trust's database server" in capsys.readouterr().err
     assert main(["--db", pg_database.target("t_reader"), "wards", "list"]) == 0
