@@ -11,7 +11,10 @@ fingerprint is equal across them):
 * ``COLLATE NOCASE`` names are ``citext COLLATE "C"``; every other text is ``COLLATE "C"``,
   byte order as in SQLite whatever locale the database was created with;
 * dates stay ISO text, flags 0/1 integers, history details and records JSON text (jsonb
-  would re-spell them and change their digests); ``BLOB`` is ``bytea``;
+  would re-spell them and change their digests); ``BLOB`` is ``bytea``: photos stay in
+  the database on the server, where every quality-team computer reaches them through the
+  one connection and the server's backups hold them with their records (a folder of
+  files beside a server has neither);
 * the history's append-only triggers raise ``restrict_violation`` on UPDATE, DELETE and
   TRUNCATE, and nobody is granted those on it;
 * each step grants the quality role exactly the writes the app makes on its new tables

@@ -203,3 +203,20 @@ def test_it_sets_the_trust_database_up_from_the_command_line(
     assert "already at this WardAudit's schema" in capsys.readouterr().out
     assert main(["trustdb", "upgrade"]) == 1
     assert "give the trust database as --db" in capsys.readouterr().err
+
+
+def test_a_service_name_is_all_anyone_types(
+    pg_server: Any, pg_database: PgDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = tmp_path / "pg_service.conf"
+    services.write_text(
+        "[wardaudit]\n"
+        f"host={pg_server.socket_dir}\nport={pg_server.port}\n"
+        f"dbname={pg_database.name}\nuser=t_quality\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    with Store.open("service=wardaudit") as store:
+        assert not store.readonly and store.wards.list() == []
+    with pytest.raises(ServerUnavailable, match="service"):
+        Store.open("service=nowhere")

@@ -52,3 +52,17 @@ def test_a_copy_goes_only_into_an_empty_trust_database(
         copy_to_server(demo_db, pg_database.target("t_admin"))
     with Store.open(pg_database.target()) as board:
         assert helpers.counts(board) == before
+
+
+def test_names_the_server_holds_to_be_one_are_named_and_nothing_is_copied(
+    pg_database: PgDatabase, tmp_path: Path
+) -> None:
+    """A file tells case apart only in A to Z; the trust database in every alphabet."""
+    path = tmp_path / "board.sqlite3"
+    with Store.open(path) as file:
+        file.wards.add(site="Ashcombe", name="École Ward", sex="mixed")
+        file.wards.add(site="Ashcombe", name="école Ward", sex="mixed")
+    with pytest.raises(InvalidInput, match="école Ward"):
+        copy_to_server(path, pg_database.target("t_admin"))
+    with Store.open(pg_database.target()) as board:
+        assert board.wards.list() == []
