@@ -349,8 +349,9 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
 
 def _ids_taken(content: dict[str, Any], local: LocalRecords) -> str:
     """The first action or photo of a new audit whose id another audit here has."""
+    taken = local.actions_here([action["action"] for action in content["actions"]])
     for action in content["actions"]:
-        if local.action_audit(action["action"]) is not None:
+        if action["action"] in taken:
             return f"action {action['action']}"
     for photo in content["photos"]:
         if local.photo_audit(photo["photo"]) is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -146,6 +146,19 @@ class LocalRecords:
             (action_id,),
         ).fetchone()
         return None if found is None else str(found[0])
+
+    def actions_here(self, action_ids: Sequence[str]) -> set[str]:
+        """Which of these action ids an action here already has (one question for them all,
+        where the trust database would otherwise be asked once for each)."""
+        if not action_ids:
+            return set()
+        marks = ", ".join("?" for _ in action_ids)
+        return {
+            str(r[0])
+            for r in self._conn.execute(
+                f"SELECT uuid FROM actions WHERE uuid IN ({marks})", tuple(action_ids)
+            )
+        }
 
     def action_for_item(self, audit_id: str, item_id: str) -> str | None:
         """The id of an audit's action for an item, if it has one here."""
