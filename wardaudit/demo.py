@@ -454,7 +454,8 @@ def build_demo_trust(
     total_actions = len(store.actions.list())
     sites = len({w.site for w in trust})
     pictures_words = (
-        f", {photo_count} photos ({photo_bytes / 1e6:,.0f} MB in {store.photo_folder})"
+        f", {photo_count} photos ({photo_bytes / 1e6:,.0f} MB in "
+        f"{store.photo_folder if store.engine == 'sqlite' else 'the trust database'})"
         if photos
         else ""
     )

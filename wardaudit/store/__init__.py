@@ -138,7 +138,8 @@ class Store:
 
     @property
     def photo_folder(self) -> Path:
-        """Where this database's photos are kept (beside it, one folder with it)."""
+        """Where this database's photos are kept (beside it, one folder with it). The trust
+        database has no such folder (its photos are in it): StoreError there."""
         return self._db.photo_files.root
 
     @property

@@ -503,6 +503,7 @@ class Audits:
                     added_at=completed_at,
                     sha256=file.sha256,
                     size=file.size,
+                    data=file.data,
                 )
             self._store.records._write(conn, rowid)
             append_event(

@@ -17,6 +17,7 @@ from wardaudit.errors import InvalidInput, StoreError
 from wardaudit.store import trustdb
 from wardaudit.store.database import Database
 from wardaudit.store.migrations import SCHEMA_VERSION
+from wardaudit.store.photo_files import PhotoFileError
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +115,15 @@ def copy_to_server(path: Path | str, target: str) -> CopyReport:
 def _copy_table(source: Database, raw: Any, table: str) -> int:
     columns = _columns(source, table)
     names = ", ".join(columns)
+    # A file's photos are in its photo folder; on the server they go into their records.
+    photo_bytes = table == "photos" and "data" not in columns
+    into = f"{names}, data" if photo_bytes else names
+    sha_at = columns.index("sha256") if photo_bytes else -1
     count = 0
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({into}) FROM STDIN") as copy:
         order = " ORDER BY id" if "id" in columns else ""
         for row in source.conn.execute(f"SELECT {names} FROM {table}{order}"):
-            copy.write_row(row)
+            copy.write_row((*row, _photo_bytes(source, row[sha_at])) if photo_bytes else row)
             count += 1
     if "id" in columns:
         raw.execute(
@@ -126,3 +131,16 @@ def _copy_table(source: Database, raw: Any, table: str) -> int:
             f" coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
         )
     return count
+
+
+def _photo_bytes(source: Database, sha256: str) -> bytes:
+    """A photo of the file, checked against its digest: a missing or damaged one stops the
+    copy (nothing kept), since the trust database would otherwise hold it wrong."""
+    try:
+        return source.photo_files.read(sha256)
+    except PhotoFileError as error:
+        state = "is missing from" if error.state == "missing" else "is damaged in"
+        raise StoreError(
+            f"a photo ({sha256[:12]}…) {state} {source.photo_files.where}; nothing was "
+            "copied. Run 'wardaudit check --photos --repair' on the file, then copy again."
+        ) from None

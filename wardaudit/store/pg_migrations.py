@@ -200,7 +200,16 @@ PG_MIGRATIONS: dict[int, list[str]] = {
         grant("drafts", "INSERT", "UPDATE", "DELETE"),
         grant("finding_links", "INSERT", "UPDATE", "DELETE"),
     ],
+    # 6: each photo's digest and size beside it, as in a file; unlike a file (whose bytes
+    # then move out into a folder), ``data`` stays: the photos remain in the database,
+    # backed up with their records and reached by every computer over its one connection
     6: [
+        f"ALTER TABLE photos ADD COLUMN sha256 {T}",
+        "ALTER TABLE photos ADD COLUMN size INTEGER",
+        "UPDATE photos SET sha256 = encode(sha256(data), 'hex'), size = length(data)",
+        "CREATE INDEX photos_by_sha256 ON photos(sha256)",
+    ],
+    7: [
         "ALTER TABLE actions ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1",
     ],
 }

@@ -66,6 +66,8 @@ class StoredFile:
     sha256: str
     size: int
     new: bool  # written now, rather than found already there
+    # the bytes for the record itself, where a store keeps them there (the trust database's)
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
 
 class PhotoFileError(Exception):
@@ -110,6 +112,11 @@ class PhotoFiles:
         self.orphans_possible = False  # a file may have outlived a failed write
 
     # --- where -------------------------------------------------------------------------------
+
+    @property
+    def where(self) -> str:
+        """Where the photos are, in words for a person."""
+        return f"the photo folder {self.root}"
 
     def path_for(self, sha256: str) -> Path:
         if not is_digest(sha256):

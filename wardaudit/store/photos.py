@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from wardaudit.store.photo_files import PhotoFileError, PhotoFiles, fsync_all
 
 if TYPE_CHECKING:
     from wardaudit.store import Store
+    from wardaudit.store.database import Executor
 
 PhotoProblemKind = Literal["missing", "damaged"]
 CHECKING_WORDS = "Checking photos"
@@ -96,14 +96,14 @@ class PhotoReceiver:
             try:
                 handle.write(piece)
             except OSError as error:
-                raise _not_saved(self._files.root, error) from error
+                raise _not_saved(self._files.where, error) from error
 
         sha256 = stream(write)
         size = handle.tell()
         try:
             handle.close()
         except OSError as error:
-            raise _not_saved(self._files.root, error) from error
+            raise _not_saved(self._files.where, error) from error
         self._temps.append(temp)
         return IncomingPhoto(temp, sha256, size)
 
@@ -116,9 +116,9 @@ class PhotoReceiver:
             self._files.mark_synced(temps)
 
 
-def _not_saved(folder: Path, error: OSError) -> StoreError:
+def _not_saved(where: str, error: OSError) -> StoreError:
     words = (
-        f"the photos of the exchange file could not be saved in {folder} "
+        f"the photos of the exchange file could not be saved in {where} "
         f"({error.strerror or error}). Nothing was imported."
     )
     if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
@@ -173,6 +173,7 @@ class Photos:
                     added_at=now,
                     sha256=stored.sha256,
                     size=stored.size,
+                    data=stored.data,
                 )
                 append_event(
                     conn,
@@ -254,8 +255,8 @@ class Photos:
         filename, item, ward = found[0] if found else ("?", "?", "?")
         what = "is missing from" if state == "missing" else "no longer matches what was saved in"
         return PhotoUnreadable(
-            f"the photo {filename} of item {item} ({ward}) {what} the photo folder "
-            f"{self._files.root}. It is not shown. Run 'wardaudit check --photos' to list "
+            f"the photo {filename} of item {item} ({ward}) {what} "
+            f"{self._files.where}. It is not shown. Run 'wardaudit check --photos' to list "
             "every such photo and put back intact copies from the backups.",
             photo=photo_ref,
             problem="missing" if state == "missing" else "damaged",
@@ -272,7 +273,8 @@ class Photos:
             " FROM photos p JOIN audits a ON a.id = p.audit_id JOIN wards w ON w.id = a.ward_id"
             " ORDER BY p.sha256"
         )
-        spare = backup_photo_store(self._store.path)
+        # the trust database's photos are backed up by the server, not in a folder here
+        spare = backup_photo_store(self._store.path) if self._store.engine == "sqlite" else None
         total = len(rows)
         problems: list[PhotoProblem] = []
         repaired: list[str] = []
@@ -284,7 +286,7 @@ class Photos:
             if state is None:
                 state = self._files.verify(sha256)
                 checked_bytes += int(size or 0)
-                if state != "ok" and repair and spare.verify(sha256) == "ok":
+                if state != "ok" and repair and spare and spare.verify(sha256) == "ok":
                     self._put_back(sha256, spare.read(sha256))
                     if self._files.verify(sha256) == "ok":
                         repaired.append(sha256)
@@ -300,7 +302,7 @@ class Photos:
                         item,
                         filename,
                         added_at,
-                        spare.has(sha256, int(size or 0)),
+                        bool(spare and spare.has(sha256, int(size or 0))),
                     )
                 )
             done += 1
@@ -327,7 +329,7 @@ class Photos:
 
 
 def insert_photo(
-    conn: sqlite3.Connection,
+    conn: Executor,
     photo_uuid: str,
     audit_rowid: int,
     item_id: str,
@@ -339,11 +341,15 @@ def insert_photo(
     added_at: str,
     sha256: str,
     size: int,
+    data: bytes | None = None,
 ) -> None:
-    """A photo's record, pointing at a file already synced in the photo store."""
+    """A photo's record, pointing at a file already synced in the photo store, or holding
+    its bytes in ``data`` where the store keeps them in the record (the trust database)."""
+    in_record = ", data" if data is not None else ""
     conn.execute(
         "INSERT INTO photos(uuid, audit_id, item_id, filename, media_type, width, height,"
-        " added_at, sha256, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f" added_at, sha256, size{in_record}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+        f"{', ?' if data is not None else ''})",
         (
             photo_uuid,
             audit_rowid,
@@ -355,5 +361,6 @@ def insert_photo(
             added_at,
             sha256,
             size,
+            *((data,) if data is not None else ()),
         ),
     )

@@ -270,8 +270,7 @@ class Records:
                 (ids_param,),
             ).fetchall()
             photos = conn.execute(
-                "SELECT p.uuid, p.sha256, p.size FROM photos p"
-                f" WHERE {photo_in} ORDER BY p.uuid",
+                f"SELECT p.uuid, p.sha256, p.size FROM photos p WHERE {photo_in} ORDER BY p.uuid",
                 (ids_param,),
             ).fetchall()
         return TravellingRecords(
@@ -646,6 +645,7 @@ def _insert_audit(
             added_at=photo["added_at"],
             sha256=stored.sha256,
             size=stored.size,
+            data=stored.data,
         )
     conn.execute(
         "INSERT INTO audit_records(audit_id, content, digest) VALUES (?, ?, ?)",

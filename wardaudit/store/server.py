@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from wardaudit.errors import StoreError
 from wardaudit.store import trustdb
+from wardaudit.store.server_photos import ServerPhotos
 
 if TYPE_CHECKING:
     import psycopg
@@ -120,6 +121,7 @@ class ServerDatabase:
         self.readonly = False
         self.login = str(raw.info.user)
         self._in_one_action = False
+        self.photo_files = ServerPhotos(self)  # the photos' bytes stay in their records
 
     @classmethod
     def open(cls, target: str, *, readonly: bool = False) -> ServerDatabase:
