@@ -39,6 +39,9 @@ def file_of(store: Store, photo_id: str) -> Path:
     return photo_dir(store.path) / sha256[:2] / sha256
 
 
+@pytest.mark.sqlite_only(
+    reason="a file's photo folder; the trust database keeps photos in their records"
+)
 def test_a_photo_is_a_file_named_by_its_digest_beside_the_database_not_a_blob(
     store: Store, ward_and_audit: tuple[str, str], checklist: Checklist
 ) -> None:
@@ -54,6 +57,7 @@ def test_a_photo_is_a_file_named_by_its_digest_beside_the_database_not_a_blob(
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/fd")
+@pytest.mark.sqlite_only(reason="syncing photo files; the server's commit makes photos durable")
 def test_the_file_and_its_folder_are_synced_before_the_record_commits(
     store: Store, ward_and_audit: tuple[str, str], checklist: Checklist, monkeypatch
 ) -> None:
@@ -117,6 +121,9 @@ def test_a_batch_into_a_fresh_store_syncs_each_folder_once_and_every_file_before
     assert {sha for sha, _ in files.scan()} == {hashlib.sha256(d).hexdigest() for d in pictures}
 
 
+@pytest.mark.sqlite_only(
+    reason="damages files of the photo folder; trustdb/test_photos.py damages the server's"
+)
 def test_a_damaged_or_missing_photo_is_reported_never_shown_wrong(
     store: Store, ward_and_audit: tuple[str, str], checklist: Checklist
 ) -> None:
@@ -143,6 +150,9 @@ def test_a_damaged_or_missing_photo_is_reported_never_shown_wrong(
     }
 
 
+@pytest.mark.sqlite_only(
+    reason="files of the photo folder; on the server the bytes go with their record"
+)
 def test_removing_a_photo_removes_its_file_unless_another_record_shows_the_same_picture(
     store: Store, ward_and_audit: tuple[str, str], checklist: Checklist
 ) -> None:
@@ -157,6 +167,7 @@ def test_removing_a_photo_removes_its_file_unless_another_record_shows_the_same_
     assert not path.exists()
 
 
+@pytest.mark.sqlite_only(reason="stray files of the photo folder; the server has none")
 def test_sweeping_removes_files_nothing_refers_to_and_never_one_that_is_referred_to(
     store: Store, ward_and_audit: tuple[str, str], checklist: Checklist
 ) -> None:
@@ -177,6 +188,9 @@ def test_sweeping_removes_files_nothing_refers_to_and_never_one_that_is_referred
     assert store.photos.data(kept) == picture(6)
 
 
+@pytest.mark.sqlite_only(
+    reason="files of the photo folder; trustdb/test_photos.py checks the server's undo"
+)
 def test_a_change_that_fails_after_writing_its_photo_leaves_no_file(
     store: Store, ward_and_audit: tuple[str, str], checklist: Checklist, monkeypatch
 ) -> None:

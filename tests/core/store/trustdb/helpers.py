@@ -69,8 +69,8 @@ def import_and_hang(target: str, bundle: str, ready: str) -> None:
 
     original = records.Records._apply
 
-    def apply_then_wait(self: Any, conn: Any, work: Any) -> None:
-        original(self, conn, work)
+    def apply_then_wait(self: Any, conn: Any, work: Any, batch: Any) -> None:
+        original(self, conn, work, batch)
         Path(ready).write_text(str(os.getpid()))
         time.sleep(120)
 

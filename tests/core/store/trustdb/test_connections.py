@@ -142,12 +142,12 @@ def test_a_connection_lost_mid_import_keeps_none_of_it(
         export_bundle(laptop, bundle)
     original = records.Records._apply
 
-    def cut_then_apply(self: Any, conn: Any, work: Any) -> None:
+    def cut_then_apply(self: Any, conn: Any, work: Any, batch: Any) -> None:
         pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
         conn.execute("INSERT INTO sites(uuid, name, created_at) VALUES ('x', 'Half', 'now')")
         with pg_server.admin(pg_database.name) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-        original(self, conn, work)
+        original(self, conn, work, batch)
 
     target = pg_database.target()
     with Store.open(target) as board:
