@@ -26,6 +26,7 @@ from wardaudit.store.photo_files import PhotoFileError, PhotoFiles, fsync_all
 if TYPE_CHECKING:
     from wardaudit.store import Store
     from wardaudit.store.database import Executor
+    from wardaudit.store.server_photos import ServerPhotos
 
 PhotoProblemKind = Literal["missing", "damaged"]
 CHECKING_WORDS = "Checking photos"
@@ -81,7 +82,7 @@ class PhotoReceiver:
     """Photos arriving from outside (an exchange file), each streamed into a temporary file
     of the photo store, so that keeping it is a rename; see :meth:`Photos.receiving`."""
 
-    def __init__(self, files: PhotoFiles, stack: contextlib.ExitStack) -> None:
+    def __init__(self, files: PhotoFiles | ServerPhotos, stack: contextlib.ExitStack) -> None:
         self._files = files
         self._undo = stack
         self._temps: list[Path] = []

@@ -36,6 +36,7 @@ from wardaudit.store.wards import site_rowid_for
 if TYPE_CHECKING:
     from wardaudit.store import Store
     from wardaudit.store.database import Executor
+    from wardaudit.store.server_photos import ServerPhotoBatch
 
 
 def canonical_json(value: object) -> str:
@@ -383,7 +384,7 @@ class Records:
             (audit_rowid, text, _sha256(text.encode("utf-8"))),
         )
 
-    def _apply(self, conn: Executor, work: MergeWork, batch: PhotoBatch) -> None:
+    def _apply(self, conn: Executor, work: MergeWork, batch: PhotoBatch | ServerPhotoBatch) -> None:
         ward_rowids: dict[str, int] = {}
         for ward in work.new_wards:
             site_rowid = site_rowid_for(conn, ward["site"])
@@ -595,7 +596,7 @@ def _insert_audit(
     ward_rowid: int,
     version_rowid: int,
     photos: Mapping[str, bytes | IncomingPhoto],
-    batch: PhotoBatch,
+    batch: PhotoBatch | ServerPhotoBatch,
 ) -> int:
     content = incoming.content
     cursor = conn.execute(

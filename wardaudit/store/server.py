@@ -173,6 +173,11 @@ class ServerDatabase:
             "backups, such as pg_dump or pgBackRest, run by IT); WardAudit makes no copy of it"
         )
 
+    def integrity_problems(self) -> list[str]:
+        """None to find from here: the server checks its own pages (data checksums, its
+        backups' verification), which a person's login cannot run; ``check`` says so."""
+        return []
+
     def data_changed_since_open(self) -> bool:
         return False  # nothing for the app to back up: the server does that
 
