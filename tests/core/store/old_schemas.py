@@ -87,8 +87,9 @@ def tables_added_after(version: int) -> list[str]:
 
 def downgrade(path: Path, version: int) -> None:
     """Put the photos back inside the file, exactly in schema 4's or 5's form (5 added only
-    drafts and finding links), drop the tables of later steps, and remove the photo folder
-    and backups: the file is then what an older WardAudit wrote."""
+    drafts and finding links; the actions' version came after both), drop the tables of later
+    steps, and remove the photo folder and backups: the file is then what an older WardAudit
+    wrote."""
     assert version in (4, 5)
     folder = photo_dir(path)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -111,6 +112,7 @@ def downgrade(path: Path, version: int) -> None:
             " added_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*fields, data),
         )
+    conn.execute("ALTER TABLE actions DROP COLUMN row_version")  # step 8's
     if version == 4:
         conn.execute("DROP TABLE drafts")
         conn.execute("DROP TABLE finding_links")
