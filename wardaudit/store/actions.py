@@ -337,13 +337,13 @@ class Actions:
         # audit, whether the finding is linked to an earlier one, and what a withdrawn action
         # for the item last said (an undo brings it back as she had left it).
         action_id, action_uuid, linked, withdrawn = conn.execute(
-            "SELECT (SELECT id FROM actions WHERE audit_id = ?1 AND item_id = ?2),"
-            " (SELECT uuid FROM actions WHERE audit_id = ?1 AND item_id = ?2),"
-            " EXISTS (SELECT 1 FROM finding_links WHERE audit_id = ?1 AND item_id = ?2),"
-            " (SELECT json_extract(detail, '$.fields') FROM events WHERE audit_id = ?1"
-            "  AND kind = 'action_withdrawn' AND json_extract(detail, '$.item') = ?2"
+            "SELECT (SELECT id FROM actions WHERE audit_id = ? AND item_id = ?),"
+            " (SELECT uuid FROM actions WHERE audit_id = ? AND item_id = ?),"
+            " EXISTS (SELECT 1 FROM finding_links WHERE audit_id = ? AND item_id = ?),"
+            f" (SELECT {self._db.json_value('detail', 'fields')} FROM events WHERE audit_id = ?"
+            f"  AND kind = 'action_withdrawn' AND {self._db.json_value('detail', 'item')} = ?"
             "  ORDER BY id DESC LIMIT 1)",
-            (row.rowid, item.id),
+            (row.rowid, item.id) * 4,
         ).fetchone()
         existing = None if action_id is None else (action_id, action_uuid)
         if linked and value not in ("no", "partial"):

@@ -731,26 +731,24 @@ class Audits:
             )
         return item
 
-    def _answer_context(
-        self, conn: sqlite3.Connection, ref: AuditRow | str, item_id: str
-    ) -> _AnswerContext:
+    def _answer_context(self, conn: Executor, ref: AuditRow | str, item_id: str) -> _AnswerContext:
         """The audit as it stands in this transaction, with its packed answers, the item's
         note and location and whether a draft of them is kept: one statement for an audit
         given by its full id (as the audit screen gives it) or by its row."""
         sql = (
             "SELECT a.id, a.uuid, a.status, a.checklist_version_id, a.ward_sex, a.answer_values,"
             " n.note, n.location, EXISTS (SELECT 1 FROM drafts d WHERE d.audit_id = a.id"
-            "  AND d.item_id = ?1 AND d.field IN ('note', 'location'))"
-            " FROM audits a LEFT JOIN answer_notes n ON n.audit_id = a.id AND n.item_id = ?1"
+            "  AND d.item_id = ? AND d.field IN ('note', 'location'))"
+            " FROM audits a LEFT JOIN answer_notes n ON n.audit_id = a.id AND n.item_id = ?"
             " WHERE "
         )
         if isinstance(ref, AuditRow):
-            found = conn.execute(sql + "a.id = ?2", (item_id, ref.rowid)).fetchone()
+            found = conn.execute(sql + "a.id = ?", (item_id, item_id, ref.rowid)).fetchone()
         else:
-            found = conn.execute(sql + "a.uuid = ?2", (item_id, ref.strip())).fetchone()
+            found = conn.execute(sql + "a.uuid = ?", (item_id, item_id, ref.strip())).fetchone()
             if found is None:  # a unique beginning of the id
                 rowid = self._row(ref, conn).rowid
-                found = conn.execute(sql + "a.id = ?2", (item_id, rowid)).fetchone()
+                found = conn.execute(sql + "a.id = ?", (item_id, item_id, rowid)).fetchone()
         if found is None:
             raise NotFound(f"no audit with the id '{ref}' (see 'wardaudit audits list')")
         r = found

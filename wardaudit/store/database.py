@@ -355,6 +355,10 @@ class Database:
         """``column IN (the values)`` as one parameter, however many values there are."""
         return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(list(values))
 
+    def json_value(self, column: str, key: str) -> str:
+        """The SQL for one key of a JSON text column, as text (an object as its JSON)."""
+        return f"json_extract({column}, '$.{key}')"
+
     @contextmanager
     def snapshot(self) -> Iterator[Executor]:
         """Several reads that must agree (a board, an export): one read transaction."""

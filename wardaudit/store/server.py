@@ -187,6 +187,9 @@ class ServerDatabase:
     def in_values(self, column: str, values: Iterable[Any]) -> tuple[str, Any]:
         return f"{column} = ANY(?)", list(values)
 
+    def json_value(self, column: str, key: str) -> str:
+        return f"({column}::json ->> '{key}')"
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.mutex:
             try:
