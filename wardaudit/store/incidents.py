@@ -169,7 +169,7 @@ class Incidents:
             )
             cursor = conn.execute(
                 "INSERT INTO incident_imports(uuid, at, actor, source, mapping, new, regraded,"
-                " unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     record.id,
                     record.at,
@@ -181,7 +181,7 @@ class Incidents:
                     record.unchanged,
                 ),
             )
-            import_rowid = int(cursor.lastrowid or 0)
+            import_rowid = int(cursor.fetchone()[0])
             wards = _WardRows(conn)
             self._insert_new(conn, plan, import_rowid, wards)
             self._apply_regrades(conn, plan, import_rowid, wards)
@@ -268,12 +268,11 @@ class Incidents:
     def _rowids(self, conn: sqlite3.Connection, references: builtins.list[str]) -> dict[str, int]:
         if not references:
             return {}
+        among, param = self._db.in_values("reference", references)
         return {
             ref: int(rowid)
             for ref, rowid in conn.execute(
-                "SELECT reference, id FROM incidents WHERE reference IN"
-                " (SELECT value FROM json_each(?))",
-                (json.dumps(references),),
+                "SELECT reference, id FROM incidents WHERE " + among, (param,)
             )
         }
 
@@ -287,8 +286,8 @@ class Incidents:
         held = {
             r[0]: _incident(r)
             for r in conn.execute(
-                _INCIDENT_SELECT + " WHERE i.reference IN (SELECT value FROM json_each(?))",
-                (json.dumps(wanted),),
+                _INCIDENT_SELECT + " WHERE " + self._db.in_values("i.reference", wanted)[0],
+                (self._db.in_values("i.reference", wanted)[1],),
             )
         }
         stale = [row.incident.reference for row in plan.new if row.incident.reference in held]

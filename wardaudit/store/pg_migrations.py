@@ -209,7 +209,81 @@ PG_MIGRATIONS: dict[int, list[str]] = {
         "UPDATE photos SET sha256 = encode(sha256(data), 'hex'), size = length(data)",
         "CREATE INDEX photos_by_sha256 ON photos(sha256)",
     ],
+    # 7: sexual safety incidents (six facts each), their own append-only history, the
+    # names users mapped, and the counts by place that exchange files bring to laptops
     7: [
+        f"""CREATE TABLE incident_imports(
+            id {ID},
+            uuid {T} NOT NULL UNIQUE,
+            at {T} NOT NULL,
+            actor {T} NOT NULL DEFAULT '',
+            source {T} NOT NULL,
+            mapping {T} NOT NULL DEFAULT '',
+            new INTEGER NOT NULL CHECK (new >= 0),
+            regraded INTEGER NOT NULL CHECK (regraded >= 0),
+            unchanged INTEGER NOT NULL CHECK (unchanged >= 0))""",
+        f"""CREATE TABLE incidents(
+            id {ID},
+            reference {T} NOT NULL UNIQUE CHECK (length(reference) BETWEEN 1 AND 64),
+            ward_id BIGINT NOT NULL REFERENCES wards(id),
+            occurred_on {T} NOT NULL
+                CHECK (occurred_on ~ '^[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]$'),
+            place {T} NOT NULL DEFAULT '' CHECK (length(place) <= 120),
+            category {T} NOT NULL CHECK (category IN ('rape', 'sexual_assault',
+                'sexual_harassment', 'exposure', 'sexual_activity', 'staff_misconduct', 'other')),
+            harm {T} CHECK (harm IS NULL
+                OR harm IN ('none', 'low', 'moderate', 'severe', 'fatal')),
+            import_id BIGINT NOT NULL REFERENCES incident_imports(id),
+            updated_import_id BIGINT NOT NULL REFERENCES incident_imports(id))""",
+        "CREATE INDEX incidents_by_ward ON incidents(ward_id, occurred_on)",
+        "CREATE INDEX incidents_by_date ON incidents(occurred_on)",
+        f"""CREATE TABLE incident_events(
+            id {ID},
+            incident_id BIGINT NOT NULL REFERENCES incidents(id),
+            import_id BIGINT NOT NULL REFERENCES incident_imports(id),
+            kind {T} NOT NULL CHECK (kind IN ('imported', 'regraded')),
+            detail {T} NOT NULL)""",
+        "CREATE INDEX incident_events_by_incident ON incident_events(incident_id)",
+        *(
+            statement
+            for table in ("incident_events", "incident_imports")
+            for statement in (
+                f"""CREATE TRIGGER {table}_are_append_only BEFORE UPDATE OR DELETE ON {table}
+                   FOR EACH ROW EXECUTE FUNCTION history_is_append_only()""",
+                f"""CREATE TRIGGER {table}_are_never_truncated BEFORE TRUNCATE ON {table}
+                   FOR EACH STATEMENT EXECUTE FUNCTION history_is_append_only()""",
+            )
+        ),
+        f"""CREATE TABLE incident_ward_aliases(
+            name_key {T} PRIMARY KEY,
+            name {T} NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            ward_id BIGINT NOT NULL REFERENCES wards(id),
+            added_at {T} NOT NULL,
+            added_by {T} NOT NULL DEFAULT '')""",
+        f"""CREATE TABLE incident_place_aliases(
+            name_key {T} PRIMARY KEY,
+            name {T} NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            place {T} NOT NULL CHECK (length(place) BETWEEN 1 AND 120),
+            added_at {T} NOT NULL,
+            added_by {T} NOT NULL DEFAULT '')""",
+        f"""CREATE TABLE incident_count_snapshots(
+            id {ID},
+            uuid {T} NOT NULL UNIQUE,
+            ward_id BIGINT NOT NULL REFERENCES wards(id),
+            as_of {T} NOT NULL,
+            content {T} NOT NULL,
+            digest {T} NOT NULL)""",
+        "CREATE INDEX incident_count_snapshots_by_ward ON incident_count_snapshots(ward_id, as_of)",
+        grant("incident_imports", "INSERT"),  # never UPDATE, DELETE or TRUNCATE
+        grant("incidents", "INSERT", "UPDATE"),
+        grant("incident_events", "INSERT"),  # never UPDATE, DELETE or TRUNCATE
+        grant("incident_ward_aliases", "INSERT", "UPDATE", "DELETE"),
+        grant("incident_place_aliases", "INSERT", "UPDATE", "DELETE"),
+        grant("incident_count_snapshots", "INSERT", "DELETE"),
+    ],
+    # 8: an action's version, so that a change made from what someone saw is saved only if
+    # nobody changed the action meanwhile
+    8: [
         "ALTER TABLE actions ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1",
     ],
 }
