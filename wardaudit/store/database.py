@@ -359,6 +359,11 @@ class Database:
         """The SQL for one key of a JSON text column, as text (an object as its JSON)."""
         return f"json_extract({column}, '$.{key}')"
 
+    def json_object(self, fields: Sequence[tuple[str, str]]) -> str:
+        """The SQL for a JSON object text of (key, column) pairs, the values as text."""
+        pairs = ", ".join(f"'{key}', {column}" for key, column in fields)
+        return f"json_object({pairs})"
+
     @contextmanager
     def snapshot(self) -> Iterator[Executor]:
         """Several reads that must agree (a board, an export): one read transaction."""

@@ -218,9 +218,17 @@ class Incidents:
         # rows take a moment in Python's json, and none in SQLite's).
         conn.execute(
             "INSERT INTO incident_events(incident_id, import_id, kind, detail)"
-            " SELECT i.id, i.import_id, 'imported', json_object('category', i.category,"
-            " 'date', i.occurred_on, 'harm', i.harm, 'place', i.place, 'ward', w.name)"
-            " FROM incidents i JOIN wards w ON w.id = i.ward_id WHERE i.import_id = ?"
+            " SELECT i.id, i.import_id, 'imported', "
+            + self._db.json_object(
+                [
+                    ("category", "i.category"),
+                    ("date", "i.occurred_on"),
+                    ("harm", "i.harm"),
+                    ("place", "i.place"),
+                    ("ward", "w.name"),
+                ]
+            )
+            + " FROM incidents i JOIN wards w ON w.id = i.ward_id WHERE i.import_id = ?"
             " ORDER BY i.id",
             (import_rowid,),
         )

@@ -190,6 +190,10 @@ class ServerDatabase:
     def json_value(self, column: str, key: str) -> str:
         return f"({column}::json ->> '{key}')"
 
+    def json_object(self, fields: Sequence[tuple[str, str]]) -> str:
+        pairs = ", ".join(f"'{key}'::text, ({column})::text" for key, column in fields)
+        return f"json_build_object({pairs})::text"
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.mutex:
             try:

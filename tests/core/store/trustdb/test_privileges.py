@@ -28,6 +28,12 @@ TABLES = (
     "audit_records",
     "drafts",
     "finding_links",
+    "incident_imports",
+    "incidents",
+    "incident_events",
+    "incident_ward_aliases",
+    "incident_place_aliases",
+    "incident_count_snapshots",
 )
 
 
@@ -104,6 +110,24 @@ def test_nobody_can_change_or_remove_history(filled: PgDatabase, login: str) -> 
                 conn.execute("ALTER TABLE events DISABLE TRIGGER events_are_append_only")
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute("SET ROLE wardaudit_owner")
+
+
+@pytest.mark.parametrize("table", ["incident_events", "incident_imports"])
+def test_the_quality_role_cannot_change_or_remove_the_incident_history(
+    filled: PgDatabase, table: str
+) -> None:
+    import psycopg
+
+    with _raw(filled, "t_quality") as conn:
+        for statement in (
+            f"UPDATE {table} SET import_id = import_id"
+            if table == "incident_events"
+            else f"UPDATE {table} SET actor = ''",
+            f"DELETE FROM {table}",
+            f"TRUNCATE {table} CASCADE",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
 
 
 def test_the_quality_role_cannot_change_the_schema(filled: PgDatabase) -> None:
