@@ -16,7 +16,6 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from wardaudit.store.history import new_uuid
 
 if TYPE_CHECKING:
     from wardaudit.store import Store
+    from wardaudit.store.database import Executor
 
 _INCIDENT_SELECT = (
     "SELECT i.reference, i.occurred_on, w.name, i.place, i.category, i.harm"
@@ -195,7 +195,7 @@ class Incidents:
         )
 
     def _insert_new(
-        self, conn: sqlite3.Connection, plan: ImportPlan, import_rowid: int, wards: _WardRows
+        self, conn: Executor, plan: ImportPlan, import_rowid: int, wards: _WardRows
     ) -> None:
         conn.executemany(
             "INSERT INTO incidents(reference, ward_id, occurred_on, place, category, harm,"
@@ -234,7 +234,7 @@ class Incidents:
         )
 
     def _apply_regrades(
-        self, conn: sqlite3.Connection, plan: ImportPlan, import_rowid: int, wards: _WardRows
+        self, conn: Executor, plan: ImportPlan, import_rowid: int, wards: _WardRows
     ) -> None:
         rowids = self._rowids(conn, [r.after.reference for r in plan.regraded])
         conn.executemany(
@@ -273,7 +273,7 @@ class Incidents:
             ],
         )
 
-    def _rowids(self, conn: sqlite3.Connection, references: builtins.list[str]) -> dict[str, int]:
+    def _rowids(self, conn: Executor, references: builtins.list[str]) -> dict[str, int]:
         if not references:
             return {}
         among, param = self._db.in_values("reference", references)
@@ -284,7 +284,7 @@ class Incidents:
             )
         }
 
-    def _check_still_current(self, conn: sqlite3.Connection, plan: ImportPlan) -> None:
+    def _check_still_current(self, conn: Executor, plan: ImportPlan) -> None:
         """The incidents the plan was made against are still as they were (no lost update)."""
         wanted = [row.incident.reference for row in plan.new] + [
             r.before.reference for r in plan.regraded
@@ -346,7 +346,7 @@ class Incidents:
             )
 
     def _save_ward_aliases(
-        self, conn: sqlite3.Connection, aliases: Mapping[str, str], actor: str, now: str
+        self, conn: Executor, aliases: Mapping[str, str], actor: str, now: str
     ) -> int:
         rows = []
         for raw_name, ward_ref in aliases.items():
@@ -525,7 +525,7 @@ class Incidents:
 class _WardRows:
     """Ward names to their rows, read inside the import's own transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._rows: dict[str, int] = dict(conn.execute("SELECT name, id FROM wards"))
 
     def rowid(self, name: str) -> int:
@@ -557,7 +557,7 @@ def snapshot_text(record: Mapping[str, Any]) -> str:
     )
 
 
-def snapshot_held(conn: sqlite3.Connection, snapshot_id: str) -> str | None:
+def snapshot_held(conn: Executor, snapshot_id: str) -> str | None:
     """The content of a snapshot held here, inside the caller's transaction."""
     found = conn.execute(
         "SELECT content FROM incident_count_snapshots WHERE uuid = ?", (snapshot_id,)
@@ -565,7 +565,7 @@ def snapshot_held(conn: sqlite3.Connection, snapshot_id: str) -> str | None:
     return None if found is None else str(found[0])
 
 
-def insert_snapshots(conn: sqlite3.Connection, records: Iterable[Mapping[str, Any]]) -> None:
+def insert_snapshots(conn: Executor, records: Iterable[Mapping[str, Any]]) -> None:
     """Keep snapshots an exchange file brought, inside the merge's own transaction; each
     names its ward by the id it has here."""
     for record in records:
