@@ -16,6 +16,7 @@ import configparser
 import ipaddress
 import logging
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +47,10 @@ def is_server_target(text: str) -> bool:
         return True
     if "=" not in text:
         return False
-    from psycopg.conninfo import conninfo_to_dict
-
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+    except ImportError:  # a copy without the driver (the ward laptops' program): by its words
+        return re.search(r"(^|\s)(host|hostaddr|service|dbname)\s*=", text) is not None
     try:
         params = conninfo_to_dict(text)
     except Exception:  # not a conninfo string at all: a file named a=b.sqlite3
@@ -178,7 +181,14 @@ def prepare(target: str) -> tuple[str, list[str]]:
 def connect(target: str) -> tuple[psycopg.Connection[Any], list[str]]:
     """An autocommit connection as the person's own login, with TLS checked afterwards
     too (a service file or the environment may have changed what was asked for)."""
-    import psycopg
+    try:
+        import psycopg
+    except ImportError:
+        raise ServerUnavailable(
+            "this copy of WardAudit was installed without the PostgreSQL driver, so it opens "
+            "database files only (the ward laptops' program is built so). Run the trust "
+            "database's commands from WardAudit installed with Python (see installer/README.md)"
+        ) from None
 
     conninfo, warnings = prepare(target)
     try:
