@@ -1,4 +1,5 @@
-"""The ladder climbs through step 6 (photos out of the database) and step 7 (incidents).
+"""The ladder climbs through step 6 (photos out of the database), step 7 (incidents) and
+step 8 (the actions' version).
 
 A database at 5 holds its photos inside: it must reach 7 with every photo moved out into
 the photo store and its drafts kept. A database at 6 must take the incident tables and
@@ -13,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.store.old_schemas import DRAFT_NOTE, build_v5_with_photos, picture
+from tests.core.store.old_schemas import (
+    DRAFT_NOTE,
+    build_v5_with_photos,
+    picture,
+    tables_added_after,
+)
 from tests.core.store.test_incidents import EXPORT, MAPPING
 from wardaudit.checklist import Checklist
 from wardaudit.demo import AREAS, WARDS
@@ -70,8 +76,11 @@ def import_example(store: Store) -> int:
 
 
 def test_incidents_are_step_seven_after_the_photo_store() -> None:
-    assert migrations.SCHEMA_VERSION == len(migrations.MIGRATIONS) == 7
+    assert migrations.SCHEMA_VERSION == len(migrations.MIGRATIONS) == 8
     assert migrations.PHOTO_STORE_VERSION == 6
+    assert migrations.MIGRATIONS[7] == [
+        "ALTER TABLE actions ADD COLUMN row_version INTEGER NOT NULL DEFAULT 1"
+    ], "the actions' version came after the incidents"
     assert "ALTER TABLE photos ADD COLUMN sha256 TEXT" in migrations.MIGRATIONS[5]
     assert any("CREATE TABLE incidents(" in s for s in migrations.MIGRATIONS[6])
     assert not any("incident" in s for step in migrations.MIGRATIONS[:6] for s in step)
@@ -89,7 +98,7 @@ def test_a_database_at_5_climbs_through_6_and_7_with_photos_moved_out_and_drafts
     assert version(path) == 5 and "data" in photo_columns(path), "a read-only open changes nothing"
 
     with Store.open(path) as store:
-        assert store._db.user_version() == 7
+        assert store._db.user_version() == migrations.SCHEMA_VERSION
         for photo_id, data in expected.items():
             assert store.photos.data(photo_id) == data
         assert store.photos.check().problems == ()
@@ -104,7 +113,7 @@ def test_a_database_at_5_climbs_through_6_and_7_with_photos_moved_out_and_drafts
     assert stored == {hashlib.sha256(d).hexdigest() for d in expected.values()}
 
     made = [b for b in backups.list_backups(path) if "before-migration" in b.name]
-    assert len(made) == 1 and "before-migration-5-to-7" in made[0].name
+    assert len(made) == 1 and f"before-migration-5-to-{migrations.SCHEMA_VERSION}" in made[0].name
     with sqlite3.connect(made[0]) as old:
         assert old.execute("PRAGMA user_version").fetchone()[0] == 5
         assert {r[0]: bytes(r[1]) for r in old.execute("SELECT uuid, data FROM photos")} == expected
@@ -118,24 +127,30 @@ def database_at_6(
     """A database made by a WardAudit whose ladder ends at step 6: the demo trust's wards,
     an audit in progress with a photo (in the photo store) and a draft note. Returns the
     photo's id and bytes."""
-    with monkeypatch.context() as patch:
-        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:6])
-        patch.setattr(migrations, "SCHEMA_VERSION", 6)
-        with Store.open(path) as store:
-            add_demo_wards(store)
-            ward = WARDS[0]
-            audit = store.audits.start(ward.name, checklist).id
-            item = checklist.applicable_items(ward.sex)[0].id
-            photo = store.photos.add(
-                audit,
-                item,
-                picture(1),
-                filename="door.jpg",
-                media_type="image/jpeg",
-                width=1600,
-                height=1200,
-            )
-            store.audits.save_draft(audit, item, "note", DRAFT_NOTE)
+    with Store.open(path) as store:
+        add_demo_wards(store)
+        ward = WARDS[0]
+        audit = store.audits.start(ward.name, checklist).id
+        item = checklist.applicable_items(ward.sex)[0].id
+        photo = store.photos.add(
+            audit,
+            item,
+            picture(1),
+            filename="door.jpg",
+            media_type="image/jpeg",
+            width=1600,
+            height=1200,
+        )
+        store.audits.save_draft(audit, item, "note", DRAFT_NOTE)
+    # then back to what that WardAudit wrote: no later table, no later column
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for table in tables_added_after(6):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("ALTER TABLE actions DROP COLUMN row_version")  # step 8's
+    conn.execute("PRAGMA user_version = 6")
+    conn.execute("COMMIT")
+    conn.close()
     assert version(path) == 6
     return photo.id, picture(1)
 
@@ -152,7 +167,7 @@ def test_a_database_at_6_climbs_to_7_and_keeps_its_photos_and_drafts(
     assert version(path) == 6
 
     with Store.open(path) as store:
-        assert store._db.user_version() == 7
+        assert store._db.user_version() == migrations.SCHEMA_VERSION
         assert {w.name for w in store.wards.list()} == {w.name for w in WARDS}
         audit = store.audits.list(status="in_progress")[0]
         assert [d.text for d in store.audits.drafts(audit.id)] == [DRAFT_NOTE]
@@ -162,7 +177,7 @@ def test_a_database_at_6_climbs_to_7_and_keeps_its_photos_and_drafts(
         assert imported > 0
     assert tables(path) >= INCIDENT_TABLES
     made = [b for b in backups.list_backups(path) if "before-migration" in b.name]
-    assert len(made) == 1 and "before-migration-6-to-7" in made[0].name
+    assert len(made) == 1 and f"before-migration-6-to-{migrations.SCHEMA_VERSION}" in made[0].name
     with Store.open(path, readonly=True) as store:
         assert store.incidents.count() == imported
 
@@ -170,6 +185,6 @@ def test_a_database_at_6_climbs_to_7_and_keeps_its_photos_and_drafts(
 def test_a_fresh_database_is_made_with_every_step(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
     Store.open(path).close(backup=False)
-    assert version(path) == 7
+    assert version(path) == migrations.SCHEMA_VERSION
     assert {"drafts", "finding_links"} | INCIDENT_TABLES <= tables(path)
     assert {"sha256", "size"} <= photo_columns(path) and "data" not in photo_columns(path)
