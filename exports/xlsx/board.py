@@ -392,7 +392,7 @@ ACTION_COLUMNS = (
     ("Site", 16),
     ("Ward", 16),
     ("Item", 7),
-    ("Action", 56),
+    ("Action", 52),
     ("Owner", 16),
     ("Raised", 11),
     ("Due", 11),

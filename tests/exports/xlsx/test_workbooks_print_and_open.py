@@ -254,6 +254,9 @@ def test_every_sheet_prints_legibly_on_a4(printed: dict[str, Path], kind: str, s
             assert "send it back to whoever sent it to you" in text, (kind, number)
     else:
         assert pages <= max(2, rows // 8 + 2), (kind, sheet, pages)
+    if (kind, sheet) == ("board", "Actions"):  # one page across: Band and Status beside the rest
+        first = " ".join(_page_text(pdf, 1).split())
+        assert "Site" in first and "Status" in first, first[:200]
 
 
 def test_eighteen_columns_squeezed_to_one_page_would_fail_the_check(
