@@ -225,6 +225,12 @@ def pg_demo_template(pg_server: Any, pg_template: str, library: ChecklistLibrary
 
 
 @pytest.fixture
+def pg_demo_database(pg_server: Any, pg_demo_template: str) -> Iterator[PgDatabase]:
+    """A copy of the demo trust in the trust database, for opening with any test login."""
+    yield from _pg_copy(pg_server, pg_demo_template)
+
+
+@pytest.fixture
 def demo_store(engine: str, request: pytest.FixtureRequest) -> Iterator[Store]:
     if engine == "postgresql":
         server = request.getfixturevalue("pg_server")

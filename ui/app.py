@@ -2,7 +2,10 @@
 
 Only this module sets logging handlers and the excepthook. Problems opening the database
 become dialogs she can act on: another copy open, a damaged file (with the newest good
-backup offered, never restored silently), a database in a risky place.
+backup offered, never restored silently), a database in a risky place. ``--db`` may name
+the trust database instead (``postgresql://…`` or ``service=NAME``): its problems (the
+server down, a login refused or lacking a role, a schema older or newer than this
+WardAudit, no driver in this copy) are dialogs of the same kind.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from wardaudit import __version__, paths
 from wardaudit.checklist import ChecklistLibrary
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
 from wardaudit.store import Store, backups
+from wardaudit.store.trustdb import is_server_target
 from wardaudit.words import checklist_notice_words, sentence
 
 log = logging.getLogger(__name__)
@@ -92,8 +96,9 @@ def _message(
     box.exec()
 
 
-def open_store(path: Path, parent: QWidget | None = None) -> Store | None:
-    """Open the database, turning each problem into a dialog; None means the app should stop.
+def open_store(path: Path | str, parent: QWidget | None = None) -> Store | None:
+    """Open the database (a file's path, or the trust database's target as text), turning
+    each problem into a dialog; None means the app should stop.
 
     This runs before the main window exists, so the dialogs here may wait for her answer.
     """
@@ -122,7 +127,7 @@ class _UpgradeRelay(QObject):
     ended = Signal()
 
 
-def open_with_progress(path: Path, parent: QWidget | None = None) -> Store:
+def open_with_progress(path: Path | str, parent: QWidget | None = None) -> Store:
     """Open the database; when an older one first moves its photos into their own folder
     (minutes for years of photos), it happens in the worker with its progress shown."""
     waiting = Store.photos_waiting_in(path)
@@ -225,8 +230,8 @@ def interrupted_elsewhere(home: Path) -> Path | None:
     closing, if not her own: the next start opens it, so the interrupted audit is offered
     wherever she was."""
     last = display_settings().value(LAST_DATABASE_SETTING)
-    if not last:
-        return None
+    if not last or is_server_target(str(last)):
+        return None  # no audit is answered on the trust database, so none was interrupted
     other = Path(str(last))
     if other == home or not other.is_file():
         return None
@@ -250,11 +255,16 @@ def create_main_window(ctx: AppContext) -> MainWindow:
     return MainWindow(ctx)
 
 
-def start(db_path: Path | None = None) -> MainWindow | None:
-    """Everything run_app does before the event loop: theme, database, window, session."""
+def start(db_path: Path | str | None = None) -> MainWindow | None:
+    """Everything run_app does before the event loop: theme, database, window, session.
+
+    ``db_path`` is a file's path, or the trust database's target (text)."""
     app = application()
     high_contrast, text_scale = load_display()
     apply_theme(app, high_contrast=high_contrast, text_scale=text_scale)
+    if isinstance(db_path, str) and is_server_target(db_path):
+        server = open_store(db_path)
+        return None if server is None else _open_window(server, None)
     if db_path is None:
         path = paths.default_db_path()
         try:
@@ -272,6 +282,12 @@ def start(db_path: Path | None = None) -> MainWindow | None:
     store = open_store(path)
     if store is None:
         return None
+    return _open_window(store, home)
+
+
+def _open_window(store: Store, home: Path | None) -> MainWindow:
+    """The window over the opened store; ``home`` is her own file (None on the trust
+    database, where there is no demo file to go to and back)."""
     ctx = AppContext(store=store)
     window = create_main_window(ctx)
     window.home_db_path = home
@@ -303,7 +319,7 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def run_app(db_path: Path | None = None) -> int:
+def run_app(db_path: Path | str | None = None) -> int:
     """``wardaudit`` with no command: the desktop app. Returns the exit status."""
     app = application()
     log_file = setup_logging()

@@ -1,6 +1,11 @@
 """What every screen shares: the open store, the checklists, the user's defaults, and the
 one way screens hear that data changed.
 
+On a file the user's own choices (her name and role, the audit she had open) are kept in
+the database with everything else: the file is hers. The trust database is shared by the
+whole quality team, so there they stay on this computer, for this user and this database
+(:meth:`AppContext.own_setting`), and never pass from one person to another.
+
 Whoever changes data (an :class:`ui.ops.Op` with ``.changes(...)``, or a screen after a
 store action on the UI thread) calls :meth:`AppContext.notify` with what changed; every
 screen listening to one of those kinds hears it through ``changed`` and refreshes, now if
@@ -9,14 +14,17 @@ it is showing, else when it is next shown (:class:`ui.widgets.screen.Screen`).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import QObject, Signal
 
+from ui.theme import display_settings
 from wardaudit.checklist import ChecklistLibrary, load_library
 from wardaudit.store import Store
+from wardaudit.words import database_words
 
 SETTING_NAME = "auditor_name"
 SETTING_ROLE = "auditor_role"
@@ -61,19 +69,57 @@ class AppContext(QObject):
 
     @property
     def db_path(self) -> Path:
+        """The database file (StoreError on the trust database, which is not a file)."""
         return self.store.path
 
     @property
+    def on_server(self) -> bool:
+        """The trust database (PostgreSQL), shared by the quality team, rather than a file."""
+        return self.store.engine == "postgresql"
+
+    @property
+    def readonly(self) -> bool:
+        """The login may only read (a board member's on the trust database)."""
+        return self.store.readonly
+
+    @property
+    def database_name(self) -> str:
+        """Which database is open, for the title: the file's name or the trust database's."""
+        return database_words(self.store.engine, self.store.target)
+
+    def own_setting(self, key: str) -> str:
+        """One of her own choices for this database: in a file, in it; on the trust
+        database, on this computer (the database's settings are everyone's there)."""
+        if not self.on_server:
+            return self.store.settings.get(key)
+        value = display_settings().value(f"{self._own_group()}/{key}", "")
+        return str(value or "")
+
+    def set_own_setting(self, key: str, value: str, *, bookkeeping: bool = True) -> None:
+        """Keep one of her own choices (a bookkeeping one calls for no backup of a file)."""
+        if not self.on_server:
+            self.store.settings.set(key, value, bookkeeping=bookkeeping)
+            return
+        settings = display_settings()
+        settings.setValue(f"{self._own_group()}/{key}", value)
+        settings.sync()
+
+    def _own_group(self) -> str:
+        """The trust database's group of her settings: its target (login included, no
+        password) hashed, since a connection string makes no QSettings key."""
+        return "trustdb-" + hashlib.sha256(self.store.target.encode()).hexdigest()[:16]
+
+    @property
     def auditor_name(self) -> str:
-        return self.store.settings.get(SETTING_NAME)
+        return self.own_setting(SETTING_NAME)
 
     @property
     def auditor_role(self) -> str:
-        return self.store.settings.get(SETTING_ROLE)
+        return self.own_setting(SETTING_ROLE)
 
     def set_auditor(self, name: str, role: str) -> None:
-        self.store.settings.set(SETTING_NAME, name.strip())
-        self.store.settings.set(SETTING_ROLE, role.strip())
+        self.set_own_setting(SETTING_NAME, name.strip(), bookkeeping=False)
+        self.set_own_setting(SETTING_ROLE, role.strip(), bookkeeping=False)
 
     def notify(self, *kinds: Change, origin: object | None = None) -> None:
         """Tell every screen that data of these kinds changed (Anki's operation_did_execute)."""

@@ -5,16 +5,22 @@ killed process the next start names the interrupted audit and reopens it at its 
 (the rules and questions are in :mod:`ui.session`). It also switches and restores
 databases, because every screen reads the store through it. Screens other than Wards are
 made on first use, from their own packages, so the app starts without loading them.
-About 570 lines: the pages, the banner and the database's lifecycle (session, demo trust,
+About 700 lines: the pages, the banner and the database's lifecycle (session, demo trust,
 switching, restoring, backups) belong to the one window that owns the open store; its
 frame (:mod:`ui.banner`) and the session's rules and questions (:mod:`ui.session`) are
 apart.
+
+On the trust database there is no session marker, no backup and no demo offer: the
+database is the quality team's, backed up by IT, audits arrive in exchange files, and
+what is hers alone (the audit she had open) stays on this computer
+(:meth:`ui.context.AppContext.own_setting`).
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import re
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +46,7 @@ from ui.context import AppContext, Changes
 from ui.ops import Op
 from ui.theme import display_settings, row_height, touch_button
 from ui.wards import WardsScreen
+from ui.widgets import trustdb as trustdb_words
 from ui.widgets.screen import Screen
 from ui.widgets.wheel import install_wheel_guard
 from wardaudit import clock
@@ -57,6 +64,7 @@ log = logging.getLogger(__name__)
 PAGE_NAMES = tuple(page for page, _text in PAGES)
 GEOMETRY_SETTING = "window/geometry"
 LAST_DATABASE_SETTING = "session/database"  # the database open when the app last ran
+REDACTED_PASSWORD = re.compile(r"\s*\bpassword=\S*")  # as Store.target shows one: ********
 LARGEST_MAXIMISED = (1920, 1080)  # up to this the window opens maximised; above, a sensible size
 SENSIBLE_SIZE = (1600, 1000)
 # Screens made on first use (module, class): the app starts without loading them.
@@ -72,7 +80,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.home_db_path = ctx.db_path
+        self.home_db_path: Path | None = None if ctx.on_server else ctx.db_path
         self.audit_screen: AuditScreen | None = None
         self.last_prompt: QMessageBox | None = None
         self._busy_op: Op[Any] | None = None
@@ -229,7 +237,10 @@ class MainWindow(QMainWindow):
             if audit is not None and self.open_audit(audit.id):
                 return
             self.audit_empty_label.setText(
-                "No audit is open. On the Wards screen, choose a ward and press Start audit."
+                "No audit is open. On the Wards screen, choose a ward and press Enter to "
+                f"open its latest audit. {trustdb_words.NO_AUDITS_WORDS}"
+                if self.ctx.on_server
+                else "No audit is open. On the Wards screen, choose a ward and press Start audit."
             )
         if page in LAZY_SCREENS:
             self.ensure_screen(page)
@@ -318,10 +329,16 @@ class MainWindow(QMainWindow):
             self.navigation.mark("audit")
             return False
         try:
+            if self.ctx.on_server and self._in_progress(audit_id):
+                self.audit_empty_label.setText(trustdb_words.IN_PROGRESS_WORDS)
+                self.audit_page.setCurrentWidget(self.audit_empty)
+                self.pages.setCurrentWidget(self.audit_page)
+                self.navigation.mark("audit")
+                return False
             screen.open_audit(audit_id)
             if screen.audit_id != audit_id:
                 return False  # the audit screen has already told her why
-            self.ctx.store.settings.set(session.SESSION_AUDIT, audit_id, bookkeeping=True)
+            self.ctx.set_own_setting(session.SESSION_AUDIT, audit_id)
         except WardAuditError as error:
             ui_errors.show_error(self, error)
             return False
@@ -330,6 +347,11 @@ class MainWindow(QMainWindow):
         self.navigation.mark("audit")
         self.refresh_banner()
         return True
+
+    def _in_progress(self, audit_id: str) -> bool:
+        """Whether an audit is still being answered (one entered from the command line, or
+        copied up with a file's database): not answered from the app on the trust database."""
+        return any(a.id == audit_id for a in self.ctx.store.audits.in_progress())
 
     def resume_banner_audit(self) -> None:
         if self._banner_audit is not None:
@@ -347,7 +369,7 @@ class MainWindow(QMainWindow):
 
     def _pick_banner_audit(self, in_progress: list[AuditSummary]) -> AuditSummary | None:
         """The audit the banner offers: the one last open here, else the newest in progress."""
-        wanted = self.ctx.store.settings.get(session.SESSION_AUDIT)
+        wanted = self.ctx.own_setting(session.SESSION_AUDIT)
         for summary in in_progress:
             if summary.id == wanted:
                 return summary
@@ -358,13 +380,15 @@ class MainWindow(QMainWindow):
         if not self._store_ready:
             return
         self._banner_stale = False
-        in_progress = self.ctx.store.audits.in_progress()
+        # audits are not answered on the trust database, so none is offered to resume there
+        in_progress = [] if self.ctx.on_server else self.ctx.store.audits.in_progress()
         audit = self._pick_banner_audit(in_progress)
         self._banner_audit = audit
         self.banner.show_audit(audit, len(in_progress) - 1)
         self._update_banner_visibility()
         self.demo_note.setVisible(
-            self.ctx.store.settings.get(session.DEMO_SETTING) == "1"
+            not self.ctx.on_server
+            and self.ctx.store.settings.get(session.DEMO_SETTING) == "1"
             and self.ctx.db_path != self.home_db_path
         )
 
@@ -392,8 +416,20 @@ class MainWindow(QMainWindow):
         self, *, check_interrupted: bool = True, offer_first_run: bool = True
     ) -> None:
         """Mark the database open; after a crash, offer the interrupted audit; on a first run,
-        offer the demo trust."""
+        offer the demo trust. The trust database is only remembered (its target, which
+        holds no password), and said to be empty if it is."""
         store = self.ctx.store
+        if self.ctx.on_server:
+            remembered = display_settings()
+            # a password given in it is not kept: the next start finds hers in pgpass
+            remembered.setValue(
+                LAST_DATABASE_SETTING, REDACTED_PASSWORD.sub("", store.target).strip()
+            )
+            remembered.sync()
+            self.refresh_banner()
+            if offer_first_run and store.is_empty():
+                self.say_server_empty()
+            return
         interrupted = check_interrupted and store.settings.get(session.SESSION_OPEN) == "1"
         store.settings.set(session.SESSION_OPEN, "1", bookkeeping=True)
         remembered = display_settings()
@@ -410,7 +446,7 @@ class MainWindow(QMainWindow):
         """A clean close: clear the flag so the next start knows nothing was interrupted."""
         self.backup_timer.stop()
         store = self.ctx.store
-        if store.readonly:
+        if store.readonly or self.ctx.on_server:  # no marker is kept on the trust database
             return
         try:
             store.settings.set(session.SESSION_OPEN, "0", bookkeeping=True)
@@ -426,6 +462,21 @@ class MainWindow(QMainWindow):
                 self.open_audit(audit.id)
 
         box.buttonClicked.connect(chosen)
+        self._prompt(box)
+        return box
+
+    def say_server_empty(self) -> QMessageBox:
+        """An empty trust database: no demo is offered (it would mix with the trust's own
+        records); imports fill it."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "WardAudit",
+            "The trust database is empty.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setAccessibleName("The trust database is empty")
+        box.setInformativeText(trustdb_words.EMPTY_WORDS)
         self._prompt(box)
         return box
 
@@ -458,6 +509,8 @@ class MainWindow(QMainWindow):
     def open_demo_trust(self, *, photos: bool = False) -> None:
         """Open the demo file, building it in the worker the first time (it takes seconds,
         or minutes with photos)."""
+        if self.home_db_path is None:
+            return  # the trust database has no demo beside it
         demo_path = session.demo_path_for(self.home_db_path)
         try:
             demo_store = Store.open(demo_path)  # opened here: its file lock belongs to this thread
@@ -492,7 +545,9 @@ class MainWindow(QMainWindow):
         self._run_busy(Op(self, build).busy(words).success(done).failure(failed))
 
     def leave_demo(self) -> None:
-        if self.switch_database(self.home_db_path, offer_first_run=False):
+        if self.home_db_path is not None and self.switch_database(
+            self.home_db_path, offer_first_run=False
+        ):
             self.start_own_wards()
 
     def _run_busy(self, op: Op[Any]) -> None:
@@ -515,7 +570,7 @@ class MainWindow(QMainWindow):
         try:
             self.show_notices(old.close(min_backup_age_s=0))  # a backup that failed: saved anyway
         except WardAuditError as error:
-            log.warning("closing %s: %s", old.path, error)
+            log.warning("closing %s: %s", old.location, error)
         self.ctx.store = store
         self._after_store_change()
         self.show_notices(store.warnings)
@@ -523,7 +578,7 @@ class MainWindow(QMainWindow):
 
     def switch_database(self, path: Path, *, offer_first_run: bool = True) -> bool:
         path = Path(path).expanduser().absolute()
-        if path == self.ctx.store.path:
+        if not self.ctx.on_server and path == self.ctx.store.path:
             self.statusBar().showMessage(f"{path.name} is already open.", 10000)
             return True
         try:
@@ -588,7 +643,7 @@ class MainWindow(QMainWindow):
         self.store_replaced.emit()
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"WardAudit — {self.ctx.db_path.name}")
+        self.setWindowTitle(f"WardAudit — {self.ctx.database_name}")
 
     def show_notices(self, messages: list[str]) -> None:
         """Warnings she should read but need not answer (say, a database on a network drive)."""
@@ -624,8 +679,8 @@ class MainWindow(QMainWindow):
     def periodic_backup(self) -> None:
         """Every 30 minutes: a backup if anything changed and the newest is older than that."""
         store = self.ctx.store
-        if not self._store_ready or not store.data_changed_since_backup():
-            return
+        if not self._store_ready or self.ctx.on_server or not store.data_changed_since_backup():
+            return  # the trust database is backed up by the server
         if backups.age_of_newest(store.path) < session.BACKUP_INTERVAL_MS / 1000:
             return
 

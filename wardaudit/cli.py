@@ -731,14 +731,11 @@ def cmd_incidents_mapping_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    if args.db and is_server_target(args.db):
-        raise InvalidInput(
-            "the desktop app opens a database file; on the trust database use the commands, "
-            "for example: wardaudit --db service=wardaudit bundle import FILE, export board, "
-            "export actions"
-        )
+    """The desktop app, on a file or on the trust database (given as its target)."""
     from ui.app import run_app
 
+    if args.db and is_server_target(args.db):
+        return int(run_app(db_path=args.db))
     return int(run_app(db_path=Path(args.db).expanduser() if args.db else None))
 
 

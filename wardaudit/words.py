@@ -8,8 +8,10 @@ locale. Plain functions of domain values; nothing here reads the store.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
 from wardaudit import clock
@@ -87,6 +89,30 @@ def date_words(value: object) -> str:
         return clock.uk_date(str(value)) if value else ""
     except ValueError:
         return str(value)
+
+
+_CONNINFO_PAIR = re.compile(r"(\w+)\s*=\s*('(?:\\.|[^'\\])*'|\S+)")
+
+
+def database_words(engine: str, target: str) -> str:
+    """Which database is open, in a few words for a title: the file's name, or "Trust
+    database (host/db)" from the trust database's connection string (which holds no
+    password: ``Store.target`` strips it)."""
+    if engine != "postgresql":
+        return PurePath(target).name or target
+    params = {
+        key: value[1:-1].replace("\\'", "'").replace("\\\\", "\\")
+        if value.startswith("'")
+        else value
+        for key, value in _CONNINFO_PAIR.findall(target)
+    }
+    if "service" in params and "host" not in params:
+        return f"Trust database (service {params['service']})"
+    host = params.get("host") or params.get("hostaddr") or ""
+    if not host or host.startswith(("/", "@")):
+        host = "this computer"
+    name = params.get("dbname", "")
+    return f"Trust database ({host}/{name})" if name else f"Trust database ({host})"
 
 
 # --- scores, ratings, bands, answers, statuses ------------------------------------------------

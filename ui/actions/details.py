@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ui.theme import MIN_TOUCH_PX, touch_button
 from ui.widgets.identifiers import IdentifierWarning
 from ui.widgets.layouts import FlowLayout, buddy_label
+from ui.widgets.trustdb import READER_WORDS, allow_change
 from wardaudit import clock
 from wardaudit.actions import overdue_days
 from wardaudit.model import ACTION_STATUSES, Action
@@ -175,6 +176,13 @@ class ActionDetails(FitWidthScroll):
             "(Ctrl+Enter from any field of the form)",
             primary=True,
         )
+        self.readonly = False  # a reader's login on the trust database: the form is shown, held
+        self.reader_note = QLabel(READER_WORDS)
+        self.reader_note.setWordWrap(True)
+        self.reader_note.setObjectName("muted")
+        self.reader_note.setAccessibleName("Why this action cannot be updated")
+        self.reader_note.hide()
+        form.addRow(self.reader_note)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self.update_box)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -231,7 +239,16 @@ class ActionDetails(FitWidthScroll):
         has = action is not None
         for widget in (self.open_audit_button, self.plan_pdf_button, self.plan_xlsx_button):
             widget.setEnabled(has and not busy)
-        self.update_box.setEnabled(has)
+        self.update_box.setEnabled(has and not self.readonly)
+        for field in (
+            self.status_edit,
+            self.note_edit,
+            self.owner_edit,
+            self.due_edit,
+            self.save_button,
+        ):
+            allow_change(field, True, readonly=self.readonly)
+        self.reader_note.setVisible(self.readonly)
         self.form_message.hide()
         self.note_edit.blockSignals(True)
         self.note_edit.clear()

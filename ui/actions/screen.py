@@ -55,6 +55,7 @@ from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
 from ui.widgets.screen import Screen
 from ui.widgets.tables import ColouredCellDelegate, row_table
+from ui.widgets.trustdb import allow_change
 from wardaudit import clock
 from wardaudit.actions import WorkListFilters
 from wardaudit.model import Action, action_status
@@ -164,6 +165,7 @@ class ActionsScreen(Screen):
         table_layout.addWidget(self.table_stack, 1)
 
         self.details = details = ActionDetails()
+        details.readonly = ctx.readonly
         details.save_button.clicked.connect(self.save_update)
         details.save_requested.connect(self.save_update)
         details.open_audit_button.clicked.connect(self.open_selected_audit)
@@ -292,7 +294,7 @@ class ActionsScreen(Screen):
         has_rows = bool(shown)
         self.pdf_button.setEnabled(has_rows and not self.busy)
         self.xlsx_button.setEnabled(has_rows and not self.busy)
-        self.import_button.setEnabled(not self.busy)
+        allow_change(self.import_button, not self.busy, readonly=self.ctx.readonly)
 
     def filtered_actions(self) -> list[Action]:
         return self.proxy.actions()
@@ -390,7 +392,7 @@ class ActionsScreen(Screen):
     def save_update(self) -> bool:
         """Save the form: a new status with its note, and any change of owner or due date."""
         action = self._action
-        if action is None:
+        if action is None or self.ctx.readonly:
             return False
         form = self.details
         status = str(form.status_edit.currentData())
@@ -546,6 +548,8 @@ class ActionsScreen(Screen):
 
     def import_workbook(self, path: Path | str | None = None) -> None:
         """Read estates' returned workbook in the worker, then show what it would change."""
+        if self.ctx.readonly:
+            return
         if path is None:
             path = self.files.open_path("Import estates' returned workbook", WORKBOOK_FILTER)
             if path is None:

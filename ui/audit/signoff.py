@@ -34,6 +34,7 @@ from ui.audit.models import TeamTableModel
 from ui.context import AppContext
 from ui.theme import MIN_TOUCH_PX, scaled_font
 from ui.widgets.layouts import clear_layout, heading_label, wrapped_label
+from ui.widgets.trustdb import allow_change
 from wardaudit import clock
 from wardaudit.model import AuditRecord, HistoryEvent, TeamMember, answer_value
 from wardaudit.words import answer_word, person_words, team_words
@@ -280,6 +281,7 @@ class LockedPanel(QGroupBox):
         self.amend_button.setMinimumHeight(MIN_TOUCH_PX)
         self.amend_button.setAccessibleName("Amend an answer")
         self.amend_button.clicked.connect(self.amend)
+        allow_change(self.amend_button, True, readonly=self.ctx.readonly)
         row = QHBoxLayout()
         row.addWidget(self.amend_button)
         row.addStretch(1)
@@ -310,7 +312,7 @@ class LockedPanel(QGroupBox):
     def amend(self) -> None:
         """Open the amendment dialog; the store keeps the change and its reason."""
         record = self._record
-        if record is None or record.audit.status != "completed":
+        if record is None or record.audit.status != "completed" or self.ctx.readonly:
             return
         dialog = AmendDialog(record, self.ctx.auditor_name, self)
         try:

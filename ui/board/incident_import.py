@@ -152,7 +152,7 @@ class IncidentImportDialog(QDialog):
     # --- the mapping and the export --------------------------------------------------------
 
     def _offer_last_mapping(self) -> None:
-        last = self.ctx.store.settings.get(MAPPING_SETTING)
+        last = self.ctx.own_setting(MAPPING_SETTING)  # a path on her computer
         if last and Path(last).is_file():
             self.use_mapping(Path(last))
 
@@ -181,7 +181,7 @@ class IncidentImportDialog(QDialog):
         )
         self.mapping_label.setAccessibleDescription(f"{title} ({path.name}). {rest}")
         with contextlib.suppress(WardAuditError):  # only a convenience for next time
-            self.ctx.store.settings.set(MAPPING_SETTING, str(path), bookkeeping=True)
+            self.ctx.set_own_setting(MAPPING_SETTING, str(path))
         self._forget_plan()
         self.preview()
         return True

@@ -61,6 +61,7 @@ from ui.widgets.layouts import FlowLayout
 from ui.widgets.messages import open_dialog, tell
 from ui.widgets.progress import OpProgress
 from ui.widgets.screen import Screen
+from ui.widgets.trustdb import READER_WORDS, allow_change
 from wardaudit import clock
 from wardaudit.board import Board, BoardChoice, WardFigure, figures_for
 from wardaudit.checklist import default_checklist
@@ -488,9 +489,11 @@ class BoardScreen(Screen):
         ready = self.board is not None and not self.loading and not self.busy
         self.pdf_button.setEnabled(ready)
         self.xlsx_button.setEnabled(ready)
-        self.export_button.setEnabled(not self.busy)
-        self.import_button.setEnabled(not self.busy)
-        self.incidents_button.setEnabled(not self.busy)
+        # an exchange export notes what each destination was sent: a change, as imports are
+        readonly = self.ctx.readonly
+        allow_change(self.export_button, not self.busy, readonly=readonly)
+        allow_change(self.import_button, not self.busy, readonly=readonly)
+        allow_change(self.incidents_button, not self.busy, readonly=readonly)
         self.audits_button.setEnabled(self.table.currentIndex().isValid())
 
     # --- slow work: reports and exchange files --------------------------------------------------
@@ -548,10 +551,10 @@ class BoardScreen(Screen):
         )
 
     def export_exchange_file(self) -> ExportExchangeDialog | None:
-        if self.busy:
+        if self.busy or self.ctx.readonly:
             return None
         try:
-            last: date | None = date.fromisoformat(self.ctx.store.settings.get(LAST_EXPORT_SETTING))
+            last: date | None = date.fromisoformat(self.ctx.own_setting(LAST_EXPORT_SETTING))
         except ValueError:
             last = None
         sent = [(mark.destination, mark.at) for mark in destinations(self.ctx.store)]
@@ -576,7 +579,7 @@ class BoardScreen(Screen):
 
         def shown(counts: dict[str, int]) -> None:
             try:
-                store.settings.set(LAST_EXPORT_SETTING, clock.today().isoformat(), bookkeeping=True)
+                self.ctx.set_own_setting(LAST_EXPORT_SETTING, clock.today().isoformat())
             except WardAuditError as error:
                 log.warning("could not note the export day: %s", error)
             held = join_words(
@@ -630,7 +633,7 @@ class BoardScreen(Screen):
 
     def import_incidents(self) -> IncidentImportDialog | None:
         """The trust's incident export in, through its mapping, after a preview."""
-        if self.busy:
+        if self.busy or self.ctx.readonly:
             return None
         dialog = IncidentImportDialog(self.ctx, self.files, self)
         dialog.imported.connect(self._incidents_imported)
@@ -659,6 +662,9 @@ class BoardScreen(Screen):
         """
         paths = [Path(p) for p in paths]
         if not paths:
+            return
+        if self.ctx.readonly:
+            self.tell("Nothing was imported", READER_WORDS)
             return
         if self.busy:
             self.tell(

@@ -1,7 +1,10 @@
 """Settings: her name and role, where the database lives, backups, and how the app looks.
 
 Switching or restoring the database is the main window's job (it owns the open store);
-this screen asks, warns, and hands over the chosen file.
+this screen asks, warns, and hands over the chosen file. On the trust database there is
+no folder, no file to switch and no backup to make or restore (IT backs the server up):
+the screen says which database it is and who backs it up, and keeps her name and role on
+this computer.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from ui.theme import (
     save_display,
     touch_button,
 )
+from ui.widgets import trustdb as trustdb_words
 from ui.widgets.layouts import buddy_label
 from ui.widgets.messages import choice
 from ui.widgets.screen import Screen
@@ -125,7 +129,7 @@ class SettingsScreen(Screen):
         self.location_warning.setObjectName("problem")
         self.location_warning.setWordWrap(True)
         self.location_warning.setAccessibleName("Database location warning")
-        db_note = QLabel(
+        self.db_note = db_note = QLabel(
             "Keep the database on this laptop's own disk. A network drive or a synced folder "
             "(such as OneDrive) can damage it; share audits with exchange files instead. "
             "WardAudit opens its usual database the next time it starts."
@@ -194,10 +198,7 @@ class SettingsScreen(Screen):
         self.backup_status = QLabel()
         self.backup_status.setWordWrap(True)
         self.backup_status.setAccessibleName("Backup status")
-        backup_note = QLabel(
-            "WardAudit also makes a backup when it closes after a change, and every "
-            "30 minutes while you work."
-        )
+        self.backup_note = backup_note = QLabel()
         backup_note.setWordWrap(True)
         backup_note.setObjectName("muted")
         backup_box = QGroupBox("Backups")
@@ -243,6 +244,15 @@ class SettingsScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+        self._file_only: tuple[QWidget, ...] = (
+            self.folder_note,
+            self.open_db_button,
+            self.backup_list,
+            self.backup_folder_label,
+            self.backup_button,
+            self.restore_button,
+            self.backup_status,
+        )
         self.refresh()
 
     # --- showing ------------------------------------------------------------------------------
@@ -277,7 +287,28 @@ class SettingsScreen(Screen):
         store = self.ctx.store
         self.name_edit.setText(self.ctx.auditor_name)
         self.role_edit.setText(self.ctx.auditor_role)
+        for widget in self._file_only:
+            widget.setVisible(not self.ctx.on_server)
+        warnings = [sentence(w) for w in store.warnings]
+        self.location_warning.setText("\n".join(warnings))
+        self.location_warning.setVisible(bool(warnings))
+        self._sync_display_controls()
+        if self.ctx.on_server:
+            self._show_server()
+            return
+        self.save_auditor_button.setToolTip(
+            "Used as the defaults when you start and sign off an audit"
+        )
         self.db_label.setText(f"This database: {store.path}")
+        self.db_note.setText(
+            "Keep the database on this laptop's own disk. A network drive or a synced folder "
+            "(such as OneDrive) can damage it; share audits with exchange files instead. "
+            "WardAudit opens its usual database the next time it starts."
+        )
+        self.backup_note.setText(
+            "WardAudit also makes a backup when it closes after a change, and every "
+            "30 minutes while you work."
+        )
         self.folder_note.setText(
             f"The database, its photos ({store.photo_folder.name}) and its backups "
             f"({backup_dir(store.path).name}) are together in one folder: "
@@ -285,13 +316,30 @@ class SettingsScreen(Screen):
             "WardAudit, then copy or move that whole folder."
         )
         self.refresh_photos()
-        warnings = [sentence(w) for w in store.warnings]
-        self.location_warning.setText("\n".join(warnings))
-        self.location_warning.setVisible(bool(warnings))
         self.refresh_backups()
-        self._sync_display_controls()
+
+    def _show_server(self) -> None:
+        """The trust database: which one, as which login, and that IT backs it up."""
+        store = self.ctx.store
+        reads = " Your login reads it only." if self.ctx.readonly else ""
+        self.db_label.setText(
+            f"This database: {self.ctx.database_name}, on the trust's PostgreSQL server "
+            f"({store.target}).{reads}"
+        )
+        self.db_note.setText(
+            "The quality team shares this database. Ward laptops send their audits to it in "
+            "exchange files. Started without --db, WardAudit opens this laptop's own "
+            "database file instead. Your name and role are kept on this computer, for you."
+        )
+        self.save_auditor_button.setToolTip(
+            "Kept on this computer for you; used when you amend an audit or update an action"
+        )
+        self.backup_note.setText(trustdb_words.BACKUP_WORDS)
+        self.refresh_photos()
 
     def refresh_backups(self, select: Path | None = None) -> None:
+        if self.ctx.on_server:
+            return  # the server's backups are IT's, not listed here
         path = self.ctx.store.path
         self.backup_list.clear()
         found = backups.list_backups(path)
@@ -423,11 +471,15 @@ class SettingsScreen(Screen):
         """How many photos, and their size, from their records (no photo is read)."""
         store = self.ctx.store
         count = store.photos.count()
+        where = (
+            "the trust database, with their records"
+            if self.ctx.on_server
+            else str(store.photo_folder)
+        )
         self.photo_label.setText(
-            f"Photos: {count:,} ({_megabytes(store.photos.bytes_stored())}), kept in "
-            f"{store.photo_folder}"
+            f"Photos: {count:,} ({_megabytes(store.photos.bytes_stored())}), kept in {where}"
             if count
-            else f"Photos: none yet (they will be kept in {store.photo_folder})"
+            else f"Photos: none yet (they will be kept in {where})"
         )
         self.check_photos_button.setEnabled(bool(count) and not self.checking_photos)
 

@@ -1,8 +1,10 @@
 """The home screen: sites and wards, each with its latest score, rating and open actions.
 
 From here a matron starts or resumes an audit, opens a ward's latest one, and adds or
-edits wards. The table's figures are the core's ward overview, gathered off the UI thread
-(:func:`wardaudit.views.ward_overview`: no audit is loaded whole to fill the table).
+edits wards (on the trust database audits are opened, not started: they are done on the
+ward laptops and arrive in exchange files). The table's figures are the core's ward
+overview, gathered off the UI thread (:func:`wardaudit.views.ward_overview`: no audit is
+loaded whole to fill the table).
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ from ui import errors as ui_errors
 from ui.context import AppContext, Change
 from ui.theme import loading_bar, row_height, touch_button
 from ui.wards.models import WardFilterModel, WardTableModel
+from ui.widgets import trustdb as trustdb_words
 from ui.widgets.layouts import titled_column
 from ui.widgets.messages import open_dialog
 from ui.widgets.screen import Screen
 from ui.widgets.tables import ColouredCellDelegate, row_table
+from ui.widgets.trustdb import allow_change
 from wardaudit import clock
 from wardaudit.checklist import Checklist, default_checklist
 from wardaudit.errors import WardAuditError
@@ -110,6 +114,12 @@ class WardsScreen(Screen):
         )
         self.edit_button.clicked.connect(self.edit_ward)
 
+        self.no_audits_note = QLabel(trustdb_words.NO_AUDITS_WORDS)
+        self.no_audits_note.setWordWrap(True)
+        self.no_audits_note.setObjectName("muted")
+        self.no_audits_note.setAccessibleName("Why audits are not started here")
+        self.no_audits_note.hide()
+
         self.selected_label = QLabel()
         self.selected_label.setWordWrap(True)
         self.selected_label.setAccessibleName("Selected ward")
@@ -128,6 +138,8 @@ class WardsScreen(Screen):
         for button in (self.start_button, self.latest_button, self.add_button, self.edit_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # on the trust database the words take the place of "Start audit"
+        buttons.insertWidget(0, self.no_audits_note, 1)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -286,8 +298,13 @@ class WardsScreen(Screen):
             f"Resume the audit of {ward_name}" if resume else f"Start an audit of {ward_name}"
         )
         self.start_button.setEnabled(row is not None)
+        on_server = self.ctx.on_server
+        self.start_button.setVisible(not on_server)
+        self.no_audits_note.setVisible(on_server)
         self.latest_button.setEnabled(bool(row and row.audited))
-        self.edit_button.setEnabled(row is not None)
+        readonly = self.ctx.readonly
+        allow_change(self.add_button, True, readonly=readonly)
+        allow_change(self.edit_button, row is not None, readonly=readonly)
         self.selected_label.setText(self._describe(row))
 
     @staticmethod
@@ -319,6 +336,16 @@ class WardsScreen(Screen):
         row = index.data(WardTableModel.ROW_ROLE)
         if not isinstance(row, WardOverview):
             return
+        if self.ctx.on_server:  # audits are not answered here: the latest signed-off one
+            if row.last_audit_id:
+                self.open_audit_requested.emit(row.last_audit_id)
+            else:
+                self.selected_label.setText(
+                    f"<b>{html.escape(row.ward.name, quote=False)}</b> has no signed-off "
+                    "audit in the trust database yet: it arrives in an exchange file from "
+                    "the ward laptop."
+                )
+            return
         if row.in_progress:
             self.open_audit_requested.emit(row.in_progress.id)
         elif row.last_audit_id:
@@ -330,7 +357,7 @@ class WardsScreen(Screen):
 
     def start_or_resume(self) -> None:
         row = self.selected_row()
-        if row is None:
+        if row is None or self.ctx.on_server:
             return
         if row.in_progress:
             self.open_audit_requested.emit(row.in_progress.id)
@@ -371,7 +398,9 @@ class WardsScreen(Screen):
         if row and row.last_audit_id:
             self.open_audit_requested.emit(row.last_audit_id)
 
-    def add_ward(self) -> WardDialog:
+    def add_ward(self) -> WardDialog | None:
+        if self.ctx.readonly:
+            return None
         from ui.wards.dialogs import WardDialog
 
         dialog = WardDialog(self.ctx, None, self)
@@ -381,7 +410,7 @@ class WardsScreen(Screen):
 
     def edit_ward(self) -> WardDialog | None:
         row = self.selected_row()
-        if row is None:
+        if row is None or self.ctx.readonly:
             return None
         from ui.wards.dialogs import WardDialog
 

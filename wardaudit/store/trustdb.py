@@ -186,8 +186,9 @@ def connect(target: str) -> tuple[psycopg.Connection[Any], list[str]]:
     except ImportError:
         raise ServerUnavailable(
             "this copy of WardAudit was installed without the PostgreSQL driver, so it opens "
-            "database files only (the ward laptops' program is built so). Run the trust "
-            "database's commands from WardAudit installed with Python (see installer/README.md)"
+            "database files only (the ward laptops' program is built so). Open the trust "
+            "database, in the app or with its commands, from WardAudit installed with Python "
+            "(see installer/README.md)"
         ) from None
 
     conninfo, warnings = prepare(target)

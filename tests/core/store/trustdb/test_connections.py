@@ -184,8 +184,6 @@ def test_the_command_line_on_the_trust_database(
     assert "backed up by the trust's database server" in capsys.readouterr().err
     assert main(["--db", pg_database.target("t_reader"), "wards", "list"]) == 0
     assert "Juniper Ward" in capsys.readouterr().out
-    assert main(["--db", target]) == 1  # the desktop app: not on the trust database yet
-    assert "the desktop app opens a database file" in capsys.readouterr().err
 
 
 def test_it_sets_the_trust_database_up_from_the_command_line(
