@@ -429,3 +429,28 @@ def test_a_finding_linked_to_an_open_action_is_said() -> None:
         "Found again at the audit of 27/11/2026 (answered No): linked to this action, "
         "no new action raised\nNote: Still wedged open"
     )
+
+
+@pytest.mark.parametrize(
+    ("engine", "target", "expected"),
+    [
+        ("sqlite", "/home/matron/WardAudit/wardaudit.sqlite3", "wardaudit.sqlite3"),
+        (
+            "postgresql",
+            "host=db.trust.nhs.uk port=5432 dbname=wardaudit user=quality.lead "
+            "sslmode=verify-full password=********",
+            "Trust database (db.trust.nhs.uk/wardaudit)",
+        ),
+        ("postgresql", "service=wardaudit", "Trust database (service wardaudit)"),
+        (
+            "postgresql",
+            "host=/var/run/postgresql dbname='board copy'",
+            "Trust database (this computer/board copy)",
+        ),
+        ("postgresql", "host=db.trust.nhs.uk", "Trust database (db.trust.nhs.uk)"),
+    ],
+)
+def test_the_database_is_named_by_its_file_or_as_the_trust_database(
+    engine: str, target: str, expected: str
+) -> None:
+    assert words.database_words(engine, target) == expected

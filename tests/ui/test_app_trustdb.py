@@ -332,3 +332,31 @@ def test_server_problems_are_dialogs_naming_what_to_do(
     assert isinstance(down, ServerUnavailable) and "no database server is answering" in str(down)
     assert isinstance(no_driver, ServerUnavailable)
     assert "installed without the PostgreSQL driver" in str(no_driver)
+
+
+def test_check_photos_reads_the_photos_kept_in_the_trust_database(
+    qtbot, open_on, pg_database: PgDatabase, checklist: Checklist
+) -> None:
+    with Store.open(pg_database.target()) as server:
+        server.wards.add(site="Northgate Hospital", name="Orchid Ward", sex="female")
+        audit = server.audits.start("Orchid Ward", checklist)
+        item = checklist.applicable_items("female")[0].id
+        for n in range(2):
+            server.photos.add(
+                audit.id,
+                item,
+                bytes([n]) * 5000,
+                filename=f"p{n}.jpg",
+                media_type="image/jpeg",
+                width=1,
+                height=1,
+            )
+    window = open_on(pg_database.target())
+    window.show_page("settings")
+    settings = window.settings
+    assert settings.photo_label.text().startswith("Photos: 2 ")
+    with qtbot.waitSignal(settings.photo_check_finished, timeout=LOAD_MS) as checked:
+        settings.check_photos_button.click()
+    report = checked.args[0]
+    assert report.checked == 2 and report.problems == ()
+    assert "every one is as it was saved" in settings.photo_status.text()

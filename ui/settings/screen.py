@@ -212,6 +212,7 @@ class SettingsScreen(Screen):
         backup_row.addStretch(1)
         backup_layout.addLayout(backup_row)
         backup_layout.addWidget(self.backup_status)
+        backup_layout.addStretch(0)  # the words at the top when there is no list (the server)
 
         # --- display
         self.text_size = QComboBox()
