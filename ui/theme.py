@@ -214,6 +214,10 @@ QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QPlainTextEdi
 QTextEdit:focus {{
     border: 3px solid {c.focus};
 }}
+QLineEdit:disabled, QComboBox:disabled, QSpinBox:disabled, QDateEdit:disabled,
+QPlainTextEdit:disabled, QTextEdit:disabled {{
+    border-style: dashed; color: {c.muted}; background: {c.alternate};
+}}
 QComboBox QAbstractItemView {{
     background: {c.base}; color: {c.text};
     selection-background-color: {c.highlight}; selection-color: {c.highlighted_text};
