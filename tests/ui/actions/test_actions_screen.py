@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt, QThreadPool
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -37,7 +37,7 @@ from ui.actions.models import ActionTableModel, load_actions
 from ui.context import AppContext
 from ui.theme import apply_theme
 from wardaudit import clock
-from wardaudit.actions import STILL_TO_DO_FILTER, WorkListFilters
+from wardaudit.actions import STILL_TO_DO_FILTER, WorkListFilters, overdue_days
 from wardaudit.checklist import ChecklistLibrary
 from wardaudit.errors import UpdatesRefused
 from wardaudit.model import Action
@@ -801,3 +801,28 @@ def test_the_main_window_makes_the_screen_and_opens_the_audit(
         assert actions.filter_bar.status_box.box.currentData() == STILL_TO_DO_FILTER
     finally:
         window.shutdown()
+
+
+def test_every_column_is_wide_enough_for_its_widest_words(screen: ActionsScreen) -> None:
+    """Sized from one action per different date, day or band rather than from every cell:
+    still wide enough for whatever any of the trust's actions says."""
+    every_status(screen)
+    screen.measure_columns()
+    model, header = screen.model, screen.table.horizontalHeader()
+    plain = QFontMetrics(screen.table.font())
+    bold_font = QFont(screen.table.font())
+    bold_font.setBold(True)
+    bold = QFontMetrics(bold_font)
+    rows = model.rows()
+    assert len({a.due for a in rows}) > 20  # many dates, so one per date is a real test
+    for column in range(model.columnCount()):
+        if column == ActionTableModel.ACTION or screen.table.isColumnHidden(column):
+            continue
+        metrics = bold if column in ActionTableModel.BOLD_COLUMNS else plain
+        widest = max(
+            metrics.horizontalAdvance(
+                ActionTableModel.text(a, column, overdue_days(a, model.today))
+            )
+            for a in rows
+        )
+        assert header.sectionSize(column) >= widest, column
