@@ -123,12 +123,23 @@ def import_action_updates(store: Store, path: Path, dry_run: bool) -> int:
     for line in plan.describe():
         _say(line)
     count = len(plan.changes)
+    # Rows whose action was changed in WardAudit since the export: listed among the
+    # warnings above (who, when, what it is now), never applied.
+    held = (
+        f"; {len(plan.conflicts)} row(s) not applied, changed in WardAudit since the export "
+        "(see above)"
+        if plan.conflicts
+        else ""
+    )
     if not count:
-        _say(f"nothing to change: {plan.rows_read} row(s) read, all as in the database")
+        if plan.conflicts:
+            _say(f"nothing applied: {plan.rows_read} row(s) read{held}")
+        else:
+            _say(f"nothing to change: {plan.rows_read} row(s) read, all as in the database")
         return 0
     if dry_run:
-        _say(f"dry run: {count} action(s) would change; nothing has been changed")
+        _say(f"dry run: {count} action(s) would change{held}; nothing has been changed")
         return 0
     changed = documents.apply_updates(store, plan, actor=f"Estates (returned workbook {path.name})")
-    _say(f"updated {changed} action(s) from {path.name}")
+    _say(f"updated {changed} action(s) from {path.name}{held}")
     return 0

@@ -20,9 +20,11 @@ from wardaudit.words import OVERDUE_WORD, found_words, status_word
 # The mark that says a workbook came from WardAudit, and the layout it follows. Bump the
 # version when the Actions sheet changes in a way an older import would misread. Version 2:
 # the header row sits below a title and the "How to send this back" lines, the columns are
-# in a planner's order and estates' own columns say so in their header.
+# in a planner's order and estates' own columns say so in their header. Version 3: the
+# hidden "Rows as exported" sheet also holds each action's version and estates' columns as
+# exported, so the import can tell a row estates changed from an action changed meanwhile.
 WORKBOOK_FORMAT = "wardaudit-action-workbook"
-WORKBOOK_VERSION = 2
+WORKBOOK_VERSION = 3
 
 # The mark that says a workbook is WardAudit's board report. It is not an action workbook:
 # the action import refuses it rather than misreading its Actions sheet.
@@ -187,6 +189,13 @@ def header_text(text: object, limit: int = 80) -> str:
 def normal_form(text: str) -> str:
     """Text compared as a person reads it: NFC, spaces and breaks as one space, trimmed."""
     return _RUN_OF_SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def comment_digest(comment: str) -> str:
+    """A short digest of an estates comment as a person reads it: the hidden sheet keeps the
+    comment as exported this way (never the text, which a spreadsheet could take for a
+    formula or cut short), and the import tells from it whether estates changed the comment."""
+    return hashlib.sha256(normal_form(xml_text(comment)).encode("utf-8")).hexdigest()[:20]
 
 
 def fingerprint(record: AuditRecord) -> str:

@@ -185,6 +185,7 @@ class ActionChange:
     status: str | None = None  # as read from a returned workbook: checked when applied
     comment: str | None = None
     completed_on: date | None = None
+    seen: int | None = None  # the action's version the update was checked against
 
 
 DraftField = Literal["note", "location", "action_description", "action_owner"]

@@ -281,6 +281,13 @@ def due_in_words(days: int) -> str:
     return "due next day" if days == 1 else f"due in {days} days"
 
 
+def changed_by_words(by: str, at: str) -> str:
+    """Who last changed an action and when ("An estates officer changed this action at
+    27/11/2026 14:05"): the Actions screen and a returned workbook say it alike."""
+    when = f" at {clock.uk_datetime(at)}" if at else ""
+    return f"{by or 'someone'} changed this action{when}"
+
+
 def found_words(action: Action) -> str:
     """What the auditor found: the answer in words, then their note ("No: door wedged")."""
     answer = ANSWER_WORDS.get(action.answer, "")

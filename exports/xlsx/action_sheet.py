@@ -36,6 +36,7 @@ from exports.common import (
     WORKBOOK_FORMAT,
     WORKBOOK_VERSION,
     action_values,
+    comment_digest,
     xml_text,
 )
 from exports.xlsx.base import (
@@ -212,14 +213,39 @@ def write_actions(book: Any, actions: Sequence[Action], today: date, about: Acti
     ws.data_validations.append(dates)
 
 
+ROWS_SHEET_COLUMNS = (
+    "Row",
+    COL_ID,
+    "Ward",
+    "Item",
+    "Version",
+    "Status as exported",
+    "Completed on as exported",
+    "Comment as exported (digest)",
+)
+
+
 def _rows_as_exported(book: Any, actions: Sequence[Action]) -> None:
     """A hidden sheet of the action ids in the order written: the import tells a row deleted,
-    re-sorted or given another id from this. Hidden, not secret: anyone may look."""
+    re-sorted or given another id from this. Each action's version and estates' columns as
+    exported let it tell a row estates changed from an action someone changed meanwhile in
+    WardAudit (that row is not applied, and says who). Hidden, not secret: anyone may look."""
     sheet = book.create_sheet(ROWS_SHEET)
     sheet.sheet_state = "hidden"
-    sheet.append(["Row", COL_ID, "Ward", "Item"])
+    sheet.append(list(ROWS_SHEET_COLUMNS))
     for number, action in enumerate(actions, start=1):
-        sheet.append([number, action.id, xml_text(action.ward_name), xml_text(action.item)])
+        sheet.append(
+            [
+                number,
+                action.id,
+                xml_text(action.ward_name),
+                xml_text(action.item),
+                action.version,
+                action.status,
+                action.completed_on.isoformat() if action.completed_on else None,
+                comment_digest(action.comment),
+            ]
+        )
 
 
 def about_sheet(

@@ -34,16 +34,23 @@ from exports.common import (
     WORKBOOK_VERSION,
     action_values,
     column_name,
+    comment_digest,
     normal_form,
     xml_text,
 )
 from wardaudit import clock
 from wardaudit.actions import raised_on
-from wardaudit.errors import InvalidInput, NotFound, UpdatesRefused, WardAuditError
+from wardaudit.errors import (
+    ChangedMeanwhile,
+    InvalidInput,
+    NotFound,
+    UpdatesRefused,
+    WardAuditError,
+)
 from wardaudit.identifiers import identifier_warning
 from wardaudit.model import ACTION_STATUS_WORDS, ACTION_STATUSES, Action, ActionChange
 from wardaudit.store import Store
-from wardaudit.words import OVERDUE_WORD, plural, status_word
+from wardaudit.words import OVERDUE_WORD, changed_by_words, plural, status_word
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +87,10 @@ class RowUpdate:
     change: ActionChange
 
     def describe(self) -> str:
+        return f"Row {self.row}, {self.action.ward_name} {self.action.item}: " + self.what()
+
+    def what(self) -> str:
+        """What the row changes: "status In progress → Done; comment "Closer fixed""."""
         action, change = self.action, self.change
         parts = []
         if change.status is not None:
@@ -91,7 +102,18 @@ class RowUpdate:
             parts.append(
                 f'comment "{_short(change.comment)}"' if change.comment else "comment removed"
             )
-        return f"Row {self.row}, {action.ward_name} {action.item}: " + "; ".join(parts)
+        return "; ".join(parts)
+
+    def conflict(self, by: str, at: str) -> str:
+        """Why this row is not applied, in the Actions screen's words: who changed the action
+        since the export and when, what it is now, and what the row would have done."""
+        action = self.action
+        return (
+            f"Row {self.row} ({action.ward_name} {action.item}): {changed_by_words(by, at)} "
+            f"after this workbook was exported; it is now {action.status_word}. This row was "
+            f"not applied (it would have changed {self.what()}): look at the action again, "
+            "then make the change again if it is still needed"
+        )
 
 
 @dataclass(frozen=True)
@@ -102,9 +124,12 @@ class UpdatePlan:
     path: Path
     updates: tuple[RowUpdate, ...]
     rows_read: int
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # the conflicts first
     not_taken: tuple[str, ...] = field(default=())  # the first few dozen, then a count
     not_taken_total: int = 0
+    # Rows estates changed whose action someone changed in WardAudit after the export: not
+    # applied, each saying who changed it, when, and what it is now (also among the warnings).
+    conflicts: tuple[RowUpdate, ...] = field(default=())
 
     @property
     def changes(self) -> list[ActionChange]:
@@ -322,20 +347,33 @@ def _mark(book: Any) -> _Mark | None:
 
 
 @dataclass(frozen=True)
+class _AsExported:
+    """An action as the workbook was written (format 3 on): its version and estates' columns."""
+
+    version: int
+    status: str
+    completed_on: date | None
+    comment: str  # its digest
+
+
+@dataclass(frozen=True)
 class _Exported:
-    """A row as the workbook was written: its place and what it named."""
+    """A row as the workbook was written: its place, what it named, and (format 3 on) the
+    action as it was then."""
 
     row: int
     ward: str
     item: str
+    then: _AsExported | None = None
 
 
-def _rows_as_exported(book: Any) -> dict[str, _Exported] | None:
+def _rows_as_exported(book: Any, mark: _Mark) -> dict[str, _Exported] | None:
     """The hidden sheet's ids in their exported order; None for a workbook without it."""
     if _ROWS_SHEET not in book.sheetnames:
         return None
     found: dict[str, _Exported] = {}
-    rows = book[_ROWS_SHEET].iter_rows(min_row=2, max_col=4, values_only=True)
+    columns = 8 if mark.version >= 3 else 4
+    rows = book[_ROWS_SHEET].iter_rows(min_row=2, max_col=columns, values_only=True)
     for number, row in enumerate(rows, start=1):
         if number > MAX_ROWS:
             break
@@ -343,8 +381,42 @@ def _rows_as_exported(book: Any) -> dict[str, _Exported] | None:
             continue
         ward = row[2] if len(row) > 2 and isinstance(row[2], str) else ""
         item = row[3] if len(row) > 3 and isinstance(row[3], str) else ""
-        found.setdefault(row[1].strip(), _Exported(number, ward, item))
+        then = _as_exported(row[4:8]) if columns == 8 else None
+        found.setdefault(row[1].strip(), _Exported(number, ward, item, then))
     return found
+
+
+def _as_exported(cells: Sequence[object]) -> _AsExported | None:
+    """The action as exported, from its hidden row; None when the row does not say (the
+    workbook's rows are then compared with WardAudit's copy, as for a format 2 workbook)."""
+    if len(cells) < 4:
+        return None
+    version, status, completed, comment = cells[:4]
+    if isinstance(version, float) and version.is_integer():
+        version = int(version)  # a spreadsheet program that keeps every number as a float
+    elif isinstance(version, str) and version.strip().isdigit():
+        version = int(version)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        return None
+    if not isinstance(status, str) or status not in ACTION_STATUSES:
+        return None
+    if not isinstance(comment, str) or not comment:
+        return None
+    completed_on: date | None
+    if completed is None or completed == "":
+        completed_on = None
+    elif isinstance(completed, datetime):
+        completed_on = completed.date()
+    elif isinstance(completed, date):
+        completed_on = completed
+    elif isinstance(completed, str):
+        try:
+            completed_on = date.fromisoformat(completed.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return _AsExported(version, status, completed_on, comment.strip())
 
 
 # --- reading cells --------------------------------------------------------------------------
@@ -428,6 +500,7 @@ class _Reading:
     not_taken: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     updates: list[RowUpdate] = field(default_factory=list)
+    conflicts: list[RowUpdate] = field(default_factory=list)
     rows_read: int = 0
     unknown: int = 0
     without_id: list[tuple[int, str, str, str]] = field(default_factory=list)
@@ -545,7 +618,7 @@ def _read(path: Path, book: Any, store: Store) -> UpdatePlan:  # noqa: C901 - th
             if c not in EDITABLE_COLUMNS and c != COL_ID and column_name(c) in columns
         ]
         known = {action.id: action for action in store.actions.list()}
-        exported = _rows_as_exported(book)
+        exported = _rows_as_exported(book, mark)
         seen: dict[str, int] = {}
         order: list[str] = []
         today = clock.today()
@@ -594,13 +667,18 @@ def _read(path: Path, book: Any, store: Store) -> UpdatePlan:  # noqa: C901 - th
                     "another WardAudit database?",
                 )
             raise _refuse(path, reading.problems)
+        last = store.actions.last_changes([c.action.id for c in reading.conflicts])
+        conflicts = [
+            c.conflict(*last.get(c.action.id, ("", c.action.updated_at))) for c in reading.conflicts
+        ]
         return UpdatePlan(
             path,
             tuple(reading.updates),
             reading.rows_read,
-            tuple(bounded(reading.warnings, "warnings")),
+            tuple(bounded([*conflicts, *reading.warnings], "warnings")),
             tuple(bounded(reading.not_taken, "edits not taken back")),
             len(reading.not_taken),
+            tuple(reading.conflicts),
         )
 
 
@@ -681,6 +759,7 @@ def _read_row(  # noqa: C901 - each column of one returned row is checked in tur
             f"{where} was not in this workbook when it was exported (a row pasted in); its "
             "estates' columns are read as for any other row"
         )
+    then = exported[action_id].then if exported is not None and action_id in exported else None
     row_problems: list[str] = []
     for column in present:
         if formula(column):
@@ -738,7 +817,7 @@ def _read_row(  # noqa: C901 - each column of one returned row is checked in tur
                     f"{status_word(status)}; set the status to Done (or clear the date)"
                 )
             completed = parsed_date
-        elif action.completed_on is not None:
+        elif action.completed_on is not None and (then is None or then.completed_on is not None):
             reading.not_taken.append(
                 f"{where}: Completed on was cleared; a completion date can be corrected but "
                 f"not removed, so {clock.uk_date(action.completed_on)} is kept"
@@ -747,7 +826,12 @@ def _read_row(  # noqa: C901 - each column of one returned row is checked in tur
     if status == "cannot_do" and action.status != "cannot_do" and not comment:
         row_problems.append(f"{where}: 'Cannot do' needs a reason in {COL_COMMENT}")
 
-    changed_since = mark.exported is not None and clock.parse_iso(action.updated_at) > mark.exported
+    if then is not None:
+        changed_since = action.version != then.version
+    else:  # a format 2 workbook: only the time of the action's last change tells
+        changed_since = (
+            mark.exported is not None and clock.parse_iso(action.updated_at) > mark.exported
+        )
     expected = action_values(action, today)
     for column in checked:
         value = cell(column)
@@ -766,6 +850,15 @@ def _read_row(  # noqa: C901 - each column of one returned row is checked in tur
     if row_problems:
         reading.problems.extend(row_problems)
         return
+    if then is not None:
+        # Only what estates changed in the row is taken back: a column left as exported
+        # never undoes a change made in WardAudit since.
+        if COL_STATUS not in present or status == then.status:
+            status = action.status
+        if COL_COMMENT not in present or comment_digest(comment) == then.comment:
+            comment = action.comment
+        if completed == then.completed_on:
+            completed = None
     change = ActionChange(
         action_id=action.id,
         status=status if status != action.status else None,
@@ -773,8 +866,14 @@ def _read_row(  # noqa: C901 - each column of one returned row is checked in tur
         completed_on=completed
         if completed is not None and completed != action.completed_on
         else None,
+        seen=action.version,
     )
     if change.status is not None or change.comment is not None or change.completed_on:
+        if then is not None and changed_since:
+            # Changed in WardAudit since the export and by this row too: one of the two
+            # would be lost, so the row is not applied and the person is told who and when.
+            reading.conflicts.append(RowUpdate(number, action, change))
+            return
         reading.updates.append(RowUpdate(number, action, change))
         if changed_since and mark.exported is not None:
             reading.warnings.append(
@@ -851,7 +950,20 @@ def _missing_and_moved(
 
 
 def apply_updates(store: Store, plan: UpdatePlan, actor: str = "") -> int:
-    """Apply the whole plan in one transaction (all or nothing); returns actions changed."""
+    """Apply the whole plan in one transaction (all or nothing); returns actions changed.
+
+    Each change is made only from the version of its action the plan was read against, so
+    a change made in WardAudit between reading and applying is never overwritten: then
+    nothing is applied, and reading the workbook again shows that row as not applied.
+    """
     if not plan.updates:
         return 0
-    return store.actions.apply_updates(plan.changes, actor=actor)
+    try:
+        return store.actions.apply_updates(plan.changes, actor=actor)
+    except ChangedMeanwhile as error:
+        raise ChangedMeanwhile(
+            f"nothing from {plan.path.name} was applied: {changed_by_words(error.by, error.at)} "
+            "after the workbook was read. Import it again to see what it would change now.",
+            by=error.by,
+            at=error.at,
+        ) from None

@@ -24,6 +24,7 @@ from wardaudit.model import (
 )
 from wardaudit.scoring import ANSWER_WORDS
 from wardaudit.store.history import append_event, new_uuid
+from wardaudit.words import changed_by_words
 
 if TYPE_CHECKING:
     from wardaudit.store import Store
@@ -236,7 +237,9 @@ class Actions:
         """Apply estates' returned updates in one transaction: all of them or none.
 
         Every change is checked first (the action exists, the status is known, 'cannot do'
-        has a reason); returns how many actions changed.
+        has a reason); returns how many actions changed. A change that says which version of
+        its action it was read against (``seen``) is made only from that version: if someone
+        changed the action since, nothing is saved and :class:`ChangedMeanwhile` says who.
         """
         among, uuids = self._db.in_values("ac.uuid", [c.action_id for c in changes])
         current = {a.id: a for a in self._select(f" WHERE {among}", (uuids,))}
@@ -284,10 +287,25 @@ class Actions:
                     "action_update_imported",
                     actor,
                     extra,
-                    seen=action.version,
+                    seen=action.version if change.seen is None else change.seen,
                 )
                 changed += 1
         return changed
+
+    def last_changes(self, action_refs: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Per action id: who last changed it and when (its newest history entry), for telling
+        a person whose change met someone else's; an action never changed is left out."""
+        if not action_refs:
+            return {}
+        among, uuids = self._db.in_values("ac.uuid", action_refs)
+        return {
+            str(r[0]): (str(r[1] or ""), str(r[2] or ""))
+            for r in self._db.query(
+                "SELECT ac.uuid, e.actor, e.at FROM actions ac JOIN events e ON e.action_id = ac.id"
+                f" WHERE {among} AND e.id = (SELECT max(id) FROM events WHERE action_id = ac.id)",
+                (uuids,),
+            )
+        }
 
     # --- for the other repositories ---------------------------------------------------------
 
@@ -557,9 +575,8 @@ def _changed_meanwhile(conn: Executor, action_uuid: str) -> ChangedMeanwhile:
     by = (found[0] or "someone") if found else "someone"
     at = (found[1] or "") if found else ""
     now = f"; it is now {ACTION_STATUS_WORDS[found[2]]}" if found else ""
-    when = f" at {clock.uk_datetime(at)}" if at else ""
     return ChangedMeanwhile(
-        f"{by} changed this action{when} while you had it open{now}. Your change was not "
+        f"{changed_by_words(by, at)} while you had it open{now}. Your change was not "
         "saved: look at it again, then make your change again if it is still needed.",
         by=by,
         at=at,

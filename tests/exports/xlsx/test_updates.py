@@ -14,8 +14,8 @@ from exports.documents import apply_updates, read_updates
 from tests.exports.export_helpers import SmallAudit, actions_header
 from wardaudit import clock
 from wardaudit.actions import raised_on
-from wardaudit.errors import UpdatesRefused
-from wardaudit.model import Action
+from wardaudit.errors import ChangedMeanwhile, UpdatesRefused
+from wardaudit.model import Action, ActionChange
 from wardaudit.store import Store
 
 
@@ -147,11 +147,26 @@ def test_edits_to_information_columns_are_not_taken_and_say_what_to_do_instead(
     assert store.actions.get(action.id).owner == action.owner
 
 
-def test_a_change_made_since_the_export_is_pointed_out(
+def _as_format_2(path: Path) -> Path:
+    """The workbook as a WardAudit of format 2 wrote it: its hidden sheet has no versions."""
+    book = load_workbook(path)
+    for prop in book.custom_doc_props.props:
+        if prop.name == "WardAudit format version":
+            prop.value = 2
+    about = book["About"]
+    for row in about.iter_rows(min_row=1, max_row=12, max_col=2):
+        if row[0].value == "Format version":
+            row[1].value = 2
+    book["Rows as exported"].delete_cols(5, 4)
+    book.save(path)
+    return path
+
+
+def test_a_format_2_workbook_is_read_as_before_and_warns_of_a_change_made_since(
     tmp_path: Path, store: Store, small_audit: SmallAudit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     action = store.audits.get(small_audit.id).actions[2]
-    path = _export(store, small_audit.id, tmp_path)
+    path = _as_format_2(_export(store, small_audit.id, tmp_path))
     real_now = clock.now
     monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=5))
     store.actions.set_status(action.id, "in_progress", note="Started from the app")
@@ -160,7 +175,154 @@ def test_a_change_made_since_the_export_is_pointed_out(
     assert plan.describe() == [
         f"Row {_row_of(returned, action.id)}, Juniper Ward {action.item}: status In progress → Done"
     ]
+    assert plan.conflicts == ()
     assert any("changed in WardAudit after this workbook was exported" in w for w in plan.warnings)
+
+
+def test_a_row_changed_in_the_workbook_and_in_wardaudit_since_is_not_applied(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    """Estates mark a job Done while a quality lead moves the same action on in WardAudit:
+    her change stands, the row is listed (who changed it, when, what it is now), the other
+    rows are applied."""
+    actions = store.audits.get(small_audit.id).actions
+    meanwhile, other = actions[2], actions[3]
+    path = _export(store, small_audit.id, tmp_path)
+    store.actions.set_status(meanwhile.id, "in_progress", actor="A quality lead")
+    returned = _edit(
+        path,
+        {
+            meanwhile.id: {"Status": "Done", "Estates comment": "Replaced the hinge"},
+            other.id: {"Status": "In progress"},
+        },
+    )
+    row = _row_of(returned, meanwhile.id)
+    plan = read_updates(returned, store)
+    assert [u.action.id for u in plan.updates] == [other.id]
+    assert [c.action.id for c in plan.conflicts] == [meanwhile.id]
+    changed_at = store.history.list(action=meanwhile.id)[-1].at
+    line = plan.warnings[0]
+    assert line.startswith(
+        f"Row {row} (Juniper Ward {meanwhile.item}): A quality lead changed this action at "
+        f"{clock.uk_datetime(changed_at)} after this workbook was exported; it is now In progress."
+    )
+    assert 'status In progress → Done; comment "Replaced the hinge"' in line
+    assert "This row was not applied" in line and "make the change again" in line
+
+    assert apply_updates(store, plan, actor="Estates officer") == 1
+    kept = store.actions.get(meanwhile.id)
+    assert (kept.status, kept.comment) == ("in_progress", "")
+    assert store.actions.get(other.id).status == "in_progress"
+
+
+def test_an_unchanged_row_is_never_a_conflict_and_never_undoes_a_change_made_since(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    actions = store.audits.get(small_audit.id).actions
+    path = _export(store, small_audit.id, tmp_path)
+    store.actions.set_status(actions[2].id, "done", actor="A quality lead")
+    store.actions.apply_updates([ActionChange(actions[3].id, comment="Part ordered")])
+    plan = read_updates(_edit(path, {}), store)
+    assert plan.conflicts == () and plan.changes == []
+    assert apply_updates(store, plan) == 0
+    assert store.actions.get(actions[2].id).status == "done"
+    assert store.actions.get(actions[3].id).comment == "Part ordered"
+
+
+def test_a_conflict_is_the_whole_row_whatever_column_each_side_changed(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    """WardAudit changed one action's comment since the export and estates its status: the
+    row is not applied (it holds the comment as it was). Another action, whose formula-like
+    comment estates left alone, was closed in WardAudit: its row changes nothing."""
+    first, second = store.audits.get(small_audit.id).actions[:2]  # both with comments
+    path = _export(store, small_audit.id, tmp_path)
+    store.actions.apply_updates([ActionChange(second.id, comment="Contractor booked")])
+    store.actions.set_status(first.id, "done", actor="A quality lead")
+    plan = read_updates(_edit(path, {second.id: {"Status": "Done"}}), store)
+    assert plan.changes == []
+    assert [c.action.id for c in plan.conflicts] == [second.id]
+    assert store.actions.get(second.id).comment == "Contractor booked"
+    assert store.actions.get(first.id).status == "done"
+
+
+def test_a_second_returned_copy_of_one_export_meets_the_first(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    """Two officers return copies of one export: the second copy's row for an action the
+    first already changed is not applied, unless it says the same."""
+    actions = store.audits.get(small_audit.id).actions
+    path = _export(store, small_audit.id, tmp_path)
+    first = _edit(
+        path,
+        {actions[2].id: {"Status": "Done"}, actions[3].id: {"Status": "In progress"}},
+        tmp_path / "first.xlsx",
+    )
+    second = _edit(
+        path,
+        {actions[2].id: {"Status": "Cannot do", "Estates comment": "No funding"},
+         actions[3].id: {"Status": "In progress"}},
+        tmp_path / "second.xlsx",
+    )  # fmt: skip
+    assert apply_updates(store, read_updates(first, store), actor="Estates officer") == 2
+    plan = read_updates(second, store)
+    assert plan.changes == []
+    assert [c.action.id for c in plan.conflicts] == [actions[2].id]
+    assert "Estates officer changed this action at " in plan.warnings[0]
+    assert "it is now Done" in plan.warnings[0]
+    assert store.actions.get(actions[2].id).status == "done"
+
+
+def test_a_change_made_between_reading_and_applying_stops_the_whole_import(
+    tmp_path: Path, store: Store, small_audit: SmallAudit
+) -> None:
+    actions = store.audits.get(small_audit.id).actions
+    returned = _edit(
+        _export(store, small_audit.id, tmp_path),
+        {actions[2].id: {"Status": "Done"}, actions[3].id: {"Status": "In progress"}},
+    )
+    plan = read_updates(returned, store)
+    assert len(plan.changes) == 2
+    store.actions.set_status(actions[2].id, "cannot_do", note="Ward closing", actor="A matron")
+    history = store.history.list()
+    with pytest.raises(ChangedMeanwhile) as refused:
+        apply_updates(store, plan, actor="Estates officer")
+    assert str(refused.value).startswith(
+        "nothing from returned.xlsx was applied: A matron changed this action at "
+    )
+    assert store.history.list() == history
+    assert store.actions.get(actions[3].id).status == "open"
+    again = read_updates(returned, store)
+    assert [c.action.id for c in again.conflicts] == [actions[2].id]
+    assert [u.action.id for u in again.updates] == [actions[3].id]
+
+
+def test_the_command_line_lists_rows_not_applied_in_a_dry_run_and_applies_the_rest(
+    tmp_path: Path, store: Store, small_audit: SmallAudit, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from exports.commands import import_action_updates
+
+    actions = store.audits.get(small_audit.id).actions
+    path = _export(store, small_audit.id, tmp_path)
+    store.actions.set_status(actions[2].id, "in_progress", actor="A quality lead")
+    returned = _edit(
+        path, {actions[2].id: {"Status": "Done"}, actions[3].id: {"Status": "In progress"}}
+    )
+    said = []
+    for dry_run in (True, False):
+        assert import_action_updates(store, returned, dry_run=dry_run) == 0
+        out, err = capsys.readouterr()
+        assert "A quality lead changed this action at " in err and "not applied" in err
+        assert out.startswith(f"Row {_row_of(returned, actions[3].id)}, ")
+        said.append(out.splitlines()[-1])
+    assert said == [
+        "dry run: 1 action(s) would change; 1 row(s) not applied, changed in WardAudit since "
+        "the export (see above); nothing has been changed",
+        "updated 1 action(s) from returned.xlsx; 1 row(s) not applied, changed in WardAudit "
+        "since the export (see above)",
+    ]
+    assert store.actions.get(actions[2].id).status == "in_progress"
+    assert store.actions.get(actions[3].id).status == "in_progress"
 
 
 def test_the_work_list_comes_back_too(tmp_path: Path, demo_store: Store) -> None:
