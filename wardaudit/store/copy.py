@@ -52,7 +52,7 @@ def copy_to_server(path: Path | str, target: str) -> CopyReport:
     import psycopg
 
     from wardaudit.store import Store
-    from wardaudit.store.server import ServerDatabase
+    from wardaudit.store.server import WRITER_LOCK, ServerDatabase
 
     source_db = Database.open(path, readonly=True)
     try:
@@ -71,6 +71,8 @@ def copy_to_server(path: Path | str, target: str) -> CopyReport:
             rows: dict[str, int] = {}
             try:
                 with raw.transaction():
+                    # as every writer: ids are taken only under the one writer lock
+                    raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
                     for table in tables:
                         held = raw.execute(f"SELECT count(*) FROM {table}").fetchone()
                         if held and held[0] and table != "settings":

@@ -6,7 +6,10 @@ SQLite file keeps:
 
 * one writer at a time: every write transaction takes one advisory lock
   (``pg_advisory_xact_lock``), so the store's read-then-write code means on the server
-  what ``BEGIN IMMEDIATE`` means in a file, and readers are never blocked;
+  what ``BEGIN IMMEDIATE`` means in a file, and readers are never blocked. Nothing writes
+  without it: the session is read-only by default and only :meth:`ServerDatabase.transaction`
+  makes its transaction read-write, after taking the lock (see :data:`WRITER_LOCK` for why
+  that keeps an incremental export's high-water mark sound);
 * "saved" means on the server's disk (``synchronous_commit = on`` in every transaction
   that holds the user's data, whatever the server's default);
 * several reads that must agree (a board, an export) share one ``REPEATABLE READ READ
@@ -41,6 +44,25 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WRITER_LOCK = 0x5741524400000002  # pg_advisory_xact_lock key: "one WardAudit writer"
+"""The one writer lock, and why an incremental export never misses a history entry.
+
+An export records the largest history id it read (``high_water``) and the next one sends
+entries with a larger id; on the server ids come from a sequence, handed out at INSERT, not
+at commit. What makes "a larger id" mean "committed later":
+
+1. every statement that can take an id (an INSERT, or ``nextval``) runs inside
+   :meth:`ServerDatabase.transaction`, after this lock: the session is
+   ``default_transaction_read_only``, which refuses both anywhere else, and ``trustdb copy``
+   takes the lock too;
+2. the lock is held until the transaction has ended: PostgreSQL makes a commit visible
+   before it releases a transaction's locks, so the next writer starts after the previous
+   one's rows can be seen, and the sequence (cache 1, never cycling) gives it larger ids;
+3. an export reads the largest id and the entries in one snapshot (``REPEATABLE READ``).
+
+So the writers' transactions commit one after another in the order of their ids, and any
+snapshot sees every committed entry up to its largest id and none above: an entry committed
+after an export has a larger id than that export's mark, and the next export sends it.
+"""
 LOCK_TIMEOUT_MS = 15_000  # how long a change waits for another person's import
 
 
@@ -133,6 +155,9 @@ class ServerDatabase:
         try:
             trustdb.identify(raw, SCHEMA_VERSION, target)
             db = cls(target, raw, warnings)
+            # Outside a write transaction nothing may change anything (nor take an id), so
+            # no write can slip past the writer lock: see WRITER_LOCK.
+            raw.execute("SET default_transaction_read_only = on")
             may_write = raw.execute(
                 "SELECT has_table_privilege('wardaudit.events', 'INSERT')"
             ).fetchone()
@@ -241,6 +266,8 @@ class ServerDatabase:
                 # pipelined: statements whose results are not read go without waiting
                 # for the server, which makes an import's thousands of them affordable
                 with self.raw.pipeline() as pipeline, self.raw.transaction():
+                    # read-write only here, and only once the writer lock is ours (below)
+                    self.raw.execute("SET TRANSACTION READ WRITE")
                     self.raw.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
                     commit = "on" if wait_for_disk else "off"
                     self.raw.execute(f"SET LOCAL synchronous_commit = {commit}")

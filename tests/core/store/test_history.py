@@ -20,6 +20,8 @@ def test_history_is_append_only(store: Store, engine: str, ward_and_audit: tuple
         import psycopg
 
         refused, words = psycopg.errors.InsufficientPrivilege, "permission denied"
+        # as in the store's own write transactions: what refuses here is the missing grant
+        conn.execute("SET default_transaction_read_only = off")
     with pytest.raises(refused, match=words):
         conn.execute("UPDATE events SET kind = 'edited'")
     with pytest.raises(refused, match=words):

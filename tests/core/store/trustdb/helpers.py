@@ -86,3 +86,27 @@ def import_now(target: str, bundle: str) -> None:
 
 def checklist() -> Checklist:
     return load_library([]).latest(CHECKLIST_ID)
+
+
+def import_files(target: str, bundles: list[str], barrier: Any) -> int:
+    """Import exchange files one after another, starting when every importer is ready."""
+    with Store.open(target) as store:
+        barrier.wait(60)
+        return sum(import_bundle(store, bundle).new_events for bundle in bundles)
+
+
+def export_while(target: str, folder: str, destination: str, stop: str, barrier: Any) -> list[str]:
+    """Incremental exports to one destination, one after another, until ``stop`` exists;
+    then one more, once every import has finished. Returns the files written, in turn."""
+    from wardaudit.exchange import export_bundle
+
+    written: list[str] = []
+    with Store.open(target) as store:
+        barrier.wait(60)
+        while True:
+            finished = Path(stop).exists()  # looked at before the export reads
+            path = Path(folder, f"{destination}-{len(written):04d}.wardaudit")
+            export_bundle(store, path, destination=destination)
+            written.append(str(path))
+            if finished:
+                return written

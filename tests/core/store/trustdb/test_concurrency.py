@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import signal
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +52,15 @@ def test_two_people_changing_one_action_lose_nothing(
         assert now.version == action.version + 1
 
 
-def _laptop_files(tmp_path: Path, checklist: Checklist) -> tuple[Path, Path]:
+def _laptop_files(tmp_path: Path, checklist: Checklist, *, prefix: str = "") -> tuple[Path, Path]:
     """Two exchange files from one laptop that overlap: the second repeats the first's audits
     and adds what happened after (a new audit, and an action moved on after sign-off)."""
     with Store.open(tmp_path / "laptop.sqlite3") as laptop:
-        helpers.audit_ward(laptop, checklist, "Juniper Ward")
-        helpers.audit_ward(laptop, checklist, "Rowan Ward", failing=3)
+        helpers.audit_ward(laptop, checklist, f"{prefix}Juniper Ward")
+        helpers.audit_ward(laptop, checklist, f"{prefix}Rowan Ward", failing=3)
         first = tmp_path / "first.wardaudit"
         export_bundle(laptop, first)
-        helpers.audit_ward(laptop, checklist, "Birch Ward")
+        helpers.audit_ward(laptop, checklist, f"{prefix}Birch Ward")
         moved = laptop.actions.list()[0]
         laptop.actions.set_status(moved.id, "in_progress", actor="Estates officer")
         second = tmp_path / "second.wardaudit"
@@ -150,3 +152,74 @@ def test_the_board_read_during_an_import_is_never_half_of_it(
         assert sum(f.open_actions for f in board.wards) == 2, "actions of the same moment"
         after = board_figures(reader, start="2000-01", end="2100-12")
         assert sum(f.open_actions for f in after.wards) == 4, "the import did arrive"
+
+
+def _events_in(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as bundle:
+        return {e["event"] for e in json.loads(bundle.read("records.json"))["events"]}
+
+
+def test_incremental_exports_during_imports_miss_no_history_entry(
+    pg_database: PgDatabase, checklist: Checklist, tmp_path: Path
+) -> None:
+    """Three people import overlapping files from three laptops at once while a fourth
+    keeps exporting what one destination has not had: together the exports hold every
+    history entry the board ends with. Ids come from a sequence, taken at insert time, so
+    this holds only because writers commit one after another in the order of their ids
+    (the writer lock: see ``wardaudit.store.server.WRITER_LOCK``)."""
+    files: list[Path] = []
+    for laptop in ("north", "south", "east"):
+        folder = tmp_path / laptop
+        folder.mkdir()
+        first, second = _laptop_files(folder, checklist, prefix=f"{laptop.title()} ")
+        files += [first, second]
+    target = pg_database.target()
+    with pg_database.admin() as conn:  # what the argument rests on: one id at a time
+        sequence = conn.execute(
+            "SELECT cache_size, cycle FROM pg_sequences WHERE schemaname || '.' || sequencename"
+            " = pg_get_serial_sequence('wardaudit.events', 'id')"
+        ).fetchone()
+    assert sequence == (1, False)
+    orders = [files, files[::-1], files[1:] + files[:1]]
+    out = tmp_path / "exports"
+    out.mkdir()
+    stop = tmp_path / "stop"
+    barrier = SPAWN.Manager().Barrier(len(orders) + 1)
+    with SPAWN.Pool(len(orders) + 1) as pool:
+        exporting = pool.apply_async(
+            helpers.export_while, (target, str(out), "laptops", str(stop), barrier)
+        )
+        imports = [
+            pool.apply_async(helpers.import_files, (target, [str(f) for f in order], barrier))
+            for order in orders
+        ]
+        for run in imports:
+            run.get(300)
+        stop.write_text("done")
+        written = exporting.get(300)
+    sent: set[str] = set()
+    for path in written:
+        sent |= _events_in(Path(path))
+    with Store.open(target) as board:
+        held = {e["event"] for e in board.records.for_exchange().events}
+    assert len(held) > 30
+    assert held - sent == set(), "every history entry reached the destination"
+
+
+def test_nothing_writes_outside_a_write_transaction(pg_database: PgDatabase) -> None:
+    """The session is read-only but for the store's write transactions, each of which takes
+    the writer lock first: so no code path can write, or take a history id, without it."""
+    from wardaudit.errors import WardAuditError
+
+    insert = "INSERT INTO sites(uuid, name, created_at) VALUES (?, 'Ashcombe', '2026-12-02')"
+    with Store.open(pg_database.target()) as store:
+        with pytest.raises(WardAuditError, match="read-only transaction"):
+            store._db.query(insert, ("one",))
+        with store._db.transaction() as conn:
+            conn.execute(insert, ("two",))
+            held = conn.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                " AND pid = pg_backend_pid() AND granted"
+            ).fetchone()
+        assert held == (1,)
+        assert store._db.query("SELECT uuid FROM sites") == [("two",)]
