@@ -76,6 +76,7 @@ BOTH_ENGINES = (
     "tests/core/exchange/",
     "tests/core/test_board",
     "tests/exports/xlsx/test_updates.py",
+    "tests/core/incidents/test_incident_cli.py",
 )
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
@@ -228,6 +229,15 @@ def pg_demo_template(pg_server: Any, pg_template: str, library: ChecklistLibrary
 def pg_demo_database(pg_server: Any, pg_demo_template: str) -> Iterator[PgDatabase]:
     """A copy of the demo trust in the trust database, for opening with any test login."""
     yield from _pg_copy(pg_server, pg_demo_template)
+
+
+@pytest.fixture
+def demo_target(engine: str, request: pytest.FixtureRequest) -> str:
+    """The demo trust as ``--db`` names it, for command-line tests: a database file, or (on
+    the trust database) a connection string as the quality team's login gives it."""
+    if engine == "postgresql":
+        return str(request.getfixturevalue("pg_demo_database").target())
+    return str(request.getfixturevalue("demo_db"))
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
-"""``wardaudit incidents import | list | mapping validate`` as a quality team runs them."""
+"""``wardaudit incidents import | list | mapping validate`` as a quality team runs them, on a
+database file and on the trust database; and the incidents' way on to the board report and,
+as counts, into exchange files."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -42,22 +45,29 @@ def sexual_safety_references(ward_not: str = "Poplar Ward") -> set[str]:
         }
 
 
-def test_the_dry_run_writes_nothing(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
-    before = files_digest(demo_db)
+def test_the_dry_run_writes_nothing(
+    capsys: pytest.CaptureFixture[str], demo_target: str, engine: str
+) -> None:
+    file = Path(demo_target) if engine == "sqlite" else None
+    before = files_digest(file) if file else None
+    with Store.open(demo_target) as store:
+        history = store.history.list()
     status, out, _ = run(
-        capsys, "--db", str(demo_db), "incidents", "import", EXPORT, "--mapping", MAPPING,
+        capsys, "--db", demo_target, "incidents", "import", EXPORT, "--mapping", MAPPING,
         "--dry-run", "--ward-alias", "Poplar Ward=Elm Ward",
     )  # fmt: skip
     assert status == 0
     assert "dry run: nothing has been changed" in out
     assert f"{len(sexual_safety_references(ward_not=''))} new incidents" in out
-    assert files_digest(demo_db) == before
-    with Store.open(demo_db) as store:
+    if file:
+        assert files_digest(file) == before
+    with Store.open(demo_target) as store:
         assert store.incidents.count() == 0 and store.incidents.ward_aliases() == {}
+        assert store.incidents.imports() == [] and store.history.list() == history
 
 
-def test_import_then_list_as_json(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
-    db = str(demo_db)
+def test_import_then_list_as_json(capsys: pytest.CaptureFixture[str], demo_target: str) -> None:
+    db = demo_target
     status, out, _ = run(
         capsys,
         "--db",
@@ -99,9 +109,9 @@ def test_import_then_list_as_json(capsys: pytest.CaptureFixture[str], demo_db: P
 
 
 def test_a_ward_alias_is_saved_for_next_time(
-    capsys: pytest.CaptureFixture[str], demo_db: Path
+    capsys: pytest.CaptureFixture[str], demo_target: str
 ) -> None:
-    db = str(demo_db)
+    db = demo_target
     run(capsys, "--db", db, "incidents", "import", EXPORT, "--mapping", MAPPING)
     status, out, _ = run(
         capsys, "--db", db, "incidents", "import", EXPORT, "--mapping", MAPPING,
@@ -115,7 +125,7 @@ def test_a_ward_alias_is_saved_for_next_time(
 
 
 def test_an_export_with_problem_rows_imports_nothing(
-    capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], demo_target: str, tmp_path: Path
 ) -> None:
     mapping = tmp_path / "small.toml"
     from tests.core.incidents.helpers import SMALL_MAPPING
@@ -126,22 +136,22 @@ def test_an_export_with_problem_rows_imports_nothing(
     bad[4] = "Stalking"  # a code the mapping does not list
     export.write_text(csv_text([SMALL_HEADER, good_row(1), bad]), encoding="utf-8")
     status, out, err = run(
-        capsys, "--db", str(demo_db), "incidents", "import", str(export), "--mapping", str(mapping)
+        capsys, "--db", demo_target, "incidents", "import", str(export), "--mapping", str(mapping)
     )
     assert status == 1
     assert "Row 3: the category 'Stalking' is not listed" in out
     assert "nothing has been imported" in err
-    with Store.open(demo_db) as store:
+    with Store.open(demo_target) as store:
         assert store.incidents.count() == 0
 
 
-def test_a_workbook_export(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:
+def test_a_workbook_export(capsys: pytest.CaptureFixture[str], demo_target: str) -> None:
     status, out, _ = run(
-        capsys, "--db", str(demo_db), "incidents", "import", str(FIXTURES / "radar-events.xlsx"),
+        capsys, "--db", demo_target, "incidents", "import", str(FIXTURES / "radar-events.xlsx"),
         "--mapping", str(FIXTURES / "radar-events.toml"),
     )  # fmt: skip
     assert status == 0 and "radar-events.xlsx" in out
-    with Store.open(demo_db) as store:
+    with Store.open(demo_target) as store:
         assert store.incidents.count() > 0
 
 
@@ -160,3 +170,70 @@ def test_mapping_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
         capsys, "incidents", "import", EXPORT, "--mapping", MAPPING, "--ward-alias", "x"
     )
     assert status == 1 and "a ward alias is written" in err
+
+
+def _imported(capsys: pytest.CaptureFixture[str], db: str) -> list[dict[str, str]]:
+    """The example export imported through the command line; the incidents it lists."""
+    status, _, _ = run(capsys, "--db", db, "incidents", "import", EXPORT, "--mapping", MAPPING)
+    assert status == 0
+    status, out, _ = run(capsys, "--db", db, "incidents", "list", "--json")
+    assert status == 0
+    listed: list[dict[str, str]] = json.loads(out)
+    assert listed
+    return listed
+
+
+def test_the_board_report_counts_the_incidents_listed(
+    capsys: pytest.CaptureFixture[str], demo_target: str, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    listed = _imported(capsys, demo_target)
+    months = sorted(item["date"][:7] for item in listed)
+    start, end = months[0], months[-1]
+    report = tmp_path / "board.xlsx"
+    status, _, err = run(
+        capsys, "--db", demo_target, "export", "board", "--from", start, "--to", end,
+        "--no-suppression", "--xlsx", str(report),
+    )  # fmt: skip
+    assert status == 0, err
+    rows = list(load_workbook(report, read_only=True)["Incidents"].iter_rows(values_only=True))
+    top = next(i for i, row in enumerate(rows) if row and row[0] == "Each ward over the period")
+    header = list(rows[top + 1])
+    wards: dict[str, object] = {}
+    for row in rows[top + 2 :]:
+        if len(row) < 2 or row[1] is None:  # the trust's line closes the table
+            break
+        wards[str(row[0])] = row[header.index("Incidents")]
+    expected = Counter(item["ward"] for item in listed)
+    assert {ward: n for ward, n in wards.items() if n} == dict(expected)
+
+
+def test_an_exchange_file_from_the_board_carries_the_counts_to_a_laptop(
+    capsys: pytest.CaptureFixture[str], demo_target: str, tmp_path: Path
+) -> None:
+    listed = _imported(capsys, demo_target)
+    bundle = tmp_path / "to-the-wards.wardaudit"
+    status, out, err = run(capsys, "--db", demo_target, "bundle", "export", str(bundle), "--all")
+    assert status == 0, err
+    assert "with incident counts for " in out
+    laptop = tmp_path / "laptop.sqlite3"
+    status, out, err = run(capsys, "--db", str(laptop), "bundle", "import", str(bundle))
+    assert status == 0, err
+    carried = 0
+    with Store.open(laptop) as store:
+        assert store.incidents.count() == 0  # counts only, never an incident
+        for ward in store.wards.list():
+            snapshot = store.incidents.snapshot(ward.id)
+            if snapshot is None:
+                continue
+            held = sum(count for _place, _month, count in snapshot.counts)
+            expected = sum(
+                1
+                for item in listed
+                if item["ward"] == ward.name
+                and snapshot.first_month <= item["date"][:7] <= snapshot.last_month
+            )
+            assert held == expected, ward.name
+            carried += held
+    assert carried > 0
