@@ -77,6 +77,7 @@ BOTH_ENGINES = (
     "tests/core/test_board",
     "tests/exports/xlsx/test_updates.py",
     "tests/core/incidents/test_incident_cli.py",
+    "tests/exports/test_incident_report.py",
 )
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
