@@ -568,7 +568,10 @@ class ActionsScreen(Screen):
         name = plan.path.name
         if not plan.updates:
             text = (
-                f"Nothing to change: {plan.rows_read} row(s) read from {name}, all as "
+                f"Nothing applied from {name}: {plan.rows_read} row(s) read; "
+                f"{len(plan.conflicts)} of them changed in WardAudit since the export."
+                if plan.conflicts
+                else f"Nothing to change: {plan.rows_read} row(s) read from {name}, all as "
                 "WardAudit already has them."
             )
             if plan.warnings:

@@ -630,6 +630,25 @@ def test_cancelling_the_preview_changes_nothing(
     assert "nothing changed" in screen.status_label.text()
 
 
+def test_a_row_changed_in_wardaudit_since_the_export_is_shown_and_not_applied(
+    qtbot, screen: ActionsScreen, demo_store: Store, tmp_path: Path, monkeypatch
+) -> None:
+    choose(screen.filter_bar.status_box.box, "Open")
+    action = screen.filtered_actions()[0]
+    returned = returned_workbook(
+        qtbot, screen, tmp_path, monkeypatch, {action.id: {"Status": "Done"}}
+    )
+    demo_store.actions.set_status(action.id, "in_progress", actor="A quality lead")
+    open_from(monkeypatch, returned)
+    with qtbot.waitSignal(screen.import_finished, timeout=EXPORT_TIMEOUT_MS) as signal:
+        screen.import_button.click()
+    assert signal.args == [0]
+    text = screen.last_message.text()
+    assert text.startswith("Nothing applied from returned.xlsx: ")
+    assert "A quality lead changed this action at " in text and "it is now In progress" in text
+    assert demo_store.actions.get(action.id).status == "in_progress"
+
+
 def test_a_workbook_that_is_not_ours_is_refused_and_nothing_changes(
     qtbot,
     screen: ActionsScreen,
