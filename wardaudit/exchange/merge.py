@@ -251,6 +251,10 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
     new_audits: list[IncomingAudit] = []
     audits_here: list[str] = []
     skipped_audits: set[str] = set()
+    local.look_up(
+        audits=[entry.content["audit"] for entry in checked.audits],
+        events=[event["event"] for event in records["events"]],
+    )
     for entry in checked.audits:
         content = entry.content
         audit_uuid = content["audit"]

@@ -53,6 +53,11 @@ def event_detail_text(detail: object) -> str:
     return json.dumps(detail, ensure_ascii=False, sort_keys=True)
 
 
+InValues = Callable[[str, Iterable[Any]], tuple[str, Any]]  # the database's ``in_values``
+# An event here as a merge compares it with the file's (its columns, in this order).
+_EVENT_HERE = "e.at, e.kind, e.actor, a.uuid, e.detail, e.after_signoff"
+
+
 @dataclass(frozen=True)
 class TravellingPhoto:
     """A photo an exchange file carries: its id, and its file in the photo store."""
@@ -94,8 +99,37 @@ class LocalAudit:
 class LocalRecords:
     """What is here, read inside the merge's own transaction (so nothing moves meanwhile)."""
 
-    def __init__(self, conn: Executor) -> None:
+    def __init__(self, conn: Executor, in_values: InValues | None = None) -> None:
         self._conn = conn
+        self._in_values = in_values
+        # what look_up found (None: asked, and not here)
+        self._audits: dict[str, LocalAudit | None] = {}
+        self._events: dict[str, tuple[Any, ...] | None] = {}
+
+    def look_up(self, *, audits: Sequence[str] = (), events: Sequence[str] = ()) -> None:
+        """Ask once for all of these audits and history events, where the trust database
+        would otherwise be asked once for each; :meth:`audit` and :meth:`event` then answer
+        from what was found. Nothing moves meanwhile: this is the merge's own transaction."""
+        if self._in_values is None:
+            return
+        if audits:
+            among, ids = self._in_values("a.uuid", audits)
+            self._audits.update(dict.fromkeys(audits))
+            for r in self._conn.execute(
+                "SELECT a.uuid, ar.digest FROM audits a LEFT JOIN audit_records ar"
+                f" ON ar.audit_id = a.id WHERE {among}",
+                (ids,),
+            ):
+                self._audits[str(r[0])] = LocalAudit(r[0], r[1])
+        if events:
+            among, ids = self._in_values("e.uuid", events)
+            self._events.update(dict.fromkeys(events))
+            for r in self._conn.execute(
+                f"SELECT e.uuid, {_EVENT_HERE} FROM events e"
+                f" LEFT JOIN audits a ON a.id = e.audit_id WHERE {among}",
+                (ids,),
+            ):
+                self._events[str(r[0])] = tuple(r[1:])
 
     def ward(self, ward_id: str) -> LocalWard | None:
         return self._ward("w.uuid", ward_id)
@@ -113,6 +147,8 @@ class LocalRecords:
         return None if found is None else LocalWard(*found)
 
     def audit(self, audit_id: str) -> LocalAudit | None:
+        if audit_id in self._audits:
+            return self._audits[audit_id]
         found = self._conn.execute(
             "SELECT a.uuid, ar.digest FROM audits a LEFT JOIN audit_records ar ON ar.audit_id = a.id"
             " WHERE a.uuid = ?",
@@ -184,12 +220,24 @@ class LocalRecords:
 
     def event(self, event_id: str) -> tuple[Any, ...] | None:
         """(at, kind, actor, audit id, detail as text, after sign-off as 0 or 1)."""
+        if event_id in self._events:
+            return self._events[event_id]
         found = self._conn.execute(
-            "SELECT e.at, e.kind, e.actor, a.uuid, e.detail, e.after_signoff FROM events e"
-            " LEFT JOIN audits a ON a.id = e.audit_id WHERE e.uuid = ?",
+            f"SELECT {_EVENT_HERE} FROM events e LEFT JOIN audits a ON a.id = e.audit_id"
+            " WHERE e.uuid = ?",
             (event_id,),
         ).fetchone()
         return None if found is None else tuple(found)
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """What rebuilding an audit reads: its record as signed off, its checklist version, and
+    its history after sign-off as (at, event id, kind, detail, action id)."""
+
+    record: str
+    version_rowid: int
+    events: list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -323,7 +371,7 @@ class Records:
         # Photo files are written and synced inside the transaction, before its commit; if
         # it fails, the files it wrote that nothing refers to go again.
         with self._db.photo_files.adding() as batch, self._db.transaction() as conn:
-            work = plan(LocalRecords(conn))
+            work = plan(LocalRecords(conn, self._db.in_values))
             if not dry_run:
                 self._apply(conn, work, batch)
                 batch.sync()
@@ -461,18 +509,40 @@ class Records:
                 ),
             )
             touched.add(audit_rowid)
-        for audit_rowid in sorted(touched):
-            self._replay(conn, audit_rowid)
+        replaying = sorted(touched)
+        sources = self._replay_sources(conn, replaying)
+        for audit_rowid in replaying:
+            self._replay(conn, audit_rowid, sources[audit_rowid])
         insert_snapshots(conn, work.incident_counts)
 
-    def _replay(self, conn: Executor, audit_rowid: int) -> None:
+    def _replay_sources(self, conn: Executor, audit_rowids: Sequence[int]) -> dict[int, _Sources]:
+        """What rebuilding these audits reads, asked once for them all (the trust database
+        would otherwise be asked three times an audit). Rebuilding one audit changes none of
+        this for another: its record, its checklist version and its later history."""
+        among, ids = self._db.in_values("a.id", audit_rowids)
+        sources = {
+            int(r[0]): _Sources(str(r[1]), int(r[2]), [])
+            for r in conn.execute(
+                "SELECT a.id, ar.content, a.checklist_version_id FROM audits a"
+                f" JOIN audit_records ar ON ar.audit_id = a.id WHERE {among}",
+                (ids,),
+            )
+        }
+        among, _ = self._db.in_values("e.audit_id", audit_rowids)
+        for r in conn.execute(
+            "SELECT e.audit_id, e.at, e.uuid, e.kind, e.detail, ac.uuid FROM events e"
+            f" LEFT JOIN actions ac ON ac.id = e.action_id WHERE {among} AND e.after_signoff = 1",
+            (ids,),
+        ):
+            sources[int(r[0])].events.append(tuple(r[1:]))
+        return sources
+
+    def _replay(self, conn: Executor, audit_rowid: int, sources: _Sources | None = None) -> None:
         """Rebuild a signed-off audit's current state: its record, then every later event in
         time order. Whatever order laptops' files arrive in, every database ends the same."""
-        content = json.loads(
-            conn.execute(
-                "SELECT content FROM audit_records WHERE audit_id = ?", (audit_rowid,)
-            ).fetchone()[0]
-        )
+        if sources is None:
+            sources = self._replay_sources(conn, [audit_rowid])[audit_rowid]
+        content = json.loads(sources.record)
         conn.execute(
             "UPDATE audits SET answer_values = ? WHERE id = ?", (content["answers"], audit_rowid)
         )
@@ -486,17 +556,8 @@ class Records:
         )
         for action in content["actions"]:
             set_action_fields(conn, action["action"], action, action["created_at"])
-        events = conn.execute(
-            "SELECT e.at, e.uuid, e.kind, e.detail, ac.uuid FROM events e"
-            " LEFT JOIN actions ac ON ac.id = e.action_id"
-            " WHERE e.audit_id = ? AND e.after_signoff = 1",
-            (audit_rowid,),
-        ).fetchall()
-        events.sort(key=lambda e: (clock.parse_iso(e[0]), e[1]))
-        version_rowid = conn.execute(
-            "SELECT checklist_version_id FROM audits WHERE id = ?", (audit_rowid,)
-        ).fetchone()[0]
-        packing = self._store.checklists._packing(version_rowid)
+        events = sorted(sources.events, key=lambda e: (clock.parse_iso(e[0]), e[1]))
+        packing = self._store.checklists._packing(sources.version_rowid)
         for at, _, kind, detail_text, action_uuid in events:
             detail = json.loads(detail_text)
             if kind == "amendment":
