@@ -458,42 +458,46 @@ class Records:
                 ward_rowids[file_ward] = self._store.wards._rowid(conn, ward_here)
         version_rowids = {c.content_hash: version_rowid_in(conn, c) for c in work.checklists}
 
-        audit_rowids: dict[str, int] = {}
-        for audit_uuid in work.audits_here:
-            audit_rowids[audit_uuid] = self._store.audits._row(audit_uuid, conn).rowid
+        # The new audits' rows all go at once, then one question gives every audit's row
+        # number (new or here): on the trust database a wait for each would cost a round
+        # trip an audit.
+        conn.executemany(
+            _INSERT_AUDIT,
+            [
+                _audit_row(
+                    incoming.content,
+                    ward_rowids[incoming.content["ward"]],
+                    version_rowids[incoming.content["checklist"]],
+                )
+                for incoming in work.new_audits
+            ],
+        )
+        wanted = [*work.audits_here, *(incoming.content["audit"] for incoming in work.new_audits)]
+        audit_rowids = self._rowids(conn, "audits", "uuid", wanted)
         for incoming in work.new_audits:
-            content = incoming.content
-            audit_rowids[content["audit"]] = _insert_audit(
-                conn,
-                incoming,
-                ward_rowids[content["ward"]],
-                version_rowids[content["checklist"]],
-                work.photos,
-                batch,
+            _insert_audit_parts(
+                conn, audit_rowids[incoming.content["audit"]], incoming, work.photos, batch
             )
         touched = set(audit_rowids.values())
+        # Every action of these audits, by (action id, audit): an event only ever names one of
+        # its own audit's actions.
+        among, ids = self._db.in_values("audit_id", sorted(touched))
+        actions = {
+            (str(r[0]), int(r[1])): int(r[2])
+            for r in conn.execute(f"SELECT uuid, audit_id, id FROM actions WHERE {among}", (ids,))
+        }
         # Actions raised after sign-off first: a change to one may come earlier in time (a
         # clock behind another laptop's), and must still find its action.
         for event in work.new_events:
             if event["kind"] == "action_raised" and event["after_signoff"] and event["action"]:
-                audit_rowid = audit_rowids[event["audit"]]
-                if not conn.execute(
-                    "SELECT 1 FROM actions WHERE uuid = ? AND audit_id = ?",
-                    (event["action"], audit_rowid),
-                ).fetchone():
-                    insert_action(conn, audit_rowid, event["detail"], event["at"])
+                key = (event["action"], audit_rowids[event["audit"]])
+                if key not in actions:
+                    actions[key] = insert_action(conn, key[1], event["detail"], event["at"])
         for event in work.new_events:
             audit_rowid = audit_rowids[event["audit"]]
             action_rowid = None
             if event["action"] is not None:
-                # only ever one of the event's own audit's actions
-                found = conn.execute(
-                    "SELECT id FROM actions WHERE uuid = ? AND audit_id = ?",
-                    (event["action"], audit_rowid),
-                ).fetchone()
-                if found is None and event["kind"] == "action_raised" and event["after_signoff"]:
-                    found = (insert_action(conn, audit_rowid, event["detail"], event["at"]),)
-                action_rowid = int(found[0]) if found else None
+                action_rowid = actions.get((event["action"], audit_rowid))
             conn.execute(
                 "INSERT INTO events(uuid, at, kind, actor, audit_id, action_id, detail,"
                 " after_signoff) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -514,6 +518,23 @@ class Records:
         for audit_rowid in replaying:
             self._replay(conn, audit_rowid, sources[audit_rowid])
         insert_snapshots(conn, work.incident_counts)
+
+    def _rowids(
+        self, conn: Executor, table: str, column: str, values: Sequence[str]
+    ) -> dict[str, int]:
+        """Row numbers by a unique column, asked once for all ``values``; every one must be
+        there (they were just written or found)."""
+        if not values:
+            return {}
+        among, param = self._db.in_values(column, values)
+        found = {
+            str(r[0]): int(r[1])
+            for r in conn.execute(f"SELECT {column}, id FROM {table} WHERE {among}", (param,))
+        }
+        missing = [value for value in values if value not in found]
+        if missing:
+            raise InvalidInput(f"the {table} {', '.join(missing[:3])} went missing as they merged")
+        return found
 
     def _replay_sources(self, conn: Executor, audit_rowids: Sequence[int]) -> dict[int, _Sources]:
         """What rebuilding these audits reads, asked once for them all (the trust database
@@ -651,35 +672,40 @@ def _record_content(conn: Executor, audit_rowid: int) -> dict[str, Any]:
     }
 
 
-def _insert_audit(
+_INSERT_AUDIT = (
+    "INSERT INTO audits(uuid, ward_id, checklist_version_id, status, started_at, started_by,"
+    " completed_at, signed_by, signed_role, team, updated_at, ward_sex, answer_values)"
+    " VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _audit_row(content: dict[str, Any], ward_rowid: int, version_rowid: int) -> tuple[Any, ...]:
+    """An audit's row as its signed-off record says it."""
+    return (
+        content["audit"],
+        ward_rowid,
+        version_rowid,
+        content["started_at"],
+        content["started_by"],
+        content["completed_at"],
+        content["signed_by"],
+        content["signed_role"],
+        json.dumps(content["team"], ensure_ascii=False),
+        content["completed_at"],
+        content["ward_sex"],
+        content["answers"],
+    )
+
+
+def _insert_audit_parts(
     conn: Executor,
+    rowid: int,
     incoming: IncomingAudit,
-    ward_rowid: int,
-    version_rowid: int,
     photos: Mapping[str, bytes | IncomingPhoto],
     batch: PhotoBatch | ServerPhotoBatch,
-) -> int:
+) -> None:
+    """What a new audit's row holds beside it: notes, actions, photos and its record."""
     content = incoming.content
-    cursor = conn.execute(
-        "INSERT INTO audits(uuid, ward_id, checklist_version_id, status, started_at, started_by,"
-        " completed_at, signed_by, signed_role, team, updated_at, ward_sex, answer_values)"
-        " VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (
-            content["audit"],
-            ward_rowid,
-            version_rowid,
-            content["started_at"],
-            content["started_by"],
-            content["completed_at"],
-            content["signed_by"],
-            content["signed_role"],
-            json.dumps(content["team"], ensure_ascii=False),
-            content["completed_at"],
-            content["ward_sex"],
-            content["answers"],
-        ),
-    )
-    rowid = int(cursor.fetchone()[0])
     conn.executemany(
         "INSERT INTO answer_notes(audit_id, item_id, note, location) VALUES (?, ?, ?, ?)",
         [(rowid, item, note, location) for item, (note, location) in content["notes"].items()],
@@ -713,4 +739,3 @@ def _insert_audit(
         "INSERT INTO audit_records(audit_id, content, digest) VALUES (?, ?, ?)",
         (rowid, incoming.text, incoming.digest),
     )
-    return rowid
