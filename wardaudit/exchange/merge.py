@@ -254,6 +254,8 @@ def plan_merge(bundle: Bundle, local: LocalRecords) -> tuple[ImportPlan, MergeWo
     local.look_up(
         audits=[entry.content["audit"] for entry in checked.audits],
         events=[event["event"] for event in records["events"]],
+        actions=[a["action"] for entry in checked.audits for a in entry.content["actions"]],
+        photos=[p["photo"] for entry in checked.audits for p in entry.content["photos"]],
     )
     for entry in checked.audits:
         content = entry.content

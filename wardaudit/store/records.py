@@ -105,13 +105,36 @@ class LocalRecords:
         # what look_up found (None: asked, and not here)
         self._audits: dict[str, LocalAudit | None] = {}
         self._events: dict[str, tuple[Any, ...] | None] = {}
+        self._actions: dict[str, bool] = {}  # action id: held here
+        self._photos: dict[str, str | None] = {}  # photo id: its audit here
 
-    def look_up(self, *, audits: Sequence[str] = (), events: Sequence[str] = ()) -> None:
-        """Ask once for all of these audits and history events, where the trust database
-        would otherwise be asked once for each; :meth:`audit` and :meth:`event` then answer
+    def look_up(
+        self,
+        *,
+        audits: Sequence[str] = (),
+        events: Sequence[str] = (),
+        actions: Sequence[str] = (),
+        photos: Sequence[str] = (),
+    ) -> None:
+        """Ask once for all of these audits, history events, actions and photos, where the
+        trust database would otherwise be asked once for each; the methods below then answer
         from what was found. Nothing moves meanwhile: this is the merge's own transaction."""
         if self._in_values is None:
             return
+        if actions:
+            among, ids = self._in_values("uuid", actions)
+            self._actions.update(dict.fromkeys(actions, False))
+            for r in self._conn.execute(f"SELECT uuid FROM actions WHERE {among}", (ids,)):
+                self._actions[str(r[0])] = True
+        if photos:
+            among, ids = self._in_values("p.uuid", photos)
+            self._photos.update(dict.fromkeys(photos))
+            for r in self._conn.execute(
+                "SELECT p.uuid, a.uuid FROM photos p JOIN audits a ON a.id = p.audit_id"
+                f" WHERE {among}",
+                (ids,),
+            ):
+                self._photos[str(r[0])] = str(r[1])
         if audits:
             among, ids = self._in_values("a.uuid", audits)
             self._audits.update(dict.fromkeys(audits))
@@ -189,6 +212,8 @@ class LocalRecords:
         where the trust database would otherwise be asked once for each)."""
         if not action_ids:
             return set()
+        if all(action_id in self._actions for action_id in action_ids):
+            return {action_id for action_id in action_ids if self._actions[action_id]}
         marks = ", ".join("?" for _ in action_ids)
         return {
             str(r[0])
@@ -208,6 +233,8 @@ class LocalRecords:
 
     def photo_audit(self, photo_id: str) -> str | None:
         """The id of the audit a photo here belongs to."""
+        if photo_id in self._photos:
+            return self._photos[photo_id]
         found = self._conn.execute(
             "SELECT a.uuid FROM photos p JOIN audits a ON a.id = p.audit_id WHERE p.uuid = ?",
             (photo_id,),
