@@ -114,6 +114,16 @@ class AppContext(QObject):
         return self.own_setting(SETTING_NAME)
 
     @property
+    def actor(self) -> str:
+        """Who a change is recorded as made by: her name from Settings; on the trust
+        database, with no name set, her login, so a conflict or the history still says who
+        (on a file, which one person has open at a time, no name is recorded as none)."""
+        name = self.auditor_name
+        if name or not self.on_server or not self.store.login:
+            return name
+        return f"{self.store.login} (login)"
+
+    @property
     def auditor_role(self) -> str:
         return self.own_setting(SETTING_ROLE)
 

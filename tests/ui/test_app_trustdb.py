@@ -154,6 +154,33 @@ def test_an_action_is_changed_on_the_server_and_a_second_window_is_told_who_chan
         assert server.actions.get(action.id).status == "done"  # nothing overwritten
 
 
+def test_with_no_name_set_a_change_is_recorded_as_the_login_and_a_conflict_names_it(
+    qtbot, open_on, pg_demo_database: PgDatabase, errors: list[BaseException]
+) -> None:
+    first = open_on(pg_demo_database.target("t_quality"))
+    second = open_on(pg_demo_database.target("t_quality2"))
+    assert first.ctx.auditor_name == ""  # nobody has set a name in Settings
+    mine, action = still_to_do(qtbot, first)
+    theirs, _ = still_to_do(qtbot, second)
+    assert theirs.select_action(action.id)
+
+    choose(mine.details.status_edit, "In progress")
+    mine.details.note_edit.setPlainText("Contractor booked")
+    assert mine.save_update()
+    with Store.open(pg_demo_database.target()) as server:
+        assert server.history.list(action=action.id)[-1].actor == "t_quality (login)"
+
+    choose(theirs.details.status_edit, "Done")
+    assert not theirs.save_update()
+    [refused] = errors
+    assert isinstance(refused, ChangedMeanwhile)
+    assert str(refused).startswith("t_quality (login) changed this action at ")
+
+    # a name set in Settings is what is recorded from then on
+    first.ctx.set_auditor("A quality lead", "Quality")
+    assert first.ctx.actor == "A quality lead"
+
+
 def test_a_reader_login_opens_read_only_and_changes_nothing(
     qtbot,
     open_on,

@@ -413,7 +413,7 @@ class ActionsScreen(Screen):
         if not (details_changed or status_changed):
             form.say("Nothing to save: choose a new status, write a note, or change the owner.")
             return False
-        actor = self.ctx.auditor_name
+        actor = self.ctx.actor
         try:
             seen = action.version  # someone else's change meanwhile is never overwritten
             if details_changed:

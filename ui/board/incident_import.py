@@ -317,7 +317,7 @@ class IncidentImportDialog(QDialog):
         plan = self.plan
         if plan is None or plan.blocked or (self.op and self.op.running):
             return
-        store, actor, aliases = self.ctx.store, self.ctx.auditor_name, self.chosen_aliases()
+        store, actor, aliases = self.ctx.store, self.ctx.actor, self.chosen_aliases()
         self.import_button.setEnabled(False)
         op: Op[ImportResult] = Op(
             self, lambda: store.incidents.import_plan(plan, actor, ward_aliases=aliases)

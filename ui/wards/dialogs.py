@@ -291,7 +291,7 @@ class WardDialog(QDialog):
             "service": self.service_edit.currentText().strip(),
             "beds": beds,
             "areas": self.areas(),
-            "actor": self.ctx.auditor_name,
+            "actor": self.ctx.actor,
         }
         try:
             if self.ward is None:

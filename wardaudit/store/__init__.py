@@ -137,6 +137,11 @@ class Store:
         return self._db.readonly
 
     @property
+    def login(self) -> str:
+        """The person's own login on the trust database ("" for a file, which has none)."""
+        return str(getattr(self._db, "login", "") or "")
+
+    @property
     def photo_folder(self) -> Path:
         """Where this database's photos are kept (beside it, one folder with it). The trust
         database has no such folder (its photos are in it): StoreError there."""
