@@ -34,7 +34,7 @@ from wardaudit.checklist import ChecklistLibrary
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
 from wardaudit.store import Store, backups
 from wardaudit.store.trustdb import is_server_target
-from wardaudit.words import checklist_notice_words, sentence
+from wardaudit.words import checklist_notice_words, database_words, sentence
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +127,25 @@ class _UpgradeRelay(QObject):
     ended = Signal()
 
 
-def open_with_progress(path: Path | str, parent: QWidget | None = None) -> Store:
-    """Open the database; when an older one first moves its photos into their own folder
-    (minutes for years of photos), it happens in the worker with its progress shown."""
+CONNECT_DIALOG_AFTER_MS = 400
+"""A connection that answers within this shows no dialog (none flashes on a quick start)."""
+
+
+def open_with_progress(path: Path | str, parent: QWidget | None = None) -> Store | None:
+    """Open the database away from the UI thread when that can take a while, with what is
+    happening on screen: the trust database while the server is reached (up to its connect
+    timeout when the network is down), which she can cancel (None); and an older file the
+    first time its photos move into their own folder (minutes for years of photos)."""
+    if isinstance(path, str) and is_server_target(path):
+        where = database_words("postgresql", path)  # "Trust database (host/name)"
+        return _open_in_worker(
+            path,
+            f"Connecting to the {where[:1].lower()}{where[1:]}… If the network is slow this "
+            "can take a few seconds; Cancel stops WardAudit.",
+            parent,
+            cancellable=True,
+            show_after_ms=CONNECT_DIALOG_AFTER_MS,
+        )
     waiting = Store.photos_waiting_in(path)
     if not waiting:
         return Store.open(path)
@@ -139,20 +155,44 @@ def open_with_progress(path: Path | str, parent: QWidget | None = None) -> Store
         "beside it. This is done once; a backup was made first, and if it is interrupted "
         "it carries on the next time WardAudit opens."
     )
+    return _open_in_worker(path, text, parent, total=waiting)
+
+
+def _open_in_worker(
+    path: Path | str,
+    text: str,
+    parent: QWidget | None,
+    *,
+    total: int = 0,
+    cancellable: bool = False,
+    show_after_ms: int = 0,
+) -> Store | None:
+    """``Store.open`` in a worker thread while the UI thread shows ``text`` (with progress
+    when ``total``); a problem is raised again here. Cancelled (None): a store that opens
+    after she cancelled is closed at once, as if never opened."""
     dialog = busy_dialog(parent, text) if parent is not None else QProgressDialog(text, "", 0, 0)
-    dialog.setCancelButton(None)
-    dialog.setRange(0, waiting)
-    dialog.setAccessibleName("Upgrading the database")
-    dialog.show()
+    dialog.setAccessibleName(text.split("…")[0].split(":")[0])
+    dialog.setRange(0, total)
+    if cancellable:
+        dialog.setCancelButtonText("Cancel")
+    else:
+        dialog.setCancelButton(None)
     relay = _UpgradeRelay()
     outcome: dict[str, object] = {}
+    cancelled = threading.Event()
+    lock = threading.Lock()
 
     def progress(what: str, done: int, total: int) -> None:
         relay.moved.emit(what, done, total)
 
     def work() -> None:
         try:
-            outcome["store"] = Store.open(path, progress=progress)
+            store = Store.open(path, progress=progress) if total else Store.open(path)
+            with lock:
+                if cancelled.is_set():
+                    store.close(backup=False)
+                else:
+                    outcome["store"] = store
         except BaseException as error:  # raised again on the UI thread
             outcome["error"] = error
         finally:
@@ -164,13 +204,32 @@ def open_with_progress(path: Path | str, parent: QWidget | None = None) -> Store
         dialog.setLabelText(f"{text}\n\n{what}: {done:,} of {total:,}")
 
     loop = QEventLoop()
+
+    def cancel() -> None:
+        with lock:
+            cancelled.set()
+        log.info("opening %s cancelled while it was under way", path)
+        loop.quit()
+
     relay.moved.connect(show)
     relay.ended.connect(loop.quit)
-    worker = threading.Thread(target=work, name="wardaudit-upgrade")
+    dialog.canceled.connect(cancel)  # the Cancel button
+    dialog.rejected.connect(cancel)  # Esc
+    shown = QTimer()
+    shown.setSingleShot(True)
+    shown.timeout.connect(dialog.show)
+    dialog.setMinimumDuration(show_after_ms)
+    shown.start(show_after_ms)
+    worker = threading.Thread(target=work, name="wardaudit-open", daemon=cancellable)
     worker.start()
     loop.exec()
-    worker.join()
+    shown.stop()
+    dialog.canceled.disconnect(cancel)  # closing the dialog says both, not meaning them
+    dialog.rejected.disconnect(cancel)
     dialog.close()
+    if cancelled.is_set():
+        return None  # the worker gives up on its own when the connect timeout passes
+    worker.join()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     store = outcome["store"]

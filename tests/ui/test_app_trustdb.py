@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from tests.conftest import PG_PASSWORD, PgDatabase
 from tests.core.store.trustdb import helpers
@@ -359,6 +359,28 @@ def test_server_problems_are_dialogs_naming_what_to_do(
     assert isinstance(down, ServerUnavailable) and "no database server is answering" in str(down)
     assert isinstance(no_driver, ServerUnavailable)
     assert "installed without the PostgreSQL driver" in str(no_driver)
+
+
+def test_a_server_slow_to_answer_shows_connecting_and_she_can_cancel(
+    qtbot, errors: list[BaseException]
+) -> None:
+    seen: list[str] = []
+
+    def look() -> None:  # runs only if the window's thread is free while the server is awaited
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.isVisible():
+                seen.append(widget.labelText())
+                qtbot.keyClick(widget, Qt.Key.Key_Escape)  # as she would, from the keyboard
+
+    with socket.socket() as listening:  # takes the connection and never answers
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(1)
+        port = listening.getsockname()[1]
+        QTimer.singleShot(ui_app.CONNECT_DIALOG_AFTER_MS + 600, look)
+        opened = ui_app.start(f"host=127.0.0.1 port={port} dbname=wardaudit connect_timeout=20")
+        assert opened is None  # she cancelled: WardAudit stops, nothing opened
+        assert seen and seen[0].startswith("Connecting to the trust database")
+    assert errors == []  # a cancel is her choice, not a problem to report
 
 
 def test_check_photos_reads_the_photos_kept_in_the_trust_database(
