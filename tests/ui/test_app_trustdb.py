@@ -30,7 +30,13 @@ from ui.theme import display_settings
 from ui.widgets.trustdb import BACKUP_WORDS, EMPTY_WORDS, IN_PROGRESS_WORDS, READER_WORDS
 from wardaudit.checklist import Checklist, ChecklistLibrary
 from wardaudit.cli import main
-from wardaudit.errors import ChangedMeanwhile, NotPermitted, ServerUnavailable
+from wardaudit.errors import (
+    ChangedMeanwhile,
+    DatabaseTooNew,
+    DatabaseTooOld,
+    NotPermitted,
+    ServerUnavailable,
+)
 from wardaudit.exchange import export_bundle
 from wardaudit.model import Action
 from wardaudit.store import Store
@@ -359,6 +365,28 @@ def test_server_problems_are_dialogs_naming_what_to_do(
     assert isinstance(down, ServerUnavailable) and "no database server is answering" in str(down)
     assert isinstance(no_driver, ServerUnavailable)
     assert "installed without the PostgreSQL driver" in str(no_driver)
+
+
+def test_a_trust_database_older_or_newer_than_this_wardaudit_is_a_dialog_saying_what_to_do(
+    qtbot, pg_database: PgDatabase, errors: list[BaseException]
+) -> None:
+    with pg_database.admin() as conn:  # as if the last upgrade step had not been run yet
+        (latest,) = conn.execute("SELECT max(version) FROM wardaudit.schema_version").fetchone()
+        conn.execute("DELETE FROM wardaudit.schema_version WHERE version = %s", (latest,))
+    assert ui_app.start(pg_database.target()) is None
+    with pg_database.admin() as conn:  # upgraded by a newer WardAudit than this one
+        conn.execute(
+            "INSERT INTO wardaudit.schema_version(version) VALUES (%s), (%s)",
+            (latest, latest + 1),
+        )
+    assert ui_app.start(pg_database.target()) is None
+    too_old, too_new = errors
+    assert isinstance(too_old, DatabaseTooOld) and "trustdb upgrade" in str(too_old)
+    assert isinstance(too_new, DatabaseTooNew) and "install the newer WardAudit" in str(too_new)
+    with pg_database.admin() as conn:  # neither start changed the database
+        assert conn.execute("SELECT max(version) FROM wardaudit.schema_version").fetchone() == (
+            latest + 1,
+        )
 
 
 def test_a_server_slow_to_answer_shows_connecting_and_she_can_cancel(
