@@ -101,7 +101,9 @@ def export_bundle(
     name = (destination or destination_of(target)).strip() or destination_of(target)
     mark = None if (everything or since is not None) else last_export_to(store, name)
     travelling = store.records.for_exchange(
-        since=since, after_event=mark.event if mark is not None else None
+        since=since,
+        after_event=mark.event if mark is not None else None,
+        after_time=mark.at if mark is not None else None,
     )
     content: dict[str, Any] = {
         "wards": travelling.wards,
@@ -204,7 +206,7 @@ def _member(
 
 def _record(store: Store, destination: str, high_water: int, target: Path) -> None:
     value = json.dumps(
-        {"name": destination, "event": high_water, "at": clock.now_iso(), "file": target.name},
+        {"name": destination, "event": high_water, "at": clock.now_precise(), "file": target.name},
         ensure_ascii=False,
     )
     store.settings.set(SENT_SETTING + destination.casefold(), value, bookkeeping=True)

@@ -476,9 +476,12 @@ class Incidents:
 
     # --- counts that exchange files carry to ward laptops ------------------------------------
 
-    def snapshots_for_exchange(self, ward_ids: Iterable[str]) -> builtins.list[dict[str, Any]]:
-        """For each of these wards with incidents held: its counts by place and month over
-        the twelve months to the latest import, as an exchange file carries them.
+    def snapshots_for_exchange(
+        self, ward_ids: Iterable[str] | None
+    ) -> builtins.list[dict[str, Any]]:
+        """For each of these wards (every ward, with None) with incidents held: its counts
+        by place and month over the twelve months to the latest import, as an exchange
+        file carries them.
 
         Nothing per incident, and no reference. The record's id is made from its content,
         so the same counts exported twice are the same record, and a laptop that has them
@@ -491,10 +494,10 @@ class Incidents:
         last_month = f"{as_of.year:04d}-{as_of.month:02d}"
         index = as_of.year * 12 + as_of.month - 1 - (SNAPSHOT_MONTHS - 1)
         first_month = f"{index // 12:04d}-{index % 12 + 1:02d}"
-        wanted = set(ward_ids)
+        wanted = None if ward_ids is None else set(ward_ids)
         by_ward: dict[str, builtins.list[builtins.list[Any]]] = {}
         for found in self.counts(first_month, last_month):
-            if found.ward_id in wanted:
+            if wanted is None or found.ward_id in wanted:
                 by_ward.setdefault(found.ward_id, []).append(
                     [found.place, found.month, found.count]
                 )

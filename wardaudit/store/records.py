@@ -298,12 +298,22 @@ class Records:
         self._db = store._db
 
     def for_exchange(
-        self, *, since: date | None = None, after_event: int | None = None
+        self,
+        *,
+        since: date | None = None,
+        after_event: int | None = None,
+        after_time: str | None = None,
     ) -> TravellingRecords:
         """The signed-off audits with their wards, checklist versions, history and photos:
         all of them, those signed off or changed since a date, or those with a history
         entry newer than ``after_event`` (what an earlier export's ``high_water`` did not
-        reach: signed off or changed since)."""
+        reach: signed off or changed since).
+
+        Where incidents are held, every ward's incident counts travel too, with the ward's
+        record (a laptop needs its ward's counts whether or not its audits changed), unless
+        ``after_time`` (when the earlier export was written) is newer than the latest
+        incident import: then only the counts of the wards in the file, which the
+        destination has had already unless they changed."""
         params: list[Any] = []
         where = "a.status = 'completed'"
         if since is not None:
@@ -349,6 +359,23 @@ class Records:
                 f"SELECT p.uuid, p.sha256, p.size FROM photos p WHERE {photo_in} ORDER BY p.uuid",
                 (ids_param,),
             ).fetchall()
+        counts = self._store.incidents.snapshots_for_exchange(
+            None if self._counts_changed_since(after_time) else [r[0] for r in wards]
+        )
+        more = sorted({c["ward"] for c in counts} - {r[0] for r in wards})
+        if more:  # wards whose counts travel without an audit of theirs in the file
+            more_in, more_param = self._db.in_values("w.uuid", more)
+            wards = sorted(
+                [
+                    *wards,
+                    *self._db.query(
+                        "SELECT w.uuid, s.name, w.name, w.service, w.sex, w.beds, w.areas"
+                        f" FROM wards w JOIN sites s ON s.id = w.site_id WHERE {more_in}",
+                        (more_param,),
+                    ),
+                ],
+                key=lambda r: str(r[0]),
+            )
         return TravellingRecords(
             wards=[
                 {
@@ -382,8 +409,15 @@ class Records:
             ],
             photos=[TravellingPhoto(r[0], r[1], int(r[2])) for r in photos],
             high_water=high_water,
-            incident_counts=self._store.incidents.snapshots_for_exchange(r[0] for r in wards),
+            incident_counts=counts,
         )
+
+    def _counts_changed_since(self, after_time: str | None) -> bool:
+        """Whether incidents were imported after ``after_time`` (always, without one)."""
+        if after_time is None:
+            return True
+        last = self._store.incidents.last_import()
+        return last is not None and clock.parse_iso(last.at) > clock.parse_iso(after_time)
 
     def merge(
         self, plan: Callable[[LocalRecords], MergeWork], *, dry_run: bool = False

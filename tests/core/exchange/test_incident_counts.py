@@ -6,6 +6,7 @@ import hashlib
 import json
 import zipfile
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,54 @@ def test_a_database_without_incidents_writes_files_as_before(
     with zipfile.ZipFile(bundle) as archive:
         records = json.loads(archive.read("records.json"))
     assert set(records) == {"wards", "checklists", "audits", "events"}
+
+
+def test_new_counts_reach_a_laptop_whose_ward_had_no_audit_since_the_last_file(
+    quality_team: Store, tmp_path: Path
+) -> None:
+    """The quality team imports incidents again; the next file to a laptop carries every
+    ward's new counts, though none of that ward's audits changed in between."""
+    laptop = Store.open(tmp_path / "laptop.sqlite3")
+    try:
+        first = tmp_path / "first.wardaudit"
+        export_bundle(quality_team, first, destination="Juniper laptop")
+        import_bundle(laptop, first)
+        juniper = laptop.wards.get("Juniper Ward").id
+        before = laptop.incidents.snapshot(juniper)
+        assert before is not None
+
+        # nothing new since: the next file carries no counts it has had already
+        quiet = tmp_path / "quiet.wardaudit"
+        assert export_bundle(quality_team, quiet, destination="Juniper laptop")["audits"] == 0
+        with zipfile.ZipFile(quiet) as archive:
+            assert "incident_counts" not in json.loads(archive.read("records.json"))
+
+        # one more sexual safety incident on Juniper Ward, imported by the quality team
+        rows = (EXAMPLES / "generic-export.csv").read_text(encoding="utf-8").splitlines()
+        newest = max(  # Juniper Ward's latest sexual safety incident, made again
+            (r for r in rows if ",Juniper Ward," in r and ",Sexual safety," in r),
+            key=lambda r: datetime.strptime(r.split(",")[2], "%d/%m/%Y"),
+        )
+        extra = tmp_path / "next-export.csv"
+        extra.write_text(
+            "\n".join([rows[0], "INC-99001," + newest.split(",", 1)[1]]) + "\n", encoding="utf-8"
+        )
+        mapping = load_mapping_file(EXAMPLES / "generic-mapping.toml")
+        plan = read_and_plan(quality_team, extra, mapping, read_csv)
+        assert quality_team.incidents.import_plan(plan, "Quality lead").new == 1
+
+        second = tmp_path / "second.wardaudit"
+        written = export_bundle(quality_team, second, destination="Juniper laptop")
+        assert written["audits"] == 0  # no audit changed, and still the counts travel
+        assert written["incident_counts"] > 0
+        merged = import_bundle(laptop, second)
+        assert merged.new_incident_counts > 0
+        after = laptop.incidents.snapshot(juniper)
+        assert after is not None and after.id != before.id
+
+        def total(snapshot: object) -> int:
+            return sum(count for _place, _month, count in snapshot.counts)  # type: ignore[attr-defined]
+
+        assert total(after) == total(before) + 1
+    finally:
+        laptop.close(backup=False)
