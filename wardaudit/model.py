@@ -6,14 +6,14 @@ The closed sets (answers, statuses, designations, history event kinds) are
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal, cast, get_args
 
 from wardaudit.checklist import DESIGNATION_WORDS, Checklist
 from wardaudit.errors import InvalidInput
 from wardaudit.risk import RiskRating
-from wardaudit.scoring import AuditScore, BulkScore, Packing
+from wardaudit.scoring import AuditScore, BulkScore, Packing, score_audit
 
 AnswerValue = Literal["yes", "partial", "no", "na"]
 Designation = Literal["male", "female", "mixed"]
@@ -232,6 +232,15 @@ class AuditRecord:
             for item in self.checklist.applicable_items(self.audit.ward.sex)
             if item.id not in self.answers
         ]
+
+    def with_answer(self, answer: Answer) -> AuditRecord:
+        """The record once ``answer`` (as the store returned it, committed) is in, rescored:
+        what reading the audit again would give when the answer raised, withdrew or linked
+        no action, so a Yes or N/A is shown without reading the whole audit back."""
+        answers = {**self.answers, answer.item: answer}
+        values = {item: given.value for item, given in answers.items()}
+        score = score_audit(self.checklist, self.audit.ward.sex, values)
+        return replace(self, answers=answers, score=score)
 
 
 @dataclass(frozen=True)

@@ -63,3 +63,25 @@ def test_every_kind_of_event_the_store_writes_is_a_known_kind(
     written = {event.kind for event in store.history.list()}
     assert written <= set(EVENT_KINDS)
     assert len(written) >= len(EVENT_KINDS) - 1, set(EVENT_KINDS) - written
+
+
+def test_a_record_with_a_yes_or_na_is_the_record_the_store_reads_back(
+    store: Store, checklist: Checklist
+) -> None:
+    ward = store.wards.add(site="Ashcombe Hospital", name="Poppy Ward", sex="female")
+    audit = store.audits.start(ward.id, checklist)
+    items = [i.id for i in checklist.applicable_items("female")]
+    store.audits.record_answer(audit.id, items[0], "no")
+    record = store.audits.get(audit.id)
+    for item, value, note in (
+        (items[1], "yes", ""),
+        (items[2], "na", "No bath"),
+        (items[1], "na", ""),
+    ):
+        record = record.with_answer(store.audits.record_answer(audit.id, item, value, note=note))
+    stored = store.audits.get(audit.id)
+    assert {i: (a.value, a.note) for i, a in record.answers.items()} == {
+        i: (a.value, a.note) for i, a in stored.answers.items()
+    }
+    assert record.score == stored.score and record.score.answered == 3
+    assert record.actions == stored.actions and len(record.actions) == 1

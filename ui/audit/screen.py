@@ -404,12 +404,24 @@ class AuditScreen(QWidget):
             if earlier is not None and value in ("no", "partial") and not had_action
             else None
         )
-        if not self._store_answer(item_id, value, note, location, link_to=link_to):
+        stored = self._store_answer(item_id, value, note, location, link_to=link_to)
+        if stored is None:
             return False
         self._undo.append((item_id, previous))
         for field in ("note", "location"):
             self._drafts.get(item_id, {}).pop(field, None)
-        self._after_save(item_id, *ANSWERED)
+        findings_unchanged = (
+            value in ("yes", "na")
+            and (previous is None or previous.value in ("yes", "na"))
+            and not had_action
+            and not was_linked
+        )
+        if findings_unchanged:
+            # no action was raised, withdrawn or linked: the answer the store returned is
+            # all that changed, so the audit is not read back whole
+            self._record = record.with_answer(stored)
+            self.items_model.set_record(self._record)
+        self._after_save(item_id, *ANSWERED, reload=not findings_unchanged)
         self.progress_changed.emit(record.audit.id)
         if value in ("no", "partial"):
             self._show_item(item_id)
@@ -500,7 +512,7 @@ class AuditScreen(QWidget):
             except Exception as error:  # marked "Not saved", shown and logged
                 self._not_saved(error)
                 return
-        elif not self._store_answer(item_id, previous.value, previous.note, previous.location):
+        elif self._store_answer(item_id, previous.value, previous.note, previous.location) is None:
             return
         self._undo.pop()
         self._after_save(item_id, *ANSWERED)
@@ -515,11 +527,12 @@ class AuditScreen(QWidget):
 
     def _store_answer(
         self, item_id: str, value: str, note: str, location: str, *, link_to: str | None = None
-    ) -> bool:
-        """One answer committed; False (marked "Not saved", shown, logged) if it was not."""
+    ) -> Answer | None:
+        """One answer committed, as the store returned it; None (marked "Not saved", shown,
+        logged) if it was not."""
         assert self._record is not None
         try:
-            self.ctx.store.audits.record_answer(
+            return self.ctx.store.audits.record_answer(
                 self._record.audit.id,
                 item_id,
                 answer_value(value),
@@ -530,8 +543,7 @@ class AuditScreen(QWidget):
             )
         except Exception as error:  # marked "Not saved", shown and logged
             self._not_saved(error)
-            return False
-        return True
+            return None
 
     def save_now(self) -> None:
         """Ctrl+S: save the typed note, location and action text without waiting."""
@@ -950,7 +962,7 @@ class AuditScreen(QWidget):
             return self._save_drafts(self._item_id, {"note": note, "location": location})
         if note == answer.note and location == answer.location:
             return True
-        if not self._store_answer(self._item_id, answer.value, note, location):
+        if self._store_answer(self._item_id, answer.value, note, location) is None:
             return False
         self._after_save(self._item_id, *ANSWERED)
         self.progress_changed.emit(record.audit.id)
@@ -1068,10 +1080,11 @@ class AuditScreen(QWidget):
         self._record = self.ctx.store.audits.get(self._record.audit.id)
         self.items_model.set_record(self._record)
 
-    def _after_save(self, item_id: str | None, *changed: Change) -> None:
+    def _after_save(self, item_id: str | None, *changed: Change, reload: bool = True) -> None:
         """Only called once the store has committed: now "Saved" may be shown, and every
-        other screen told what changed."""
-        self._reload()
+        other screen told what changed. ``reload`` False: the record is already as stored."""
+        if reload:
+            self._reload()
         if item_id is not None:
             self._last_saved_item = item_id
         self._save_state = "saved"

@@ -125,6 +125,69 @@ def test_a_section_shows_a_tick_when_all_its_items_are_answered(
 # --- opening and resuming ---------------------------------------------------------------
 
 
+def shown_and_stored(screen: AuditScreen, store: Store, audit_id: str) -> tuple[object, object]:
+    """What the screen holds for the audit and what the store reads back, side by side
+    (when an answer was given is known only to the answer just recorded; where she is in the
+    audit is the store's to keep, read when it is opened)."""
+    shown, stored = screen.record, store.audits.get(audit_id)
+    assert shown is not None
+
+    def facts(record):  # type: ignore[no-untyped-def]
+        answers = {i: (a.value, a.note, a.location) for i, a in record.answers.items()}
+        return answers, record.score, record.actions, record.links, record.audit.status
+
+    return facts(shown), facts(stored)
+
+
+def test_yes_and_na_show_what_the_store_holds_without_reading_the_audit_back(
+    qtbot,
+    show_audit_screen,
+    ctx: AppContext,
+    store: Store,
+    audit_id: str,
+    errors: list[BaseException],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    screen = show_audit_screen(ctx)
+    screen.open_audit(audit_id)
+    read_back: list[str] = []
+    get = store.audits.get
+    monkeypatch.setattr(store.audits, "get", lambda ref: read_back.append(ref) or get(ref))
+    press(Qt.Key.Key_Y)
+    QTest.keyClicks(screen.note, "Door closer stiff")
+    screen.focus_card()
+    qtbot.wait(TYPING_GAP_MS + 20)
+    press(Qt.Key.Key_A)  # N/A, with the note typed first
+    screen.go_to_item("A01")
+    screen.focus_card()
+    press(Qt.Key.Key_A)  # the first item changed from Yes to N/A
+    assert read_back == []  # nothing raised, withdrawn or linked: nothing read back
+    shown, stored = shown_and_stored(screen, store, audit_id)
+    assert shown == stored
+    answers = shown[0]  # type: ignore[index]
+    assert answers["A01"][0] == "na" and answers["A02"] == ("na", "Door closer stiff", "")
+    assert screen.items_model.item_index("A01", 1).data() == stored_mark(store, audit_id, "A01")
+    total = len(store.audits.get(audit_id).checklist.applicable_items("mixed"))
+    assert screen.header.progress_label.text() == f"2 / {total} answered"
+
+    press(Qt.Key.Key_N)  # a No raises an action: the audit is read back whole
+    press(Qt.Key.Key_Return)
+    assert read_back
+    shown, stored = shown_and_stored(screen, store, audit_id)
+    assert shown == stored
+    assert errors == []
+
+    # Opened again from the file, as the next start does, the same answers and score.
+    screen.hide()
+    store.close(backup=False)
+    with Store.open(store.path) as reopened:
+        assert shown_and_stored(screen, reopened, audit_id)[1] == shown
+
+
+def stored_mark(store: Store, audit_id: str, item_id: str) -> str:
+    return MARKS[store.audits.get(audit_id).answers[item_id].value]
+
+
 def test_a_resumed_audit_reopens_at_the_same_item_with_answers_intact(
     qtbot,
     show_audit_screen,
