@@ -28,7 +28,6 @@ from ui.mainwindow import LAST_DATABASE_SETTING, MainWindow
 from ui.ops import busy_dialog
 from ui.theme import apply_theme, display_settings, load_display
 from ui.widgets.messages import choice
-from ui.widgets.wheel import install_wheel_guard
 from wardaudit import __version__, paths
 from wardaudit.checklist import ChecklistLibrary
 from wardaudit.errors import DatabaseDamaged, DatabaseInUse, WardAuditError
@@ -79,7 +78,6 @@ def application() -> QApplication:
     QCoreApplication.setApplicationName("WardAudit")
     QCoreApplication.setOrganizationName("WardAudit")
     QCoreApplication.setApplicationVersion(__version__)
-    install_wheel_guard(app)
     return app
 
 
@@ -355,7 +353,7 @@ def _open_window(store: Store, home: Path | None) -> MainWindow:
     window.begin_session()
 
     QTimer.singleShot(1500, lambda: show_checklist_problems(window, ctx.library))
-    settle_memory()
+    window.first_screen_ready.connect(settle_memory)  # after the first rows' paint
     return window
 
 

@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QRect, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
@@ -68,6 +75,8 @@ REDACTED_PASSWORD = re.compile(r"\s*\bpassword=\S*")  # as Store.target shows on
 LARGEST_MAXIMISED = (1920, 1080)  # up to this the window opens maximised; above, a sensible size
 SENSIBLE_SIZE = (1600, 1000)
 # Screens made on first use (module, class): the app starts without loading them.
+# The wheel guard goes on after the Wards screen's first rows, or after this long at most.
+FIRST_SCREEN_FALLBACK_MS = 1000
 LAZY_SCREENS = {"actions": ("ui.actions", "ActionsScreen"), "board": ("ui.board", "BoardScreen")}
 
 
@@ -76,6 +85,7 @@ class MainWindow(QMainWindow):
 
     store_replaced = Signal()
     demo_ready = Signal()
+    first_screen_ready = Signal()  # the first rows are on screen: work that can wait, now
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,7 +101,10 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.setMinimumSize(960, 600)
         self.resize(1366, 768)
-        install_wheel_guard()
+        # The guard goes on once the window is up (see showEvent): an application-wide filter
+        # in place while the screens are built would be asked about every one of their events.
+        self._wheel_guard_due = True
+        self._first_screen_done = False
 
         self.navigation = NavigationBar(self)
         self.navigation.page_chosen.connect(self.show_page)
@@ -242,6 +255,8 @@ class MainWindow(QMainWindow):
                 if self.ctx.on_server
                 else "No audit is open. On the Wards screen, choose a ward and press Start audit."
             )
+        if page != "wards":
+            install_wheel_guard()  # before any drop-down or number can reach her
         if page in LAZY_SCREENS:
             self.ensure_screen(page)
         elif page == "settings":
@@ -256,6 +271,7 @@ class MainWindow(QMainWindow):
     def settings(self) -> SettingsScreen:
         """The Settings screen, made the first time it is wanted."""
         if self._settings is None:
+            install_wheel_guard()
             from ui.settings import SettingsScreen
 
             screen = SettingsScreen(self.ctx)
@@ -270,6 +286,7 @@ class MainWindow(QMainWindow):
         """Make the Actions or Board screen on first use, over the current database."""
         screen = self.lazy_screens.get(page)
         if screen is None:
+            install_wheel_guard()
             module_name, class_name = LAZY_SCREENS[page]
             module = importlib.import_module(module_name)
             screen = getattr(module, class_name)(self.ctx)
@@ -302,6 +319,7 @@ class MainWindow(QMainWindow):
         """The audit screen is made on first use, so the rest of the app starts quickly."""
         if self.audit_screen is not None:
             return self.audit_screen
+        install_wheel_guard()
         try:
             from ui.audit import AuditScreen
         except ModuleNotFoundError as error:
@@ -711,6 +729,27 @@ class MainWindow(QMainWindow):
 
     def _display_changed(self) -> None:
         self.wards.table.verticalHeader().setDefaultSectionSize(row_height())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._wheel_guard_due:
+            self._wheel_guard_due = False
+            # The Wards screen has nothing a wheel could change: the guard goes on once its
+            # first rows are painted (or a moment later should they fail to load), and at
+            # once before anything else with a drop-down or a number is made.
+            self.wards.rows_loaded.connect(self._first_rows_shown)
+            QTimer.singleShot(FIRST_SCREEN_FALLBACK_MS, self._first_screen_settled)
+
+    def _first_rows_shown(self) -> None:
+        self.wards.rows_loaded.disconnect(self._first_rows_shown)
+        QTimer.singleShot(0, self._first_screen_settled)  # after the rows' paint
+
+    def _first_screen_settled(self) -> None:
+        if self._first_screen_done:
+            return
+        self._first_screen_done = True
+        install_wheel_guard()
+        self.first_screen_ready.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._busy_op is not None and self._busy_op.running:

@@ -28,6 +28,7 @@ from ui import errors as ui_errors
 from ui.context import AppContext
 from ui.theme import current_text_scale, touch_button
 from ui.widgets.layouts import buddy_label
+from ui.widgets.wheel import install_wheel_guard
 from wardaudit.checklist import DESIGNATION_WORDS, DESIGNATIONS, Checklist
 from wardaudit.errors import InvalidInput, WardAuditError
 from wardaudit.model import Ward
@@ -70,6 +71,7 @@ class WardDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        install_wheel_guard()  # opened from the Wards screen, maybe before the app put it on
         self.ctx = ctx
         self.ward = ward
         self.setWindowTitle("Edit ward" if ward else "Add a ward")
@@ -316,6 +318,7 @@ class ChecklistDialog(QDialog):
         self, checklists: Sequence[Checklist], default: Checklist, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        install_wheel_guard()  # opened from the Wards screen, maybe before the app put it on
         self.setWindowTitle("Choose a checklist")
         self.setAccessibleName("Choose a checklist")
         self.checklists = list(checklists)

@@ -1,0 +1,141 @@
+"""Starting the app as she does: what the Wards screen loads, and the wheel guard's timing.
+
+Each test starts WardAudit in its own process, as the start-up benchmark does, because the
+modules loaded and the application-wide wheel guard are facts of a fresh process: in the
+test process, earlier tests have loaded everything and put the guard on long ago.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Started the way the benchmark's probe starts the app: start(), then the event loop.
+PRELUDE = """
+import json, os, sys, time
+from pathlib import Path
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QComboBox
+from ui.app import application, start
+
+app = application()
+window = start(Path(sys.argv[1]))
+assert window is not None
+
+def wait_until(ready, seconds=20.0):
+    end = time.monotonic() + seconds
+    while not ready():
+        assert time.monotonic() < end, "timed out"
+        app.processEvents()
+        time.sleep(0.005)
+
+def guarded():
+    return bool(app.property("wardauditWheelGuard"))
+
+def wheel(widget, notches):
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre, QPointF(widget.mapToGlobal(widget.rect().center())), QPoint(0, notches * 15),
+        QPoint(0, notches * 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase, False,
+    )
+    QApplication.sendEvent(widget, event)
+
+def wheeled(boxes):
+    \"\"\"Each drop-down's index before and after two turns of the wheel over it.\"\"\"
+    found = []
+    for box in boxes:
+        box.clearFocus()
+        before = box.currentIndex()
+        wheel(box, -1)
+        wheel(box, 2)
+        found.append((box.accessibleName() or box.objectName(), before, box.currentIndex()))
+    return found
+"""
+
+def run_app(db: Path, tmp_path: Path, script: str) -> dict[str, object]:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(ROOT),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    env.pop("WARDAUDIT_DB", None)
+    done = subprocess.run(
+        [sys.executable, "-c", PRELUDE + script, str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_a_ward_dialog_opened_before_the_first_rows_ignores_the_wheel(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """The earliest she can open Add ward: straight after the window appears."""
+    found = run_app(
+        demo_db,
+        tmp_path,
+        """
+window.wards.add_ward()
+dialog = window.wards.last_dialog
+boxes = [dialog.site_edit, dialog.designation_edit, dialog.service_edit]
+print(json.dumps({"wheeled": wheeled(boxes)}))
+os._exit(0)
+""",
+    )
+    wheeled = found["wheeled"]
+    assert isinstance(wheeled, list) and len(wheeled) == 3
+    for name, before, after in wheeled:
+        assert after == before, name
+
+
+def test_the_first_screen_she_moves_to_ignores_the_wheel_even_before_the_first_rows(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """Ctrl+3 pressed the moment the window appears: the Actions screen's drop-downs are
+    guarded from the start, and by the time the Wards rows are up every screen is."""
+    found = run_app(
+        demo_db,
+        tmp_path,
+        """
+window.show_page("actions")
+boxes = [b for b in window.findChildren(QComboBox) if b.isVisible()]
+early = wheeled(boxes)
+window.show_page("wards")
+wait_until(guarded)
+print(json.dumps({"wheeled": early}))
+os._exit(0)
+""",
+    )
+    wheeled = found["wheeled"]
+    assert isinstance(wheeled, list) and wheeled, "the Actions screen has drop-downs"
+    for name, before, after in wheeled:
+        assert after == before, name
+
+
+def test_the_guard_is_on_once_the_wards_rows_are_shown(demo_db: Path, tmp_path: Path) -> None:
+    found = run_app(
+        demo_db,
+        tmp_path,
+        """
+at_start = guarded()
+wait_until(lambda: window.wards.model.rowCount() > 0)
+wait_until(guarded)
+print(json.dumps({"at_start": at_start}))
+os._exit(0)
+""",
+    )
+    assert found["at_start"] is False  # nothing is asked of every event while screens are built
