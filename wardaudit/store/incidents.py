@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING, Any, cast
 from wardaudit import clock
 from wardaudit.errors import InvalidInput, StoreError
 from wardaudit.incidents.errors import ImportBlocked
-from wardaudit.incidents.mapping import code_key
 from wardaudit.incidents.model import Incident
-from wardaudit.incidents.plan import ImportPlan
-from wardaudit.incidents.sensitive import Vocabulary
 from wardaudit.incidents.vocabulary import Category, Harm
 from wardaudit.store.history import new_uuid
 
 if TYPE_CHECKING:
+    from wardaudit.incidents.plan import ImportPlan
+    from wardaudit.incidents.sensitive import Vocabulary
     from wardaudit.store import Store
     from wardaudit.store.database import Executor
 
@@ -113,6 +112,14 @@ def _incident(row: Sequence[Any]) -> Incident:
         category=cast(Category, row[4]),
         harm=cast("Harm | None", row[5]),
     )
+
+
+def code_key(text: str) -> str:
+    """The mapping's way of comparing names; the mapping is loaded when an alias is first
+    saved, not when the store opens."""
+    from wardaudit.incidents.mapping import code_key as mapping_key
+
+    return mapping_key(text)
 
 
 def _month_bounds(first_month: str, last_month: str) -> tuple[str, str]:
@@ -371,6 +378,8 @@ class Incidents:
 
     def vocabulary(self) -> Vocabulary:
         """Names known to be wards or places, so the import never takes them for people's."""
+        from wardaudit.incidents.sensitive import Vocabulary
+
         wards = self._store.wards.list()
         return Vocabulary.of(
             (w.name for w in wards),
