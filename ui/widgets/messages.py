@@ -7,7 +7,6 @@ from typing import TypeVar
 
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QAbstractButton, QDialog, QMessageBox, QWidget
 
 D = TypeVar("D", bound=QDialog)
@@ -62,6 +61,8 @@ def choice(
 
 def announce(widget: QWidget, text: str) -> None:
     """Have a screen reader speak ``text`` (Qt 6.8 announces; older Qt reports a new name)."""
+    from PySide6.QtGui import QAccessible, QAccessibleEvent  # large: loaded when first spoken
+
     announcement = getattr(QtGui, "QAccessibleAnnouncementEvent", None)
     if announcement is not None:
         QAccessible.updateAccessibility(announcement(widget, text))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,15 +33,15 @@ from wardaudit.store.audits import Audits
 from wardaudit.store.checklists import Checklists
 from wardaudit.store.database import Database, Executor
 from wardaudit.store.history import History
-from wardaudit.store.incidents import Incidents
 from wardaudit.store.migrations import SCHEMA_VERSION
 from wardaudit.store.photos import Photos
-from wardaudit.store.records import Records
 from wardaudit.store.settings import TRUST_NAME_SETTING, Settings
 from wardaudit.store.trustdb import is_server_target
 from wardaudit.store.wards import Wards
 
 if TYPE_CHECKING:
+    from wardaudit.store.incidents import Incidents
+    from wardaudit.store.records import Records
     from wardaudit.store.server import ServerDatabase
 
 __all__ = ["SCHEMA_VERSION", "TRUST_NAME_SETTING", "Store"]
@@ -60,9 +61,22 @@ class Store:
         self.audits = Audits(self)
         self.actions = Actions(self)
         self.history = History(self)
-        self.records = Records(self)
         self.photos = Photos(self)
-        self.incidents = Incidents(self)
+
+    # Made when first used: the Wards screen and an audit never need them, so their modules
+    # (the exchange files' records, the incidents kept) are not loaded when the app starts.
+
+    @cached_property
+    def records(self) -> Records:
+        from wardaudit.store.records import Records
+
+        return Records(self)
+
+    @cached_property
+    def incidents(self) -> Incidents:
+        from wardaudit.store.incidents import Incidents
+
+        return Incidents(self)
 
     @classmethod
     def open(

@@ -23,7 +23,6 @@ import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -417,6 +416,8 @@ def fsync_all(paths: list[Path], *, folders: bool = False) -> None:
         for path in paths:
             sync(path)
         return
+    from concurrent.futures import ThreadPoolExecutor  # loaded with the first batch of photos
+
     with ThreadPoolExecutor(min(SYNC_THREADS, len(paths)), "wardaudit-sync") as pool:
         for _ in pool.map(sync, paths):
             pass

@@ -12,8 +12,6 @@ laptop's file never loads it.
 
 from __future__ import annotations
 
-import configparser
-import ipaddress
 import logging
 import os
 import re
@@ -85,6 +83,8 @@ def _service_files() -> list[Path]:
 
 
 def _service_params(name: str) -> dict[str, str]:
+    import configparser  # only for the trust database, never when a file's database opens
+
     for path in _service_files():
         parser = configparser.ConfigParser(interpolation=None)
         try:
@@ -102,6 +102,8 @@ def is_local(host: str | None, hostaddr: str | None = None) -> bool:
         return True  # libpq's default: the local socket (localhost on Windows)
     if host and (host.startswith(("/", "@")) or host == "localhost"):
         return True
+    import ipaddress  # only for the trust database, never when a file's database opens
+
     for value in (hostaddr, host):
         if value:
             try:
