@@ -59,6 +59,24 @@ def wheeled(boxes):
     return found
 """
 
+# Modules the Wards screen does not need: documents, the trust database's driver, incident
+# exports and exchange files, and the screens made on first visit.
+NOT_AT_START = (
+    "reportlab",
+    "openpyxl",
+    "psycopg",
+    "exports",
+    "wardaudit.incidents",  # the reader, the mapping, the checks for patient details
+    "wardaudit.store.incidents",
+    "wardaudit.store.records",  # what exchange files carry
+    "wardaudit.exchange",
+    "ui.audit",
+    "ui.actions",
+    "ui.board",
+    "ui.settings",
+)
+
+
 def run_app(db: Path, tmp_path: Path, script: str) -> dict[str, object]:
     env = {
         **os.environ,
@@ -79,6 +97,26 @@ def run_app(db: Path, tmp_path: Path, script: str) -> dict[str, object]:
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_the_wards_screen_shows_without_documents_incident_files_or_other_screens(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    found = run_app(
+        demo_db,
+        tmp_path,
+        f"""
+wait_until(lambda: window.wards.model.rowCount() > 0)
+loaded = sorted(m for m in sys.modules if any(
+    m == heavy or m.startswith(heavy + ".") for heavy in {NOT_AT_START!r}))
+rows = window.wards.model.rowCount()
+wait_until(guarded)
+print(json.dumps({{"loaded": loaded, "rows": rows}}))
+os._exit(0)
+""",
+    )
+    assert found["rows"] > 0
+    assert found["loaded"] == []
 
 
 def test_a_ward_dialog_opened_before_the_first_rows_ignores_the_wheel(
