@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         # --- pages
         self.wards = WardsScreen(ctx)
         self.wards.open_audit_requested.connect(self.open_audit)
+        self.wards.refresh_now()  # its rows are read while the rest of the window is made
         self._settings: SettingsScreen | None = None  # made on first use: most starts never
         self.settings_page = QStackedWidget()
 

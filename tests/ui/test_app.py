@@ -429,3 +429,31 @@ def test_an_older_database_moves_its_photos_out_with_progress_shown(
             assert store.photos.data(photo_id) == data
     finally:
         store.close(backup=False)
+
+
+def test_the_ward_rows_are_read_once_while_the_window_is_made(
+    qtbot, demo_store: Store, library: ChecklistLibrary, monkeypatch
+) -> None:
+    """The first screen's rows are read in the worker as the window is built, not again
+    when it is shown, and are the ward register's."""
+    import ui.wards.screen as wards_screen
+    from ui.context import AppContext
+
+    reads: list[int] = []
+    real = wards_screen.ward_overview
+
+    def counted(store: Store):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return real(store)
+
+    monkeypatch.setattr(wards_screen, "ward_overview", counted)
+    win = ui_app.create_main_window(AppContext(store=demo_store, library=library))
+    qtbot.addWidget(win)
+    assert win.wards.loading  # already being read, before the window is shown
+    win.show()
+    qtbot.waitUntil(lambda: not win.wards.loading)
+    qtbot.wait(20)
+    assert reads == [1]
+    shown = {win.wards.model.rows()[n].ward.name for n in range(win.wards.model.rowCount())}
+    assert shown == {ward.name for ward in demo_store.wards.list()}
+    win.shutdown()

@@ -69,6 +69,12 @@ class Screen(QWidget):
         self._stale = False
         self.refresh()
 
+    def refresh_now(self) -> None:
+        """Start reading the figures before the screen is first shown: the first screen's rows
+        are read in the worker while the rest of the window is made."""
+        if not self.loading:
+            self._refresh()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if (self._stale or self.REFRESH_ON_SHOW) and not self.loading:
