@@ -29,6 +29,12 @@ from PySide6.QtWidgets import (
 from wardaudit.palette import Swatch
 
 ROOT = QModelIndex()  # the invisible root, as a default argument
+_HORIZONTAL = Qt.Orientation.Horizontal
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+# the roles a header answers: its words, and the whole title as tooltip and spoken name
+_HEADER_ROLES = frozenset(
+    {_DISPLAY, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole}
+)
 # How a cell's text sits (numbers to the right, chips centred, words to the left).
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -94,14 +100,17 @@ class RowsTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
+        # Asked a thousand times as the window is put together (each size, font and icon
+        # of every column, again whenever the table moves into its place): kept short.
+        if role not in _HEADER_ROLES or orientation != _HORIZONTAL:
             return None
-        title = self.HEADERS[section]
-        if role == Qt.ItemDataRole.DisplayRole:
+        headers = self.HEADERS
+        if not 0 <= section < len(headers):
+            return None
+        title = headers[section]
+        if role == _DISPLAY:
             return self.HEADER_LINES.get(title, title)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return title
-        return None
+        return title
 
 
 class ColouredCellDelegate(QStyledItemDelegate):

@@ -393,3 +393,18 @@ def test_several_checklists_are_offered_with_the_built_in_one_first(
     with qtbot.waitSignal(screen.open_audit_requested) as opened:
         dialog.accept()
     assert demo_store.audits.get(opened.args[0]).audit.ward.name == "Rowan Ward"
+
+
+def test_the_ward_table_headers_give_their_words_tooltips_and_spoken_names() -> None:
+    model = WardTableModel()
+    horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+    for column, title in enumerate(model.HEADERS):
+        shown = model.headerData(column, horizontal)
+        assert shown == model.HEADER_LINES.get(title, title)
+        assert model.headerData(column, horizontal, Qt.ItemDataRole.ToolTipRole) == title
+        assert model.headerData(column, horizontal, Qt.ItemDataRole.AccessibleTextRole) == title
+        assert model.headerData(column, horizontal, int(Qt.ItemDataRole.ToolTipRole)) == title
+        assert model.headerData(column, horizontal, Qt.ItemDataRole.FontRole) is None
+        assert model.headerData(column, vertical) is None
+    assert any("\n" in model.headerData(c, horizontal) for c in range(len(model.HEADERS)))
+    assert model.headerData(len(model.HEADERS), horizontal) is None
