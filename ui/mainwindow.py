@@ -26,14 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QRect, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QShortcut,
-    QShowEvent,
-)
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
@@ -101,9 +94,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.setMinimumSize(960, 600)
         self.resize(1366, 768)
-        # The guard goes on once the window is up (see showEvent): an application-wide filter
+        # The wheel guard goes on once the first rows are painted: an application-wide filter
         # in place while the screens are built would be asked about every one of their events.
-        self._wheel_guard_due = True
         self._first_screen_done = False
 
         self.navigation = NavigationBar(self)
@@ -119,6 +111,11 @@ class MainWindow(QMainWindow):
         self.wards = WardsScreen(ctx)
         self.wards.open_audit_requested.connect(self.open_audit)
         self.wards.refresh_now()  # its rows are read while the rest of the window is made
+        # The Wards screen has nothing a wheel could change: the guard goes on once its first
+        # rows are painted (or a moment later should they fail to load), and at once before
+        # anything else with a drop-down or a number is made.
+        self.wards.rows_loaded.connect(self._first_rows_shown)
+        QTimer.singleShot(FIRST_SCREEN_FALLBACK_MS, self, self._first_screen_settled)
         self._settings: SettingsScreen | None = None  # made on first use: most starts never
         self.settings_page = QStackedWidget()
 
@@ -731,19 +728,9 @@ class MainWindow(QMainWindow):
     def _display_changed(self) -> None:
         self.wards.table.verticalHeader().setDefaultSectionSize(row_height())
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._wheel_guard_due:
-            self._wheel_guard_due = False
-            # The Wards screen has nothing a wheel could change: the guard goes on once its
-            # first rows are painted (or a moment later should they fail to load), and at
-            # once before anything else with a drop-down or a number is made.
-            self.wards.rows_loaded.connect(self._first_rows_shown)
-            QTimer.singleShot(FIRST_SCREEN_FALLBACK_MS, self._first_screen_settled)
-
     def _first_rows_shown(self) -> None:
         self.wards.rows_loaded.disconnect(self._first_rows_shown)
-        QTimer.singleShot(0, self._first_screen_settled)  # after the rows' paint
+        QTimer.singleShot(0, self, self._first_screen_settled)  # after the rows' paint
 
     def _first_screen_settled(self) -> None:
         if self._first_screen_done:
