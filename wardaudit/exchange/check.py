@@ -13,7 +13,9 @@ what is wrong, before the reader does the work the check guards:
    streaming the member within :func:`~wardaudit.exchange.limits.cap_for` (see
    :func:`~wardaudit.exchange.limits.stream_member`);
 5. :meth:`BundleCheck.records` with ``records.json``'s bytes, read before any photo;
-6. :meth:`BundleCheck.photo` with each photo's bytes, or the file it was streamed into;
+6. :meth:`BundleCheck.photo` with each photo's bytes, or the file it was streamed into
+   (or its three parts, :meth:`~BundleCheck.expect`, :meth:`~BundleCheck.picture` in any
+   thread and :meth:`~BundleCheck.passed`, for photos checked side by side);
 7. :meth:`BundleCheck.finish`: every photo the records name has arrived.
 
 The rules themselves are in ``limits`` (the archive and the pictures) and ``schema`` (the
@@ -111,22 +113,38 @@ class BundleCheck:
         """One photo, once its digest has been matched: an audit in the file has it, and
         it is a real picture of the type and size its record says, within the pixel
         limit. ``data`` is its bytes or a seekable file holding them (as streamed into
-        the photo store)."""
+        the photo store). The same as :meth:`expect`, :meth:`picture` and :meth:`passed`
+        in turn."""
+        expected = self.expect(member)
+        self.picture(member, expected, data)
+        self.passed(member)
+        return expected
+
+    def expect(self, member: str) -> PhotoRecord:
+        """A photo's record, once its digest has been matched: an audit in the file has it
+        and describes this picture."""
         if self._checked is None or member not in self._arrived:
             raise ValueError("a photo is checked after the records and its own digest")
         photo = member.removeprefix(PHOTO_PREFIX)
-        expected = self._checked.expect_photo(self.file, photo, self._listed[member])
+        return self._checked.expect_photo(self.file, photo, self._listed[member])
+
+    def picture(self, member: str, expected: PhotoRecord, data: bytes | BinaryIO) -> None:
+        """The photo is a real picture of the type and size ``expected`` says, within the
+        pixel limit. Changes nothing here, so photos may be checked side by side in
+        worker threads (see :mod:`wardaudit.exchange.pictures`)."""
         check_photo(
             self.file,
-            photo,
+            member.removeprefix(PHOTO_PREFIX),
             data,
             media_type=expected.media_type,
             width=expected.width,
             height=expected.height,
             limits=self.limits,
         )
-        self._photos.add(photo)
-        return expected
+
+    def passed(self, member: str) -> None:
+        """The photo passed :meth:`picture`: it counts as arrived whole."""
+        self._photos.add(member.removeprefix(PHOTO_PREFIX))
 
     def finish(self) -> CheckedRecords:
         """Once every member is read: each the manifest lists, and each photo the records

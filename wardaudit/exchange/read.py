@@ -5,15 +5,16 @@ used, each completed audit's signed-off record, and the history events that came
 and the audits' photos, with ``manifest.json`` listing a SHA-256 digest of every file. A
 file that is damaged, cut short, altered or not WardAudit's is refused, naming why.
 
-Photos are streamed, one chunk at a time, never held whole: into the photo store's folder
-for an import, or through a small spool for a dry run. Memory does not grow with the
-file's size.
+Photos are streamed, one chunk at a time: into the photo store's folder for an import, or
+into memory for a dry run; each is checked as a picture in a worker thread while the next
+is read (:mod:`~wardaudit.exchange.pictures`), with only a few photos ahead of their
+checks. Memory does not grow with the file's size.
 """
 
 from __future__ import annotations
 
+import io
 import struct
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from wardaudit.errors import BundleRefused
+from wardaudit.errors import BundleRefused, StoreError
 from wardaudit.exchange.check import BundleCheck
 from wardaudit.exchange.limits import (
     DEFAULT_LIMITS,
@@ -32,6 +33,7 @@ from wardaudit.exchange.limits import (
     read_member,
     stream_member,
 )
+from wardaudit.exchange.pictures import SideBySide
 from wardaudit.exchange.schema import FORMAT, FORMAT_VERSION, CheckedRecords
 from wardaudit.progress import Progress, no_progress
 from wardaudit.store.photos import IncomingPhoto, PhotoReceiver
@@ -39,7 +41,8 @@ from wardaudit.store.photos import IncomingPhoto, PhotoReceiver
 __all__ = ["FORMAT", "FORMAT_VERSION", "MANIFEST", "RECORDS", "Bundle", "read_bundle"]
 
 READING_WORDS = "Reading the exchange file"
-SPOOL_BYTES = 8 * 1024 * 1024  # a dry run's photo in memory up to this, on disk beyond
+# What a damaged or cut-short archive raises as its members are read.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -116,14 +119,23 @@ def _read(
             del records_bytes
             progress(READING_WORDS, done, total)
             photos: dict[str, IncomingPhoto] = {}
-            for member in listed:
-                if member == RECORDS:
-                    continue
-                arrived = _photo(check, archive, infos[member], receiver)
-                photos[member.removeprefix(PHOTO_PREFIX)] = arrived
-                done += arrived.size
-                progress(READING_WORDS, done, total)
-        except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError):
+            with SideBySide[IncomingPhoto]() as pictures:
+                try:
+                    for member in listed:
+                        if member == RECORDS:
+                            continue
+                        size, work = _photo(check, archive, infos[member], receiver)
+                        pictures.submit(member, size, work)
+                        done += size
+                        progress(READING_WORDS, done, total)
+                    arrived = pictures.finish()
+                except (BundleRefused, StoreError, *_DAMAGED):
+                    pictures.refuse_as_one_by_one()
+                    raise
+            for member, photo in arrived:
+                check.passed(member)
+                photos[member.removeprefix(PHOTO_PREFIX)] = photo
+        except _DAMAGED:
             raise BundleRefused(
                 f"{name} is damaged or cut short. Nothing was imported; ask for it again."
             ) from None
@@ -136,8 +148,9 @@ def _photo(
     archive: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     receiver: PhotoReceiver | None,
-) -> IncomingPhoto:
-    """One photo streamed within its cap, matched to its digest and checked as a picture."""
+) -> tuple[int, Callable[[], IncomingPhoto]]:
+    """One photo streamed within its cap and matched to its digest, here; returns its size
+    and the work left, checking it as a picture, for a worker thread."""
     member = info.filename
 
     def stream(write: Callable[[bytes], object]) -> str:
@@ -146,13 +159,25 @@ def _photo(
     if receiver is not None:
         arrived = receiver.receive(stream)
         check.member(member, arrived.sha256)
-        assert arrived.temp is not None
-        with arrived.temp.open("rb") as written:
-            check.photo(member, written)
-        return arrived
-    with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as spool:
-        sha256 = stream(spool.write)
-        check.member(member, sha256)
-        size = spool.tell()
-        check.photo(member, spool)  # type: ignore[arg-type]
-    return IncomingPhoto(None, sha256, size)
+        expected = check.expect(member)
+        temp = arrived.temp
+        assert temp is not None
+
+        def picture_in_store() -> IncomingPhoto:
+            with temp.open("rb") as written:
+                check.picture(member, expected, written)
+            return arrived
+
+        return arrived.size, picture_in_store
+    buffer = io.BytesIO()  # a dry run: held until checked (within the photo cap)
+    sha256 = stream(buffer.write)
+    check.member(member, sha256)
+    expected = check.expect(member)
+    data = buffer.getvalue()
+    del buffer
+
+    def picture_only() -> IncomingPhoto:
+        check.picture(member, expected, data)
+        return IncomingPhoto(None, sha256, len(data))
+
+    return len(data), picture_only
