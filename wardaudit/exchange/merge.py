@@ -96,8 +96,9 @@ def import_bundle(
     """Import one bundle in one transaction; refused whole when damaged or conflicting.
 
     With ``skip_conflicts`` the rest is imported and conflicting records stay as they were.
-    ``dry_run`` works out the same plan and changes nothing. Photos stream into the photo
-    store's folder as the file is read and are synced before the records' one transaction;
+    ``dry_run`` works out the same plan and changes nothing. Photos are written into the
+    photo store's folder and synced as the file is read, side by side, all before the
+    records' one transaction;
     if the import is refused, fails or is cancelled (``progress`` raising Cancelled, up
     to the moment the records are written), none of them is kept.
     """

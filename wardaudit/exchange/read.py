@@ -5,15 +5,14 @@ used, each completed audit's signed-off record, and the history events that came
 and the audits' photos, with ``manifest.json`` listing a SHA-256 digest of every file. A
 file that is damaged, cut short, altered or not WardAudit's is refused, naming why.
 
-Photos are streamed, one chunk at a time: into the photo store's folder for an import, or
-into memory for a dry run; each is checked as a picture in a worker thread while the next
-is read (:mod:`~wardaudit.exchange.pictures`), with only a few photos ahead of their
-checks. Memory does not grow with the file's size.
+Photos are read one at a time and handed to worker threads while the next is read
+(:mod:`~wardaudit.exchange.pictures`): each is checked as a picture there and, for an
+import, written into the photo store's folder and synced. Only a few photos are ahead of
+their checks at once, so memory does not grow with the file's size.
 """
 
 from __future__ import annotations
 
-import io
 import struct
 import zipfile
 import zlib
@@ -69,11 +68,12 @@ def read_bundle(
     The archive's directory is checked first (names, count, encryption, compression,
     sizes), then the manifest, then ``records.json`` within its cap, matched to its digest
     and every record checked against the schema, before any photo is read; then each photo,
-    streamed within its cap and hashed on the way (into the photo store's folder through
-    ``receiver``, whose ``with`` removes it again unless a merge keeps it; with no receiver,
-    a dry run, through a small spool), matched to its digest and checked as a picture:
-    each step by the file's :class:`~wardaudit.exchange.check.BundleCheck`. Memory holds
-    the records and a chunk, whatever the file weighs. ``progress`` hears
+    read within its cap and hashed on the way, matched to its digest and, in a worker
+    thread, checked as a picture and (through ``receiver``, whose ``with`` removes it again
+    unless a merge keeps it) written into the photo store's folder and synced; with no
+    receiver, a dry run, only checked: each step by the file's
+    :class:`~wardaudit.exchange.check.BundleCheck`. Memory holds the records and a few
+    photos, whatever the file weighs. ``progress`` hears
     (READING_WORDS, bytes read, bytes in the file) and may raise Cancelled.
     """
     path = Path(path)
@@ -149,35 +149,21 @@ def _photo(
     info: zipfile.ZipInfo,
     receiver: PhotoReceiver | None,
 ) -> tuple[int, Callable[[], IncomingPhoto]]:
-    """One photo streamed within its cap and matched to its digest, here; returns its size
-    and the work left, checking it as a picture, for a worker thread."""
+    """One photo read within its cap and matched to its digest, here; returns its size and
+    the work left for a worker thread: checking it as a picture and, for an import,
+    writing it into the photo store's folder, synced."""
     member = info.filename
-
-    def stream(write: Callable[[bytes], object]) -> str:
-        return stream_member(check.file, archive, info, write, check.limits)
-
-    if receiver is not None:
-        arrived = receiver.receive(stream)
-        check.member(member, arrived.sha256)
-        expected = check.expect(member)
-        temp = arrived.temp
-        assert temp is not None
-
-        def picture_in_store() -> IncomingPhoto:
-            with temp.open("rb") as written:
-                check.picture(member, expected, written)
-            return arrived
-
-        return arrived.size, picture_in_store
-    buffer = io.BytesIO()  # a dry run: held until checked (within the photo cap)
-    sha256 = stream(buffer.write)
+    pieces: list[bytes] = []
+    sha256 = stream_member(check.file, archive, info, pieces.append, check.limits)
     check.member(member, sha256)
     expected = check.expect(member)
-    data = buffer.getvalue()
-    del buffer
+    data = b"".join(pieces)
+    del pieces
 
-    def picture_only() -> IncomingPhoto:
+    def picture() -> IncomingPhoto:
         check.picture(member, expected, data)
-        return IncomingPhoto(None, sha256, len(data))
+        if receiver is None:  # a dry run
+            return IncomingPhoto(None, sha256, len(data))
+        return receiver.keep(data, sha256)
 
-    return len(data), picture_only
+    return len(data), picture

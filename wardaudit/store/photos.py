@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-from collections.abc import Callable, Iterator
+import os
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -70,8 +72,8 @@ class PhotoCheck:
 
 @dataclass(frozen=True)
 class IncomingPhoto:
-    """A photo from an exchange file, streamed into a temporary file of the photo store and
-    hashed on the way; the merge renames it into place once the digest is checked."""
+    """A photo from an exchange file, checked and written into a temporary file of the photo
+    store; the merge renames it into place."""
 
     temp: Path | None  # None when it was only hashed (a dry run)
     sha256: str
@@ -79,42 +81,49 @@ class IncomingPhoto:
 
 
 class PhotoReceiver:
-    """Photos arriving from outside (an exchange file), each streamed into a temporary file
+    """Photos arriving from outside (an exchange file), each written into a temporary file
     of the photo store, so that keeping it is a rename; see :meth:`Photos.receiving`."""
 
     def __init__(self, files: PhotoFiles | ServerPhotos, stack: contextlib.ExitStack) -> None:
         self._files = files
         self._undo = stack
+        self._lock = threading.Lock()
         self._temps: list[Path] = []
+        self._synced: set[Path] = set()
 
-    def receive(self, stream: Callable[[Callable[[bytes], object]], str]) -> IncomingPhoto:
-        """A photo into a temporary file: ``stream(write)`` hands its bytes to ``write``,
-        piece by piece (within the reader's own caps), and returns their SHA-256. The
-        disk's refusal is said as such (DiskFull or StoreError), never as a bad file."""
-        temp, handle = self._undo.enter_context(self._files.incoming())
-
-        def write(piece: bytes) -> None:
-            try:
-                handle.write(piece)
-            except OSError as error:
-                raise _not_saved(self._files.where, error) from error
-
-        sha256 = stream(write)
-        size = handle.tell()
+    def keep(self, data: bytes, sha256: str) -> IncomingPhoto:
+        """A photo, read whole and checked, into a temporary file, synced there now where the
+        store syncs its files: from any thread, so that photos are written and synced side
+        by side as they arrive and the records' commit waits for none of them. The disk's
+        refusal is said as such (DiskFull or StoreError), never as a bad file."""
+        with self._lock:
+            temp, handle = self._undo.enter_context(self._files.incoming())
         try:
+            handle.write(data)
+            if self._files.durable:
+                handle.flush()
+                os.fsync(handle.fileno())
             handle.close()
         except OSError as error:
             raise _not_saved(self._files.where, error) from error
-        self._temps.append(temp)
-        return IncomingPhoto(temp, sha256, size)
+        with self._lock:
+            self._temps.append(temp)
+            if self._files.durable:
+                self._synced.add(temp)
+        if self._files.durable:
+            self._files.mark_synced([temp])
+        return IncomingPhoto(temp, sha256, len(data))
 
     def sync(self) -> None:
-        """Make every received file durable now, before the records' transaction begins
-        (so that the transaction itself stays short)."""
+        """Make every received file durable now (those not synced as they arrived), before
+        the records' transaction begins (so that the transaction itself stays short)."""
         if self._files.durable:
-            temps = [t for t in self._temps if t.exists()]
+            with self._lock:
+                temps = [t for t in self._temps if t not in self._synced and t.exists()]
             fsync_all(temps)
             self._files.mark_synced(temps)
+            with self._lock:
+                self._synced.update(temps)
 
 
 def _not_saved(where: str, error: OSError) -> StoreError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -269,19 +270,35 @@ def test_each_photo_streamed_in_is_synced_once_before_the_records_commit(
         export_bundle(laptop, tmp_path / "in.wabundle")
     with Store.open(tmp_path / "board.sqlite3") as board:
         happened: list[str] = []
+        threads: set[str] = set()
         real_fsync = os.fsync
 
         def fsync(fd: int) -> None:
-            happened.append(os.readlink(f"/proc/self/fd/{fd}"))
+            name = os.readlink(f"/proc/self/fd/{fd}")
             real_fsync(fd)
+            happened.append(name)  # once the sync has returned
+            if ".incoming-" in name:
+                threads.add(threading.current_thread().name)
+                one_synced.set()
+
+        one_synced = threading.Event()
+        waited: list[bool] = []
+
+        def reading(what: str, done: int, total: int) -> None:
+            if what.startswith("Reading") and done == total:  # the last photo read
+                waited.append(one_synced.wait(timeout=30))
 
         monkeypatch.setattr(photo_files.os, "fsync", fsync)
         board._db.conn.set_trace_callback(lambda sql: happened.append(sql.strip().split()[0]))
         try:
-            import_bundle(board, tmp_path / "in.wabundle")
+            import_bundle(board, tmp_path / "in.wabundle", progress=reading)
         finally:
             board._db.conn.set_trace_callback(None)
+        assert waited == [True], "photos are synced as they arrive, while the file is read on"
         commit = happened.index("COMMIT")
         photos = [n for n, e in enumerate(happened) if ".incoming-" in e]
         assert len(photos) == 5, "each once: not again when the merge renames it into place"
-        assert max(photos) < commit
+        assert max(photos) < commit, "every photo synced before the records that refer to it"
+        assert max(photos) < happened.index("BEGIN"), "and before their transaction starts"
+        assert threading.main_thread().name not in threads, "beside the reading, not on it"
+        assert board.photos.check().problems == ()
