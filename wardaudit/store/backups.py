@@ -239,16 +239,64 @@ def _copy_photos(
     if not lacking:
         return problems
     with store.adding() as batch:
-        for sha256 in lacking:
-            if source is None:
-                problems.append(sha256)
-                continue
-            try:
-                _copy_verified(source, sha256, store, batch)
-            except PhotoFileError:
-                problems.append(sha256)
+        if source is None:
+            problems.extend(lacking)
+        else:
+            problems.extend(_copy_side_by_side(source, lacking, store, batch, durable=durable))
         batch.sync()
     return problems
+
+
+COPY_THREADS = 4  # photos copied at once: enough to keep the disk busy, few enough that the
+# thread saving answers is never kept waiting long for Python's lock
+
+
+def _copy_side_by_side(
+    source: PhotoFiles, lacking: list[str], target: PhotoFiles, batch: PhotoBatch, *, durable: bool
+) -> list[str]:
+    """Copy each of ``lacking`` whole (read and checked against its digest, written and
+    synced under a temporary name) as one task of a few worker threads, then hand each to
+    ``batch`` in order, which renames them into place on sync; returns those missing or
+    damaged at the source. Nothing is left behind if a copy fails."""
+    from concurrent.futures import ThreadPoolExecutor, wait  # loaded with the first backup
+
+    for sha256 in lacking:
+        target.ensure_folder(target.path_for(sha256).parent, batch)
+    problems: list[str] = []
+    handed: set[Path] = set()
+    with ThreadPoolExecutor(COPY_THREADS, "wardaudit-backup") as pool:
+        copies = [pool.submit(_copy_whole, source, sha256, target, durable) for sha256 in lacking]
+        try:
+            for sha256, copy in zip(lacking, copies, strict=True):
+                try:
+                    temp, size = copy.result()
+                except PhotoFileError:
+                    problems.append(sha256)
+                    continue
+                handed.add(temp)
+                batch.put_synced(temp, sha256, size)
+        except BaseException:
+            for copy in copies:
+                copy.cancel()
+            wait(copies)
+            for copy in copies:
+                if not copy.cancelled() and copy.exception() is None:
+                    temp, _ = copy.result()
+                    if temp not in handed:
+                        target.forget_temp(temp)
+            raise
+    return problems
+
+
+def _copy_whole(
+    source: PhotoFiles, sha256: str, target: PhotoFiles, durable: bool
+) -> tuple[Path, int]:
+    """One photo read whole and verified, written to a temporary name in ``target`` and
+    synced there (a worker's task); raises PhotoFileError, leaving nothing, when the
+    source is missing or damaged."""
+    data = source.read(sha256)
+    temp = target.write_temp(sha256, data, sync=durable)
+    return temp, len(data)
 
 
 def thin(db_path: Path, *, sweep: bool = False) -> list[Path]:

@@ -217,7 +217,12 @@ class PhotoFiles:
                     temp.unlink()
 
     def _write_temp(self, sha256: str, data: bytes) -> Path:
-        """The bytes in a temporary file beside their final place (renamed there on sync)."""
+        return self.write_temp(sha256, data)
+
+    def write_temp(self, sha256: str, data: bytes, *, sync: bool = False) -> Path:
+        """The bytes in a temporary file beside their final place (renamed there when a
+        batch that takes it syncs), synced now with ``sync``: from any thread. Its folder
+        must exist (:meth:`ensure_folder`)."""
         folder = self.path_for(sha256).parent
         temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
         with self.lock:
@@ -225,10 +230,19 @@ class PhotoFiles:
         try:
             with open(temp, "xb") as handle:
                 handle.write(data)
+                if sync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
         except BaseException:
             self._forget_temp(temp)
             raise
+        if sync:
+            self.mark_synced([temp])
         return temp
+
+    def forget_temp(self, temp: Path) -> None:
+        """Remove a temporary file from :meth:`write_temp` that no batch has taken."""
+        self._forget_temp(temp)
 
     def _forget_temp(self, temp: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -450,6 +464,15 @@ class PhotoBatch:
         closed, as that photo: the batch takes charge of it (renamed into place on sync)."""
         with self.files.lock:
             self.files._adopted.add(temp)
+        stored = self._store(sha256, size, lambda: temp)
+        if not stored.new:
+            self.files._forget_temp(temp)  # an intact copy is already there
+        return stored
+
+    def put_synced(self, temp: Path, sha256: str, size: int) -> StoredFile:
+        """Store a temporary file from :meth:`PhotoFiles.write_temp`, already checked against
+        ``sha256``, as that photo: the batch takes charge of it (renamed into place on
+        sync, and synced then unless its writer synced it)."""
         stored = self._store(sha256, size, lambda: temp)
         if not stored.new:
             self.files._forget_temp(temp)  # an intact copy is already there

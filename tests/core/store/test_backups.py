@@ -8,6 +8,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import sys
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -128,6 +129,94 @@ def test_photos_a_killed_backup_copied_go_at_the_next_backup(
         store.backup_now("manual")
     assert not partial.exists()
     assert files(backup_photo_dir(trust.path)) == {sha(picture(1))}, "no copy refers to it"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/fd")
+def test_a_full_backup_copies_each_photo_whole_in_worker_threads_synced_before_it_is_named(
+    trust: Trust, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(trust.path)
+    for n in range(12):
+        trust.add(store, n)
+    store.close(backup=False)  # the photos in no backup yet
+    happened: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        real_fsync(fd)
+        happened.append((f"synced {name}", threading.current_thread().name))
+
+    def replace(source: object, target: object) -> None:
+        real_replace(source, target)  # type: ignore[arg-type]
+        happened.append((f"named {target}", threading.current_thread().name))
+
+    with Store.open(trust.path) as store:
+        monkeypatch.setattr(os, "fsync", fsync)
+        monkeypatch.setattr(os, "replace", replace)
+        copy = store.backup_now("manual")
+        monkeypatch.undo()
+    folder = str(backup_photo_dir(trust.path))
+    photo_syncs = [
+        (n, thread)
+        for n, (what, thread) in enumerate(happened)
+        if what.startswith(f"synced {folder}") and ".incoming-" in what
+    ]
+    assert len(photo_syncs) == 12, "each photo synced once, by the thread that copied it"
+    assert {thread for _, thread in photo_syncs} <= {
+        f"wardaudit-backup_{n}" for n in range(backups.COPY_THREADS)
+    }
+    named_copy = next(n for n, (what, _) in enumerate(happened) if what == f"named {copy}")
+    assert max(n for n, _ in photo_syncs) < named_copy, "its photos are durable before it is"
+    assert files(backup_photo_dir(trust.path)) == {sha(picture(n)) for n in range(12)}
+    assert backups.is_good(copy, trust.path)
+
+
+def test_a_photo_copy_that_fails_leaves_no_file_and_no_backup(
+    trust: Trust, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(trust.path)
+    for n in range(10):
+        trust.add(store, n)
+    store.close(backup=False)  # the photos in no backup yet
+    real_write = PhotoFiles.write_temp
+    written: list[int] = []
+
+    def write_temp(self: PhotoFiles, sha256: str, data: bytes, *, sync: bool = False) -> Path:
+        with lock:
+            written.append(1)
+            if len(written) == 6:
+                raise OSError(28, "No space left on device")
+        return real_write(self, sha256, data, sync=sync)
+
+    lock = threading.Lock()
+    before = backups.list_backups(trust.path)
+    with Store.open(trust.path) as store:
+        monkeypatch.setattr(PhotoFiles, "write_temp", write_temp)
+        with pytest.raises(StoreError):
+            store.backup_now("manual")
+        assert backups.list_backups(trust.path) == before
+        left = [p for p in backup_photo_dir(trust.path).rglob("*") if p.is_file()]
+        assert not [p for p in left if p.name.startswith(".incoming-")], "no half-made copy"
+        monkeypatch.setattr(PhotoFiles, "write_temp", real_write)
+        copy = store.backup_now("manual")
+    assert backups.is_good(copy, trust.path)
+    assert files(backup_photo_dir(trust.path)) == {sha(picture(n)) for n in range(10)}
+
+
+def test_a_damaged_photo_is_left_out_of_the_backup_and_the_rest_copied(trust: Trust) -> None:
+    store = Store.open(trust.path)
+    for n in range(6):
+        trust.add(store, n)
+    store.close(backup=False)  # the photos in no backup yet
+    live = photo_dir(trust.path)
+    damaged = sha(picture(2))
+    (live / damaged[:2] / damaged).write_bytes(b"not what was saved")
+    with Store.open(trust.path) as store:
+        copy = store.backup_now("manual")
+    assert files(backup_photo_dir(trust.path)) == {sha(picture(n)) for n in range(6)} - {damaged}
+    assert backups.examine(copy, trust.path).missing == (damaged,), "said, never copied wrong"
+    assert not list(backup_photo_dir(trust.path).rglob(".incoming-*"))
 
 
 def test_a_backup_the_disk_refuses_says_so_and_keeps_its_error(
