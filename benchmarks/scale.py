@@ -286,19 +286,26 @@ def ui_while_backing_up(db: Path) -> list[Result]:
         # Answers saved on the UI thread, with no backup and then during one.
         checklist = load_library([]).latest(CHECKLIST)
         audit = store.audits.in_progress()[0].id
-        items = checklist.applicable_items(store.audits.get(audit).audit.ward.sex)
-        plain: list[float] = []
-        for n in range(60):
+        record = store.audits.get(audit)
+        items = checklist.applicable_items(record.audit.ward.sex)
+        # Each save changes its answer (Yes and N/A in turn), so each one writes.
+        given = {item.id: getattr(record.answers.get(item.id), "value", None) for item in items}
+
+        def save_a_changed_answer(n: int) -> float:
+            item = items[n % len(items)].id
+            value = "na" if given[item] == "yes" else "yes"
             start = time.perf_counter()
-            store.audits.record_answer(audit, items[n % len(items)].id, "yes")
-            plain.append((time.perf_counter() - start) * 1000)
+            store.audits.record_answer(audit, item, value)
+            took = (time.perf_counter() - start) * 1000
+            given[item] = value
+            return took
+
+        plain = [save_a_changed_answer(n) for n in range(60)]
         saves: list[float] = []
         op = Op(parent, lambda: store.backup_now("while-answering")).run()
         n = 0
         while op.running:
-            start = time.perf_counter()
-            store.audits.record_answer(audit, items[n % len(items)].id, ("na", "yes")[n % 2])
-            saves.append((time.perf_counter() - start) * 1000)
+            saves.append(save_a_changed_answer(n))
             n += 1
             _qt_app().processEvents()
         _qt_app().processEvents()
