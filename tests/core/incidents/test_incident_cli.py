@@ -197,7 +197,11 @@ def test_the_board_report_counts_the_incidents_listed(
         "--no-suppression", "--xlsx", str(report),
     )  # fmt: skip
     assert status == 0, err
-    rows = list(load_workbook(report, read_only=True)["Incidents"].iter_rows(values_only=True))
+    book = load_workbook(report, read_only=True)  # a read-only workbook keeps its file open
+    try:
+        rows = list(book["Incidents"].iter_rows(values_only=True))
+    finally:
+        book.close()
     top = next(i for i, row in enumerate(rows) if row and row[0] == "Each ward over the period")
     header = list(rows[top + 1])
     wards: dict[str, object] = {}
