@@ -76,7 +76,7 @@ def check_pyinstaller() -> None:
             '    pip install ".[installer]"\n'
             '(or, for a development checkout: pip install -e ".[installer]")'
         )
-    for module in ("PySide6", "reportlab", "openpyxl", "platformdirs", "filelock"):
+    for module in ("PySide6", "reportlab", "openpyxl", "platformdirs"):
         if importlib.util.find_spec(module) is None:
             raise SystemExit(
                 f"build: {module} is not installed in this Python environment; "

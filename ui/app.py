@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import logging.handlers
 import sys
 import threading
 from pathlib import Path
@@ -40,19 +39,80 @@ log = logging.getLogger(__name__)
 LOG_FILE = "wardaudit.log"
 
 
+LOG_BYTES, LOG_FILES_KEPT = 1_000_000, 5
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class LogFile(logging.Handler):
+    """The log file: written from the first line, rotated (at a megabyte, five old files
+    kept) once :meth:`rotate_from_now` is called, after the first screen is painted, so that
+    the rotating handler's module (and the sockets, pickling and queues it brings) is not
+    loaded while she waits for the window. The handler writing is swapped under this
+    handler's lock, so no line is lost or written twice."""
+
+    def __init__(self, target: Path) -> None:
+        super().__init__()
+        self.target = target
+        self._file: logging.FileHandler = self._formatted(
+            logging.FileHandler(target, encoding="utf-8")
+        )
+
+    def _formatted(self, handler: logging.FileHandler) -> logging.FileHandler:
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        return handler
+
+    @property
+    def file(self) -> logging.FileHandler:
+        return self._file
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._file.emit(record)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def rotate_from_now(self) -> None:
+        from logging.handlers import RotatingFileHandler
+
+        if isinstance(self._file, RotatingFileHandler):
+            return
+        rotating = self._formatted(
+            RotatingFileHandler(
+                self.target, maxBytes=LOG_BYTES, backupCount=LOG_FILES_KEPT, encoding="utf-8"
+            )
+        )
+        self.acquire()
+        try:
+            plain, self._file = self._file, rotating
+        finally:
+            self.release()
+        plain.close()
+
+    def close(self) -> None:
+        self.acquire()
+        try:
+            self._file.close()
+        finally:
+            self.release()
+        super().close()
+
+
 def setup_logging() -> Path:
     """A rotating log in the user's log folder: enough history for IT, never filling the disk."""
     folder = paths.log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / LOG_FILE
-    handler = logging.handlers.RotatingFileHandler(
-        target, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.addHandler(handler)
+    root.addHandler(LogFile(target))
     root.setLevel(logging.INFO)
     return target
+
+
+def rotate_logs_from_now() -> None:
+    """The log file set up by :func:`setup_logging` rotates from now on (see :class:`LogFile`)."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, LogFile):
+            handler.rotate_from_now()
 
 
 def _excepthook(
@@ -354,6 +414,7 @@ def _open_window(store: Store, home: Path | None) -> MainWindow:
 
     QTimer.singleShot(1500, lambda: show_checklist_problems(window, ctx.library))
     window.first_screen_ready.connect(settle_memory)  # after the first rows' paint
+    window.first_screen_ready.connect(rotate_logs_from_now)
     return window
 
 

@@ -24,15 +24,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import filelock
-
 from wardaudit import clock
 from wardaudit.checklist import Checklist, ChecklistLibrary
-from wardaudit.errors import DatabaseInUse, DatabaseMissing, InvalidInput, StoreError
+from wardaudit.errors import DatabaseMissing, InvalidInput, StoreError
 from wardaudit.model import ActionStatus, AnswerValue, Designation, TeamMember
 from wardaudit.progress import Progress, no_progress
 from wardaudit.scoring import allowed_answers
-from wardaudit.store import TRUST_NAME_SETTING, Store
+from wardaudit.store import TRUST_NAME_SETTING, Store, lockfile
 from wardaudit.store.photos import NewPhoto
 
 log = logging.getLogger(__name__)
@@ -529,14 +527,7 @@ def _clear_strays(path: Path) -> None:
 
 
 def _create_beside(path: Path, build: Callable[[Store], str]) -> tuple[str, list[str]]:
-    lock = filelock.FileLock(str(path) + ".lock", timeout=0, is_singleton=False, thread_local=False)
-    try:
-        lock.acquire()
-    except filelock.Timeout:
-        raise DatabaseInUse(
-            f"the database {path} is already open in another copy of WardAudit. "
-            "Close the other copy (or wait for its command to finish), then try again."
-        ) from None
+    lock = lockfile.take(path)
     temporary = path.with_name(f".{path.stem}{_STRAY}{uuid.uuid4().hex[:12]}{path.suffix}")
     try:
         if path.exists() and path.stat().st_size > 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -369,16 +370,55 @@ def test_logging_goes_to_a_rotating_file_in_the_log_folder(tmp_path: Path) -> No
     level = root.level
     try:
         target = ui_app.setup_logging()
-        logging.getLogger("ui.test").info("a line for the log")
+        logging.getLogger("ui.test").info("a line before the first screen")
         added = [h for h in root.handlers if h not in before]
-        assert len(added) == 1 and isinstance(added[0], logging.handlers.RotatingFileHandler)
+        assert len(added) == 1 and isinstance(added[0], ui_app.LogFile)
+        assert not isinstance(added[0].file, logging.handlers.RotatingFileHandler)
+        ui_app.rotate_logs_from_now()
+        assert isinstance(added[0].file, logging.handlers.RotatingFileHandler)
+        assert added[0].file.maxBytes == ui_app.LOG_BYTES
+        logging.getLogger("ui.test").info("a line after it")
         added[0].flush()
         assert target.name == "wardaudit.log"
-        assert "a line for the log" in target.read_text(encoding="utf-8")
+        text = target.read_text(encoding="utf-8")
+        assert text.count("a line before the first screen") == 1
+        assert text.count("a line after it") == 1
+        # a full log is rotated, the old lines kept in the first of the old files
+        logging.getLogger("ui.test").debug("not at the log's level")
+        logging.getLogger("ui.test").info("%s", "x" * ui_app.LOG_BYTES)
+        logging.getLogger("ui.test").info("a line in a new file")
+        added[0].flush()
+        assert "a line in a new file" in target.read_text(encoding="utf-8")
+        assert "a line after it" not in target.read_text(encoding="utf-8")
+        old_files = sorted(target.parent.glob("wardaudit.log.*"))
+        assert old_files and len(old_files) <= ui_app.LOG_FILES_KEPT
+        assert any("a line after it" in f.read_text(encoding="utf-8") for f in old_files)
     finally:
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)
             handler.close()
+        root.setLevel(level)
+
+
+def test_the_log_rotates_once_the_first_rows_are_on_screen(qtbot, tmp_path: Path) -> None:
+    root = logging.getLogger()
+    before = list(root.handlers)
+    level = root.level
+    try:
+        ui_app.setup_logging()
+        (handler,) = [h for h in root.handlers if h not in before]
+        assert isinstance(handler, ui_app.LogFile)
+        window = ui_app.start(tmp_path / "audits.sqlite3")
+        assert window is not None
+        qtbot.addWidget(window)
+        qtbot.waitUntil(
+            lambda: isinstance(handler.file, logging.handlers.RotatingFileHandler), timeout=10_000
+        )
+        window.shutdown()
+    finally:
+        for added in [h for h in root.handlers if h not in before]:
+            root.removeHandler(added)
+            added.close()
         root.setLevel(level)
 
 

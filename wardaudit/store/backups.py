@@ -31,11 +31,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import filelock
-
 from wardaudit import clock
-from wardaudit.errors import DatabaseInUse, DiskFull, StoreError
+from wardaudit.errors import DiskFull, StoreError
 from wardaudit.paths import backup_dir, backup_photo_dir, photo_dir
+from wardaudit.store import lockfile
 from wardaudit.store.photo_files import (
     CHUNK,
     PhotoBatch,
@@ -488,13 +487,9 @@ def restore(db_path: Path, backup: Path) -> Path | None:
         raise StoreError(f"there is no backup file at {backup}")
     if backup == db_path:
         raise StoreError(f"{backup} is the database itself, not a backup of it")
-    lock = filelock.FileLock(str(db_path) + ".lock", timeout=0, is_singleton=False)
-    try:
-        lock.acquire()
-    except filelock.Timeout:
-        raise DatabaseInUse(
-            f"close every copy of WardAudit using {db_path} before restoring a backup"
-        ) from None
+    lock = lockfile.take(
+        db_path, f"close every copy of WardAudit using {db_path} before restoring a backup"
+    )
     try:
         return _restore_locked(db_path, backup)
     finally:

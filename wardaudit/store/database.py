@@ -20,8 +20,6 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
-import filelock
-
 from wardaudit import disk, location
 from wardaudit.disk import DiskProblem
 from wardaudit.errors import (
@@ -40,6 +38,7 @@ from wardaudit.errors import (
 from wardaudit.paths import DEFAULT_DB_NAME, backup_dir, photo_dir
 from wardaudit.progress import Progress, no_progress
 from wardaudit.store import backups, migrations
+from wardaudit.store.lockfile import FileLock, take
 from wardaudit.store.photo_files import PhotoFiles
 
 log = logging.getLogger(__name__)
@@ -111,7 +110,7 @@ class Database:
         self,
         path: Path,
         conn: sqlite3.Connection,
-        lock: filelock.BaseFileLock | None,
+        lock: FileLock | None,
         *,
         durable: bool = True,
     ) -> None:
@@ -748,21 +747,14 @@ def _check_what_is_there(path: Path) -> bool:
     return False
 
 
-def _lock(path: Path, doing: Doing) -> filelock.BaseFileLock:
-    lock = filelock.FileLock(str(path) + ".lock", timeout=0, is_singleton=False, thread_local=False)
+def _lock(path: Path, doing: Doing) -> FileLock:
     try:
-        lock.acquire()
-    except filelock.Timeout:
-        raise DatabaseInUse(
-            f"the database {path} is already open in another copy of WardAudit. "
-            "Close the other copy (or wait for its command to finish), then try again."
-        ) from None
+        return take(path)
     except OSError as error:
         problem = disk.diagnose(path, error)
         if problem is None:
             raise
         raise disk_error(problem, path, doing) from None
-    return lock
 
 
 def _space_warnings(path: Path) -> list[str]:
