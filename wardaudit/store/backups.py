@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -248,6 +249,8 @@ def _copy_photos(
 
 COPY_THREADS = 4  # photos copied at once: enough to keep the disk busy, few enough that the
 # thread saving answers is never kept waiting long for Python's lock
+COPY_AHEAD = 4 * COPY_THREADS  # copies asked for ahead of the one being handed over
+COPY_HANDOVER = 256  # copies renamed into place at a time (their folders synced at the end)
 
 
 def _copy_side_by_side(
@@ -255,34 +258,54 @@ def _copy_side_by_side(
 ) -> list[str]:
     """Copy each of ``lacking`` whole (read and checked against its digest, written and
     synced under a temporary name) as one task of a few worker threads, then hand each to
-    ``batch`` in order, which renames them into place on sync; returns those missing or
-    damaged at the source. Nothing is left behind if a copy fails."""
-    from concurrent.futures import ThreadPoolExecutor, wait  # loaded with the first backup
+    ``batch`` in order, renamed into place a few hundred at a time (the folders are synced
+    once, by the caller's last ``batch.sync()``); returns those missing or damaged at the
+    source. Nothing is left behind if a copy fails.
+
+    Only a few copies are asked for ahead of the one being handed over, and handed-over
+    files are renamed as the copy goes on, so the objects the backup holds stay few however
+    many photos there are: with tens of thousands at once, Python's full collections of
+    them held the window up for tens of milliseconds at a time.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor, wait  # with the first backup
 
     for sha256 in lacking:
         target.ensure_folder(target.path_for(sha256).parent, batch)
     problems: list[str] = []
-    handed: set[Path] = set()
+    waiting: deque[tuple[str, Future[tuple[Path, int]]]] = deque()
+    still = iter(lacking)
     with ThreadPoolExecutor(COPY_THREADS, "wardaudit-backup") as pool:
-        copies = [pool.submit(_copy_whole, source, sha256, target, durable) for sha256 in lacking]
+
+        def ask_ahead() -> None:
+            while len(waiting) < COPY_AHEAD:
+                sha256 = next(still, None)
+                if sha256 is None:
+                    return
+                waiting.append((sha256, pool.submit(_copy_whole, source, sha256, target, durable)))
+
         try:
-            for sha256, copy in zip(lacking, copies, strict=True):
+            ask_ahead()
+            handed = 0
+            while waiting:
+                sha256, copy = waiting.popleft()  # from here on, the batch's or nobody's
+                ask_ahead()
                 try:
                     temp, size = copy.result()
                 except PhotoFileError:
                     problems.append(sha256)
                     continue
-                handed.add(temp)
                 batch.put_synced(temp, sha256, size)
+                handed += 1
+                if handed % COPY_HANDOVER == 0:
+                    batch.sync(folders=False)
         except BaseException:
-            for copy in copies:
+            for _, copy in waiting:
                 copy.cancel()
-            wait(copies)
-            for copy in copies:
+            wait([copy for _, copy in waiting])
+            for _, copy in waiting:
                 if not copy.cancelled() and copy.exception() is None:
                     temp, _ = copy.result()
-                    if temp not in handed:
-                        target.forget_temp(temp)
+                    target.forget_temp(temp)
             raise
     return problems
 

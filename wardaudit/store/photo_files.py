@@ -497,8 +497,13 @@ class PhotoBatch:
         self.stored.append(stored)
         return stored
 
-    def sync(self) -> None:
-        """Make every file of the batch durable under its name: call before the commit."""
+    def sync(self, *, folders: bool = True) -> None:
+        """Make every file of the batch durable under its name: call before the commit.
+
+        ``folders=False`` syncs the files and renames them into place but leaves the
+        folders' syncs (which make the new names durable) to a later ``sync()``: a long
+        batch can then hand its files over as it goes, so what it holds stays small, and
+        still sync each folder once."""
         waiting, self._waiting = self._waiting, []
         try:
             if self.files.durable:
@@ -510,6 +515,8 @@ class PhotoBatch:
                 with self.files.lock:
                     self.files._temps.discard(temp)
                     self.files._synced_temps.discard(temp)
+            if not folders:
+                return
             if self.files.durable:
                 # The fan-out folders (their new entries), then the root (new folders).
                 roots = {self.files.root, self.files.root.parent}

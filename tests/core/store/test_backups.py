@@ -172,6 +172,99 @@ def test_a_full_backup_copies_each_photo_whole_in_worker_threads_synced_before_i
     assert backups.is_good(copy, trust.path)
 
 
+def test_a_large_backup_holds_few_copies_at_once_and_hands_them_over_as_it_goes(
+    trust: Trust, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many photos, only a few copies are asked for ahead of the one being handed
+    over, and copies are renamed into place a few at a time as the backup goes on (what it
+    holds stays small); each folder is still synced once, before the records copy is named."""
+    store = Store.open(trust.path)
+    for n in range(40):
+        trust.add(store, n)
+    store.close(backup=False)  # the photos in no backup yet
+    monkeypatch.setattr(backups, "COPY_AHEAD", 3)
+    monkeypatch.setattr(backups, "COPY_HANDOVER", 5)
+    happened: list[str] = []
+    lock = threading.Lock()
+    real_copy, real_replace, real_fsync = backups._copy_whole, os.replace, os.fsync
+
+    def copy_whole(*args: object) -> tuple[Path, int]:
+        with lock:
+            happened.append("asked")
+        return real_copy(*args)  # type: ignore[arg-type]
+
+    def replace(source: object, target: object) -> None:
+        real_replace(source, target)  # type: ignore[arg-type]
+        with lock:
+            happened.append(f"named {target}")
+
+    def fsync(fd: int) -> None:
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        real_fsync(fd)
+        if os.path.isdir(name):
+            with lock:
+                happened.append(f"folder {name}")
+
+    with Store.open(trust.path) as store:
+        monkeypatch.setattr(backups, "_copy_whole", copy_whole)
+        monkeypatch.setattr(os, "replace", replace)
+        monkeypatch.setattr(os, "fsync", fsync)
+        copy = store.backup_now("manual")
+        monkeypatch.undo()
+    folder = str(backup_photo_dir(trust.path))
+    asked = renamed = most_held = 0
+    for what in happened:
+        asked += what == "asked"
+        renamed += what.startswith(f"named {folder}")
+        most_held = max(most_held, asked - renamed)
+    assert asked == renamed == 40
+    assert most_held <= 3 + 5 + 1, "copies are handed over as the backup goes"
+    first_named = next(n for n, w in enumerate(happened) if w.startswith(f"named {folder}"))
+    last_asked = max(n for n, w in enumerate(happened) if w == "asked")
+    assert first_named < last_asked
+    synced = [w for w in happened if w.startswith(f"folder {folder}")]
+    assert len(synced) == len(set(synced)), "each folder synced once"
+    named_copy = happened.index(f"named {copy}")
+    last_photo = max(n for n, w in enumerate(happened) if w.startswith(f"named {folder}"))
+    last_folder = max(n for n, w in enumerate(happened) if w.startswith(f"folder {folder}"))
+    assert last_photo < named_copy and last_folder < named_copy
+    assert files(backup_photo_dir(trust.path)) == {sha(picture(n)) for n in range(40)}
+    assert backups.is_good(copy, trust.path)
+
+
+def test_a_backup_that_fails_after_handing_some_photos_over_names_no_copy(
+    trust: Trust, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(trust.path)
+    for n in range(30):
+        trust.add(store, n)
+    store.close(backup=False)
+    monkeypatch.setattr(backups, "COPY_HANDOVER", 4)
+    real_write = PhotoFiles.write_temp
+    written: list[int] = []
+    lock = threading.Lock()
+
+    def write_temp(self: PhotoFiles, sha256: str, data: bytes, *, sync: bool = False) -> Path:
+        with lock:
+            written.append(1)
+            if len(written) == 20:
+                raise OSError(28, "No space left on device")
+        return real_write(self, sha256, data, sync=sync)
+
+    before = backups.list_backups(trust.path)
+    with Store.open(trust.path) as store:
+        monkeypatch.setattr(PhotoFiles, "write_temp", write_temp)
+        with pytest.raises(StoreError):
+            store.backup_now("manual")
+        monkeypatch.setattr(PhotoFiles, "write_temp", real_write)
+        assert backups.list_backups(trust.path) == before
+        left = [p for p in backup_photo_dir(trust.path).rglob("*") if p.is_file()]
+        assert not [p for p in left if p.name.startswith(".incoming-")], "no half-made copy"
+        copy = store.backup_now("manual")
+    assert backups.is_good(copy, trust.path)
+    assert files(backup_photo_dir(trust.path)) == {sha(picture(n)) for n in range(30)}
+
+
 def test_a_photo_copy_that_fails_leaves_no_file_and_no_backup(
     trust: Trust, monkeypatch: pytest.MonkeyPatch
 ) -> None:
