@@ -400,28 +400,6 @@ def test_logging_goes_to_a_rotating_file_in_the_log_folder(tmp_path: Path) -> No
         root.setLevel(level)
 
 
-def test_the_log_rotates_once_the_first_rows_are_on_screen(qtbot, tmp_path: Path) -> None:
-    root = logging.getLogger()
-    before = list(root.handlers)
-    level = root.level
-    try:
-        ui_app.setup_logging()
-        (handler,) = [h for h in root.handlers if h not in before]
-        assert isinstance(handler, ui_app.LogFile)
-        window = ui_app.start(tmp_path / "audits.sqlite3")
-        assert window is not None
-        qtbot.addWidget(window)
-        qtbot.waitUntil(
-            lambda: isinstance(handler.file, logging.handlers.RotatingFileHandler), timeout=10_000
-        )
-        window.shutdown()
-    finally:
-        for added in [h for h in root.handlers if h not in before]:
-            root.removeHandler(added)
-            added.close()
-        root.setLevel(level)
-
-
 def test_screenshots_are_rendered(qtbot, tmp_path: Path) -> None:
     from ui.screenshots import render
 

@@ -177,3 +177,31 @@ os._exit(0)
 """,
     )
     assert found["at_start"] is False  # nothing is asked of every event while screens are built
+
+
+def test_the_log_file_rotates_once_the_first_screen_is_shown(demo_db: Path, tmp_path: Path) -> None:
+    """The log is written from the start, and rotates (at a megabyte) from the first paint."""
+    found = run_app(
+        demo_db,
+        tmp_path,
+        """
+import logging
+import ui.app as ui_app
+target = ui_app.setup_logging()
+(handler,) = [h for h in logging.getLogger().handlers if isinstance(h, ui_app.LogFile)]
+before = type(handler.file).__name__
+logging.getLogger("ui.test").info("a line before the first paint")
+wait_until(guarded)  # the first screen is shown
+wait_until(lambda: type(handler.file).__name__ != before)
+logging.getLogger("ui.test").info("a line after it")
+handler.flush()
+print(json.dumps({"before": before, "after": type(handler.file).__name__,
+                  "log": target.read_text(encoding="utf-8")}))
+os._exit(0)
+""",
+    )
+    assert found["before"] == "FileHandler"
+    assert found["after"] == "RotatingFileHandler"
+    log = str(found["log"])
+    assert log.count("a line before the first paint") == 1
+    assert log.count("a line after it") == 1
