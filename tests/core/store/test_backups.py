@@ -50,6 +50,13 @@ class Trust:
             store.wards.add(site="Ashcombe", name="Juniper Ward", sex="mixed")
             self.audit = store.audits.start("Juniper Ward", checklist).id
 
+    def add_photos_in_no_backup(self, count: int) -> None:
+        """Photos 0 to ``count`` - 1 added, the database closed without a backup."""
+        store = Store.open(self.path)
+        for n in range(count):
+            self.add(store, n)
+        store.close(backup=False)
+
     def add(self, store: Store, n: int) -> str:
         return store.photos.add(
             self.audit,
@@ -135,10 +142,7 @@ def test_photos_a_killed_backup_copied_go_at_the_next_backup(
 def test_a_full_backup_copies_each_photo_whole_in_worker_threads_synced_before_it_is_named(
     trust: Trust, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(trust.path)
-    for n in range(12):
-        trust.add(store, n)
-    store.close(backup=False)  # the photos in no backup yet
+    trust.add_photos_in_no_backup(12)
     happened: list[tuple[str, str]] = []
     real_fsync, real_replace = os.fsync, os.replace
 
@@ -178,10 +182,7 @@ def test_a_large_backup_holds_few_copies_at_once_and_hands_them_over_as_it_goes(
     """However many photos, only a few copies are asked for ahead of the one being handed
     over, and copies are renamed into place a few at a time as the backup goes on (what it
     holds stays small); each folder is still synced once, before the records copy is named."""
-    store = Store.open(trust.path)
-    for n in range(40):
-        trust.add(store, n)
-    store.close(backup=False)  # the photos in no backup yet
+    trust.add_photos_in_no_backup(40)
     monkeypatch.setattr(backups, "COPY_AHEAD", 3)
     monkeypatch.setattr(backups, "COPY_HANDOVER", 5)
     happened: list[str] = []
@@ -235,10 +236,7 @@ def test_a_large_backup_holds_few_copies_at_once_and_hands_them_over_as_it_goes(
 def test_a_backup_that_fails_after_handing_some_photos_over_names_no_copy(
     trust: Trust, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(trust.path)
-    for n in range(30):
-        trust.add(store, n)
-    store.close(backup=False)
+    trust.add_photos_in_no_backup(30)
     monkeypatch.setattr(backups, "COPY_HANDOVER", 4)
     real_write = PhotoFiles.write_temp
     written: list[int] = []
@@ -268,10 +266,7 @@ def test_a_backup_that_fails_after_handing_some_photos_over_names_no_copy(
 def test_a_photo_copy_that_fails_leaves_no_file_and_no_backup(
     trust: Trust, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store.open(trust.path)
-    for n in range(10):
-        trust.add(store, n)
-    store.close(backup=False)  # the photos in no backup yet
+    trust.add_photos_in_no_backup(10)
     real_write = PhotoFiles.write_temp
     written: list[int] = []
 
@@ -298,10 +293,7 @@ def test_a_photo_copy_that_fails_leaves_no_file_and_no_backup(
 
 
 def test_a_damaged_photo_is_left_out_of_the_backup_and_the_rest_copied(trust: Trust) -> None:
-    store = Store.open(trust.path)
-    for n in range(6):
-        trust.add(store, n)
-    store.close(backup=False)  # the photos in no backup yet
+    trust.add_photos_in_no_backup(6)
     live = photo_dir(trust.path)
     damaged = sha(picture(2))
     (live / damaged[:2] / damaged).write_bytes(b"not what was saved")
