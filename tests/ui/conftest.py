@@ -3,11 +3,12 @@ plain theme put back, a context over the test's store, and the main window."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import ui.errors
@@ -90,3 +91,15 @@ def open_window(qtbot, library: ChecklistLibrary) -> Callable[[Store], MainWindo
         return window
 
     return open_over
+
+
+@pytest.fixture(autouse=True)
+def _widgets_left_are_destroyed_on_the_ui_thread() -> Iterator[None]:
+    """After each screen test, what it left for deletion is deleted, and the widgets no
+    longer referred to are collected, here on the window's thread. Left to a later full
+    collection, they could be destroyed by whichever thread ran it (a worker's), while the
+    window's thread walked every widget, as applying the theme does."""
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
